@@ -1,0 +1,196 @@
+#include "app/config.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/text.h"
+
+extern char** environ;
+
+namespace scrm::app {
+
+const std::vector<KeyDoc>& ConfigKeys() {
+  static const std::vector<KeyDoc> kKeys = {
+      {"db.url", "(none: required)", "SCRM_DB_URL",
+       "mysql://user:password@host:port/database, or mysql://user:password@localhost/database"
+       "?socket=PATH: the CRM's database, where the engine keeps its scrm_* tables"},
+      {"db.pool_size", "8", "SCRM_DB_POOL_SIZE", "database connections at most"},
+      {"db.connect_timeout_seconds", "3", "", "per connection attempt"},
+      {"http.bind", "127.0.0.1", "SCRM_HTTP_BIND", "address scrm serve listens on"},
+      {"http.port", "8080", "SCRM_HTTP_PORT", "port scrm serve listens on (0: any free port)"},
+      {"http.threads", "16", "", "request threads"},
+      {"http.max_body_bytes", "10485760", "", "larger request bodies get 413"},
+      {"index.dir", "scrm-index", "SCRM_INDEX_DIR", "where the Xapian index lives"},
+      {"secret", "(none)", "SCRM_SECRET",
+       "secret shared with the CRM plugin to sign tokens; never logged"},
+      {"crm.sync_interval_seconds", "60", "SCRM_CRM_SYNC_INTERVAL",
+       "background CRM sync period in scrm serve (0: off)"},
+      {"crm.sync_overlap_seconds", "300", "",
+       "an incremental sync re-reads this much before its watermark"},
+      {"metrics.public", "true", "", "serve /metrics without credentials"},
+  };
+  return kKeys;
+}
+
+std::map<std::string, std::string> ProcessEnvironment() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string kv = *e;
+    size_t eq = kv.find('=');
+    if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  return env;
+}
+
+namespace {
+
+struct Setting {
+  std::string value;
+  std::string origin;  // "scrm.properties:12", "SCRM_DB_URL", "default"
+};
+
+Status ReadProperties(const std::string& path, std::istream& in,
+                      std::map<std::string, Setting>& out) {
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    std::string t = Trim(line);
+    if (t.empty() || t[0] == '#' || t[0] == '!') continue;
+    size_t eq = t.find_first_of("=:");
+    if (eq == std::string::npos) {
+      return Status::InvalidArgument(path + ":" + std::to_string(n) +
+                                     ": expected 'key = value', got '" + t + "'");
+    }
+    out[Trim(t.substr(0, eq))] = {Trim(t.substr(eq + 1)), path + ":" + std::to_string(n)};
+  }
+  return Status::Ok();
+}
+
+void Flatten(const nlohmann::json& j, const std::string& prefix, const std::string& path,
+             std::map<std::string, Setting>& out) {
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    std::string key = prefix.empty() ? it.key() : prefix + "." + it.key();
+    if (it->is_object()) {
+      Flatten(*it, key, path, out);
+    } else if (it->is_string()) {
+      out[key] = {it->get<std::string>(), path + ": " + key};
+    } else {
+      out[key] = {it->dump(), path + ": " + key};
+    }
+  }
+}
+
+Status ReadJson(const std::string& path, std::istream& in, std::map<std::string, Setting>& out) {
+  nlohmann::json j;
+  try {
+    in >> j;
+  } catch (const nlohmann::json::parse_error& e) {
+    return Status::InvalidArgument(path + ": not valid JSON: " + e.what());
+  }
+  if (!j.is_object()) return Status::InvalidArgument(path + ": expected a JSON object");
+  Flatten(j, "", path, out);
+  return Status::Ok();
+}
+
+Status ParseInt(const Setting& s, const std::string& key, long min, long max, long* out) {
+  try {
+    size_t used = 0;
+    long v = std::stol(s.value, &used);
+    if (used != s.value.size()) throw std::invalid_argument("trailing");
+    if (v < min || v > max) {
+      return Status::InvalidArgument(s.origin + ": " + key + " = " + s.value + " is out of range [" +
+                                         std::to_string(min) + ", " + std::to_string(max) + "]",
+                                     key);
+    }
+    *out = v;
+    return Status::Ok();
+  } catch (const std::exception&) {
+    return Status::InvalidArgument(
+        s.origin + ": " + key + " = '" + s.value + "' is not a whole number", key);
+  }
+}
+
+bool FileExists(const std::string& p) { return std::ifstream(p).good(); }
+
+}  // namespace
+
+Result<Config> LoadConfig(const std::string& path, const std::map<std::string, std::string>& env) {
+  std::map<std::string, Setting> settings;
+  Config config;
+
+  std::string file = path;
+  if (file.empty()) {
+    if (FileExists("scrm.properties")) file = "scrm.properties";
+    else if (FileExists("scrm.json")) file = "scrm.json";
+  }
+  if (!file.empty()) {
+    std::ifstream in(file);
+    if (!in) {
+      return Status::InvalidArgument("cannot read configuration file " + file +
+                                     " (check --config)", "--config");
+    }
+    Status s = (file.size() > 5 && file.substr(file.size() - 5) == ".json")
+                   ? ReadJson(file, in, settings)
+                   : ReadProperties(file, in, settings);
+    if (!s.ok()) return s;
+    config.config_file = file;
+  }
+  for (const auto& [key, setting] : settings) {
+    bool known = false;
+    for (const KeyDoc& k : ConfigKeys()) known = known || key == k.key;
+    if (!known) {
+      return Status::InvalidArgument(setting.origin + ": unknown key '" + key +
+                                         "' (the keys are listed in docs/configuration.md)",
+                                     key);
+    }
+  }
+  for (const KeyDoc& k : ConfigKeys()) {
+    if (*k.env == '\0') continue;
+    auto it = env.find(k.env);
+    if (it != env.end() && !it->second.empty()) settings[k.key] = {it->second, k.env};
+  }
+
+  auto get = [&](const std::string& key) -> const Setting* {
+    auto it = settings.find(key);
+    return it == settings.end() ? nullptr : &it->second;
+  };
+  long v = 0;
+  Status s;
+  if (const Setting* url = get("db.url")) {
+    Result<store::DbUrl> parsed = store::DbUrl::Parse(url->value);
+    if (!parsed.ok()) {
+      return Status::InvalidArgument(url->origin + ": " + parsed.status().message(), "db.url");
+    }
+    config.db.url = *parsed;
+  }
+#define SCRM_INT_KEY(key, min, max, target)                      \
+  if (const Setting* st = get(key)) {                            \
+    if (!(s = ParseInt(*st, key, min, max, &v)).ok()) return s;  \
+    target = static_cast<decltype(target)>(v);                   \
+  }
+  SCRM_INT_KEY("db.pool_size", 2, 512, config.db.size)
+  SCRM_INT_KEY("db.connect_timeout_seconds", 1, 600, config.db.connect_timeout_seconds)
+  SCRM_INT_KEY("http.port", 0, 65535, config.http_port)
+  SCRM_INT_KEY("http.threads", 1, 1024, config.http_threads)
+  SCRM_INT_KEY("http.max_body_bytes", 1024, 1L << 32, config.http_max_body_bytes)
+  SCRM_INT_KEY("crm.sync_interval_seconds", 0, 86400 * 7, config.crm_sync_interval_seconds)
+  SCRM_INT_KEY("crm.sync_overlap_seconds", 0, 86400, config.crm_sync_overlap_seconds)
+#undef SCRM_INT_KEY
+  if (const Setting* st = get("http.bind")) config.http_bind = st->value;
+  if (const Setting* st = get("index.dir")) config.index_dir = st->value;
+  if (const Setting* st = get("secret")) config.secret = st->value;
+  if (const Setting* st = get("metrics.public")) {
+    if (st->value != "true" && st->value != "false") {
+      return Status::InvalidArgument(st->origin + ": metrics.public = '" + st->value +
+                                         "' must be true or false",
+                                     "metrics.public");
+    }
+    config.metrics_public = st->value == "true";
+  }
+  return config;
+}
+
+}  // namespace scrm::app

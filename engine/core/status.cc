@@ -1,0 +1,37 @@
+#include "core/status.h"
+
+namespace scrm {
+
+namespace {
+const std::string& Empty() {
+  static const std::string kEmpty;
+  return kEmpty;
+}
+}  // namespace
+
+const std::string& Status::message() const { return rep_ ? rep_->message : Empty(); }
+const std::string& Status::field() const { return rep_ ? rep_->field : Empty(); }
+
+std::string Status::CodeName() const {
+  switch (code()) {
+    case Code::kOk: return "ok";
+    case Code::kInvalidArgument: return "invalid_argument";
+    case Code::kNotFound: return "not_found";
+    case Code::kConflict: return "conflict";
+    case Code::kUnauthenticated: return "unauthenticated";
+    case Code::kForbidden: return "forbidden";
+    case Code::kUnavailable: return "unavailable";
+    case Code::kFailedPrecondition: return "failed_precondition";
+    case Code::kInternal: return "internal";
+  }
+  return "internal";
+}
+
+std::string Status::ToString() const {
+  if (ok()) return "ok";
+  std::string s = CodeName() + ": " + message();
+  if (!field().empty()) s += " (field: " + field() + ")";
+  return s;
+}
+
+}  // namespace scrm

@@ -1,0 +1,33 @@
+// Text utilities shared by every room: trimming, ASCII case folding, e-mail
+// and web-address normalisation. Pure functions on UTF-8 strings; bytes
+// outside ASCII are passed through unchanged.
+#ifndef SCRM_CORE_TEXT_H_
+#define SCRM_CORE_TEXT_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace scrm {
+
+std::string Trim(std::string_view s);
+std::string ToLowerAscii(std::string_view s);
+bool StartsWith(std::string_view s, std::string_view prefix);
+std::vector<std::string> Split(std::string_view s, char sep);
+
+// At most max_chars code points of s, cut on a code-point boundary (for
+// columns sized in characters, such as varchar(100) in utf8mb4).
+std::string TruncateUtf8(std::string_view s, size_t max_chars);
+
+// Trimmed and lower-cased; empty when the text is not a plausible address
+// (exactly one '@', a non-empty local part, a dotted domain, no spaces).
+std::string NormalizeEmail(std::string_view raw);
+
+// The host of a website as typed in a CRM ("https://www.Example.co.uk/about",
+// "example.co.uk", "http://shop.example.fr:8080"), lower-cased, without a
+// leading "www.". Empty when there is no plausible host.
+std::string WebsiteDomain(std::string_view website);
+
+}  // namespace scrm
+
+#endif  // SCRM_CORE_TEXT_H_

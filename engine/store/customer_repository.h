@@ -1,0 +1,45 @@
+// CustomerRepository: the engine's copy of CRM records (scrm_customers, with
+// their e-mails and account memberships). Writes are by batch, in one
+// transaction each, and touch only the records whose fingerprint changed, so
+// re-syncing unchanged data costs one read. Thread-safe (each call leases its
+// own connection). Database failures throw store::DbError.
+#ifndef SCRM_STORE_CUSTOMER_REPOSITORY_H_
+#define SCRM_STORE_CUSTOMER_REPOSITORY_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/customer.h"
+#include "store/pool.h"
+
+namespace scrm::store {
+
+struct UpsertCounts {
+  int64_t inserted = 0;
+  int64_t updated = 0;
+  int64_t unchanged = 0;
+};
+
+class CustomerRepository {
+ public:
+  explicit CustomerRepository(Pool& pool) : pool_(pool) {}
+
+  // Inserts new customers and rewrites changed ones; all of one module.
+  UpsertCounts Upsert(CrmModule module, const std::vector<Customer>& customers);
+  // Removes these records (and their e-mails and memberships); returns how
+  // many the engine held.
+  int64_t Remove(CrmModule module, const std::vector<std::string>& crm_ids);
+  // Every crm_id held for a module, sorted.
+  std::vector<std::string> AllIds(CrmModule module);
+  std::optional<Customer> Get(CrmModule module, const std::string& crm_id);
+  int64_t Count(CrmModule module);
+
+ private:
+  Pool& pool_;
+};
+
+}  // namespace scrm::store
+
+#endif  // SCRM_STORE_CUSTOMER_REPOSITORY_H_

@@ -1,0 +1,90 @@
+// Small helpers for writing prepared statements with Connector/C++ inside
+// engine/store and engine/crm. Not a public face of the store.
+#ifndef SCRM_STORE_SQL_UTIL_H_
+#define SCRM_STORE_SQL_UTIL_H_
+
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+#include <mysql_connection.h>
+
+#include <memory>
+#include <string>
+
+namespace scrm::store {
+
+// "(?,?,?),(?,?,?)": rows groups of columns placeholders, for multi-row
+// INSERTs and IN lists.
+inline std::string Placeholders(size_t rows, size_t columns) {
+  std::string group = "(";
+  for (size_t c = 0; c < columns; ++c) group += c ? ",?" : "?";
+  group += ")";
+  std::string out;
+  out.reserve(rows * (group.size() + 1));
+  for (size_t r = 0; r < rows; ++r) {
+    if (r) out += ',';
+    out += group;
+  }
+  return out;
+}
+
+inline void Execute(sql::Connection& conn, const std::string& stmt) {
+  std::unique_ptr<sql::Statement> st(conn.createStatement());
+  st->execute(stmt);
+}
+
+// Commits on Commit(); rolls back if left without committing.
+class Transaction {
+ public:
+  explicit Transaction(sql::Connection& conn) : conn_(conn) { conn_.setAutoCommit(false); }
+  ~Transaction() {
+    try {
+      if (!done_) conn_.rollback();
+      conn_.setAutoCommit(true);
+    } catch (const sql::SQLException&) {
+      // A connection that cannot roll back is discarded by its Lease.
+    }
+  }
+  void Commit() {
+    conn_.commit();
+    done_ = true;
+  }
+
+ private:
+  sql::Connection& conn_;
+  bool done_ = false;
+};
+
+// A MariaDB named lock (GET_LOCK), released on every way out. It serialises
+// work between processes, e.g. two migrations or two CRM syncs.
+class NamedLock {
+ public:
+  NamedLock(sql::Connection& conn, std::string name, int wait_seconds) : conn_(conn), name_(std::move(name)) {
+    std::unique_ptr<sql::PreparedStatement> ps(conn_.prepareStatement("SELECT GET_LOCK(?, ?)"));
+    ps->setString(1, name_);
+    ps->setInt(2, wait_seconds);
+    std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
+    held_ = rs->next() && !rs->isNull(1) && rs->getInt(1) == 1;
+  }
+  ~NamedLock() {
+    if (!held_) return;
+    try {
+      std::unique_ptr<sql::PreparedStatement> ps(conn_.prepareStatement("SELECT RELEASE_LOCK(?)"));
+      ps->setString(1, name_);
+      std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
+    } catch (const sql::SQLException&) {
+      // The lock dies with the connection anyway.
+    }
+  }
+  bool held() const { return held_; }
+
+ private:
+  sql::Connection& conn_;
+  std::string name_;
+  bool held_ = false;
+};
+
+}  // namespace scrm::store
+
+#endif  // SCRM_STORE_SQL_UTIL_H_

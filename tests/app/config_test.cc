@@ -1,0 +1,94 @@
+#include "app/config.h"
+
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <fstream>
+
+using namespace scrm;
+using namespace scrm::app;
+
+namespace {
+std::string WriteTemp(const std::string& name, const std::string& text) {
+  std::string path = "/tmp/scrm_config_test_" + std::to_string(getpid()) + "_" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+}  // namespace
+
+TEST_CASE("defaults apply with no file and no environment", "[app]") {
+  auto c = LoadConfig("", {});
+  REQUIRE(c.ok());
+  CHECK(c->http_port == 8080);
+  CHECK(c->http_bind == "127.0.0.1");
+  CHECK(c->crm_sync_interval_seconds == 60);
+  CHECK(c->db.url.user.empty());
+}
+
+TEST_CASE("a properties file is read and the environment overrides it", "[app]") {
+  std::string path = WriteTemp("a.properties",
+                               "# comment\n"
+                               "db.url = mysql://a:b@db.internal:3307/crm\n"
+                               "http.port = 9000\n"
+                               "index.dir: /var/lib/scrm/index\n"
+                               "crm.sync_interval_seconds = 0\n");
+  auto c = LoadConfig(path, {{"SCRM_HTTP_PORT", "9100"}, {"SCRM_SECRET", "s3cret"}});
+  REQUIRE(c.ok());
+  CHECK(c->db.url.host == "db.internal");
+  CHECK(c->db.url.port == 3307);
+  CHECK(c->http_port == 9100);
+  CHECK(c->secret == "s3cret");
+  CHECK(c->index_dir == "/var/lib/scrm/index");
+  CHECK(c->crm_sync_interval_seconds == 0);
+
+  auto env_url = LoadConfig(path, {{"SCRM_DB_URL", "mysql://x:y@localhost/other?socket=/s"}});
+  REQUIRE(env_url.ok());
+  CHECK(env_url->db.url.socket == "/s");
+  CHECK(env_url->db.url.database == "other");
+}
+
+TEST_CASE("a JSON file is read as nested keys", "[app]") {
+  std::string path = WriteTemp("b.json", R"({"db": {"url": "mysql://a:b@h/crm", "pool_size": 4},
+                                               "http": {"port": 0}})");
+  auto c = LoadConfig(path, {});
+  REQUIRE(c.ok());
+  CHECK(c->db.size == 4);
+  CHECK(c->http_port == 0);
+}
+
+TEST_CASE("bad settings name the key and where it came from", "[app]") {
+  struct Case {
+    std::string file;
+    std::map<std::string, std::string> env;
+    std::string expect;  // part of the message
+    std::string field;
+  };
+  std::vector<Case> cases = {
+      {"db.pool = 3\n", {}, ":1: unknown key 'db.pool'", "db.pool"},
+      {"http.port = eighty\n", {}, ":1: http.port = 'eighty' is not a whole number", "http.port"},
+      {"http.port = 70000\n", {}, "out of range", "http.port"},
+      {"\n\ndb.url = postgres://x/y\n", {}, ":3: bad database URL", "db.url"},
+      {"", {{"SCRM_HTTP_PORT", "-1"}}, "SCRM_HTTP_PORT: http.port = -1 is out of range", "http.port"},
+      {"metrics.public = yes\n", {}, "must be true or false", "metrics.public"},
+      {"just a line\n", {}, ":1: expected 'key = value'", ""},
+  };
+  int n = 0;
+  for (const Case& k : cases) {
+    INFO(k.file);
+    std::string path = WriteTemp("bad" + std::to_string(n++) + ".properties", k.file);
+    auto c = LoadConfig(path, k.env);
+    REQUIRE_FALSE(c.ok());
+    CHECK(c.status().message().find(k.expect) != std::string::npos);
+    CHECK(c.status().field() == k.field);
+  }
+  auto missing = LoadConfig("/nonexistent/scrm.properties", {});
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.status().message().find("/nonexistent/scrm.properties") != std::string::npos);
+}
+
+TEST_CASE("every documented key has a help text", "[app]") {
+  for (const KeyDoc& k : ConfigKeys()) {
+    INFO(k.key);
+    CHECK(std::string(k.help).size() > 5);
+  }
+}
