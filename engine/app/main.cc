@@ -18,6 +18,8 @@ struct Command {
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> kCommands = {
+      {"serve", "serve the API, the UI, /healthz, /readyz and /metrics; sync the CRM in the "
+                "background", scrm::app::CmdServe, true},
       {"migrate", "create or update the engine's scrm_* tables", scrm::app::CmdMigrate, true},
       {"crm-sync", "copy SuiteCRM contacts, leads and accounts into the engine",
        scrm::app::CmdCrmSync, true},

@@ -1,6 +1,11 @@
 #include "crm/crm_sync.h"
 
 #include <algorithm>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <map>
+#include <set>
 #include <cmath>
 #include <optional>
 #include <unordered_set>
@@ -40,7 +45,7 @@ int64_t& CountOf(SyncSummary& s, CrmModule m) {
 
 // Writes one page: live records upserted, deleted ones removed.
 void Apply(store::CustomerRepository& repo, CrmModule module, std::vector<CrmRecord>& page,
-           SyncSummary& summary) {
+           bool dense, SyncSummary& summary) {
   std::vector<Customer> live;
   std::vector<std::string> gone;
   for (CrmRecord& r : page) {
@@ -51,11 +56,53 @@ void Apply(store::CustomerRepository& repo, CrmModule module, std::vector<CrmRec
     }
   }
   CountOf(summary, module) += static_cast<int64_t>(live.size());
-  store::UpsertCounts counts = repo.Upsert(module, live);
+  store::UpsertCounts counts = repo.Upsert(module, live, dense);
   summary.inserted += counts.inserted;
   summary.changed += counts.updated;
   summary.unchanged += counts.unchanged;
   if (!gone.empty()) summary.deleted += repo.Remove(module, gone);
+}
+
+void Merge(SyncSummary& into, const SyncSummary& part) {
+  into.contacts += part.contacts;
+  into.leads += part.leads;
+  into.accounts += part.accounts;
+  into.inserted += part.inserted;
+  into.changed += part.changed;
+  into.unchanged += part.unchanged;
+  into.deleted += part.deleted;
+}
+
+// What the workers of one sync share: the running totals, the ids seen,
+// the progress callback. Guarded by mu.
+struct Shared {
+  std::mutex mu;
+  SyncSummary* summary;
+  const SyncProgress* progress;
+  std::unordered_set<std::string> seen;
+};
+
+// Reads and applies, page by page on a connection of its own, every record
+// of `module` with id in (after, upto] (upto empty: no upper bound).
+void ScanSpan(store::Pool& pool, CrmModule module, const std::string& since, std::string after,
+              const std::string& upto, int page_size, Shared& shared) {
+  store::Pool::Lease conn = pool.Acquire();
+  CrmReader reader(*conn);
+  store::CustomerRepository repo(pool);
+  for (;;) {
+    std::vector<CrmRecord> page = reader.ReadPage(module, since, after, upto, page_size);
+    if (page.empty()) break;
+    after = page.back().customer.crm_id;
+    std::vector<std::string> ids;
+    for (const CrmRecord& r : page) ids.push_back(r.customer.crm_id);
+    SyncSummary part;
+    Apply(repo, module, page, /*dense=*/since.empty(), part);
+    std::lock_guard<std::mutex> lock(shared.mu);
+    shared.seen.insert(ids.begin(), ids.end());
+    Merge(*shared.summary, part);
+    if (*shared.progress) (*shared.progress)(*shared.summary);
+    if (static_cast<int>(ids.size()) < page_size) break;
+  }
 }
 
 }  // namespace
@@ -87,37 +134,57 @@ Result<SyncSummary> RunSync(store::Pool& pool, const SyncOptions& options,
       since = FormatSqlDateTime(std::max<int64_t>(0, wm - options.overlap_seconds));
     }
 
+    std::map<CrmModule, std::set<std::string>> related;
+    if (!summary.full) related = reader.RelatedChangesSince(since);
     for (CrmModule module : {CrmModule::kAccounts, CrmModule::kContacts, CrmModule::kLeads}) {
-      std::unordered_set<std::string> seen;
-      std::string after;
-      for (;;) {
-        std::vector<CrmRecord> page = reader.ReadPage(module, since, after, options.page_size);
-        if (page.empty()) break;
-        after = page.back().customer.crm_id;
-        for (const CrmRecord& r : page) seen.insert(r.customer.crm_id);
-        Apply(repo, module, page, summary);
-        if (progress) progress(summary);
-        if (static_cast<int>(page.size()) < options.page_size) break;
+      Shared shared;
+      shared.summary = &summary;
+      shared.progress = &progress;
+      // A full sync reads every live record: spans of ids are read and
+      // written in parallel, each on its own connections, so that MariaDB
+      // works on more than one core. An incremental sync reads few records.
+      std::vector<std::string> bounds = summary.full ? reader.SplitPoints(module, options.workers)
+                                                     : std::vector<std::string>{};
+      std::vector<std::thread> workers;
+      std::vector<std::exception_ptr> errors(bounds.size() + 1);
+      for (size_t w = 0; w <= bounds.size(); ++w) {
+        std::string after = w == 0 ? "" : bounds[w - 1];
+        std::string upto = w < bounds.size() ? bounds[w] : "";
+        auto work = [&, w, after, upto] {
+          try {
+            ScanSpan(pool, module, since, after, upto, options.page_size, shared);
+          } catch (...) {
+            errors[w] = std::current_exception();
+          }
+        };
+        if (w == bounds.size()) {
+          work();
+        } else {
+          workers.emplace_back(work);
+        }
+      }
+      for (std::thread& t : workers) t.join();
+      for (const std::exception_ptr& e : errors) {
+        if (e) std::rethrow_exception(e);
       }
       if (summary.full) {
         // Records the engine holds that the CRM no longer has (hard-deleted,
         // or soft-deleted before the first sync).
         std::vector<std::string> vanished;
         for (std::string& id : repo.AllIds(module)) {
-          if (!seen.count(id)) vanished.push_back(std::move(id));
+          if (!shared.seen.count(id)) vanished.push_back(std::move(id));
         }
         summary.deleted += repo.Remove(module, vanished);
       } else {
-        std::vector<std::string> related;
-        for (const std::string& id : reader.RelatedChangesSince(module, since)) {
-          if (!seen.count(id)) related.push_back(id);
+        std::vector<std::string> extra;
+        for (const std::string& id : related[module]) {
+          if (!shared.seen.count(id)) extra.push_back(id);
         }
-        for (size_t i = 0; i < related.size(); i += options.page_size) {
+        for (size_t i = 0; i < extra.size(); i += options.page_size) {
           std::vector<std::string> chunk(
-              related.begin() + i,
-              related.begin() + std::min(related.size(), i + options.page_size));
+              extra.begin() + i, extra.begin() + std::min(extra.size(), i + options.page_size));
           std::vector<CrmRecord> page = reader.ReadByIds(module, chunk);
-          Apply(repo, module, page, summary);
+          Apply(repo, module, page, /*dense=*/false, summary);
         }
       }
     }

@@ -24,6 +24,7 @@ struct SyncOptions {
   int overlap_seconds = 300;  // re-read this much before the watermark
   int page_size = 2000;       // records read per query
   int lock_wait_seconds = 0;  // how long to wait for a sync already running
+  int workers = 2;            // parallel spans of a full sync (each with its own connections)
 };
 
 struct SyncSummary {

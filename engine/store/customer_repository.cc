@@ -10,7 +10,7 @@ namespace scrm::store {
 
 namespace {
 
-constexpr size_t kChunk = 500;
+constexpr size_t kChunk = 1000;
 
 const char kColumns[] =
     "module, crm_id, first_name, last_name, name, title, company, city, country, website, "
@@ -62,8 +62,11 @@ void DeleteByIds(sql::Connection& conn, const std::string& table, const std::str
   ps->execute();
 }
 
+// Writes new and changed customers. Rows of records the engine held before
+// (replacing) have their e-mails and memberships deleted first.
 void WriteChunk(sql::Connection& conn, CrmModule module, const std::vector<const Customer*>& rows,
-                const std::vector<std::string>& fingerprints) {
+                const std::vector<std::string>& fingerprints,
+                const std::vector<const std::string*>& replacing) {
   std::unique_ptr<sql::PreparedStatement> ps(conn.prepareStatement(
       std::string("INSERT INTO scrm_customers (") + kColumns + ") VALUES " +
       [&] {
@@ -84,9 +87,9 @@ void WriteChunk(sql::Connection& conn, CrmModule module, const std::vector<const
   for (size_t r = 0; r < rows.size(); ++r) i = BindCustomer(*ps, i, *rows[r], fingerprints[r]);
   ps->execute();
 
-  std::vector<const std::string*> ids;
-  for (const Customer* c : rows) ids.push_back(&c->crm_id);
-  DeleteByIds(conn, "scrm_customer_emails", "module = ? AND ", "crm_id", module, ids);
+  if (!replacing.empty()) {
+    DeleteByIds(conn, "scrm_customer_emails", "module = ? AND ", "crm_id", module, replacing);
+  }
   size_t n_emails = 0;
   for (const Customer* c : rows) n_emails += c->emails.size();
   if (n_emails > 0) {
@@ -107,7 +110,9 @@ void WriteChunk(sql::Connection& conn, CrmModule module, const std::vector<const
   }
 
   if (module == CrmModule::kContacts) {
-    DeleteByIds(conn, "scrm_customer_accounts", "", "contact_id", module, ids);
+    if (!replacing.empty()) {
+      DeleteByIds(conn, "scrm_customer_accounts", "", "contact_id", module, replacing);
+    }
     size_t n_accounts = 0;
     for (const Customer* c : rows) n_accounts += c->account_ids.size();
     if (n_accounts > 0) {
@@ -128,25 +133,45 @@ void WriteChunk(sql::Connection& conn, CrmModule module, const std::vector<const
 
 }  // namespace
 
-UpsertCounts CustomerRepository::Upsert(CrmModule module, const std::vector<Customer>& customers) {
+UpsertCounts CustomerRepository::Upsert(CrmModule module, const std::vector<Customer>& customers,
+                                        bool dense) {
   UpsertCounts counts;
+  // Range reads need the byte order of the input to be the column's
+  // collation order: true for SuiteCRM's ids (lower-case hex and dashes).
+  const bool sorted =
+      dense &&
+      std::all_of(customers.begin(), customers.end(),
+                  [](const Customer& c) {
+                    return c.crm_id.find_first_not_of("0123456789abcdef-") == std::string::npos;
+                  }) &&
+      std::is_sorted(customers.begin(), customers.end(),
+                     [](const Customer& a, const Customer& b) { return a.crm_id < b.crm_id; });
   try {
     Pool::Lease conn = pool_.Acquire();
     for (size_t start = 0; start < customers.size(); start += kChunk) {
       size_t end = std::min(customers.size(), start + kChunk);
       std::unordered_map<std::string, std::string> stored;  // crm_id -> fingerprint
       {
+        // Sorted input (a sync's pages are): one primary-key range scan.
+        // Otherwise an IN list.
+        const bool by_range = sorted;
         std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
-            "SELECT crm_id, fingerprint FROM scrm_customers WHERE module = ? AND crm_id IN " +
-            InList(end - start)));
+            std::string("SELECT crm_id, fingerprint FROM scrm_customers WHERE module = ? AND ") +
+            (by_range ? "crm_id >= ? AND crm_id <= ?" : "crm_id IN " + InList(end - start))));
         int i = 1;
         ps->setString(i++, CrmModuleName(module));
-        for (size_t k = start; k < end; ++k) ps->setString(i++, customers[k].crm_id);
+        if (by_range) {
+          ps->setString(i++, customers[start].crm_id);
+          ps->setString(i++, customers[end - 1].crm_id);
+        } else {
+          for (size_t k = start; k < end; ++k) ps->setString(i++, customers[k].crm_id);
+        }
         std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
         while (rs->next()) stored[rs->getString(1)] = rs->getString(2);
       }
       std::vector<const Customer*> rows;
       std::vector<std::string> fingerprints;
+      std::vector<const std::string*> replacing;
       for (size_t k = start; k < end; ++k) {
         std::string fp = customers[k].Fingerprint();
         auto it = stored.find(customers[k].crm_id);
@@ -154,6 +179,7 @@ UpsertCounts CustomerRepository::Upsert(CrmModule module, const std::vector<Cust
           ++counts.inserted;
         } else if (it->second != fp) {
           ++counts.updated;
+          replacing.push_back(&customers[k].crm_id);
         } else {
           ++counts.unchanged;
           continue;
@@ -163,7 +189,7 @@ UpsertCounts CustomerRepository::Upsert(CrmModule module, const std::vector<Cust
       }
       if (rows.empty()) continue;
       Transaction tx(*conn);
-      WriteChunk(*conn, module, rows, fingerprints);
+      WriteChunk(*conn, module, rows, fingerprints, replacing);
       tx.Commit();
     }
   } catch (const sql::SQLException& e) {

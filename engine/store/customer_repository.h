@@ -27,7 +27,11 @@ class CustomerRepository {
   explicit CustomerRepository(Pool& pool) : pool_(pool) {}
 
   // Inserts new customers and rewrites changed ones; all of one module.
-  UpsertCounts Upsert(CrmModule module, const std::vector<Customer>& customers);
+  // dense: the customers are every record of an id span, sorted by id (a
+  // full sync's page), so stored fingerprints are read by one range scan
+  // instead of an IN list.
+  UpsertCounts Upsert(CrmModule module, const std::vector<Customer>& customers,
+                      bool dense = false);
   // Removes these records (and their e-mails and memberships); returns how
   // many the engine held.
   int64_t Remove(CrmModule module, const std::vector<std::string>& crm_ids);

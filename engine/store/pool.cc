@@ -2,6 +2,7 @@
 
 #include <cppconn/driver.h>
 #include <cppconn/exception.h>
+#include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 #include <mysql_connection.h>
 #include <mysql_driver.h>
@@ -160,7 +161,9 @@ Status Pool::Ping() {
   try {
     Lease lease = Acquire();
     std::unique_ptr<sql::Statement> st(lease->createStatement());
-    st->execute("SELECT 1");
+    // Read the result: an unread result set leaves the connection out of
+    // sync ("Commands out of sync") for the next caller.
+    std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT 1"));
     return Status::Ok();
   } catch (const DbError& e) {
     return Status::Unavailable(e.what());

@@ -57,11 +57,13 @@ class Transaction {
 };
 
 // A MariaDB named lock (GET_LOCK), released on every way out. It serialises
-// work between processes, e.g. two migrations or two CRM syncs.
+// work between processes, e.g. two migrations or two CRM syncs. MariaDB
+// lock names are server-wide: the name is qualified with the current
+// database, so two CRMs on one server do not wait for each other.
 class NamedLock {
  public:
   NamedLock(sql::Connection& conn, std::string name, int wait_seconds) : conn_(conn), name_(std::move(name)) {
-    std::unique_ptr<sql::PreparedStatement> ps(conn_.prepareStatement("SELECT GET_LOCK(?, ?)"));
+    std::unique_ptr<sql::PreparedStatement> ps(conn_.prepareStatement("SELECT GET_LOCK(CONCAT(DATABASE(), '.', ?), ?)"));
     ps->setString(1, name_);
     ps->setInt(2, wait_seconds);
     std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
@@ -70,7 +72,7 @@ class NamedLock {
   ~NamedLock() {
     if (!held_) return;
     try {
-      std::unique_ptr<sql::PreparedStatement> ps(conn_.prepareStatement("SELECT RELEASE_LOCK(?)"));
+      std::unique_ptr<sql::PreparedStatement> ps(conn_.prepareStatement("SELECT RELEASE_LOCK(CONCAT(DATABASE(), '.', ?))"));
       ps->setString(1, name_);
       std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
     } catch (const sql::SQLException&) {

@@ -51,6 +51,11 @@ TEST_CASE("the pool reuses connections and bounds them", "[mysql][store]") {
   CHECK(pool.Stats().in_use == 0);
   CHECK(pool.Stats().open == 2);
   CHECK(pool.Ping().ok());
+  CHECK(pool.Ping().ok());  // the connection a ping used is clean for the next caller
+  Pool::Lease again = pool.Acquire();
+  std::unique_ptr<sql::Statement> st(again->createStatement());
+  std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT 2"));
+  CHECK(rs->next());
   CHECK(pool.Stats().open == 2);  // reused, not reopened
 }
 

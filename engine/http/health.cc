@@ -1,0 +1,47 @@
+#include "http/health.h"
+
+#include <nlohmann/json.hpp>
+
+#include "store/migrator.h"
+
+namespace scrm::http {
+
+namespace {
+
+Response Unavailable(const std::string& reason) {
+  Response r = Response::Json({{"status", "unavailable"}, {"reason", reason}}, 503);
+  r.SetHeader("Retry-After", "5");
+  return r;
+}
+
+}  // namespace
+
+Response Healthz() { return Response::Json({{"status", "ok"}}); }
+
+Response Readyz(store::Pool* pool) {
+  if (pool == nullptr) return Unavailable("no database configured");
+  const std::string address = pool->options().url.Address();
+  // Reading the schema version is the reachability check too: it takes a
+  // connection and runs queries, which is what every request will need.
+  int version = 0;
+  try {
+    version = store::CurrentSchemaVersion(*pool);
+  } catch (const store::DbError& e) {
+    if (e.unavailable()) return Unavailable("database unreachable at " + address + ": " + e.what());
+    return Unavailable(std::string("cannot read the schema version: ") + e.what());
+  }
+  const int latest = store::LatestVersion(store::EmbeddedMigrations());
+  if (version < latest) {
+    return Unavailable("schema version " + std::to_string(version) + ", expected " +
+                       std::to_string(latest) + ": run scrm migrate");
+  }
+  // A newer schema than this build knows is ready: migrations only add, and
+  // a rolling upgrade runs old engines next to a migrated database.
+  return Response::Json({{"status", "ready"}, {"database", "ok"}, {"schema_version", version}});
+}
+
+Response MetricsText(const Metrics& metrics) {
+  return Response::Text(metrics.RenderText(), 200, "text/plain; version=0.0.4; charset=utf-8");
+}
+
+}  // namespace scrm::http

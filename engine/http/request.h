@@ -1,0 +1,64 @@
+// Request and Response: what a route handler sees and returns.
+//
+// Plain values with no Poco types, so a handler can be called and tested
+// without a socket: build a Request, call the handler, look at the Response.
+// The server fills a Request from the wire (path params percent-decoded by
+// the router, query decoded, header names lower-cased) and writes the
+// Response back, adding the security headers itself.
+#ifndef SCRM_HTTP_REQUEST_H_
+#define SCRM_HTTP_REQUEST_H_
+
+#include <functional>
+#include <map>
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace scrm::http {
+
+struct Request {
+  std::string method;  // "GET", "POST"... as sent
+  std::string path;    // as sent, without the query: "/api/v1/customers/Contacts/42/social"
+  std::map<std::string, std::string> params;      // from the route template, percent-decoded
+  std::multimap<std::string, std::string> query;  // decoded; '+' is a space; keys may repeat
+  std::map<std::string, std::string> headers;     // names lower-cased; repeats joined by ", "
+  std::string body;
+  std::string remote_address;  // "ip:port" of the peer, for logs
+
+  // The path parameter, or "" when the template has none of that name.
+  std::string Param(const std::string& name) const;
+  // The first value of a query parameter, nullopt when absent.
+  std::optional<std::string> Query(const std::string& name) const;
+  // Every value of a repeated query parameter (?platform=a&platform=b), in order.
+  std::vector<std::string> QueryAll(const std::string& name) const;
+  // A header by case-insensitive name, "" when absent.
+  std::string Header(const std::string& name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers, in order
+
+  // A JSON body; invalid UTF-8 in strings is replaced, never an exception.
+  static Response Json(const nlohmann::json& body, int status = 200);
+  static Response Text(std::string body, int status = 200,
+                       std::string content_type = "text/plain; charset=utf-8");
+
+  // Sets a header, replacing one of the same (case-insensitive) name.
+  void SetHeader(const std::string& name, const std::string& value);
+  // A header by case-insensitive name, "" when absent.
+  std::string Header(const std::string& name) const;
+};
+
+using Handler = std::function<Response(const Request&)>;
+
+// "x-request-id" from "X-Request-ID": header names compare lower-cased.
+std::string LowerAscii(std::string s);
+
+}  // namespace scrm::http
+
+#endif  // SCRM_HTTP_REQUEST_H_

@@ -1,0 +1,289 @@
+#include "http/router.h"
+
+#include <algorithm>
+#include <set>
+#include <stdexcept>
+
+#include "http/errors.h"
+
+namespace scrm::http {
+
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool IsParamName(const std::string& s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    if (!ok) return false;
+  }
+  return !(s[0] >= '0' && s[0] <= '9');
+}
+
+// "/a/b%2Fc" -> {"a", "b/c"}; "/" -> {}; false when not absolute or an escape is bad.
+bool SplitPath(const std::string& path, std::vector<std::string>* out) {
+  out->clear();
+  if (path.empty() || path[0] != '/') return false;
+  if (path.size() == 1) return true;
+  size_t start = 1;
+  for (;;) {
+    size_t slash = path.find('/', start);
+    std::string raw =
+        path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    std::string decoded;
+    if (!PercentDecode(raw, false, &decoded)) return false;
+    out->push_back(std::move(decoded));
+    if (slash == std::string::npos) return true;
+    start = slash + 1;
+  }
+}
+
+// Same length, and a parameter where the other has one: two such templates
+// with the same literals would match the same paths.
+bool SameShape(const std::vector<std::pair<bool, std::string>>& a,
+               const std::vector<std::pair<bool, std::string>>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].first != b[i].first) return false;
+    if (!a[i].first && a[i].second != b[i].second) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+const char* AccessName(Access access) {
+  switch (access) {
+    case Access::kPublic:
+      return "public";
+    case Access::kUser:
+      return "user";
+    case Access::kAdmin:
+      return "admin";
+    case Access::kApiKey:
+      return "api_key";
+  }
+  return "unknown";
+}
+
+bool PercentDecode(const std::string& in, bool plus_is_space, std::string* out) {
+  out->clear();
+  out->reserve(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (c == '%') {
+      if (i + 2 >= in.size()) return false;
+      int hi = HexValue(in[i + 1]), lo = HexValue(in[i + 2]);
+      if (hi < 0 || lo < 0) return false;
+      out->push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    } else if (c == '+' && plus_is_space) {
+      out->push_back(' ');
+    } else {
+      out->push_back(c);
+    }
+  }
+  return true;
+}
+
+bool ParseQuery(const std::string& raw, std::multimap<std::string, std::string>* out) {
+  out->clear();
+  size_t start = 0;
+  while (start <= raw.size()) {
+    size_t amp = raw.find('&', start);
+    if (amp == std::string::npos) amp = raw.size();
+    std::string pair = raw.substr(start, amp - start);
+    if (!pair.empty()) {
+      size_t eq = pair.find('=');
+      std::string key, value;
+      if (!PercentDecode(pair.substr(0, eq), true, &key)) return false;
+      if (eq != std::string::npos && !PercentDecode(pair.substr(eq + 1), true, &value)) {
+        return false;
+      }
+      out->emplace(std::move(key), std::move(value));
+    }
+    start = amp + 1;
+  }
+  return true;
+}
+
+Router::Router(std::vector<Route> routes) {
+  for (Route& r : routes) Add(std::move(r));
+}
+
+std::vector<Router::Segment> Router::Compile(const std::string& path_template) {
+  if (path_template.empty() || path_template[0] != '/') {
+    throw std::invalid_argument("route template must start with '/': \"" + path_template + "\"");
+  }
+  std::vector<Segment> segments;
+  std::set<std::string> names;
+  if (path_template.size() == 1) return segments;
+  size_t start = 1;
+  for (;;) {
+    size_t slash = path_template.find('/', start);
+    std::string seg =
+        path_template.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    if (seg.empty()) {
+      throw std::invalid_argument("empty segment in route template \"" + path_template + "\"");
+    }
+    if (seg.front() == '{' || seg.back() == '}') {
+      std::string name = seg.size() >= 2 ? seg.substr(1, seg.size() - 2) : "";
+      if (seg.front() != '{' || seg.back() != '}' || !IsParamName(name)) {
+        throw std::invalid_argument("bad parameter \"" + seg + "\" in route template \"" +
+                                    path_template + "\"");
+      }
+      if (!names.insert(name).second) {
+        throw std::invalid_argument("parameter {" + name + "} twice in route template \"" +
+                                    path_template + "\"");
+      }
+      segments.push_back({true, name});
+    } else {
+      if (seg.find_first_of("{}%?#") != std::string::npos) {
+        throw std::invalid_argument("bad literal \"" + seg + "\" in route template \"" +
+                                    path_template + "\"");
+      }
+      segments.push_back({false, seg});
+    }
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  return segments;
+}
+
+void Router::Add(Route route) {
+  if (route.method.empty()) throw std::invalid_argument("route without a method: " + route.path);
+  if (!route.handler) throw std::invalid_argument("route without a handler: " + route.path);
+  Compiled c{std::move(route), {}};
+  c.segments = Compile(c.route.path);
+  auto shape = [](const Compiled& x) {
+    std::vector<std::pair<bool, std::string>> s;
+    for (const Segment& seg : x.segments) s.emplace_back(seg.is_param, seg.text);
+    return s;
+  };
+  for (const Compiled& other : routes_) {
+    if (other.route.method == c.route.method && SameShape(shape(other), shape(c))) {
+      throw std::invalid_argument("duplicate route " + c.route.method + " " + c.route.path +
+                                  " (clashes with " + other.route.path + ")");
+    }
+  }
+  routes_.push_back(std::move(c));
+}
+
+bool Router::MatchSegments(const Compiled& c, const std::vector<std::string>& segments,
+                           std::map<std::string, std::string>* params) {
+  if (c.segments.size() != segments.size()) return false;
+  for (size_t i = 0; i < segments.size(); ++i) {
+    const Segment& s = c.segments[i];
+    if (s.is_param) {
+      if (segments[i].empty()) return false;
+    } else if (s.text != segments[i]) {
+      return false;
+    }
+  }
+  if (params != nullptr) {
+    params->clear();
+    for (size_t i = 0; i < segments.size(); ++i) {
+      if (c.segments[i].is_param) (*params)[c.segments[i].text] = segments[i];
+    }
+  }
+  return true;
+}
+
+Router::Match Router::Find(const std::string& method, const std::string& path) const {
+  Match m;
+  std::vector<std::string> segments;
+  if (!SplitPath(path, &segments)) {
+    m.kind = Match::Kind::kBadPath;
+    return m;
+  }
+  // Among the routes of this method that match, the most specific: the one
+  // with a literal at the first position where the others have a parameter.
+  const Compiled* best = nullptr;
+  std::vector<std::string> allowed;
+  std::string first_template;
+  for (const Compiled& c : routes_) {
+    if (!MatchSegments(c, segments, nullptr)) continue;
+    if (first_template.empty()) first_template = c.route.path;
+    if (c.route.method != method) {
+      allowed.push_back(c.route.method);
+      continue;
+    }
+    if (best == nullptr) {
+      best = &c;
+      continue;
+    }
+    for (size_t i = 0; i < segments.size(); ++i) {
+      if (best->segments[i].is_param != c.segments[i].is_param) {
+        if (best->segments[i].is_param) best = &c;
+        break;
+      }
+    }
+  }
+  if (best != nullptr) {
+    m.kind = Match::Kind::kFound;
+    m.route = &best->route;
+    m.label = best->route.path;
+    MatchSegments(*best, segments, &m.params);
+    return m;
+  }
+  if (!allowed.empty()) {
+    std::sort(allowed.begin(), allowed.end());
+    allowed.erase(std::unique(allowed.begin(), allowed.end()), allowed.end());
+    m.kind = Match::Kind::kMethodNotAllowed;
+    m.label = first_template;
+    for (const std::string& a : allowed) m.allow += (m.allow.empty() ? "" : ", ") + a;
+    return m;
+  }
+  m.kind = Match::Kind::kNotFound;
+  return m;
+}
+
+Response Router::Dispatch(Request& request, std::string* label) const {
+  Match m = Find(request.method, request.path);
+  if (label != nullptr) *label = m.label;
+  switch (m.kind) {
+    case Match::Kind::kBadPath:
+      return ErrorResponse(Status::InvalidArgument("malformed path: bad %-escape", "path"));
+    case Match::Kind::kNotFound:
+      return ErrorResponse(Status::NotFound("no route for " + request.path));
+    case Match::Kind::kMethodNotAllowed: {
+      Response r = ErrorResponse(405, "method_not_allowed",
+                                 "method " + request.method + " is not allowed on " + request.path +
+                                     "; allowed: " + m.allow);
+      r.SetHeader("Allow", m.allow);
+      return r;
+    }
+    case Match::Kind::kFound:
+      break;
+  }
+  request.params = std::move(m.params);
+  const Route& route = *m.route;
+  if (route.access == Access::kPublic) return CallHandler(route.handler, request);
+  // The access check runs under CallHandler too: an authorizer that looks up
+  // API keys may meet an unreachable database.
+  return CallHandler(
+      [this, &route](const Request& req) {
+        Status allowed = authorizer_ ? authorizer_(route.access, req)
+                                     : Status::Unauthenticated(
+                                           "this route needs authentication and none is "
+                                           "configured on this server");
+        if (!allowed.ok()) return ErrorResponse(allowed);
+        return route.handler(req);
+      },
+      request);
+}
+
+std::vector<const Route*> Router::routes() const {
+  std::vector<const Route*> out;
+  for (const Compiled& c : routes_) out.push_back(&c.route);
+  return out;
+}
+
+}  // namespace scrm::http

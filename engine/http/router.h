@@ -1,0 +1,104 @@
+// Router: matches a method and a path against route templates
+// ("/api/v1/customers/{module}/{id}/social") and dispatches to the handler.
+//
+// A {name} segment matches one non-empty path segment, percent-decoded into
+// Request::params; a literal segment beats a parameter where two templates
+// could both match. An unknown path answers 404, a known path with another
+// method 405 with an Allow header, a malformed %-escape 400; all as JSON
+// errors. Routes that are not public are checked by the Authorizer first.
+// The table is built before the server starts and read-only afterwards, so
+// Find() and Dispatch() are safe from many threads.
+#ifndef SCRM_HTTP_ROUTER_H_
+#define SCRM_HTTP_ROUTER_H_
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "http/request.h"
+
+namespace scrm::http {
+
+// Who may call a route.
+enum class Access {
+  kPublic,  // anyone: health, metrics; signed webhooks check their own signature
+  kUser,    // a CRM user presenting a signed token (any role)
+  kAdmin,   // a CRM user whose token carries the admin role
+  kApiKey,  // a machine client presenting an API key
+};
+const char* AccessName(Access access);  // "public", "user", "admin", "api_key"
+
+struct Route {
+  std::string method;  // "GET", "POST", "DELETE"...
+  std::string path;    // template, e.g. "/api/v1/links/{id}/confirm"; also the metrics label
+  Access access = Access::kPublic;
+  Handler handler;
+};
+
+// Decides whether a request may reach a route of the given access level:
+// OK, or Unauthenticated / Forbidden with the reason.
+using Authorizer = std::function<Status(Access, const Request&)>;
+
+// Decodes %XX escapes (and '+' as a space when plus_is_space); false when an
+// escape is malformed.
+bool PercentDecode(const std::string& in, bool plus_is_space, std::string* out);
+// Decodes a query string "a=1&b=x+y&c=%C3%A9" (no leading '?'); false when an
+// escape is malformed.
+bool ParseQuery(const std::string& raw, std::multimap<std::string, std::string>* out);
+
+class Router {
+ public:
+  // The label for requests that matched no route, in metrics and logs.
+  static constexpr const char* kUnmatched = "unmatched";
+
+  Router() = default;
+  // Throws std::invalid_argument on a malformed template or a duplicate
+  // (same method, same shape): a route table bug, found at start-up.
+  explicit Router(std::vector<Route> routes);
+  void Add(Route route);
+
+  // Without an authorizer every non-public route answers 401: closed by default.
+  void SetAuthorizer(Authorizer authorizer) { authorizer_ = std::move(authorizer); }
+
+  struct Match {
+    enum class Kind { kFound, kNotFound, kMethodNotAllowed, kBadPath };
+    Kind kind = Kind::kNotFound;
+    const Route* route = nullptr;  // kFound only
+    // The matched template (kFound; kMethodNotAllowed: the first template
+    // that matched the path), else kUnmatched. Bounded: never the raw path.
+    std::string label = kUnmatched;
+    std::map<std::string, std::string> params;  // kFound only
+    std::string allow;                          // kMethodNotAllowed: "GET, POST"
+  };
+  // path: as sent, without the query.
+  Match Find(const std::string& method, const std::string& path) const;
+
+  // Find(), then the 404/405/400 error, the access check, or the handler
+  // (through CallHandler, so exceptions become responses). Fills
+  // request.params; *label receives Match::label when not null.
+  Response Dispatch(Request& request, std::string* label = nullptr) const;
+
+  std::vector<const Route*> routes() const;
+
+ private:
+  struct Segment {
+    bool is_param;
+    std::string text;  // literal text, or the parameter name
+  };
+  struct Compiled {
+    Route route;
+    std::vector<Segment> segments;
+  };
+  static std::vector<Segment> Compile(const std::string& path_template);
+  static bool MatchSegments(const Compiled& c, const std::vector<std::string>& segments,
+                            std::map<std::string, std::string>* params);
+
+  std::vector<Compiled> routes_;
+  Authorizer authorizer_;
+};
+
+}  // namespace scrm::http
+
+#endif  // SCRM_HTTP_ROUTER_H_

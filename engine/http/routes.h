@@ -1,0 +1,32 @@
+// The route table: every path the engine serves, in one list, read top to
+// bottom (model: typesense's master_server_routes()). A new endpoint is one
+// row here plus its handler; the router, the access check, error mapping,
+// metrics and security headers come with the row.
+#ifndef SCRM_HTTP_ROUTES_H_
+#define SCRM_HTTP_ROUTES_H_
+
+#include <functional>
+#include <vector>
+
+#include "http/metrics.h"
+#include "http/router.h"
+#include "store/pool.h"
+
+namespace scrm::http {
+
+// What the handlers reach. Nothing here is owned; the app keeps each alive
+// until the server has stopped. Later parts (index, identity...) add fields.
+struct Services {
+  store::Pool* pool = nullptr;  // null (unit tests): /readyz says "no database configured"
+  // Seconds since the last successful CRM sync, -1 when none yet; read at
+  // each /metrics scrape, so keep it cheap. Null: the gauge reads -1.
+  std::function<double()> sync_lag_seconds;
+  // Decides access to non-public routes. Null: they all answer 401.
+  Authorizer authorizer;
+};
+
+std::vector<Route> RouteTable(const Services& services, Metrics& metrics);
+
+}  // namespace scrm::http
+
+#endif  // SCRM_HTTP_ROUTES_H_

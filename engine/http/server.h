@@ -1,0 +1,72 @@
+// Server: the engine's HTTP server (Poco::Net::HTTPServer underneath), serving
+// the route table of routes.cc.
+//
+// Every request is matched by the Router, answered as JSON (errors included),
+// given the security headers (X-Content-Type-Options: nosniff; Cache-Control:
+// no-store unless the handler set one), counted and timed into metrics().
+// A body above max_body_bytes answers 413 without being buffered. Stop()
+// stops accepting connections and drains: it waits, at most drain_seconds,
+// for the requests in flight to be answered, then closes every connection.
+// Start() and Stop() are called from one thread; metrics() from any.
+#ifndef SCRM_HTTP_SERVER_H_
+#define SCRM_HTTP_SERVER_H_
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "core/status.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "http/routes.h"
+
+namespace scrm::http {
+
+struct ServerOptions {
+  std::string bind = "127.0.0.1";    // address to listen on; "0.0.0.0" for all interfaces
+  int port = 8080;                   // 0: any free port; port() tells which
+  int threads = 16;                  // requests answered at once
+  int max_queued = 256;              // accepted connections waiting for a thread
+  size_t max_body_bytes = 10 << 20;  // larger request bodies answer 413
+  int drain_seconds = 30;            // Stop() waits at most this for requests in flight
+};
+
+class Server {
+ public:
+  // The routes are RouteTable(services, metrics()); services' pointees must
+  // outlive the server.
+  Server(ServerOptions options, Services services);
+  ~Server();  // Stop()s first
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // One more route, before Start(): for tests and optional parts. The
+  // engine's own routes belong in the table of routes.cc. Throws
+  // std::invalid_argument on a malformed or duplicate route, std::logic_error
+  // after Start().
+  void AddRoute(Route route);
+
+  // Binds and starts serving. InvalidArgument for bad options (field names
+  // the option), Unavailable when the address cannot be bound.
+  Status Start();
+  // The port actually bound (useful with port 0); 0 before Start().
+  int port() const;
+  // Stops accepting, drains (see above) and returns. Idempotent.
+  void Stop();
+
+  // Requests being handled now.
+  int in_flight() const;
+  Metrics& metrics();
+  const Router& router() const;
+
+  struct State;  // shared with the request handlers; defined in server.cc
+
+ private:
+  struct Impl;
+  std::shared_ptr<State> state_;  // shared with request handlers
+  std::unique_ptr<Impl> impl_;    // the Poco side
+};
+
+}  // namespace scrm::http
+
+#endif  // SCRM_HTTP_SERVER_H_
