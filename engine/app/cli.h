@@ -19,6 +19,7 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;       // the work failed; the message says why
 inline constexpr int kExitUsage = 2;        // bad command line or configuration
 inline constexpr int kExitUnavailable = 3;  // the database cannot be reached
+inline constexpr int kExitSomeRejected = 4;  // ingest: done, but some records were rejected
 
 struct Args {
   std::map<std::string, std::string> options;  // --name value / --name=value
@@ -49,6 +50,10 @@ struct Context {
 int CmdMigrate(Context& ctx, int argc, char** argv);
 int CmdCrmSync(Context& ctx, int argc, char** argv);
 int CmdServe(Context& ctx, int argc, char** argv);
+int CmdSources(Context& ctx, int argc, char** argv);
+int CmdIngest(Context& ctx, int argc, char** argv);
+int CmdRejects(Context& ctx, int argc, char** argv);
+int CmdEntities(Context& ctx, int argc, char** argv);
 
 // Whether stderr is a terminal (progress lines are shown only there).
 bool StderrIsTerminal();

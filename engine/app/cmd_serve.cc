@@ -13,6 +13,8 @@
 #include "core/time.h"
 #include "crm/crm_sync.h"
 #include "http/server.h"
+#include "ingest/poller.h"
+#include "sources/fetcher.h"
 #include "store/sync_state_repository.h"
 
 namespace scrm::app {
@@ -122,6 +124,27 @@ class ServeApp : public Poco::Util::ServerApplication {
     SyncLoop sync(pool, config_, server.metrics());
     server.metrics().SetSyncLagSource([&sync] { return sync.LagSeconds(); });
 
+    // URL sources are polled on their interval, with conditional GET.
+    sources::HttpFetcherOptions fetch_options;
+    fetch_options.ca_location = config_.poll_ca_file;
+    sources::HttpFetcher fetcher(fetch_options);
+    ingest::PollerOptions poll_options;
+    poll_options.tick_seconds = config_.poll_tick_seconds;
+    poll_options.fetch_timeout_seconds = config_.poll_timeout_seconds;
+    poll_options.max_bytes = config_.poll_max_bytes;
+    poll_options.on_failure = [](const std::string& source, const std::string& message) {
+      std::cerr << "scrm serve: polling " << (source.empty() ? "sources" : source) << ": "
+                << message << "\n";
+    };
+    ingest::Poller poller(pool, fetcher, poll_options);
+    http::ScalarFamily& polls = server.metrics().registry().AddCounter(
+        "scrm_source_polls_total", "Polls of url sources by result.", {"result"});
+    polls.SetCallback({"ok"}, [&poller] { return static_cast<double>(poller.counters().ok); });
+    polls.SetCallback({"not_modified"},
+                      [&poller] { return static_cast<double>(poller.counters().not_modified); });
+    polls.SetCallback({"failed"},
+                      [&poller] { return static_cast<double>(poller.counters().failed); });
+
     if (Status s = server.Start(); !s.ok()) {
       exit_code = Fail("serve", s);
       return exit_code;
@@ -129,9 +152,11 @@ class ServeApp : public Poco::Util::ServerApplication {
     std::cout << "scrm: listening on http://" << config_.http_bind << ":" << server.port()
               << std::endl;
     sync.Start();
+    if (config_.poll_tick_seconds > 0) poller.Start();
     waitForTerminationRequest();
     std::cerr << "scrm serve: stopping: draining requests in flight\n";
     server.Stop();
+    poller.Stop();  // a poll in progress finishes first (bounded by the fetch timeout)
     sync.Stop();
     return kExitOk;
   }
@@ -149,7 +174,8 @@ int CmdServe(Context& ctx, int argc, char** argv) {
     std::cout << "usage: scrm serve\n\n"
                  "Serves the API and UI on http.bind:http.port (SCRM_HTTP_PORT), with GET /healthz,\n"
                  "GET /readyz (database reachable and migrated) and GET /metrics (Prometheus).\n"
-                 "Syncs the CRM every crm.sync_interval_seconds. Prints 'scrm: listening on URL'\n"
+                 "Syncs the CRM every crm.sync_interval_seconds and polls url sources on their\n"
+                 "interval. Prints 'scrm: listening on URL'\n"
                  "when ready. SIGTERM or SIGINT drains requests in flight and exits 0.\n";
     return kExitOk;
   }

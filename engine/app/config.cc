@@ -30,6 +30,10 @@ const std::vector<KeyDoc>& ConfigKeys() {
       {"crm.sync_overlap_seconds", "300", "",
        "an incremental sync re-reads this much before its watermark"},
       {"metrics.public", "true", "", "serve /metrics without credentials"},
+      {"poll.tick_seconds", "5", "", "how often scrm serve looks for url sources due (0: off)"},
+      {"poll.timeout_seconds", "10", "", "per connect, send or receive of a feed"},
+      {"poll.max_bytes", "52428800", "", "largest feed body accepted"},
+      {"poll.ca_file", "(system store)", "", "CA file or directory for https feeds"},
   };
   return kKeys;
 }
@@ -178,10 +182,14 @@ Result<Config> LoadConfig(const std::string& path, const std::map<std::string, s
   SCRM_INT_KEY("http.max_body_bytes", 1024, 1L << 32, config.http_max_body_bytes)
   SCRM_INT_KEY("crm.sync_interval_seconds", 0, 86400 * 7, config.crm_sync_interval_seconds)
   SCRM_INT_KEY("crm.sync_overlap_seconds", 0, 86400, config.crm_sync_overlap_seconds)
+  SCRM_INT_KEY("poll.tick_seconds", 0, 3600, config.poll_tick_seconds)
+  SCRM_INT_KEY("poll.timeout_seconds", 1, 600, config.poll_timeout_seconds)
+  SCRM_INT_KEY("poll.max_bytes", 1024, 1L << 34, config.poll_max_bytes)
 #undef SCRM_INT_KEY
   if (const Setting* st = get("http.bind")) config.http_bind = st->value;
   if (const Setting* st = get("index.dir")) config.index_dir = st->value;
   if (const Setting* st = get("secret")) config.secret = st->value;
+  if (const Setting* st = get("poll.ca_file")) config.poll_ca_file = st->value;
   if (const Setting* st = get("metrics.public")) {
     if (st->value != "true" && st->value != "false") {
       return Status::InvalidArgument(st->origin + ": metrics.public = '" + st->value +

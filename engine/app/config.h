@@ -27,6 +27,10 @@ struct Config {
   int crm_sync_interval_seconds = 60;  // 0: no background sync in scrm serve
   int crm_sync_overlap_seconds = 300;
   bool metrics_public = true;  // /metrics without credentials
+  int poll_tick_seconds = 5;    // how often scrm serve looks for url sources due (0: no polling)
+  int poll_timeout_seconds = 10;               // per connect, send or receive of a feed
+  long poll_max_bytes = 50L * 1024 * 1024;     // largest feed accepted
+  std::string poll_ca_file;                    // CA file or directory; "" = the system store
   std::string config_file;     // where settings came from, for messages
 };
 

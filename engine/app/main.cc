@@ -23,6 +23,13 @@ const std::vector<Command>& Commands() {
       {"migrate", "create or update the engine's scrm_* tables", scrm::app::CmdMigrate, true},
       {"crm-sync", "copy SuiteCRM contacts, leads and accounts into the engine",
        scrm::app::CmdCrmSync, true},
+      {"sources", "add, list, show or remove the sources of conversations", scrm::app::CmdSources,
+       true},
+      {"ingest", "read a file or stdin of a source into the engine", scrm::app::CmdIngest, true},
+      {"rejects", "list, show or retry the records that could not be read",
+       scrm::app::CmdRejects, true},
+      {"entities", "mentions, hashtags, URLs, cashtags, e-mails of text lines on stdin",
+       scrm::app::CmdEntities, false},
   };
   return kCommands;
 }
@@ -35,7 +42,7 @@ void Usage(std::ostream& out) {
   out << "\nEach command has --help. Configuration: --config FILE (default scrm.properties or\n"
          "scrm.json in the working directory), overridden by SCRM_DB_URL, SCRM_HTTP_PORT,\n"
          "SCRM_INDEX_DIR, SCRM_SECRET. Exit codes: 0 ok, 1 failed, 2 bad usage or\n"
-         "configuration, 3 database unreachable.\n";
+         "configuration, 3 database unreachable, 4 (ingest) some records rejected.\n";
 }
 
 }  // namespace

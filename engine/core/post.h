@@ -26,6 +26,10 @@ struct Profile {
   std::string avatar_url;
   int64_t updated = 0;
   std::string raw;  // the record as read, for reversibility
+
+  // A stable hash of every field (raw included): a changed fingerprint means
+  // the stored copy must be rewritten. Hex, 16 characters.
+  std::string Fingerprint() const;
 };
 
 struct Post {
@@ -50,6 +54,8 @@ struct Post {
   int64_t shares = 0;
   int64_t replies = 0;
   std::string raw;  // the record as read, for reversibility
+
+  std::string Fingerprint() const;  // as Profile::Fingerprint()
 };
 
 // Where a record sits in its input: enough for a person to find it.

@@ -1,5 +1,8 @@
-# Writes OUT: a C++ table of every migration file in FILES (sorted), as
-# {version, name, sql}. Run at build time by engine/store/CMakeLists.txt.
+# Writes OUT: a C++ table of every migration file NNNN_name.sql of SQL_DIR,
+# sorted, as {version, name, sql}. Run at build time by
+# engine/store/CMakeLists.txt.
+file(GLOB FILES ${SQL_DIR}/[0-9][0-9][0-9][0-9]_*.sql)
+list(SORT FILES)
 set(body "")
 foreach(f ${FILES})
   get_filename_component(name ${f} NAME_WE)

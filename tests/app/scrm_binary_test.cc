@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -177,4 +178,78 @@ TEST_CASE("scrm serve survives a MariaDB restart: 503 during the outage, back by
   CHECK(serve.Wait(15000) == 0);
   Run({db_script, "destroy"}, db_env);
   Run({"/bin/rm", "-rf", dir}, {});
+}
+
+TEST_CASE("scrm sources, ingest and rejects work end to end with documented exit codes",
+          "[mysql][app]") {
+  TestDatabase db;
+  auto env = EnvFor(db);
+  REQUIRE(Run({ScrmBinary(), "migrate", "--allow-empty-crm"}, env).exit_code == 0);
+
+  RunResult missing = Run({ScrmBinary(), "ingest", "--source", "forum", "-"}, env);
+  CHECK(missing.exit_code == 1);
+  CHECK(missing.err.find("scrm sources add forum") != std::string::npos);
+
+  RunResult add = Run({ScrmBinary(), "sources", "add", "forum", "--type", "file", "--visibility",
+                       "community", "--community", "partners", "--json"},
+                      env);
+  REQUIRE(add.exit_code == 0);
+  CHECK(nlohmann::json::parse(add.out)["visibility"] == "community");
+  RunResult bad_add = Run({ScrmBinary(), "sources", "add", "x", "--visibility", "secret"}, env);
+  CHECK(bad_add.exit_code == 2);
+  CHECK(bad_add.err.find("visibility") != std::string::npos);
+
+  std::string path = "/tmp/scrm_ingest_" + std::to_string(getpid()) + ".jsonl";
+  std::ofstream(path)
+      << R"({"type":"Note","id":"https://f.example/1","content":"Salut #scrm","published":"2026-01-01T00:00:00Z"})"
+      << "\n{broken\n"
+      << R"({"type":"Note","id":"https://f.example/2","content":"Hello","published":"2026-01-02T00:00:00Z"})"
+      << "\n";
+  RunResult first = Run({ScrmBinary(), "ingest", "--source", "forum", "--json", path}, env);
+  CHECK(first.exit_code == 4);  // some rejected
+  auto j = nlohmann::json::parse(first.out);
+  CHECK(j["format"] == "as2-jsonl");
+  CHECK(j["new"] == 2);
+  CHECK(j["rejected"] == 1);
+  RunResult again = Run({ScrmBinary(), "ingest", "--source", "forum", "--json", path}, env);
+  CHECK(nlohmann::json::parse(again.out)["unchanged"] == 2);
+
+  RunResult list = Run({ScrmBinary(), "rejects", "list", "--json"}, env);
+  REQUIRE(list.exit_code == 0);
+  auto rejects = nlohmann::json::parse(list.out);
+  REQUIRE(rejects.size() == 2);  // the broken line, once per ingest
+  CHECK(rejects[0]["line"] == 2);
+  CHECK(rejects[0]["file"] == path);
+  std::string id = std::to_string(rejects[1]["id"].get<int>());
+  RunResult raw = Run({ScrmBinary(), "rejects", "show", id, "--raw"}, env);
+  CHECK(raw.out == "{broken");
+  RunResult retry = Run({ScrmBinary(), "rejects", "retry", id}, env);
+  CHECK(retry.exit_code == 4);
+  CHECK(retry.out.find("stays open") != std::string::npos);
+  CHECK(Run({ScrmBinary(), "rejects", "list", "--json"}, env).out == list.out);  // no new reject
+
+  RunResult garbage = Run({ScrmBinary(), "ingest", "--source", "forum", "/etc/hostname"}, env);
+  CHECK(garbage.exit_code == 2);
+  CHECK(garbage.err.find("/etc/hostname") != std::string::npos);
+  unlink(path.c_str());
+}
+
+TEST_CASE("scrm entities prints one JSON object per input line", "[app]") {
+  std::string path = "/tmp/scrm_entities_" + std::to_string(getpid()) + ".txt";
+  std::ofstream(path) << "Merci @anne@mastodon.social pour #réseau https://exemple.fr\n"
+                         "no entities here\n";
+  RunResult r = Run({"/bin/sh", "-c", ScrmBinary() + " entities < " + path}, {});
+  unlink(path.c_str());
+  REQUIRE(r.exit_code == 0);
+  std::istringstream lines(r.out);
+  std::string first, second;
+  std::getline(lines, first);
+  std::getline(lines, second);
+  auto a = nlohmann::json::parse(first);
+  CHECK(a["fediverse_handles"][0]["text"] == "anne@mastodon.social");
+  CHECK(a["hashtags"][0]["text"] == "réseau");
+  CHECK(a["hashtags"][0]["start"] == 33);  // code points
+  CHECK(a["urls"][0]["text"] == "https://exemple.fr");
+  auto b = nlohmann::json::parse(second);
+  CHECK(b["mentions"].empty());
 }

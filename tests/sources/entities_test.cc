@@ -152,7 +152,7 @@ TEST_CASE("ExtractEntities on English posts", "[sources][entities]") {
   });
 }
 
-TEST_CASE("Offsets count code points; byte offsets slice the UTF-8", "[sources][entities]") {
+TEST_CASE("Offsets count code points, byte offsets slice the UTF-8", "[sources][entities]") {
   // 🎉 is one code point (two UTF-16 units, four bytes); the family emoji is
   // five code points (three emoji and two zero-width joiners).
   const std::string post =

@@ -7,7 +7,7 @@
 using namespace scrm;
 using namespace scrm::store;
 
-TEST_CASE("SplitStatements splits at ';' ending a line and drops comment-only chunks",
+TEST_CASE("SplitStatements splits at semicolons ending a line and drops comment-only chunks",
           "[store]") {
   auto stmts = SplitStatements(
       "-- header\n\nCREATE TABLE a (x int);\n-- between\nINSERT INTO a VALUES (1); \n"

@@ -1,0 +1,160 @@
+// scrm sources add|list|show|remove
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "app/cli.h"
+#include "ingest/poller.h"
+#include "sources/fetcher.h"
+#include "store/source_repository.h"
+
+namespace scrm::app {
+
+namespace {
+
+const char kUsage[] =
+    "usage: scrm sources add NAME --type file|url|push [--format F] [--location PATH|URL]\n"
+    "                        [--poll SECONDS] [--visibility public|internal|community]\n"
+    "                        [--community NAME] [--secret KEY] [--json]\n"
+    "       scrm sources list [--json]\n"
+    "       scrm sources show NAME [--json]\n"
+    "       scrm sources remove NAME\n"
+    "       scrm sources poll NAME [--json]   fetch a url source now (conditional GET) and ingest it\n\n"
+    "A source is where conversations come from and who may see them. Formats: auto (the\n"
+    "default: recognised from the content), as2, as2-outbox, as2-jsonl, rss, atom,\n"
+    "jsonfeed, twitter-archive, linkedin-connections, linkedin-messages, jsonl.\n"
+    "Visibility defaults to internal. Removing a source keeps its posts.\n";
+
+nlohmann::json ToJson(const Source& s) {
+  return {{"id", s.id},
+          {"name", s.name},
+          {"type", s.type},
+          {"format", s.format},
+          {"location", s.location},
+          {"poll_interval_seconds", s.poll_interval_seconds},
+          {"visibility", s.visibility},
+          {"community", s.community},
+          {"push_secret", s.push_secret.empty() ? "" : "(set)"},
+          {"health",
+           {{"last_run_at", s.last_run_at},
+            {"last_success_at", s.last_success_at},
+            {"last_error", s.last_error},
+            {"items_total", s.items_total}}}};
+}
+
+void PrintSource(const Source& s) {
+  std::cout << s.name << ": " << s.type << " " << s.format
+            << (s.location.empty() ? "" : " " + s.location) << ", visibility " << s.visibility
+            << (s.community.empty() ? "" : " (" + s.community + ")")
+            << (s.poll_interval_seconds > 0
+                    ? ", polled every " + std::to_string(s.poll_interval_seconds) + " s"
+                    : "")
+            << "; " << s.items_total << " items"
+            << (s.last_success_at.empty() ? "" : ", last success " + s.last_success_at + " UTC")
+            << (s.last_error.empty() ? "" : ", last error: " + s.last_error) << "\n";
+}
+
+}  // namespace
+
+int CmdSources(Context& ctx, int argc, char** argv) {
+  Result<Args> args = ParseArgs(
+      "sources", argc, argv, 2,
+      {"type", "format", "location", "poll", "visibility", "community", "secret"},
+      {"json", "help"});
+  if (!args.ok()) return Fail("sources", args.status());
+  if (args->Has("help") || args->positional.empty()) {
+    (args->Has("help") ? std::cout : std::cerr) << kUsage;
+    return args->Has("help") ? kExitOk : kExitUsage;
+  }
+  if (Status s = RequireDatabase(ctx.config); !s.ok()) return Fail("sources", s);
+  const std::string verb = args->positional[0];
+  const bool json = args->Has("json");
+  store::Pool pool(ctx.config.db);
+  store::SourceRepository repo(pool);
+  try {
+    if (verb == "list") {
+      std::vector<Source> all = repo.List();
+      if (json) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const Source& s : all) out.push_back(ToJson(s));
+        std::cout << out.dump() << "\n";
+      } else if (all.empty()) {
+        std::cout << "no sources yet: scrm sources add NAME --type file\n";
+      } else {
+        for (const Source& s : all) PrintSource(s);
+      }
+      return kExitOk;
+    }
+    if (args->positional.size() != 2) {
+      return Fail("sources", Status::InvalidArgument("scrm sources " + verb + " takes one NAME"));
+    }
+    const std::string name = args->positional[1];
+    if (verb == "add") {
+      Source s;
+      s.name = name;
+      s.type = args->Get("type", "file");
+      s.format = args->Get("format", "auto");
+      s.location = args->Get("location");
+      s.visibility = args->Get("visibility", "internal");
+      s.community = args->Get("community");
+      s.push_secret = args->Get("secret");
+      std::string poll = args->Get("poll", "0");
+      if (poll.empty() || poll.find_first_not_of("0123456789") != std::string::npos) {
+        return Fail("sources", Status::InvalidArgument(
+                                   "--poll '" + poll + "' is not a number of seconds", "--poll"));
+      }
+      s.poll_interval_seconds = std::stoi(poll);
+      Result<Source> added = repo.Add(s);
+      if (!added.ok()) return Fail("sources", added.status());
+      if (json) {
+        std::cout << ToJson(*added).dump() << "\n";
+      } else {
+        std::cout << "added ";
+        PrintSource(*added);
+      }
+      return kExitOk;
+    }
+    if (verb == "show") {
+      std::optional<Source> s = repo.Get(name);
+      if (!s) return Fail("sources", Status::NotFound("no source named '" + name + "' (scrm sources list)"));
+      if (json) {
+        std::cout << ToJson(*s).dump() << "\n";
+      } else {
+        PrintSource(*s);
+      }
+      return kExitOk;
+    }
+    if (verb == "poll") {
+      sources::HttpFetcherOptions fetch_options;
+      fetch_options.ca_location = ctx.config.poll_ca_file;
+      sources::HttpFetcher fetcher(fetch_options);
+      ingest::PollerOptions poll_options;
+      poll_options.fetch_timeout_seconds = ctx.config.poll_timeout_seconds;
+      poll_options.max_bytes = ctx.config.poll_max_bytes;
+      ingest::Poller poller(pool, fetcher, poll_options);
+      Result<ingest::IngestSummary> s = poller.PollNow(name);
+      if (!s.ok()) return Fail("sources", s.status());
+      if (json) {
+        std::cout << s->ToJson().dump() << "\n";
+      } else {
+        std::cout << name << ": " << s->read << " records read; " << s->posts_new << " new, "
+                  << s->posts_updated << " updated, " << s->rejected << " rejected"
+                  << (s->notes.empty() ? "" : " (" + s->notes.front() + ")") << "\n";
+      }
+      return s->rejected > 0 ? kExitSomeRejected : kExitOk;
+    }
+    if (verb == "remove") {
+      Status s = repo.Remove(name);
+      if (!s.ok()) return Fail("sources", s);
+      std::cout << "removed source " << name << " (its posts are kept)\n";
+      return kExitOk;
+    }
+    return Fail("sources", Status::InvalidArgument("unknown verb '" + verb +
+                                                   "': add, list, show, poll or remove"));
+  } catch (const store::DbError& e) {
+    return Fail("sources", e.unavailable() ? Status::Unavailable(e.what())
+                                           : Status::Internal(e.what()));
+  }
+}
+
+}  // namespace scrm::app

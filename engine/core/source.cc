@@ -1,0 +1,73 @@
+#include "core/source.h"
+
+#include <algorithm>
+
+namespace scrm {
+
+const std::vector<std::string>& KnownFormats() {
+  static const std::vector<std::string> kFormats = {
+      "as2",             // one ActivityStreams object, activity or collection
+      "as2-outbox",      // an outbox collection (Mastodon account export outbox.json)
+      "as2-jsonl",       // ActivityStreams objects, one per line
+      "rss", "atom",     // XML feeds
+      "jsonfeed",        // JSON Feed 1.0/1.1
+      "twitter-archive", // a file of a Twitter/X archive (tweets.js, account.js...)
+      "linkedin-connections", "linkedin-messages",  // LinkedIn export CSVs
+      "jsonl",           // scrm's own JSON Lines (docs/formats/scrm-jsonl.md)
+  };
+  return kFormats;
+}
+
+namespace {
+bool OneOf(const std::string& v, std::initializer_list<const char*> options) {
+  return std::any_of(options.begin(), options.end(), [&](const char* o) { return v == o; });
+}
+}  // namespace
+
+Status ValidateSource(const Source& s) {
+  bool name_ok = !s.name.empty() && s.name.size() <= 64 &&
+                 ((s.name[0] >= 'a' && s.name[0] <= 'z') || (s.name[0] >= '0' && s.name[0] <= '9'));
+  for (char c : s.name) {
+    name_ok = name_ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+                          c == '-' || c == '.');
+  }
+  if (!name_ok) {
+    return Status::InvalidArgument("source name '" + s.name +
+                                       "' must be 1 to 64 of a-z, 0-9, '_', '-', '.', starting "
+                                       "with a letter or digit",
+                                   "name");
+  }
+  if (!OneOf(s.type, {"file", "url", "push"})) {
+    return Status::InvalidArgument("source type '" + s.type + "' must be file, url or push",
+                                   "type");
+  }
+  const auto& formats = KnownFormats();
+  if (s.format != "auto" && std::find(formats.begin(), formats.end(), s.format) == formats.end()) {
+    std::string list = "auto";
+    for (const std::string& f : formats) list += ", " + f;
+    return Status::InvalidArgument("format '" + s.format + "' is not one of: " + list, "format");
+  }
+  if (s.type == "url" && s.location.rfind("http://", 0) != 0 &&
+      s.location.rfind("https://", 0) != 0) {
+    return Status::InvalidArgument("a url source needs an http:// or https:// location, got '" +
+                                       s.location + "'",
+                                   "location");
+  }
+  if (s.poll_interval_seconds < 0) {
+    return Status::InvalidArgument("poll interval must be 0 (manual) or a number of seconds",
+                                   "poll_interval_seconds");
+  }
+  if (!OneOf(s.visibility, {"public", "internal", "community"})) {
+    return Status::InvalidArgument(
+        "visibility '" + s.visibility + "' must be public, internal or community", "visibility");
+  }
+  if ((s.visibility == "community") == s.community.empty()) {
+    return Status::InvalidArgument(
+        s.community.empty() ? "visibility community needs a community name"
+                            : "a community name goes with visibility community only",
+        "community");
+  }
+  return Status::Ok();
+}
+
+}  // namespace scrm

@@ -1,0 +1,87 @@
+#include "http/push.h"
+
+#include <Poco/HMACEngine.h>
+#include <Poco/SHA2Engine.h>
+
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "http/errors.h"
+#include "ingest/pipeline.h"
+#include "store/source_repository.h"
+
+namespace scrm::http {
+
+namespace {
+// Poco 1.11's SHA2Engine lacks the sizes HMACEngine asks of its engine.
+class Sha256Engine : public Poco::SHA2Engine {
+ public:
+  enum { BLOCK_SIZE = 64, DIGEST_SIZE = 32 };
+  Sha256Engine() : Poco::SHA2Engine(Poco::SHA2Engine::SHA_256) {}
+};
+}  // namespace
+
+std::string PushSignature(const std::string& secret, const std::string& body) {
+  Poco::HMACEngine<Sha256Engine> hmac(secret);
+  hmac.update(body);
+  return "sha256=" + Poco::DigestEngine::digestToHex(hmac.digest());
+}
+
+bool ConstantTimeEquals(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    diff |= static_cast<unsigned char>(a[i]) ^ static_cast<unsigned char>(b[i]);
+  }
+  return diff == 0;
+}
+
+Response HandlePush(store::Pool* pool, const Request& request) {
+  if (pool == nullptr) return ErrorResponse(Status::Unavailable("no database configured"));
+  const std::string name = request.Param("source");
+  std::optional<Source> source = store::SourceRepository(*pool).Get(name);
+  if (!source) return ErrorResponse(Status::NotFound("no source named '" + name + "'"));
+  if (source->push_secret.empty()) {
+    return ErrorResponse(Status::Forbidden(
+        "source '" + name + "' accepts no pushes: give it a secret (scrm sources add ... --secret)"));
+  }
+  const std::string sent = request.Header("x-scrm-signature");
+  if (sent.empty()) {
+    return ErrorResponse(Status::Unauthenticated(
+        "missing X-Scrm-Signature: sha256=HEX, the HMAC-SHA256 of the body under the source's "
+        "secret"));
+  }
+  if (!ConstantTimeEquals(sent, PushSignature(source->push_secret, request.body))) {
+    return ErrorResponse(Status::Unauthenticated(
+        "X-Scrm-Signature does not match the body: sign the exact bytes sent with the source's "
+        "secret (HMAC-SHA256, lower-case hex)"));
+  }
+
+  nlohmann::json results = nlohmann::json::array();
+  ingest::IngestOptions options;
+  options.file_name = "push:" + name;
+  options.writers = 1;
+  options.on_record = [&results](int64_t record, const Status& outcome) {
+    if (outcome.ok()) {
+      results.push_back({{"index", record}, {"status", "accepted"}});
+    } else {
+      results.push_back({{"index", record}, {"status", "rejected"}, {"error", outcome.message()}});
+    }
+  };
+  std::istringstream in(request.body);
+  Result<ingest::IngestSummary> summary = ingest::Ingest(*pool, *source, in, options);
+  if (!summary.ok()) {
+    store::SourceRepository(*pool).RecordFailure(source->id, summary.status().message());
+    return ErrorResponse(Status::InvalidArgument(summary.status().message(), "body"));
+  }
+  const ingest::IngestSummary& s = *summary;
+  store::SourceRepository(*pool).RecordSuccess(
+      source->id, s.posts_new + s.posts_updated + s.profiles_new + s.profiles_updated,
+      source->etag, source->last_modified);
+  nlohmann::json out = s.ToJson();
+  out["results"] = std::move(results);
+  return Response::Json(out, 200);
+}
+
+}  // namespace scrm::http

@@ -1,0 +1,27 @@
+// POST /api/v1/ingest/{source}: sources push records to the engine. The
+// body (JSON Lines or an ActivityStreams document, at most
+// http.max_body_bytes) must carry X-Scrm-Signature: sha256=HEX, the
+// HMAC-SHA256 of the exact body under the source's push secret; the
+// signature is compared in constant time. The answer has one result per
+// record: accepted, or the record's index and the error. docs/api.md.
+#ifndef SCRM_HTTP_PUSH_H_
+#define SCRM_HTTP_PUSH_H_
+
+#include <string>
+
+#include "http/request.h"
+#include "store/pool.h"
+
+namespace scrm::http {
+
+// "sha256=" + lower-case hex HMAC-SHA256(secret, body): what a pusher sends.
+std::string PushSignature(const std::string& secret, const std::string& body);
+
+// Constant-time comparison of two strings (length may leak, content not).
+bool ConstantTimeEquals(const std::string& a, const std::string& b);
+
+Response HandlePush(store::Pool* pool, const Request& request);
+
+}  // namespace scrm::http
+
+#endif  // SCRM_HTTP_PUSH_H_

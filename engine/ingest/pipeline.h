@@ -1,0 +1,77 @@
+// The ingest pipeline: one input (a file, stdin, a fetched feed, a pushed
+// body) through the parser of its format into the store. The parser runs on
+// the calling thread and hands records over in batches to writer threads
+// (a record's key picks its writer, so versions of one record keep their
+// order), so parsing and database writes overlap while memory stays flat:
+// at most a few batches per writer are in flight whatever the input's size.
+//
+// Posts are upserted by (source, external id), profiles by (platform,
+// external id); a record that cannot be read is kept in scrm_rejects with
+// its raw bytes, position and reason. Nothing is lost, and ingesting the
+// same input twice changes nothing.
+#ifndef SCRM_INGEST_PIPELINE_H_
+#define SCRM_INGEST_PIPELINE_H_
+
+#include <cstdint>
+#include <functional>
+#include <istream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/source.h"
+#include "core/status.h"
+#include "store/pool.h"
+
+namespace scrm::ingest {
+
+struct IngestOptions {
+  std::string format = "auto";  // or a name of KnownFormats()
+  std::string file_name = "-";  // named in positions and messages
+  std::string charset;          // feeds: charset of an HTTP Content-Type header
+  std::string base_url;         // feeds: the URL the input was fetched from
+  size_t batch_size = 1000;     // records per database write
+  int writers = 2;              // database writers working at once, each on its own connection
+  bool detect_language = true;  // fill a post's language when its source gives none
+  bool keep_rejects = true;     // false: count rejects without storing them (retries)
+  // Called for each record as the parser leaves it, in input order: OK for a
+  // post or profile handed to the writers, the reason for a rejected one.
+  // Pushes answer one result per record with it.
+  std::function<void(int64_t record, const Status& outcome)> on_record;
+};
+
+struct IngestSummary {
+  std::string format;  // as detected or given
+  int64_t read = 0;    // records read, whatever became of them
+  int64_t posts_new = 0;
+  int64_t posts_updated = 0;
+  int64_t posts_unchanged = 0;
+  int64_t profiles_new = 0;
+  int64_t profiles_updated = 0;
+  int64_t profiles_unchanged = 0;
+  int64_t rejected = 0;
+  int64_t skipped = 0;  // read and left out on purpose (likes, deletes...): see notes
+  int64_t bytes = 0;
+  double seconds = 0;
+  std::vector<std::string> notes;
+  std::string first_reject_reason;  // of the first rejected record, if any
+
+  // {"format","read","new","updated","unchanged","rejected","skipped",
+  //  "profiles":{"new","updated","unchanged"},"bytes","seconds","notes"}
+  nlohmann::json ToJson() const;
+};
+
+// Progress: bytes consumed so far and the running summary.
+using IngestProgress = std::function<void(int64_t bytes, const IngestSummary&)>;
+
+// Reads `in` to its end. InvalidArgument (naming the file and what was
+// expected) when the input is not the format at all; database failures
+// throw store::DbError. Records written before a failure stay written.
+Result<IngestSummary> Ingest(store::Pool& pool, const Source& source, std::istream& in,
+                             const IngestOptions& options,
+                             const IngestProgress& progress = nullptr);
+
+}  // namespace scrm::ingest
+
+#endif  // SCRM_INGEST_PIPELINE_H_

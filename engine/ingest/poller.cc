@@ -1,0 +1,260 @@
+#include "ingest/poller.h"
+
+#include <algorithm>
+#include <chrono>
+#include <exception>
+#include <istream>
+#include <optional>
+#include <streambuf>
+#include <utility>
+#include <vector>
+
+#include "core/time.h"
+#include "store/source_repository.h"
+
+namespace scrm::ingest {
+
+namespace {
+
+// Reads a fetched body in place: a feed may be tens of MiB, no second copy.
+class StringReadBuf : public std::streambuf {
+ public:
+  explicit StringReadBuf(const std::string& s) {
+    char* p = const_cast<char*>(s.data());
+    setg(p, p, p + s.size());
+  }
+};
+
+// The wait after `failures` consecutive failures: the interval doubled per
+// failure, capped at max_backoff, but never shorter than the interval.
+int64_t WaitSeconds(int64_t interval, int failures, int64_t max_backoff) {
+  int64_t cap = std::max(interval, max_backoff);
+  int64_t wait = interval;
+  for (int i = 0; i < failures && wait < cap; ++i) wait *= 2;
+  return std::min(wait, cap);
+}
+
+bool IsPolled(const Source& s) {
+  return s.type == "url" && s.poll_interval_seconds > 0 && !s.location.empty();
+}
+
+}  // namespace
+
+Poller::Poller(store::Pool& pool, sources::Fetcher& fetcher, PollerOptions options)
+    : pool_(pool), fetcher_(fetcher), options_(std::move(options)) {}
+
+Poller::~Poller() { Stop(); }
+
+bool Poller::IsDue(const Source& source, int64_t now) {
+  if (in_flight_.count(source.id) != 0) return false;
+  const int64_t interval = source.poll_interval_seconds;
+  auto it = schedule_.find(source.id);
+  if (it != schedule_.end()) {
+    return now >= it->second.last_attempt +
+                      WaitSeconds(interval, it->second.failures, options_.max_backoff_seconds);
+  }
+  // Not polled since start-up: the stored last run decides.
+  if (source.last_run_at.empty()) return true;
+  std::optional<int64_t> last = ParseSqlDateTime(source.last_run_at);
+  return !last || now >= *last + interval;
+}
+
+int Poller::RunDue(int64_t now) { return RunDueImpl(now, false); }
+
+int Poller::RunDueImpl(int64_t now, bool background) {
+  std::vector<Source> all = store::SourceRepository(pool_).List();
+  std::vector<Source> due;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    // Forget removed sources.
+    for (auto it = schedule_.begin(); it != schedule_.end();) {
+      bool present = std::any_of(all.begin(), all.end(),
+                                 [&](const Source& s) { return s.id == it->first; });
+      it = present ? std::next(it) : schedule_.erase(it);
+    }
+    for (Source& s : all) {
+      if (IsPolled(s) && IsDue(s, now)) {
+        in_flight_.insert(s.id);
+        due.push_back(std::move(s));
+      }
+    }
+  }
+  int polled = 0;
+  auto release_from = [&](size_t first) {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (size_t j = first; j < due.size(); ++j) in_flight_.erase(due[j].id);
+  };
+  for (size_t i = 0; i < due.size(); ++i) {
+    if (background) {
+      bool stopping;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        stopping = stop_;
+      }
+      if (stopping) {
+        release_from(i);  // left for the next start
+        break;
+      }
+    }
+    ++polled;
+    try {
+      Poll(due[i], now);  // releases due[i]'s in_flight_ mark
+    } catch (const store::DbError& e) {
+      // An SQL error particular to this source's data: the others go on;
+      // but without a database there is no point in trying them.
+      if (e.unavailable()) {
+        release_from(i + 1);
+        throw;
+      }
+    } catch (...) {
+      release_from(i + 1);
+      throw;
+    }
+  }
+  return polled;
+}
+
+Result<IngestSummary> Poller::PollNow(const std::string& name) {
+  std::optional<Source> source = store::SourceRepository(pool_).Get(name);
+  if (!source) return Status::NotFound("no source named '" + name + "'");
+  if (source->type != "url") {
+    return Status::FailedPrecondition("source '" + name + "' is a " + source->type +
+                                      " source: only url sources are fetched");
+  }
+  if (source->location.empty()) {
+    return Status::FailedPrecondition("source '" + name + "' has no URL (location)");
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!in_flight_.insert(source->id).second) {
+      return Status::Conflict("source '" + name + "' is being polled right now");
+    }
+  }
+  return Poll(*source, NowUnixSeconds());
+}
+
+Result<IngestSummary> Poller::Poll(const Source& source, int64_t now) {
+  // Whatever happens, the source is free again and its attempt counts.
+  struct Release {
+    Poller* p;
+    int64_t id;
+    int64_t now;
+    bool ok = false;
+    ~Release() {
+      std::lock_guard<std::mutex> lock(p->mu_);
+      p->in_flight_.erase(id);
+      Schedule& s = p->schedule_[id];
+      s.last_attempt = now;
+      s.failures = ok ? 0 : s.failures + 1;
+    }
+  } release{this, source.id, now};
+
+  store::SourceRepository repo(pool_);
+  bool counted = false;  // this failure is already counted and reported
+  auto fail = [&](const Status& status) -> Result<IngestSummary> {
+    counted = true;
+    failed_++;
+    if (options_.on_failure) options_.on_failure(source.name, status.message());
+    repo.RecordFailure(source.id, status.message());
+    return status;
+  };
+
+  try {
+    sources::FetchRequest request;
+    request.url = source.location;
+    request.etag = source.etag;
+    request.last_modified = source.last_modified;
+    request.timeout_seconds = options_.fetch_timeout_seconds;
+    request.max_bytes = options_.max_bytes;
+    Result<sources::FetchResult> fetched = Status::Internal("not fetched");
+    try {
+      fetched = fetcher_.Fetch(request);
+    } catch (const std::exception& e) {
+      fetched = Status::Internal("fetching " + sources::RedactUrl(source.location) + ": " +
+                                 e.what());
+    }
+    if (!fetched.ok()) return fail(fetched.status());
+
+    IngestSummary summary;
+    if (fetched->status == 304) {
+      summary.format = source.format;
+      summary.notes.push_back("not modified (HTTP 304): nothing fetched");
+      repo.RecordSuccess(source.id, 0, fetched->etag, fetched->last_modified);
+      not_modified_++;
+      release.ok = true;
+      return summary;
+    }
+
+    StringReadBuf buf(fetched->body);
+    std::istream in(&buf);
+    IngestOptions options;
+    options.format = source.format;
+    options.file_name = fetched->final_url;
+    options.charset = fetched->charset;
+    options.base_url = fetched->final_url;
+    Result<IngestSummary> ingested = Ingest(pool_, source, in, options);
+    if (!ingested.ok()) return fail(ingested.status());
+    const IngestSummary& s = *ingested;
+    repo.RecordSuccess(source.id,
+                       s.posts_new + s.posts_updated + s.profiles_new + s.profiles_updated,
+                       fetched->etag, fetched->last_modified);
+    ok_++;
+    release.ok = true;
+    return ingested;
+  } catch (const std::exception& e) {
+    // The database failed us (store::DbError): count it, record it when the
+    // database still listens, and let the caller's edge report it.
+    if (!release.ok && !counted) {
+      failed_++;
+      if (options_.on_failure) options_.on_failure(source.name, e.what());
+      try {
+        repo.RecordFailure(source.id, e.what());
+      } catch (const std::exception&) {
+      }
+    }
+    throw;
+  }
+}
+
+void Poller::Start() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (thread_.joinable()) return;
+  stop_ = false;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void Poller::Stop() {
+  std::thread thread;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+    thread = std::move(thread_);
+  }
+  wake_.notify_all();
+  if (thread.joinable()) thread.join();
+}
+
+void Poller::Loop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stop_) {
+    lock.unlock();
+    try {
+      RunDueImpl(NowUnixSeconds(), true);
+    } catch (const std::exception& e) {
+      if (options_.on_failure) options_.on_failure("", e.what());
+    }
+    lock.lock();
+    wake_.wait_for(lock, std::chrono::seconds(std::max(1, options_.tick_seconds)),
+                   [this] { return stop_; });
+  }
+}
+
+PollerCounters Poller::counters() const {
+  PollerCounters c;
+  c.ok = ok_.load();
+  c.not_modified = not_modified_.load();
+  c.failed = failed_.load();
+  return c;
+}
+
+}  // namespace scrm::ingest

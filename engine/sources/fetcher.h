@@ -1,0 +1,68 @@
+// Fetcher: gets a feed's bytes over HTTP(S), conditionally (ETag and
+// Last-Modified), behind an interface so that the poller can be tested with
+// fakes. HttpFetcher follows up to five redirects, accepts gzip, verifies
+// TLS certificates against the system CA store, bounds time and size, and
+// never puts a URL's userinfo (user:password@) in a message or a result.
+// Failures are values naming the URL and the reason: Unavailable when the
+// server cannot be reached, times out or answers 5xx, 408 or 429 (try again
+// later); FailedPrecondition when it answers another 4xx, its certificate
+// does not verify, or the response is unusable (too large, redirect loop);
+// InvalidArgument when the URL is not http(s). Fetch() is thread-safe.
+#ifndef SCRM_SOURCES_FETCHER_H_
+#define SCRM_SOURCES_FETCHER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/status.h"
+
+namespace scrm::sources {
+
+struct FetchRequest {
+  std::string url;            // http:// or https://; userinfo becomes Basic auth
+  std::string etag;           // sent as If-None-Match when not empty
+  std::string last_modified;  // sent as If-Modified-Since when not empty
+  int timeout_seconds = 10;   // connect, and each send or receive
+  int64_t max_bytes = 50 * 1024 * 1024;  // of the (decompressed) body
+};
+
+struct FetchResult {
+  int status = 0;              // 200-299, or 304 (not modified: body empty)
+  std::string body;            // decompressed
+  std::string etag;            // the response's, or the request's on a 304 without one
+  std::string last_modified;   // likewise
+  std::string charset;         // from Content-Type ("" when absent)
+  std::string final_url;       // after redirects, without userinfo
+};
+
+class Fetcher {
+ public:
+  virtual ~Fetcher() = default;
+  virtual Result<FetchResult> Fetch(const FetchRequest& request) = 0;
+};
+
+struct HttpFetcherOptions {
+  std::string user_agent;   // "" means "scrm/VERSION"
+  std::string ca_location;  // CA file or directory; "" means the system store
+  int max_redirects = 5;
+};
+
+class HttpFetcher : public Fetcher {
+ public:
+  explicit HttpFetcher(HttpFetcherOptions options = {});
+  Result<FetchResult> Fetch(const FetchRequest& request) override;
+
+ private:
+  struct Tls;
+  HttpFetcherOptions options_;
+  std::shared_ptr<Tls> tls_;  // the TLS context, made at the first https:// fetch
+};
+
+// The URL as it may be shown: userinfo reduced to the user name
+// ("https://ann@host/feed"); the text unchanged when it is not a URL.
+std::string RedactUrl(const std::string& url);
+
+}  // namespace scrm::sources
+
+#endif  // SCRM_SOURCES_FETCHER_H_

@@ -1,0 +1,25 @@
+// Small URL helpers the parsers share: is a reference absolute, which host
+// does a URL name, and resolving a relative reference against a base (RFC
+// 3986, section 5.2). Pure functions, total on any input.
+#ifndef SCRM_SOURCES_URL_UTIL_H_
+#define SCRM_SOURCES_URL_UTIL_H_
+
+#include <string>
+#include <string_view>
+
+namespace scrm::sources {
+
+// "https://x", "mailto:a@b", "tag:host,2016:1": a scheme and a colon.
+bool IsAbsoluteUrl(std::string_view url);
+
+// The host of an absolute URL with an authority ("https://u@Host:8080/x" ->
+// "host", lower-cased); empty when there is none.
+std::string UrlHost(std::string_view url);
+
+// `ref` resolved against `base`. `ref` as written when it is absolute, when
+// base is empty or not absolute, or when either does not parse.
+std::string ResolveUrl(std::string_view base, std::string_view ref);
+
+}  // namespace scrm::sources
+
+#endif  // SCRM_SOURCES_URL_UTIL_H_

@@ -1,0 +1,60 @@
+// ContentRepository: what sources bring in. Posts (scrm_posts, keyed by
+// source and external id), profiles (scrm_profiles, keyed by platform and
+// external id) and rejects (scrm_rejects: records that could not be read,
+// with their raw bytes and position, kept for review and retry).
+//
+// Upserts take a batch and write only new and changed records (by
+// fingerprint), in one transaction: ingesting the same input twice changes
+// nothing, and an edited record replaces its old version. Thread-safe;
+// database failures throw store::DbError.
+#ifndef SCRM_STORE_CONTENT_REPOSITORY_H_
+#define SCRM_STORE_CONTENT_REPOSITORY_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/post.h"
+#include "store/customer_repository.h"
+#include "store/pool.h"
+
+namespace scrm::store {
+
+struct StoredReject {
+  int64_t id = 0;
+  int64_t source_id = 0;
+  Reject reject;
+  std::string format;  // the format it was read as
+  std::string status;  // open, resolved
+  std::string created_at;
+};
+
+class ContentRepository {
+ public:
+  explicit ContentRepository(Pool& pool) : pool_(pool) {}
+
+  // Within a batch, a later record with the same key wins.
+  UpsertCounts UpsertPosts(int64_t source_id, const std::vector<Post>& posts);
+  UpsertCounts UpsertProfiles(int64_t source_id, const std::vector<Profile>& profiles);
+  void AddRejects(int64_t source_id, const std::string& format,
+                  const std::vector<Reject>& rejects);
+
+  int64_t CountPosts(int64_t source_id);  // source_id 0: all
+  std::optional<Post> GetPost(int64_t source_id, const std::string& external_id);
+  std::optional<Profile> GetProfile(const std::string& platform, const std::string& external_id);
+  int64_t CountProfiles();
+
+  // Rejects, newest first; source_id 0: every source; status "" : any.
+  std::vector<StoredReject> ListRejects(int64_t source_id, const std::string& status, int limit);
+  std::optional<StoredReject> GetReject(int64_t id);
+  void ResolveReject(int64_t id);
+  int64_t CountRejects(int64_t source_id, const std::string& status);
+
+ private:
+  Pool& pool_;
+};
+
+}  // namespace scrm::store
+
+#endif  // SCRM_STORE_CONTENT_REPOSITORY_H_

@@ -1,0 +1,174 @@
+#include "store/source_repository.h"
+
+#include "store/sql_util.h"
+
+namespace scrm::store {
+
+namespace {
+
+const char kSelect[] =
+    "SELECT id, name, type, format, COALESCE(location, ''), poll_interval_seconds, visibility, "
+    "community, push_secret, etag, last_modified, "
+    "COALESCE(DATE_FORMAT(last_run_at, '%Y-%m-%d %H:%i:%s'), ''), "
+    "COALESCE(DATE_FORMAT(last_success_at, '%Y-%m-%d %H:%i:%s'), ''), COALESCE(last_error, ''), "
+    "items_total FROM scrm_sources";
+
+Source Read(sql::ResultSet& rs) {
+  Source s;
+  s.id = rs.getInt64(1);
+  s.name = rs.getString(2);
+  s.type = rs.getString(3);
+  s.format = rs.getString(4);
+  s.location = rs.getString(5);
+  s.poll_interval_seconds = rs.getInt(6);
+  s.visibility = rs.getString(7);
+  s.community = rs.getString(8);
+  s.push_secret = rs.getString(9);
+  s.etag = rs.getString(10);
+  s.last_modified = rs.getString(11);
+  s.last_run_at = rs.getString(12);
+  s.last_success_at = rs.getString(13);
+  s.last_error = rs.getString(14);
+  s.items_total = rs.getInt64(15);
+  return s;
+}
+
+void BindSettings(sql::PreparedStatement& ps, const Source& s) {
+  ps.setString(1, s.type);
+  ps.setString(2, s.format);
+  ps.setString(3, s.location);
+  ps.setInt(4, s.poll_interval_seconds);
+  ps.setString(5, s.visibility);
+  ps.setString(6, s.community);
+  ps.setString(7, s.push_secret);
+  ps.setString(8, s.name);
+}
+
+}  // namespace
+
+Result<Source> SourceRepository::Add(const Source& source) {
+  if (Status s = ValidateSource(source); !s.ok()) return s;
+  try {
+    Pool::Lease conn = pool_.Acquire();
+    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+        "INSERT INTO scrm_sources (type, format, location, poll_interval_seconds, visibility, "
+        "community, push_secret, name, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP())"));
+    BindSettings(*ps, source);
+    ps->execute();
+  } catch (const sql::SQLException& e) {
+    if (e.getErrorCode() == 1062) {  // ER_DUP_ENTRY
+      return Status::Conflict("a source named '" + source.name +
+                              "' exists already (scrm sources show " + source.name + ")");
+    }
+    throw DbError::From(e, "adding source " + source.name);
+  }
+  return *Get(source.name);
+}
+
+Status SourceRepository::Update(const Source& source) {
+  if (Status s = ValidateSource(source); !s.ok()) return s;
+  try {
+    Pool::Lease conn = pool_.Acquire();
+    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+        "UPDATE scrm_sources SET type = ?, format = ?, location = ?, poll_interval_seconds = ?, "
+        "visibility = ?, community = ?, push_secret = ?, updated_at = UTC_TIMESTAMP() "
+        "WHERE name = ?"));
+    BindSettings(*ps, source);
+    if (ps->executeUpdate() == 0 && !Get(source.name)) {
+      return Status::NotFound("no source named '" + source.name + "' (scrm sources list)");
+    }
+    return Status::Ok();
+  } catch (const sql::SQLException& e) {
+    throw DbError::From(e, "updating source " + source.name);
+  }
+}
+
+std::optional<Source> SourceRepository::Get(const std::string& name) {
+  try {
+    Pool::Lease conn = pool_.Acquire();
+    std::unique_ptr<sql::PreparedStatement> ps(
+        conn->prepareStatement(std::string(kSelect) + " WHERE name = ?"));
+    ps->setString(1, name);
+    std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
+    if (!rs->next()) return std::nullopt;
+    return Read(*rs);
+  } catch (const sql::SQLException& e) {
+    throw DbError::From(e, "reading source " + name);
+  }
+}
+
+std::optional<Source> SourceRepository::GetById(int64_t id) {
+  try {
+    Pool::Lease conn = pool_.Acquire();
+    std::unique_ptr<sql::PreparedStatement> ps(
+        conn->prepareStatement(std::string(kSelect) + " WHERE id = ?"));
+    ps->setInt64(1, id);
+    std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
+    if (!rs->next()) return std::nullopt;
+    return Read(*rs);
+  } catch (const sql::SQLException& e) {
+    throw DbError::From(e, "reading a source");
+  }
+}
+
+std::vector<Source> SourceRepository::List() {
+  std::vector<Source> out;
+  try {
+    Pool::Lease conn = pool_.Acquire();
+    std::unique_ptr<sql::Statement> st(conn->createStatement());
+    std::unique_ptr<sql::ResultSet> rs(st->executeQuery(std::string(kSelect) + " ORDER BY name"));
+    while (rs->next()) out.push_back(Read(*rs));
+  } catch (const sql::SQLException& e) {
+    throw DbError::From(e, "listing sources");
+  }
+  return out;
+}
+
+Status SourceRepository::Remove(const std::string& name) {
+  try {
+    Pool::Lease conn = pool_.Acquire();
+    std::unique_ptr<sql::PreparedStatement> ps(
+        conn->prepareStatement("DELETE FROM scrm_sources WHERE name = ?"));
+    ps->setString(1, name);
+    if (ps->executeUpdate() == 0) {
+      return Status::NotFound("no source named '" + name + "' (scrm sources list)");
+    }
+    return Status::Ok();
+  } catch (const sql::SQLException& e) {
+    throw DbError::From(e, "removing source " + name);
+  }
+}
+
+void SourceRepository::RecordSuccess(int64_t id, int64_t items, const std::string& etag,
+                                     const std::string& last_modified) {
+  try {
+    Pool::Lease conn = pool_.Acquire();
+    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+        "UPDATE scrm_sources SET last_run_at = UTC_TIMESTAMP(), last_success_at = UTC_TIMESTAMP(), "
+        "last_error = NULL, items_total = items_total + ?, etag = ?, last_modified = ? "
+        "WHERE id = ?"));
+    ps->setInt64(1, items);
+    ps->setString(2, etag);
+    ps->setString(3, last_modified);
+    ps->setInt64(4, id);
+    ps->execute();
+  } catch (const sql::SQLException& e) {
+    throw DbError::From(e, "recording a source's run");
+  }
+}
+
+void SourceRepository::RecordFailure(int64_t id, const std::string& error) {
+  try {
+    Pool::Lease conn = pool_.Acquire();
+    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+        "UPDATE scrm_sources SET last_run_at = UTC_TIMESTAMP(), last_error = ? WHERE id = ?"));
+    ps->setString(1, error);
+    ps->setInt64(2, id);
+    ps->execute();
+  } catch (const sql::SQLException& e) {
+    throw DbError::From(e, "recording a source's failure");
+  }
+}
+
+}  // namespace scrm::store

@@ -1,0 +1,42 @@
+// SourceRepository: the configured sources (scrm_sources) and their health.
+// Names are unique. Thread-safe; database failures throw store::DbError.
+#ifndef SCRM_STORE_SOURCE_REPOSITORY_H_
+#define SCRM_STORE_SOURCE_REPOSITORY_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/source.h"
+#include "core/status.h"
+#include "store/pool.h"
+
+namespace scrm::store {
+
+class SourceRepository {
+ public:
+  explicit SourceRepository(Pool& pool) : pool_(pool) {}
+
+  // Validates and inserts; Conflict when the name is taken.
+  Result<Source> Add(const Source& source);
+  // Validates and rewrites the settings (not the health) of an existing source.
+  Status Update(const Source& source);
+  std::optional<Source> Get(const std::string& name);
+  std::optional<Source> GetById(int64_t id);
+  std::vector<Source> List();
+  // NotFound when there is no such source. Its posts, profiles and rejects
+  // stay (removing data is an explicit erase, not a side effect).
+  Status Remove(const std::string& name);
+
+  // Health after a run: success (items read, new ETag/Last-Modified) or failure.
+  void RecordSuccess(int64_t id, int64_t items, const std::string& etag,
+                     const std::string& last_modified);
+  void RecordFailure(int64_t id, const std::string& error);
+
+ private:
+  Pool& pool_;
+};
+
+}  // namespace scrm::store
+
+#endif  // SCRM_STORE_SOURCE_REPOSITORY_H_

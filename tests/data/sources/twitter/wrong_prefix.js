@@ -1,0 +1,1 @@
+window.twitterData = [ { "tweet" : { "id_str" : "1" } } ]
