@@ -72,6 +72,8 @@ int CmdIngest(Context& ctx, int argc, char** argv) {
     ingest::IngestOptions options;
     options.format = args->Get("format", "auto");
     options.file_name = path;
+    options.writers = ctx.config.ingest_writers;
+    options.batch_size = static_cast<size_t>(ctx.config.ingest_batch_size);
     const bool json = args->Has("json");
     const bool show_progress = !json && StderrIsTerminal();
     Result<ingest::IngestSummary> summary = ingest::Ingest(

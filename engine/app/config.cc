@@ -34,6 +34,9 @@ const std::vector<KeyDoc>& ConfigKeys() {
       {"poll.timeout_seconds", "10", "", "per connect, send or receive of a feed"},
       {"poll.max_bytes", "52428800", "", "largest feed body accepted"},
       {"poll.ca_file", "(system store)", "", "CA file or directory for https feeds"},
+      {"ingest.writers", "2", "SCRM_INGEST_WRITERS",
+       "database writers of one ingest, each on its own connection"},
+      {"ingest.batch_size", "1000", "", "records per database write"},
   };
   return kKeys;
 }
@@ -183,6 +186,8 @@ Result<Config> LoadConfig(const std::string& path, const std::map<std::string, s
   SCRM_INT_KEY("crm.sync_interval_seconds", 0, 86400 * 7, config.crm_sync_interval_seconds)
   SCRM_INT_KEY("crm.sync_overlap_seconds", 0, 86400, config.crm_sync_overlap_seconds)
   SCRM_INT_KEY("poll.tick_seconds", 0, 3600, config.poll_tick_seconds)
+  SCRM_INT_KEY("ingest.writers", 1, 16, config.ingest_writers)
+  SCRM_INT_KEY("ingest.batch_size", 1, 10000, config.ingest_batch_size)
   SCRM_INT_KEY("poll.timeout_seconds", 1, 600, config.poll_timeout_seconds)
   SCRM_INT_KEY("poll.max_bytes", 1024, 1L << 34, config.poll_max_bytes)
 #undef SCRM_INT_KEY

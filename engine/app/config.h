@@ -31,6 +31,8 @@ struct Config {
   int poll_timeout_seconds = 10;               // per connect, send or receive of a feed
   long poll_max_bytes = 50L * 1024 * 1024;     // largest feed accepted
   std::string poll_ca_file;                    // CA file or directory; "" = the system store
+  int ingest_writers = 2;       // database writers of one ingest, each on its own connection
+  int ingest_batch_size = 1000;  // records per database write
   std::string config_file;     // where settings came from, for messages
 };
 

@@ -57,6 +57,37 @@ std::vector<const T*> LastOfEachKey(const std::vector<T>& items, size_t start, s
   return out;
 }
 
+// Keeps the records of a batch that must be written (new or changed, by
+// fingerprint against `stored`, keyed by key(record)) and counts them all.
+template <typename T, typename KeyFn>
+void SelectChanged(const std::vector<const T*>& batch,
+                   const std::unordered_map<std::string, std::string>& stored, KeyFn key,
+                   UpsertCounts& counts, std::vector<const T*>* rows,
+                   std::vector<std::string>* fingerprints) {
+  for (const T* record : batch) {
+    std::string fp = record->Fingerprint();
+    auto it = stored.find(key(*record));
+    if (it == stored.end()) {
+      ++counts.inserted;
+    } else if (it->second != fp) {
+      ++counts.updated;
+    } else {
+      ++counts.unchanged;
+      continue;
+    }
+    rows->push_back(record);
+    fingerprints->push_back(std::move(fp));
+  }
+}
+
+// "(one),(one),...": the VALUES of a multi-row INSERT.
+std::string RepeatRows(const std::string& one, size_t n) {
+  std::string values;
+  values.reserve(n * (one.size() + 1));
+  for (size_t r = 0; r < n; ++r) values += (r ? "," : "") + one;
+  return values;
+}
+
 }  // namespace
 
 UpsertCounts ContentRepository::UpsertPosts(int64_t source_id, const std::vector<Post>& posts) {
@@ -81,25 +112,13 @@ UpsertCounts ContentRepository::UpsertPosts(int64_t source_id, const std::vector
       }
       std::vector<const Post*> rows;
       std::vector<std::string> fps;
-      for (const Post* p : batch) {
-        std::string fp = p->Fingerprint();
-        auto it = stored.find(TruncateUtf8(p->external_id, 512));
-        if (it == stored.end()) {
-          ++counts.inserted;
-        } else if (it->second != fp) {
-          ++counts.updated;
-        } else {
-          ++counts.unchanged;
-          continue;
-        }
-        rows.push_back(p);
-        fps.push_back(std::move(fp));
-      }
+      SelectChanged(
+          batch, stored, [](const Post& p) { return TruncateUtf8(p.external_id, 512); }, counts,
+          &rows, &fps);
       counts.unchanged += static_cast<int64_t>((end - start) - batch.size());
       if (rows.empty()) continue;
-      std::string one = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,UTC_TIMESTAMP())";
-      std::string values;
-      for (size_t r = 0; r < rows.size(); ++r) values += (r ? "," : "") + one;
+      const std::string values = RepeatRows(
+          "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,UTC_TIMESTAMP())", rows.size());
       std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
           "INSERT INTO scrm_posts (source_id, external_id, platform, kind, url, author_id, "
           "author_name, author_handle, title, body, language, published, updated, in_reply_to, "
@@ -176,25 +195,14 @@ UpsertCounts ContentRepository::UpsertProfiles(int64_t source_id,
       }
       std::vector<const Profile*> rows;
       std::vector<std::string> fps;
-      for (const Profile* p : batch) {
-        std::string fp = p->Fingerprint();
-        auto it = stored.find(p->platform + '\x1f' + TruncateUtf8(p->external_id, 512));
-        if (it == stored.end()) {
-          ++counts.inserted;
-        } else if (it->second != fp) {
-          ++counts.updated;
-        } else {
-          ++counts.unchanged;
-          continue;
-        }
-        rows.push_back(p);
-        fps.push_back(std::move(fp));
-      }
+      SelectChanged(
+          batch, stored,
+          [](const Profile& p) { return p.platform + '\x1f' + TruncateUtf8(p.external_id, 512); },
+          counts, &rows, &fps);
       counts.unchanged += static_cast<int64_t>((end - start) - batch.size());
       if (rows.empty()) continue;
-      std::string one = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,UTC_TIMESTAMP(),UTC_TIMESTAMP())";
-      std::string values;
-      for (size_t r = 0; r < rows.size(); ++r) values += (r ? "," : "") + one;
+      const std::string values = RepeatRows(
+          "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,UTC_TIMESTAMP(),UTC_TIMESTAMP())", rows.size());
       std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
           "INSERT INTO scrm_profiles (platform, external_id, handle, display_name, url, bio, "
           "websites, emails, company, position, location, avatar_url, source_id, raw, "
@@ -240,9 +248,7 @@ void ContentRepository::AddRejects(int64_t source_id, const std::string& format,
     Pool::Lease conn = pool_.Acquire();
     for (size_t start = 0; start < rejects.size(); start += 200) {
       size_t end = std::min(rejects.size(), start + 200);
-      std::string one = "(?,?,?,?,?,?,?,?,UTC_TIMESTAMP())";
-      std::string values;
-      for (size_t r = start; r < end; ++r) values += (r > start ? "," : "") + one;
+      const std::string values = RepeatRows("(?,?,?,?,?,?,?,?,UTC_TIMESTAMP())", end - start);
       std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
           "INSERT INTO scrm_rejects (source_id, file, line, byte_offset, record_index, format, "
           "reason, raw, created_at) VALUES " + values));
