@@ -135,3 +135,26 @@ TEST_CASE("the summary JSON carries the documented fields", "[ingest]") {
     CHECK(j.contains(k));
   }
 }
+
+TEST_CASE("ids are case-sensitive: posts whose ids differ only by case are two posts",
+          "[mysql][ingest]") {
+  Fixture f;
+  auto s = f.Run(Note("AbC", "majuscules") + Note("abc", "minuscules"));
+  CHECK(s.posts_new == 2);
+  store::ContentRepository repo(f.db.pool());
+  CHECK(repo.GetPost(f.source.id, "https://social.example/notes/AbC")->text == "majuscules");
+  CHECK(repo.GetPost(f.source.id, "https://social.example/notes/abc")->text == "minuscules");
+}
+
+TEST_CASE("a reply that arrives before its parent joins its thread when the parent comes",
+          "[mysql][ingest]") {
+  Fixture f;
+  f.Run(Note("2", "la réponse", "2026-03-01T11:00:00Z",
+             R"(,"inReplyTo":"https://social.example/notes/1")"));
+  CHECK(f.db.Count("SELECT COUNT(*) FROM scrm_posts c JOIN scrm_posts p ON p.source_id = "
+                   "c.source_id AND p.external_id = c.in_reply_to") == 0);
+  f.Run(Note("1", "la question"));
+  CHECK(f.db.Scalar("SELECT p.body FROM scrm_posts c JOIN scrm_posts p ON p.source_id = "
+                    "c.source_id AND p.external_id = c.in_reply_to WHERE c.external_id = "
+                    "'https://social.example/notes/2'") == "la question");
+}
