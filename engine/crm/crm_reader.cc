@@ -187,6 +187,15 @@ int BindIdFilter(sql::PreparedStatement& ps, int i, const CrmReader::IdRange& ra
   return i;
 }
 
+// The page's customers by id, and their ids in page order.
+void IndexById(std::vector<CrmRecord>& records, std::unordered_map<std::string, Customer*>* by_id,
+               std::vector<std::string>* ids) {
+  for (CrmRecord& r : records) {
+    (*by_id)[r.customer.crm_id] = &r.customer;
+    ids->push_back(r.customer.crm_id);
+  }
+}
+
 }  // namespace
 
 void CrmReader::AttachEmails(CrmModule module, std::vector<CrmRecord>& records,
@@ -194,10 +203,7 @@ void CrmReader::AttachEmails(CrmModule module, std::vector<CrmRecord>& records,
   if (records.empty()) return;
   std::unordered_map<std::string, Customer*> by_id;
   std::vector<std::string> ids;
-  for (CrmRecord& r : records) {
-    by_id[r.customer.crm_id] = &r.customer;
-    ids.push_back(r.customer.crm_id);
-  }
+  IndexById(records, &by_id, &ids);
   // Primary first, then a stable order; invalid and deleted addresses never count.
   std::unique_ptr<sql::PreparedStatement> ps(conn_.prepareStatement(
       "SELECT l.bean_id, e.email_address, e.opt_out, l.primary_address "
@@ -229,10 +235,7 @@ void CrmReader::AttachAccounts(std::vector<CrmRecord>& records, const IdRange& r
   if (records.empty()) return;
   std::unordered_map<std::string, Customer*> by_id;
   std::vector<std::string> ids;
-  for (CrmRecord& r : records) {
-    by_id[r.customer.crm_id] = &r.customer;
-    ids.push_back(r.customer.crm_id);
-  }
+  IndexById(records, &by_id, &ids);
   // accounts_contacts has no unique key: duplicates and deleted rows happen.
   // The company shown is the most recently linked live account.
   std::unique_ptr<sql::PreparedStatement> ps(conn_.prepareStatement(
