@@ -9,6 +9,7 @@
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServer.h>
+#include <Poco/ThreadPool.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
@@ -158,21 +159,28 @@ class Factory : public Poco::Net::HTTPRequestHandlerFactory {
   FeedState& state_;
 };
 
-// A real HTTP server on 127.0.0.1, on a port the system picks.
+// A real HTTP server on 127.0.0.1, on a port the system picks. It has a
+// thread pool of its own, joined on destruction: a handler still running
+// (the /slow one a client gave up on) must not outlive the test.
 class FeedServer {
  public:
   FeedServer()
-      : socket_(Poco::Net::SocketAddress("127.0.0.1", 0)),
-        server_(new Factory(state), socket_, new Poco::Net::HTTPServerParams) {
+      : threads_(2, 8),
+        socket_(Poco::Net::SocketAddress("127.0.0.1", 0)),
+        server_(new Factory(state), threads_, socket_, new Poco::Net::HTTPServerParams) {
     server_.start();
   }
-  ~FeedServer() { server_.stopAll(true); }
+  ~FeedServer() {
+    server_.stopAll(true);
+    threads_.joinAll();
+  }
   std::string Url(const std::string& path) const {
     return "http://127.0.0.1:" + std::to_string(socket_.address().port()) + path;
   }
   FeedState state;
 
  private:
+  Poco::ThreadPool threads_;  // declared first: destroyed after the server
   Poco::Net::ServerSocket socket_;
   Poco::Net::HTTPServer server_;
 };
