@@ -51,6 +51,11 @@ int Fail(const std::string& command, const Status& status) {
   }
 }
 
+int FailDb(const std::string& command, const store::DbError& error) {
+  return Fail(command, error.unavailable() ? Status::Unavailable(error.what())
+                                           : Status::Internal(error.what()));
+}
+
 bool StderrIsTerminal() { return isatty(STDERR_FILENO) == 1; }
 
 Status RequireDatabase(const Config& config) {

@@ -41,6 +41,9 @@ Result<Args> ParseArgs(const std::string& command, int argc, char** argv, int fi
 // Prints "scrm COMMAND: message" on stderr and returns the exit code that
 // fits the status.
 int Fail(const std::string& command, const Status& status);
+// The same for a database failure: exit 3 when the database cannot be
+// reached, else 1.
+int FailDb(const std::string& command, const store::DbError& error);
 
 struct Context {
   Config config;

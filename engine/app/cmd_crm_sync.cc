@@ -49,8 +49,7 @@ int CmdCrmSync(Context& ctx, int argc, char** argv) {
     }
     return kExitOk;
   } catch (const store::DbError& e) {
-    return Fail("crm-sync", e.unavailable() ? Status::Unavailable(e.what())
-                                            : Status::Internal(e.what()));
+    return FailDb("crm-sync", e);
   }
 }
 

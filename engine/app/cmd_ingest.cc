@@ -21,10 +21,6 @@ Status NoSource(const std::string& name) {
                           name + " --type file (scrm sources list shows the others)");
 }
 
-int FailDb(const std::string& cmd, const store::DbError& e) {
-  return Fail(cmd, e.unavailable() ? Status::Unavailable(e.what()) : Status::Internal(e.what()));
-}
-
 }  // namespace
 
 int CmdIngest(Context& ctx, int argc, char** argv) {

@@ -41,8 +41,7 @@ int CmdMigrate(Context& ctx, int argc, char** argv) {
     }
     return kExitOk;
   } catch (const store::DbError& e) {
-    return Fail("migrate", e.unavailable() ? Status::Unavailable(e.what())
-                                           : Status::Internal(e.what()));
+    return FailDb("migrate", e);
   }
 }
 

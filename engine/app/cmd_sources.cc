@@ -152,8 +152,7 @@ int CmdSources(Context& ctx, int argc, char** argv) {
     return Fail("sources", Status::InvalidArgument("unknown verb '" + verb +
                                                    "': add, list, show, poll or remove"));
   } catch (const store::DbError& e) {
-    return Fail("sources", e.unavailable() ? Status::Unavailable(e.what())
-                                           : Status::Internal(e.what()));
+    return FailDb("sources", e);
   }
 }
 
