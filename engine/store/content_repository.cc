@@ -1,13 +1,17 @@
 #include "store/content_repository.h"
 
+#include <chrono>
+#include <functional>
 #include <map>
-#include <sstream>
-#include <unordered_map>
-
 #include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+#include <thread>
+#include <unordered_map>
 
 #include "core/text.h"
 #include "core/time.h"
+#include "store/id_hash.h"
 #include "store/sql_util.h"
 
 namespace scrm::store {
@@ -24,14 +28,6 @@ std::vector<std::string> FromJsonArray(const std::string& s) {
     return nlohmann::json::parse(s).get<std::vector<std::string>>();
   } catch (const nlohmann::json::exception&) {
     return {};
-  }
-}
-
-void SetDateTime(sql::PreparedStatement& ps, int i, int64_t unix_seconds) {
-  if (unix_seconds <= 0) {
-    ps.setNull(i, sql::DataType::TIMESTAMP);
-  } else {
-    ps.setString(i, FormatSqlDateTime(unix_seconds));
   }
 }
 
@@ -88,6 +84,282 @@ std::string RepeatRows(const std::string& one, size_t n) {
   return values;
 }
 
+// MariaDB errors after which a chunk of posts is written again from the
+// start: another writer inserted one of its ids first (duplicate key on
+// (key_hash, source_id, key_seq)), or a deadlock (writers inserting the
+// same new ids wait on each other's unique-key locks). Only writers of one
+// source racing on the same ids meet them; a random pause before the next
+// attempt lets them fall out of step.
+constexpr int kErDupEntry = 1062;
+constexpr int kErLockDeadlock = 1213;
+constexpr int kWriteAttempts = 10;
+
+void PauseBeforeAttempt(int attempt) {
+  thread_local std::minstd_rand random(
+      static_cast<unsigned>(std::hash<std::thread::id>()(std::this_thread::get_id())));
+  std::this_thread::sleep_for(
+      std::chrono::milliseconds(std::min(attempt, 5) * 5 + static_cast<int>(random() % 20)));
+}
+
+// Lookups by key name their index: with a long IN list the optimizer
+// estimates from statistics, which lag behind a table growing by millions
+// of rows, and may then prefer scanning another index.
+const char kByKey[] = " FORCE INDEX (idx_scrm_posts_hash_key) ";
+
+const char kPostColumns[] =
+    "source_id, external_id, key_seq, platform, kind, url, author_id, author_name, "
+    "author_handle, title, body, language, published, updated, in_reply_to, shared_id, "
+    "hashtags, mentions, links, likes, shares, replies, raw, fingerprint, ingested_at";
+const char kPostRow[] = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,UTC_TIMESTAMP())";
+
+void SetDateTime(sql::PreparedStatement& ps, int i, int64_t unix_seconds) {
+  if (unix_seconds <= 0) {
+    ps.setNull(i, sql::DataType::TIMESTAMP);
+  } else {
+    ps.setString(i, FormatSqlDateTime(unix_seconds));
+  }
+}
+
+// The value of a column of at most max_chars characters: cut only when it
+// may be longer (a string of no more bytes than that cannot be).
+std::string Cut(const std::string& s, size_t max_chars) {
+  return s.size() <= max_chars ? s : TruncateUtf8(s, max_chars);
+}
+
+std::string Json(const std::vector<std::string>& v) { return v.empty() ? "[]" : JsonArray(v); }
+
+// Binds one post's values, in the order of kPostColumns, from index i on,
+// preceded by its id when it has one.
+void BindPost(sql::PreparedStatement& ps, int& i, int64_t id, int64_t source_id,
+              const std::string& key, int key_seq, const Post& p, const std::string& fingerprint) {
+  if (id != 0) ps.setInt64(i++, id);
+  ps.setInt64(i++, source_id);
+  ps.setString(i++, key);
+  ps.setInt(i++, key_seq);
+  ps.setString(i++, Cut(p.platform, 32));
+  ps.setString(i++, Cut(p.kind, 16));
+  ps.setString(i++, p.url);
+  ps.setString(i++, Cut(p.author_id, 512));
+  ps.setString(i++, Cut(p.author_name, 255));
+  ps.setString(i++, Cut(p.author_handle, 255));
+  ps.setString(i++, p.title);
+  ps.setString(i++, p.text);
+  ps.setString(i++, Cut(p.language, 16));
+  SetDateTime(ps, i++, p.published);
+  SetDateTime(ps, i++, p.updated);
+  ps.setString(i++, Cut(p.in_reply_to, 512));
+  ps.setString(i++, Cut(p.shared_id, 512));
+  ps.setString(i++, Json(p.hashtags));
+  ps.setString(i++, Json(p.mentions));
+  ps.setString(i++, Json(p.links));
+  ps.setInt64(i++, p.likes);
+  ps.setInt64(i++, p.shares);
+  ps.setInt64(i++, p.replies);
+  ps.setString(i++, p.raw);
+  ps.setString(i++, fingerprint);
+}
+
+// Rows go to MariaDB through a prepared multi-row INSERT of
+// kRowsPerStatement rows, prepared once per chunk and executed as often as
+// needed (and one more statement for the rest). Preparing one statement
+// for a whole chunk (25,000 placeholders) cost the server almost as much as
+// storing the rows did (parsing it, and answering with every placeholder's
+// metadata); inline values (SQL text) cost more still in parsing. Each
+// execution calls after(first_row, rows).
+constexpr size_t kRowsPerStatement = 100;
+template <typename BindRow, typename After>
+void InsertRows(sql::Connection& conn, const std::string& head, const std::string& one_row,
+                const std::string& tail, size_t n, BindRow bind, After after) {
+  std::unique_ptr<sql::PreparedStatement> full, rest;
+  for (size_t r = 0; r < n;) {
+    const size_t m = std::min(kRowsPerStatement, n - r);
+    std::unique_ptr<sql::PreparedStatement>& ps = m == kRowsPerStatement ? full : rest;
+    if (!ps) ps.reset(conn.prepareStatement(head + RepeatRows(one_row, m) + tail));
+    int i = 1;
+    for (size_t k = 0; k < m; ++k) bind(*ps, i, r + k);
+    ps->execute();
+    after(r, m);
+    r += m;
+  }
+}
+
+// "(key_hash IN (h1,...,h500) OR key_hash IN (h501,...))", values inline:
+// integers that the store computed. MariaDB turns an IN list of 1,000
+// constants or more (in_predicate_conversion_threshold) into a join with a
+// derived table, and that join scanned all of scrm_posts: lists stay
+// shorter than that.
+std::string KeyHashIn(const std::vector<int64_t>& hashes) {
+  constexpr size_t kList = 500;
+  std::string q = "(";
+  for (size_t k = 0; k < hashes.size(); ++k) {
+    if (k % kList == 0) {
+      q += k ? ") OR key_hash IN (" : "key_hash IN (";
+    } else {
+      q += ',';
+    }
+    q += std::to_string(hashes[k]);
+  }
+  return q + "))";
+}
+
+// One record of a chunk: its stored key (the id as the column holds it) and
+// that key's hash.
+struct Keyed {
+  const Post* post;
+  std::string key;
+  int64_t hash;
+};
+
+struct StoredPost {
+  int64_t id;
+  int key_seq;
+  std::string fingerprint;
+};
+
+// Writes one chunk (one key per record) in one transaction: new posts by a
+// plain multi-row INSERT, changed ones by their id, and both queued for the
+// index. Throws sql::SQLException (the caller retries a chunk that lost a
+// race with another writer), or DbError.
+UpsertCounts WriteChunk(sql::Connection& conn, int64_t source_id, const std::vector<Keyed>& chunk) {
+  UpsertCounts counts;
+  std::unique_ptr<sql::Statement> st(conn.createStatement());
+  // What is stored under these hashes: the ids compare in full, so a hash
+  // shared by two ids (a collision) is told apart here.
+  std::unordered_map<std::string, StoredPost> stored;
+  std::unordered_map<int64_t, int> next_seq;  // hash -> first key_seq free
+  std::vector<int64_t> hashes;
+  hashes.reserve(chunk.size());
+  for (const Keyed& k : chunk) {
+    if (next_seq.emplace(k.hash, 0).second) hashes.push_back(k.hash);
+  }
+  {
+    std::unique_ptr<sql::ResultSet> rs(st->executeQuery(
+        std::string("SELECT id, key_hash, key_seq, external_id, fingerprint FROM scrm_posts") +
+        kByKey + "WHERE source_id = " + std::to_string(source_id) + " AND " + KeyHashIn(hashes)));
+    while (rs->next()) {
+      const int seq = rs->getInt(3);
+      stored[rs->getString(4)] = StoredPost{rs->getInt64(1), seq, rs->getString(5)};
+      int& next = next_seq[rs->getInt64(2)];
+      next = std::max(next, seq + 1);
+    }
+  }
+
+  struct Row {
+    const Keyed* keyed;
+    int key_seq;
+    int64_t id;  // 0 for a new post until it is inserted
+    std::string fingerprint;
+  };
+  std::vector<Row> fresh, changed;
+  for (const Keyed& k : chunk) {
+    std::string fp = k.post->Fingerprint();
+    auto it = stored.find(k.key);
+    if (it == stored.end()) {
+      int& next = next_seq[k.hash];
+      // 256 ids of one source sharing 64 bits of MD5 take about 2^63 MD5
+      // computations to find on purpose.
+      if (next > 255) {
+        throw DbError("writing posts: more than 256 ids of source " + std::to_string(source_id) +
+                          " share the hash of '" + k.key + "'",
+                      0, false);
+      }
+      fresh.push_back(Row{&k, next++, 0, std::move(fp)});
+      ++counts.inserted;
+    } else if (it->second.fingerprint != fp) {
+      changed.push_back(Row{&k, it->second.key_seq, it->second.id, std::move(fp)});
+      ++counts.updated;
+    } else {
+      ++counts.unchanged;
+    }
+  }
+  if (fresh.empty() && changed.empty()) return counts;
+
+  Transaction tx(conn);
+  // The ids of new posts, for the queue: an INSERT of n rows into an
+  // AUTO_INCREMENT column takes n consecutive ids from LAST_INSERT_ID() on
+  // when InnoDB's innodb_autoinc_lock_mode is 0 or 1 (MariaDB's default)
+  // and auto_increment_increment is 1. Otherwise (mode 2, as in Galera
+  // clusters or MySQL 8) they are read back by key below.
+  bool ids_known = true;
+  InsertRows(
+      conn, std::string("INSERT INTO scrm_posts (") + kPostColumns + ") VALUES ", kPostRow, "",
+      fresh.size(),
+      [&](sql::PreparedStatement& ps, int& i, size_t r) {
+        const Row& x = fresh[r];
+        BindPost(ps, i, 0, source_id, x.keyed->key, x.key_seq, *x.keyed->post, x.fingerprint);
+      },
+      [&](size_t first, size_t rows) {
+        if (!ids_known) return;
+        std::unique_ptr<sql::ResultSet> rs(st->executeQuery(
+            "SELECT LAST_INSERT_ID(), @@innodb_autoinc_lock_mode, @@auto_increment_increment"));
+        if (!rs->next() || rs->getInt(2) > 1 || rs->getInt(3) != 1) {
+          ids_known = false;
+          return;
+        }
+        const int64_t id = rs->getInt64(1);
+        for (size_t k = 0; k < rows; ++k) fresh[first + k].id = id + static_cast<int64_t>(k);
+      });
+  // A changed post is rewritten by its id: the row is there (a post never
+  // moves to another key).
+  InsertRows(
+      conn, std::string("INSERT INTO scrm_posts (id, ") + kPostColumns + ") VALUES ",
+      std::string("(?,") + (kPostRow + 1),
+      " ON DUPLICATE KEY UPDATE platform=VALUES(platform), kind=VALUES(kind), "
+      "url=VALUES(url), author_id=VALUES(author_id), author_name=VALUES(author_name), "
+      "author_handle=VALUES(author_handle), title=VALUES(title), body=VALUES(body), "
+      "language=VALUES(language), published=VALUES(published), updated=VALUES(updated), "
+      "in_reply_to=VALUES(in_reply_to), shared_id=VALUES(shared_id), "
+      "hashtags=VALUES(hashtags), mentions=VALUES(mentions), links=VALUES(links), "
+      "likes=VALUES(likes), shares=VALUES(shares), replies=VALUES(replies), raw=VALUES(raw), "
+      "fingerprint=VALUES(fingerprint), ingested_at=VALUES(ingested_at)",
+      changed.size(),
+      [&](sql::PreparedStatement& ps, int& i, size_t r) {
+        const Row& x = changed[r];
+        BindPost(ps, i, x.id, source_id, x.keyed->key, x.key_seq, *x.keyed->post, x.fingerprint);
+      },
+      [](size_t, size_t) {});
+
+  if (!fresh.empty() && !ids_known) {
+    // Our own uncommitted rows are visible to us.
+    std::unordered_map<int64_t, std::vector<Row*>> by_hash;
+    std::vector<int64_t> fresh_hashes;
+    for (Row& r : fresh) {
+      auto& v = by_hash[r.keyed->hash];
+      if (v.empty()) fresh_hashes.push_back(r.keyed->hash);
+      v.push_back(&r);
+    }
+    std::unique_ptr<sql::ResultSet> rs(st->executeQuery(
+        std::string("SELECT id, key_hash, key_seq FROM scrm_posts") + kByKey +
+        "WHERE source_id = " + std::to_string(source_id) + " AND " + KeyHashIn(fresh_hashes)));
+    while (rs->next()) {
+      auto it = by_hash.find(rs->getInt64(2));
+      if (it == by_hash.end()) continue;
+      const int seq = rs->getInt(3);
+      for (Row* r : it->second) {
+        if (r->key_seq == seq) r->id = rs->getInt64(1);
+      }
+    }
+  }
+
+  // Queued for the index in this same transaction: a crash cannot leave a
+  // written post unknown to the index.
+  std::string values;
+  values.reserve((fresh.size() + changed.size()) * 32);
+  for (const std::vector<Row>* rows : {&fresh, &changed}) {
+    for (const Row& r : *rows) {
+      if (r.id == 0) {
+        throw DbError("writing posts: a new post's id could not be read back", 0, false);
+      }
+      values += values.empty() ? "(" : ",(";
+      values += std::to_string(r.id);
+      values += ",UTC_TIMESTAMP())";
+    }
+  }
+  st->execute("INSERT INTO scrm_index_queue (post_id, queued_at) VALUES " + values);
+  tx.Commit();
+  return counts;
+}
+
 }  // namespace
 
 UpsertCounts ContentRepository::UpsertPosts(int64_t source_id, const std::vector<Post>& posts) {
@@ -96,72 +368,34 @@ UpsertCounts ContentRepository::UpsertPosts(int64_t source_id, const std::vector
     Pool::Lease conn = pool_.Acquire();
     for (size_t start = 0; start < posts.size(); start += kChunk) {
       size_t end = std::min(posts.size(), start + kChunk);
-      std::vector<const Post*> batch =
-          LastOfEachKey(posts, start, end, [](const Post& p) { return p.external_id; });
-      std::unordered_map<std::string, std::string> stored;
-      {
-        std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
-            "SELECT external_id, fingerprint FROM scrm_posts WHERE source_id = ? AND "
-            "external_id IN " + Placeholders(1, batch.size())));
-        ps->setInt64(1, source_id);
-        for (size_t k = 0; k < batch.size(); ++k) {
-          ps->setString(static_cast<int>(k + 2), TruncateUtf8(batch[k]->external_id, 512));
+      // The key is the id as stored (at most 512 characters): two ids that
+      // differ only past that are one post, the later one winning.
+      std::vector<const Post*> batch = LastOfEachKey(
+          posts, start, end, [](const Post& p) { return TruncateUtf8(p.external_id, 512); });
+      std::vector<Keyed> chunk;
+      chunk.reserve(batch.size());
+      for (const Post* p : batch) {
+        std::string key = TruncateUtf8(p->external_id, 512);
+        const int64_t hash = IdHash(key);
+        chunk.push_back(Keyed{p, std::move(key), hash});
+      }
+      for (int attempt = 1;; ++attempt) {
+        try {
+          UpsertCounts c = WriteChunk(*conn, source_id, chunk);
+          counts.inserted += c.inserted;
+          counts.updated += c.updated;
+          counts.unchanged += c.unchanged;
+          break;
+        } catch (const sql::SQLException& e) {
+          // Another writer inserted one of these ids between our read and
+          // our insert: read again, the post is then an update (or no change).
+          const bool lost_race =
+              e.getErrorCode() == kErDupEntry || e.getErrorCode() == kErLockDeadlock;
+          if (!lost_race || attempt == kWriteAttempts) throw;
+          PauseBeforeAttempt(attempt);
         }
-        std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
-        while (rs->next()) stored[rs->getString(1)] = rs->getString(2);
       }
-      std::vector<const Post*> rows;
-      std::vector<std::string> fps;
-      SelectChanged(
-          batch, stored, [](const Post& p) { return TruncateUtf8(p.external_id, 512); }, counts,
-          &rows, &fps);
       counts.unchanged += static_cast<int64_t>((end - start) - batch.size());
-      if (rows.empty()) continue;
-      const std::string values = RepeatRows(
-          "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,UTC_TIMESTAMP())", rows.size());
-      std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
-          "INSERT INTO scrm_posts (source_id, external_id, platform, kind, url, author_id, "
-          "author_name, author_handle, title, body, language, published, updated, in_reply_to, "
-          "shared_id, hashtags, mentions, links, likes, shares, replies, raw, fingerprint, "
-          "ingested_at) VALUES " + values +
-          " ON DUPLICATE KEY UPDATE platform=VALUES(platform), kind=VALUES(kind), url=VALUES(url), "
-          "author_id=VALUES(author_id), author_name=VALUES(author_name), "
-          "author_handle=VALUES(author_handle), title=VALUES(title), body=VALUES(body), "
-          "language=VALUES(language), published=VALUES(published), updated=VALUES(updated), "
-          "in_reply_to=VALUES(in_reply_to), shared_id=VALUES(shared_id), "
-          "hashtags=VALUES(hashtags), mentions=VALUES(mentions), links=VALUES(links), "
-          "likes=VALUES(likes), shares=VALUES(shares), replies=VALUES(replies), raw=VALUES(raw), "
-          "fingerprint=VALUES(fingerprint), ingested_at=VALUES(ingested_at)"));
-      int i = 1;
-      for (size_t r = 0; r < rows.size(); ++r) {
-        const Post& p = *rows[r];
-        ps->setInt64(i++, source_id);
-        ps->setString(i++, TruncateUtf8(p.external_id, 512));
-        ps->setString(i++, TruncateUtf8(p.platform, 32));
-        ps->setString(i++, TruncateUtf8(p.kind, 16));
-        ps->setString(i++, p.url);
-        ps->setString(i++, TruncateUtf8(p.author_id, 512));
-        ps->setString(i++, TruncateUtf8(p.author_name, 255));
-        ps->setString(i++, TruncateUtf8(p.author_handle, 255));
-        ps->setString(i++, p.title);
-        ps->setString(i++, p.text);
-        ps->setString(i++, TruncateUtf8(p.language, 16));
-        SetDateTime(*ps, i++, p.published);
-        SetDateTime(*ps, i++, p.updated);
-        ps->setString(i++, TruncateUtf8(p.in_reply_to, 512));
-        ps->setString(i++, TruncateUtf8(p.shared_id, 512));
-        ps->setString(i++, JsonArray(p.hashtags));
-        ps->setString(i++, JsonArray(p.mentions));
-        ps->setString(i++, JsonArray(p.links));
-        ps->setInt64(i++, p.likes);
-        ps->setInt64(i++, p.shares);
-        ps->setInt64(i++, p.replies);
-        ps->setString(i++, p.raw);
-        ps->setString(i++, fps[r]);
-      }
-      Transaction tx(*conn);
-      ps->execute();
-      tx.Commit();
     }
   } catch (const sql::SQLException& e) {
     throw DbError::From(e, "writing posts");
@@ -308,9 +542,11 @@ std::optional<Post> ContentRepository::GetPost(int64_t source_id, const std::str
         "DATE_FORMAT(published, '%Y-%m-%d %H:%i:%s'), DATE_FORMAT(updated, '%Y-%m-%d %H:%i:%s'), "
         "in_reply_to, shared_id, COALESCE(hashtags, ''), COALESCE(mentions, ''), "
         "COALESCE(links, ''), likes, shares, replies, COALESCE(raw, '') "
-        "FROM scrm_posts WHERE source_id = ? AND external_id = ?"));
+        "FROM scrm_posts FORCE INDEX (idx_scrm_posts_hash_key) "
+        "WHERE source_id = ? AND key_hash = ? AND external_id = ?"));
     ps->setInt64(1, source_id);
-    ps->setString(2, external_id);
+    ps->setInt64(2, IdHash(external_id));
+    ps->setString(3, external_id);
     std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
     if (!rs->next()) return std::nullopt;
     Post p;

@@ -4,9 +4,13 @@
 // with their raw bytes and position, kept for review and retry).
 //
 // Upserts take a batch and write only new and changed records (by
-// fingerprint), in one transaction: ingesting the same input twice changes
-// nothing, and an edited record replaces its old version. Thread-safe;
-// database failures throw store::DbError.
+// fingerprint), 1,000 records to a transaction: ingesting the same input
+// twice changes nothing, and an edited record replaces its old version.
+// Every post written (new or changed, never an unchanged one) is queued in
+// scrm_index_queue in the transaction that writes it, so the search index
+// cannot silently fall behind the database (IndexQueueRepository). Posts are
+// found by the hash of their id and then the id itself (sql/0003): see
+// store/id_hash.h. Thread-safe; database failures throw store::DbError.
 #ifndef SCRM_STORE_CONTENT_REPOSITORY_H_
 #define SCRM_STORE_CONTENT_REPOSITORY_H_
 
@@ -34,11 +38,12 @@ class ContentRepository {
  public:
   explicit ContentRepository(Pool& pool) : pool_(pool) {}
 
-  // Within a batch, a later record with the same key wins.
+  // Within a batch, a later record with the same key wins. Writers racing on
+  // the same new id (two processes ingesting one source) are safe: the loser
+  // of the race reads again and updates.
   UpsertCounts UpsertPosts(int64_t source_id, const std::vector<Post>& posts);
   UpsertCounts UpsertProfiles(int64_t source_id, const std::vector<Profile>& profiles);
-  void AddRejects(int64_t source_id, const std::string& format,
-                  const std::vector<Reject>& rejects);
+  void AddRejects(int64_t source_id, const std::string& format, const std::vector<Reject>& rejects);
 
   int64_t CountPosts(int64_t source_id);  // source_id 0: all
   std::optional<Post> GetPost(int64_t source_id, const std::string& external_id);
