@@ -1,0 +1,143 @@
+#include "index/facet_table.h"
+
+#include <string_view>
+#include <unordered_map>
+
+#include "index/internal.h"
+#include "index/terms.h"
+
+namespace scrm::index::internal {
+namespace {
+
+constexpr char kListSep = '\x1e';
+
+class Interner {
+ public:
+  explicit Interner(std::vector<std::string>* names) : names_(names) {}
+  uint32_t Id(std::string_view v) {
+    if (v.empty()) return FacetTable::kNone;
+    key_.assign(v.data(), v.size());
+    auto [it, added] = ids_.try_emplace(key_, static_cast<uint32_t>(names_->size()));
+    if (added) names_->push_back(key_);
+    return it->second;
+  }
+
+ private:
+  std::vector<std::string>* names_;
+  std::unordered_map<std::string, uint32_t> ids_;
+  std::string key_;
+};
+
+uint16_t AddList(std::string_view list, Interner& interner, std::vector<uint32_t>* out) {
+  uint16_t n = 0;
+  while (!list.empty() && n < 0xffff) {
+    const size_t end = list.find(kListSep);
+    const uint32_t id = interner.Id(list.substr(0, end));
+    if (id != FacetTable::kNone) out->push_back(id), ++n;
+    if (end == std::string_view::npos) break;
+    list.remove_prefix(end + 1);
+  }
+  return n;
+}
+
+}  // namespace
+
+std::shared_ptr<const FacetTable> FacetTable::Build(const Xapian::Database& shard, int total) {
+  auto t = std::make_shared<FacetTable>();
+  t->uuid_ = shard.get_uuid();
+  t->revision_ = shard.get_revision();
+  t->total_ = total;
+  const Xapian::docid last = shard.get_lastdocid();
+  const size_t size = last == 0 ? 0 : (last - 1) / static_cast<unsigned>(total) + 1;
+  t->records_.resize(size);
+  t->present_.assign(size, false);
+  Interner platform(&t->names_[kPlatform]), source(&t->names_[kSource]),
+      language(&t->names_[kLanguage]), tag(&t->names_[kTag]), account(&t->names_[kAccount]);
+  for (auto it = shard.valuestream_begin(kSlotFacets); it != shard.valuestream_end(kSlotFacets); ++it) {
+    const Xapian::docid did = it.get_docid();
+    if (did > last) break;
+    const std::string packed = *it;
+    FacetRecord r;
+    if (!UnpackFacets(packed, &r)) continue;
+    const size_t i = (did - 1) / static_cast<unsigned>(total);
+    Record& rec = t->records_[i];
+    rec.date_key = r.date_key;
+    rec.day = r.has_day ? r.day : kNoDay;
+    rec.platform = platform.Id(r.platform);
+    rec.source = source.Id(r.source);
+    rec.language = language.Id(r.language);
+    rec.lists = static_cast<uint32_t>(t->list_ids_.size());
+    rec.tags = AddList(r.tags, tag, &t->list_ids_);
+    rec.accounts = AddList(r.accounts, account, &t->list_ids_);
+    t->present_[i] = true;
+  }
+  return t;
+}
+
+FacetTables::FacetTables(std::vector<ShardSpec> specs, int min_rebuild_seconds)
+    : specs_(std::move(specs)),
+      min_rebuild_seconds_(min_rebuild_seconds),
+      dbs_(specs_.size()),
+      built_at_(specs_.size()),
+      tables_(specs_.size()) {
+  thread_ = std::thread([this] { Loop(); });
+}
+
+FacetTables::~FacetTables() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+std::shared_ptr<const FacetTable> FacetTables::Get(size_t index) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return index < tables_.size() ? tables_[index] : nullptr;
+}
+
+void FacetTables::Loop() {
+  std::vector<bool> open(specs_.size(), false);
+  for (;;) {
+    for (size_t i = 0; i < specs_.size(); ++i) {
+      if (specs_[i].remote) continue;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (stop_) return;
+      }
+      try {
+        if (!ShardExists(specs_[i])) continue;
+        if (!open[i]) {
+          dbs_[i] = OpenReadableShard(specs_[i], 0);
+          open[i] = true;
+        } else {
+          dbs_[i].reopen();
+        }
+        Refresh(i);
+      } catch (const Xapian::Error&) {
+        open[i] = false;  // opened again next time (a shard created over, a commit mid-build...)
+      }
+    }
+    std::unique_lock<std::mutex> lock(mu_);
+    if (wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; })) return;
+  }
+}
+
+void FacetTables::Refresh(size_t i) {
+  const Xapian::Database& db = dbs_[i];
+  const std::shared_ptr<const FacetTable> current = Get(i);
+  const std::string uuid = db.get_uuid();
+  if (current && current->uuid() == uuid) {
+    if (current->revision() == db.get_revision()) return;
+    // Posts added since are read from the shard; only replaced ones are
+    // stale: rebuilding at most every few seconds bounds that.
+    if (std::chrono::steady_clock::now() - built_at_[i] < std::chrono::seconds(min_rebuild_seconds_)) return;
+  }
+  std::shared_ptr<const FacetTable> table = FacetTable::Build(db, specs_[i].total);
+  built_at_[i] = std::chrono::steady_clock::now();
+  std::lock_guard<std::mutex> lock(mu_);
+  tables_[i] = std::move(table);
+}
+
+}  // namespace scrm::index::internal

@@ -1,0 +1,441 @@
+#include "index/query.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/text.h"
+#include "index/internal.h"
+#include "index/terms.h"
+
+namespace scrm::index::internal {
+namespace {
+
+constexpr unsigned kParseFlags =
+    Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
+    Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
+    Xapian::QueryParser::FLAG_PURE_NOT | Xapian::QueryParser::FLAG_CJK_NGRAM;
+constexpr Xapian::termcount kWildcardExpansion = 500;  // most frequent terms of a word*
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+std::vector<std::string> SplitSpaces(const std::string& s) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && IsSpace(s[i])) ++i;
+    const size_t b = i;
+    while (i < s.size() && !IsSpace(s[i])) ++i;
+    if (i > b) out.push_back(s.substr(b, i - b));
+  }
+  return out;
+}
+
+bool IsOperator(const std::string& t) {
+  if (t == "AND" || t == "OR" || t == "NOT" || t == "XOR") return true;
+  for (const char* op : {"NEAR", "ADJ"}) {
+    const size_t n = std::char_traits<char>::length(op);
+    if (t.compare(0, n, op) != 0) continue;
+    if (t.size() == n) return true;
+    if (t[n] != '/' || t.size() == n + 1) return false;
+    return std::all_of(t.begin() + static_cast<std::ptrdiff_t>(n) + 1, t.end(),
+                       [](char c) { return c >= '0' && c <= '9'; });
+  }
+  return false;
+}
+
+// Double quotes as Xapian's QueryParser knows them: ", “ and ”.
+size_t CountQuotes(const std::string& s) {
+  size_t n = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '"') ++n;
+    if (s.compare(i, 3, "\xE2\x80\x9C") == 0 || s.compare(i, 3, "\xE2\x80\x9D") == 0) ++n;
+  }
+  return n;
+}
+
+// The word of a query token without the operators around it: +word,
+// -word, (word), "word" give word.
+std::string Core(const std::string& token) {
+  size_t b = 0, e = token.size();
+  while (b < e && std::strchr("+-(\"", token[b]) != nullptr) ++b;
+  while (e > b && std::strchr(")\"", token[e - 1]) != nullptr) --e;
+  return token.substr(b, e - b);
+}
+
+std::string_view AfterLeading(std::string_view v, char c) {
+  while (!v.empty() && v.front() == c) v.remove_prefix(1);
+  return v;
+}
+
+enum class Norm { kFold, kLower, kTag, kMention, kHandle, kDomain };
+
+class BooleanField : public Xapian::FieldProcessor {
+ public:
+  BooleanField(std::string prefix, Norm norm) : prefix_(std::move(prefix)), norm_(norm) {}
+  Xapian::Query operator()(const std::string& value) override {
+    std::string v;
+    switch (norm_) {
+      case Norm::kFold: v = FoldValue(value); break;
+      case Norm::kLower: v = LowerValue(value); break;
+      case Norm::kTag: v = FoldValue(AfterLeading(value, '#')); break;
+      case Norm::kMention:
+      case Norm::kHandle: v = FoldValue(AfterLeading(value, '@')); break;
+      case Norm::kDomain: v = WebsiteDomain(value); break;
+    }
+    if (v.empty()) return Xapian::Query::MatchNothing;
+    return Xapian::Query(BooleanTerm(prefix_, v));
+  }
+
+ private:
+  const std::string prefix_;
+  const Norm norm_;
+};
+
+void SetUp(Xapian::QueryParser* qp, const Xapian::Database& db) {
+  // Plain words go through kWordField (RewriteWords); what is left ("e-mail",
+  // "c++", "aujourd'hui", phrases) is matched as written.
+  qp->set_stemming_strategy(Xapian::QueryParser::STEM_NONE);
+  qp->set_stopper(&QueryStopper());
+  qp->set_default_op(Xapian::Query::OP_AND);
+  qp->set_database(db);
+  qp->set_max_expansion(kWildcardExpansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+                        Xapian::QueryParser::FLAG_WILDCARD);
+  const struct {
+    const char* field;
+    const char* prefix;
+    Norm norm;
+  } fields[] = {
+      {"author", kPrefixHandle, Norm::kHandle},   {"tag", kPrefixTag, Norm::kTag},
+      {"mention", kPrefixMention, Norm::kMention}, {"platform", kPrefixPlatform, Norm::kLower},
+      {"source", kPrefixSource, Norm::kFold},      {"lang", kPrefixLanguage, Norm::kLower},
+      {"language", kPrefixLanguage, Norm::kLower}, {"domain", kPrefixDomain, Norm::kDomain},
+      {"kind", kPrefixKind, Norm::kLower},         {"customer", kPrefixCustomer, Norm::kLower},
+      {"account", kPrefixAccount, Norm::kLower},   {"owner", kPrefixOwner, Norm::kLower},
+      {"community", kPrefixCommunity, Norm::kFold},
+  };
+  for (const auto& f : fields) {
+    qp->add_boolean_prefix(f.field, (new BooleanField(f.prefix, f.norm))->release());
+  }
+}
+
+Xapian::Query AnyOf(const std::string& prefix, const std::vector<std::string>& values, Norm norm) {
+  std::vector<Xapian::Query> terms;
+  for (const std::string& v : values) {
+    std::string n = norm == Norm::kFold ? FoldValue(v) : LowerValue(v);
+    if (!n.empty()) terms.emplace_back(BooleanTerm(prefix, n));
+  }
+  if (terms.empty()) return Xapian::Query::MatchNothing;  // a filter of blank values
+  return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+}
+
+// The hidden field of RewriteWords: "scrmword:reseaux" is the word's French
+// stem OR its English stem (OP_SYNONYM: weighed as one term), so that one
+// parse serves both languages and "-word" excludes both stems.
+constexpr char kWordField[] = "scrmword";
+
+class BothStems : public Xapian::FieldProcessor {
+ public:
+  BothStems() : french_stem_("french"), english_stem_("english") {}
+  void Languages(bool french, bool english) { french_ = french, english_ = english; }
+  // A document holds Z<stem> when one of its words has that stem but is not
+  // that stem, and the plain word when the word is its own stem (terms.h):
+  // so each stem is looked for both ways.
+  Xapian::Query operator()(const std::string& word) override {
+    std::vector<std::string> terms;
+    auto add = [&terms](std::string t) {
+      if (std::find(terms.begin(), terms.end(), t) == terms.end()) terms.push_back(std::move(t));
+    };
+    for (Xapian::Stem* stem : {french_ ? &french_stem_ : nullptr, english_ ? &english_stem_ : nullptr}) {
+      if (stem == nullptr) continue;
+      const std::string s = (*stem)(word);
+      if (s.empty()) continue;
+      add("Z" + s);
+      add(s);
+    }
+    if (terms.empty()) return Xapian::Query(word);
+    return Xapian::Query(Xapian::Query::OP_SYNONYM, terms.begin(), terms.end());
+  }
+
+ private:
+  bool french_ = true, english_ = true;
+  Xapian::Stem french_stem_, english_stem_;
+};
+
+// Whether a folded query word is stemmed through kWordField: letters and
+// digits only (Xapian's own rules handle "e-mail", "c++", "aujourd'hui"),
+// not starting with a digit (the index keeps no stem for those), no CJK
+// (indexed as n-grams), not a stop word (the QueryParser drops those).
+bool IsStemmableWord(const std::string& w) {
+  if (w.empty() || (w[0] >= '0' && w[0] <= '9') || IsStopWord(w)) return false;
+  Xapian::Utf8Iterator it(w);
+  for (; it != Xapian::Utf8Iterator(); ++it) {
+    const unsigned c = *it;
+    if (c >= 0x2E80 || !Xapian::Unicode::is_wordchar(c)) return false;
+  }
+  return true;
+}
+
+bool IsProximity(const std::string& t) { return t.rfind("NEAR", 0) == 0 || t.rfind("ADJ", 0) == 0; }
+
+// "network -sales" -> "scrmword:network -scrmword:sales": every plain word
+// outside phrases, and not next to NEAR or ADJ (which need plain terms).
+std::string RewriteWords(const std::string& folded) {
+  const std::vector<std::string> tokens = SplitSpaces(folded);
+  std::string out;
+  bool in_quotes = false;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const std::string& t = tokens[i];
+    if (!out.empty()) out.push_back(' ');
+    const bool quoted = in_quotes;
+    if (CountQuotes(t) % 2 == 1) in_quotes = !in_quotes;
+    const bool near = (i > 0 && IsOperator(tokens[i - 1]) && IsProximity(tokens[i - 1])) ||
+                      (i + 1 < tokens.size() && IsOperator(tokens[i + 1]) && IsProximity(tokens[i + 1]));
+    if (quoted || near || IsOperator(t)) {
+      out += t;
+      continue;
+    }
+    size_t b = 0, e = t.size();
+    while (b < e && std::strchr("+-(", t[b]) != nullptr) ++b;
+    size_t close = e;
+    while (close > b && t[close - 1] == ')') --close;
+    size_t word_end = close;
+    while (word_end > b && std::strchr(",.;!?", t[word_end - 1]) != nullptr) --word_end;
+    const std::string word = t.substr(b, word_end - b);
+    if (!IsStemmableWord(word)) {
+      out += t;
+      continue;
+    }
+    out += t.substr(0, b);
+    out += kWordField;
+    out += ':';
+    out += word;
+    out += t.substr(close);
+  }
+  return out;
+}
+
+class MoreLikeDecider : public Xapian::ExpandDecider {
+ public:
+  bool operator()(const std::string& term) const override {
+    if (term.size() < 3) return false;
+    const auto first = static_cast<unsigned char>(term[0]);
+    if (!((first >= 'a' && first <= 'z') || first >= 0x80)) return false;  // prefixed or a number
+    return !IsStopWord(term);
+  }
+};
+
+}  // namespace
+
+std::string FoldQuery(const std::string& q) {
+  std::string out;
+  bool in_quotes = false;
+  for (const std::string& token : SplitSpaces(q)) {
+    if (!out.empty()) out.push_back(' ');
+    if (IsOperator(token)) {
+      out += token;
+      continue;
+    }
+    std::string f;
+    FoldAppend(token, &f);
+    if (!in_quotes) {
+      size_t i = 0;
+      while (i < f.size() && (f[i] == '+' || f[i] == '-' || f[i] == '(')) ++i;
+      if (i + 1 < f.size() && (f[i] == '#' || f[i] == '@') &&
+          f[i + 1] != '#' && f[i + 1] != '@' && f[i + 1] != ')') {
+        f.replace(i, 1, f[i] == '#' ? "tag:" : "mention:");
+      }
+    }
+    if (CountQuotes(token) % 2 == 1) in_quotes = !in_quotes;
+    out += f;
+  }
+  return out;
+}
+
+Status CheckBalanced(const std::string& q) {
+  if (CountQuotes(q) % 2 == 1) {
+    return Status::InvalidArgument(
+        "the query has an unbalanced double quote: close the phrase with \" or remove the quote",
+        "q");
+  }
+  int depth = 0;
+  bool in_quotes = false;
+  for (char c : q) {
+    if (c == '"') in_quotes = !in_quotes;
+    if (in_quotes) continue;
+    if (c == '(') ++depth;
+    if (c == ')' && --depth < 0) {
+      return Status::InvalidArgument(
+          "the query closes a parenthesis it never opened: remove the ')' or add a '(' before it", "q");
+    }
+  }
+  if (depth > 0) {
+    return Status::InvalidArgument(
+        "the query has an unbalanced parenthesis: close each '(' with a ')'", "q");
+  }
+  return Status::Ok();
+}
+
+QueryBuilder::QueryBuilder(const Xapian::Database& db) {
+  SetUp(&parser_, db);
+  both_ = new BothStems;
+  parser_.add_prefix(kWordField, both_->release());  // parser_ holds it from here
+}
+
+Result<TextQuery> QueryBuilder::Parse(const std::string& q, bool french, bool english) {
+  Status s = CheckBalanced(q);
+  if (!s.ok()) return s;
+  const std::string folded = FoldQuery(q);
+  TextQuery out;
+  for (const std::string& token : SplitSpaces(folded)) {
+    const std::string core = Core(token);
+    if (core.size() > 1 && core.back() == '*' && core.find(':') == std::string::npos) {
+      out.wildcards.push_back(core.substr(0, core.size() - 1));
+    }
+  }
+  try {
+    static_cast<BothStems*>(both_)->Languages(french, english);
+    out.query = parser_.parse_query(RewriteWords(folded), kParseFlags);
+  } catch (const Xapian::QueryParserError& e) {
+    return Status::InvalidArgument("the query cannot be read (" + e.get_msg() +
+                                       "): check its quotes, parentheses and operators",
+                                   "q");
+  }
+  return out;
+}
+
+namespace {
+
+// The viewer's visibility, as the cheaper of two equivalent forms: what may
+// be seen (a FILTER on the allowed XV terms) or what may not (an AND_NOT on
+// the others, listed from the index). Every post has exactly one XV term,
+// so both give the same matches; Xapian skips through the shorter posting
+// lists faster (public posts are usually most of the index: "AND_NOT
+// internal" costs less than "FILTER public OR internal").
+void AddVisibility(const Viewer& viewer, const Xapian::Database& db, std::vector<Xapian::Query>* must,
+                   std::vector<Xapian::Query>* must_not) {
+  if (viewer.everything) return;
+  std::vector<std::string> allowed{BooleanTerm(kPrefixVisibility, "public")};
+  if (viewer.internal) allowed.push_back(BooleanTerm(kPrefixVisibility, "internal"));
+  for (const std::string& c : viewer.communities) {
+    if (!c.empty()) allowed.push_back(BooleanTerm(kPrefixVisibility, "community:" + c));
+  }
+  std::vector<std::string> hidden;
+  Xapian::doccount allowed_posts = 0, hidden_posts = 0;
+  for (auto it = db.allterms_begin(kPrefixVisibility); it != db.allterms_end(kPrefixVisibility); ++it) {
+    if (std::find(allowed.begin(), allowed.end(), *it) != allowed.end()) {
+      allowed_posts += it.get_termfreq();
+    } else {
+      hidden.push_back(*it);
+      hidden_posts += it.get_termfreq();
+    }
+  }
+  if (hidden.empty()) return;  // the viewer may see every post there is
+  if (hidden_posts <= allowed_posts) {
+    must_not->emplace_back(Xapian::Query::OP_OR, hidden.begin(), hidden.end());
+  } else {
+    must->emplace_back(Xapian::Query::OP_OR, allowed.begin(), allowed.end());
+  }
+}
+
+Xapian::Query All(std::vector<Xapian::Query>& parts, Xapian::Query::op op) {
+  if (parts.empty()) return Xapian::Query();
+  if (parts.size() == 1) return parts[0];
+  return Xapian::Query(op, parts.begin(), parts.end());
+}
+
+}  // namespace
+
+Filter FilterOf(const SearchRequest& r, const Xapian::Database& db) {
+  std::vector<Xapian::Query> must, must_not;
+  AddVisibility(r.viewer, db, &must, &must_not);
+  const struct {
+    const char* prefix;
+    const std::vector<std::string>* values;
+    Norm norm;
+  } filters[] = {
+      {kPrefixPlatform, &r.platforms, Norm::kLower},   {kPrefixSource, &r.sources, Norm::kFold},
+      {kPrefixCommunity, &r.communities, Norm::kFold}, {kPrefixLanguage, &r.languages, Norm::kLower},
+      {kPrefixKind, &r.kinds, Norm::kLower},           {kPrefixCustomer, &r.customers, Norm::kLower},
+      {kPrefixAccount, &r.accounts, Norm::kLower},     {kPrefixOwner, &r.owners, Norm::kLower},
+  };
+  for (const auto& f : filters) {
+    if (!f.values->empty()) must.push_back(AnyOf(f.prefix, *f.values, f.norm));
+  }
+  // Most posts are linked to no customer: they carry no term, so "not
+  // linked" is everything but XLyes.
+  if (r.linked.has_value()) {
+    (*r.linked ? must : must_not).emplace_back(BooleanTerm(kPrefixLinked, "yes"));
+  }
+  const auto ser = [](int64_t t) { return Xapian::sortable_serialise(static_cast<double>(t)); };
+  if (r.from != 0 && r.to != 0) {
+    must.emplace_back(Xapian::Query::OP_VALUE_RANGE, kSlotDate, ser(r.from), ser(r.to));
+  } else if (r.from != 0) {
+    must.emplace_back(Xapian::Query::OP_VALUE_GE, kSlotDate, ser(r.from));
+  } else if (r.to != 0) {
+    must.emplace_back(Xapian::Query::OP_VALUE_LE, kSlotDate, ser(r.to));
+  }
+  if (r.ingested_after != 0) {
+    must.emplace_back(Xapian::Query::OP_VALUE_GE, kSlotIngested, ser(r.ingested_after + 1));
+  }
+  return Filter{All(must, Xapian::Query::OP_AND), All(must_not, Xapian::Query::OP_OR)};
+}
+
+Xapian::Query Restrict(const Xapian::Query& query, const Filter& filter) {
+  Xapian::Query q = query;
+  if (!filter.must.empty()) q = Xapian::Query(Xapian::Query::OP_FILTER, q, filter.must);
+  if (!filter.must_not.empty()) q = Xapian::Query(Xapian::Query::OP_AND_NOT, q, filter.must_not);
+  return q;
+}
+
+Result<Xapian::Query> MoreLikeQuery(const Xapian::Database& db, int64_t post_id, const Viewer& viewer) {
+  const Xapian::Query id(IdTerm(post_id));
+  SearchRequest visibility;
+  visibility.viewer = viewer;
+  Xapian::Enquire enquire(db);
+  enquire.set_query(Restrict(id, FilterOf(visibility, db)));
+  Xapian::MSet found = enquire.get_mset(0, 1);
+  if (found.empty()) {
+    return Status::NotFound("post " + std::to_string(post_id) +
+                            " is not in the index or not visible to you (more_like)");
+  }
+  Xapian::RSet rset;
+  rset.add_document(*found.begin());
+  MoreLikeDecider decider;
+  Xapian::ESet eset = enquire.get_eset(20, rset, &decider);
+  std::vector<Xapian::Query> terms;
+  for (auto it = eset.begin(); it != eset.end(); ++it) terms.emplace_back(*it);
+  if (terms.empty()) return Xapian::Query(Xapian::Query::MatchNothing);
+  return Xapian::Query(Xapian::Query::OP_AND_NOT,
+                       Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()), id);
+}
+
+std::string Suggest(const Xapian::Database& db, const std::string& q) {
+  std::string out;
+  bool changed = false;
+  bool in_quotes = false;
+  for (const std::string& token : SplitSpaces(q)) {
+    if (!out.empty()) out.push_back(' ');
+    const bool quoted = in_quotes;
+    if (CountQuotes(token) % 2 == 1) in_quotes = !in_quotes;
+    const std::string core = Core(token);
+    std::string folded;
+    FoldAppend(core, &folded);
+    const bool plain = !quoted && !IsOperator(token) && folded.size() >= 3 &&
+                       std::all_of(folded.begin(), folded.end(), [](char c) {
+                         return (c >= 'a' && c <= 'z') || static_cast<unsigned char>(c) >= 0x80;
+                       });
+    if (plain && !IsStopWord(folded) && db.get_termfreq(folded) == 0) {
+      const std::string s = db.get_spelling_suggestion(folded, folded.size() >= 6 ? 2 : 1);
+      if (!s.empty()) {
+        const size_t at = token.find(core);
+        out += token.substr(0, at) + s + token.substr(at + core.size());
+        changed = true;
+        continue;
+      }
+    }
+    out += token;
+  }
+  return changed ? out : std::string();
+}
+
+}  // namespace scrm::index::internal

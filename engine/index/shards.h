@@ -1,0 +1,49 @@
+// The shard layout: which databases make up the index (local directories
+// dir/shard-i first, then the remotes), how to open them for writing and
+// reading, and the check that each one was built for this layout (its
+// "scrm.layout" metadata, "<index>/<total>", and "scrm.format").
+#ifndef SCRM_INDEX_SHARDS_H_
+#define SCRM_INDEX_SHARDS_H_
+
+#include <xapian.h>
+
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "index/index.h"
+
+namespace scrm::index::internal {
+
+struct ShardSpec {
+  int index = 0;
+  int total = 0;
+  bool remote = false;
+  std::string path;  // local: the database directory
+  std::string host;  // remote
+  unsigned port = 0;
+  std::string name;  // for messages: the path or host:port
+};
+
+// InvalidArgument (field "index.shards", "index.dir" or
+// "index.remote_shards") when the configuration cannot make a layout.
+Result<std::vector<ShardSpec>> ShardLayout(const IndexConfig& config);
+
+// True when a local shard holds a database (remote shards: always true).
+bool ShardExists(const ShardSpec& spec);
+
+// These throw Xapian::Error. `empty`: start the shard over (the layout of
+// OpenEmpty).
+Xapian::WritableDatabase OpenWritableShard(const ShardSpec& spec, int timeout_ms, bool empty);
+Xapian::Database OpenReadableShard(const ShardSpec& spec, int timeout_ms);
+
+// For a writer: records the layout in a new (empty) shard, or checks it;
+// `reset` records it whatever was there (OpenEmpty). May throw Xapian::Error.
+Status PrepareWritableShard(Xapian::WritableDatabase& db, const ShardSpec& spec, bool reset);
+// For a reader: FailedPrecondition when the shard was built for another
+// layout. May throw Xapian::Error.
+Status CheckShard(const Xapian::Database& db, const ShardSpec& spec);
+
+}  // namespace scrm::index::internal
+
+#endif  // SCRM_INDEX_SHARDS_H_

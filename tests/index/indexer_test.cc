@@ -1,0 +1,369 @@
+// Writing the index: replace by id, removals, shards (local and a real
+// remote xapian-tcpsrv), the recorded layout, the write lock, and a
+// Searcher that finds shards created after it opened.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "index/index.h"
+#include "index_test_util.h"
+
+extern char** environ;
+
+namespace scrm::index {
+namespace {
+
+using testing::Everything;
+using testing::IdSet;
+using testing::Ids;
+using testing::k20250101;
+using testing::kDay;
+using testing::MakePost;
+using testing::MustSearch;
+using Set = std::set<int64_t>;
+
+std::vector<IndexedPost> Numbered(int n) {
+  static const char* const kTexts[] = {
+      "Le réseau des partenaires grandit", "Our network of partners grows",
+      "Sécurité des données clients",      "Customer data security matters",
+      "Les ventes du trimestre",           "Quarterly sales are up",
+  };
+  std::vector<IndexedPost> posts;
+  for (int i = 1; i <= n; ++i) {
+    const int k = (i - 1) % 6;
+    IndexedPost p = MakePost(i, k % 2 == 0 ? "fr" : "en",
+                             std::string(kTexts[k]) + " numéro " + std::to_string(i),
+                             k20250101 + (i % 40) * kDay);
+    p.post.hashtags = {k < 2 ? "réseau" : k < 4 ? "sécurité" : "ventes"};
+    p.post.platform = i % 3 == 0 ? "twitter" : "mastodon";
+    if (i % 4 == 0) p.accounts = {"acc" + std::to_string(i % 3)};
+    posts.push_back(p);
+  }
+  return posts;
+}
+
+std::string FacetsText(const SearchResult& r) {
+  std::string out;
+  for (const auto& [name, counts] : r.facets) {
+    out += name + ":";
+    for (const FacetCount& c : counts) out += " " + c.value + "=" + std::to_string(c.count);
+    out += "\n";
+  }
+  return out;
+}
+
+TEST_CASE("re-Put replaces the post, Remove and RemoveAllExcept delete", "[index]") {
+  testing::TempDir dir;
+  const IndexConfig config = testing::LocalConfig(dir.path());
+  Result<std::unique_ptr<Indexer>> opened = Indexer::Open(config);
+  REQUIRE(opened.ok());
+  Indexer& indexer = **opened;
+  std::unique_ptr<Searcher> searcher = testing::OpenSearcher(config);
+
+  REQUIRE(indexer.Put(MakePost(1, "en", "first version about apples")).ok());
+  REQUIRE(indexer.Put(MakePost(2, "en", "bananas")).ok());
+  REQUIRE(indexer.Commit().ok());
+  CHECK(IdSet(MustSearch(*searcher, Everything("apples"))) == Set{1});
+
+  REQUIRE(indexer.Put(MakePost(1, "en", "second version about oranges")).ok());
+  REQUIRE(indexer.Commit().ok());
+  CHECK(*indexer.DocCount() == 2);
+  CHECK(*searcher->DocCount() == 2);
+  CHECK(MustSearch(*searcher, Everything("apples")).total == 0);
+  CHECK(IdSet(MustSearch(*searcher, Everything("oranges"))) == Set{1});
+
+  REQUIRE(indexer.Remove(2).ok());
+  REQUIRE(indexer.Remove(12345).ok());  // absent: fine
+  REQUIRE(indexer.Commit().ok());
+  CHECK(MustSearch(*searcher, Everything("bananas")).total == 0);
+  CHECK(*searcher->DocCount() == 1);
+
+  for (int64_t id = 10; id < 20; ++id) REQUIRE(indexer.Put(MakePost(id, "en", "filler")).ok());
+  REQUIRE(indexer.Commit().ok());
+  Result<int64_t> removed = indexer.RemoveAllExcept({1, 11, 15});
+  REQUIRE(removed.ok());
+  CHECK(*removed == 8);
+  REQUIRE(indexer.Commit().ok());
+  SearchRequest all = Everything();
+  CHECK(IdSet(MustSearch(*searcher, all)) == Set{1, 11, 15});
+  REQUIRE(indexer.SetMetadata("reindex.finished_at", "2025-01-01T00:00:00Z").ok());
+  REQUIRE(indexer.Commit().ok());
+}
+
+TEST_CASE("two local shards give the same results as one", "[index]") {
+  testing::TempDir one_dir, two_dir;
+  const IndexConfig one = testing::LocalConfig(one_dir.path(), 1);
+  const IndexConfig two = testing::LocalConfig(two_dir.path(), 2);
+  const std::vector<IndexedPost> posts = Numbered(120);
+  testing::IndexAll(one, posts);
+  testing::IndexAll(two, posts);
+  std::unique_ptr<Searcher> s1 = testing::OpenSearcher(one);
+  std::unique_ptr<Searcher> s2 = testing::OpenSearcher(two);
+  CHECK(*s1->DocCount() == 120);
+  CHECK(*s2->DocCount() == 120);
+
+  for (const char* q : {"", "reseau", "network", "securite OR sales", "\"customer data\"", "#ventes",
+                        "platform:twitter partenaires", "numero"}) {
+    INFO(q);
+    SearchRequest r = Everything(q);
+    r.limit = 200;
+    SearchResult a = MustSearch(*s1, r);
+    SearchResult b = MustSearch(*s2, r);
+    CHECK(a.total == b.total);
+    CHECK(IdSet(a) == IdSet(b));
+    CHECK(FacetsText(a) == FacetsText(b));
+    CHECK(a.histogram_interval == b.histogram_interval);
+    REQUIRE(a.histogram.size() == b.histogram.size());
+    for (size_t i = 0; i < a.histogram.size(); ++i) {
+      CHECK(a.histogram[i].start == b.histogram[i].start);
+      CHECK(a.histogram[i].count == b.histogram[i].count);
+    }
+    // Same statistics over all shards: the same scores.
+    std::map<int64_t, double> scores;
+    for (const SearchHit& h : a.results) scores[h.id] = h.score;
+    for (const SearchHit& h : b.results) CHECK(h.score == Approx(scores[h.id]));
+    r.sort = SearchRequest::Sort::kDate;
+    r.limit = 10;
+    std::vector<int64_t> da = Ids(MustSearch(*s1, r)), db = Ids(MustSearch(*s2, r));
+    // Newest first in both (ties on the date may come in any order).
+    std::vector<int64_t> dates_a, dates_b;
+    for (int64_t id : da) dates_a.push_back(posts[static_cast<size_t>(id - 1)].post.published);
+    for (int64_t id : db) dates_b.push_back(posts[static_cast<size_t>(id - 1)].post.published);
+    CHECK(dates_a == dates_b);
+  }
+  // Both shards were written.
+  CHECK(std::filesystem::exists(two_dir.sub("shard-0/iamglass")));
+  CHECK(std::filesystem::exists(two_dir.sub("shard-1/iamglass")));
+}
+
+TEST_CASE("a changed layout is refused until the index is rebuilt", "[index]") {
+  testing::TempDir dir;
+  testing::IndexAll(testing::LocalConfig(dir.path(), 1), Numbered(10));
+
+  const IndexConfig two = testing::LocalConfig(dir.path(), 2);
+  Result<std::unique_ptr<Indexer>> indexer = Indexer::Open(two);
+  REQUIRE_FALSE(indexer.ok());
+  CHECK(indexer.status().code() == Status::Code::kFailedPrecondition);
+  CHECK(indexer.status().message().find("scrm reindex") != std::string::npos);
+  CHECK(indexer.status().message().find("shard 0 of 1") != std::string::npos);
+
+  Result<std::unique_ptr<Searcher>> searcher = Searcher::Open(two);
+  REQUIRE_FALSE(searcher.ok());
+  CHECK(searcher.status().code() == Status::Code::kFailedPrecondition);
+  CHECK(searcher.status().message().find("scrm reindex") != std::string::npos);
+
+  // OpenEmpty starts over with the new layout.
+  Result<std::unique_ptr<Indexer>> rebuilt = Indexer::OpenEmpty(two);
+  REQUIRE(rebuilt.ok());
+  CHECK(*(*rebuilt)->DocCount() == 0);
+  for (const IndexedPost& p : Numbered(10)) REQUIRE((*rebuilt)->Put(p).ok());
+  REQUIRE((*rebuilt)->Commit().ok());
+  rebuilt->reset();
+  std::unique_ptr<Searcher> s = testing::OpenSearcher(two);
+  CHECK(MustSearch(*s, Everything()).total == 10);
+}
+
+TEST_CASE("a second Indexer on the same index is Unavailable", "[index]") {
+  testing::TempDir dir;
+  const IndexConfig config = testing::LocalConfig(dir.path(), 2);
+  Result<std::unique_ptr<Indexer>> first = Indexer::Open(config);
+  REQUIRE(first.ok());
+  Result<std::unique_ptr<Indexer>> second = Indexer::Open(config);
+  REQUIRE_FALSE(second.ok());
+  CHECK(second.status().code() == Status::Code::kUnavailable);
+  CHECK(second.status().message().find("index locked by another process") != std::string::npos);
+  first->reset();  // the lock goes with the first
+  CHECK(Indexer::Open(config).ok());
+}
+
+TEST_CASE("a missing index searches as empty, and is found once built", "[index]") {
+  testing::TempDir dir;
+  const IndexConfig config = testing::LocalConfig(dir.sub("not-yet"), 2);
+  std::unique_ptr<Searcher> searcher = testing::OpenSearcher(config);
+  SearchResult empty = MustSearch(*searcher, Everything("reseau"));
+  CHECK(empty.total == 0);
+  CHECK(empty.total_exact);
+  CHECK(*searcher->DocCount() == 0);
+
+  testing::IndexAll(config, Numbered(12));
+  CHECK(MustSearch(*searcher, Everything()).total == 12);
+  CHECK(*searcher->DocCount() == 12);
+}
+
+TEST_CASE("a bad configuration is InvalidArgument naming the key", "[index]") {
+  IndexConfig none;
+  none.shards = 0;
+  CHECK(Indexer::Open(none).status().field() == "index.shards");
+  IndexConfig bad_remote;
+  bad_remote.shards = 0;
+  bad_remote.remotes = {"no-port"};
+  CHECK(Searcher::Open(bad_remote).status().field() == "index.remote_shards");
+}
+
+TEST_CASE("concurrent searches while the index is written", "[index]") {
+  testing::TempDir dir;
+  const IndexConfig config = testing::LocalConfig(dir.path(), 2);
+  Result<std::unique_ptr<Indexer>> indexer = Indexer::Open(config);
+  REQUIRE(indexer.ok());
+  std::unique_ptr<Searcher> searcher = testing::OpenSearcher(config);
+  std::atomic<bool> done{false};
+  std::atomic<int> failures{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 3; ++t) {
+    readers.emplace_back([&] {
+      while (!done) {
+        Result<SearchResult> r = searcher->Search(Everything("reseau OR network"));
+        if (!r.ok()) ++failures;
+      }
+    });
+  }
+  const std::vector<IndexedPost> posts = Numbered(600);
+  for (size_t i = 0; i < posts.size(); ++i) {
+    REQUIRE((*indexer)->Put(posts[i]).ok());
+    if (i % 50 == 49) REQUIRE((*indexer)->Commit().ok());
+  }
+  done = true;
+  for (std::thread& t : readers) t.join();
+  CHECK(failures == 0);
+  CHECK(MustSearch(*searcher, Everything()).total == 600);
+}
+
+// A real xapian-tcpsrv on a free loopback port, killed at the end.
+class TcpSrv {
+ public:
+  explicit TcpSrv(const std::string& dir) {
+    port_ = FreePort();
+    const std::string port = std::to_string(port_);
+    std::vector<std::string> args = {SCRM_XAPIAN_TCPSRV, "--writable", "--quiet", "--port", port,
+                                     "--interface", "127.0.0.1", dir};
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    // Its own process group: on SIGTERM xapian-tcpsrv kills its whole group
+    // (itself and its connection children), which must not be this test.
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawn_file_actions_t files;
+    posix_spawn_file_actions_init(&files);
+    const std::string log = dir + ".log";
+    posix_spawn_file_actions_addopen(&files, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_adddup2(&files, 1, 2);
+    const int spawned = posix_spawn(&pid_, argv[0], &files, &attr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&files);
+    posix_spawnattr_destroy(&attr);
+    REQUIRE(spawned == 0);
+    REQUIRE(pid_ > 0);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    while (!Accepts()) {
+      int status;
+      REQUIRE(waitpid(pid_, &status, WNOHANG) == 0);  // still running
+      REQUIRE(std::chrono::steady_clock::now() < deadline);
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  ~TcpSrv() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGTERM);
+    int status;
+    waitpid(pid_, &status, 0);
+  }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  static int FreePort() {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = 0;
+    REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    socklen_t len = sizeof a;
+    REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+    close(fd);
+    return ntohs(a.sin_port);
+  }
+  bool Accepts() const {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(static_cast<uint16_t>(port_));
+    const bool ok = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    close(fd);
+    return ok;
+  }
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+TEST_CASE("a remote shard served by xapian-tcpsrv is written and searched", "[index]") {
+  testing::TempDir dir;
+  TcpSrv server(dir.sub("remote-shard"));
+  IndexConfig config = testing::LocalConfig(dir.sub("local"), 1);
+  config.remotes = {server.address()};
+  const std::vector<IndexedPost> posts = Numbered(30);
+  {
+    Result<std::unique_ptr<Indexer>> indexer = Indexer::Open(config);
+    INFO(indexer.status().ToString());
+    REQUIRE(indexer.ok());
+    for (const IndexedPost& p : posts) REQUIRE((*indexer)->Put(p).ok());
+    REQUIRE((*indexer)->Commit().ok());
+    CHECK(*(*indexer)->DocCount() == 30);
+
+    // Searched while the writer is still connected.
+    std::unique_ptr<Searcher> searcher = testing::OpenSearcher(config);
+    SearchRequest r = Everything();
+    r.limit = 100;
+    SearchResult all = MustSearch(*searcher, r);
+    CHECK(all.total == 30);
+    std::set<int64_t> odd;  // shard 1 of 2: the remote one
+    for (int64_t id : IdSet(all)) {
+      if (id % 2 == 1) odd.insert(id);
+    }
+    CHECK(odd.size() == 15);
+    // Facets come back through Xapian's own match spy.
+    CHECK(testing::FacetCountOf(all, "platform", "twitter") == 10);
+    CHECK(testing::FacetCountOf(all, "tag", "reseau") == 10);
+    SearchResult found = MustSearch(*searcher, Everything("reseau numero 7"));
+    CHECK(IdSet(found) == Set{7});
+    CHECK(found.results[0].snippet.find("<mark>réseau</mark>") != std::string::npos);
+  }
+  // The remote shard records its place in the layout too.
+  IndexConfig other = testing::LocalConfig(dir.sub("local"), 2);
+  other.remotes = {server.address()};
+  Result<std::unique_ptr<Searcher>> mismatch = Searcher::Open(other);
+  CHECK(mismatch.status().code() == Status::Code::kFailedPrecondition);
+}
+
+TEST_CASE("an unreachable remote shard is Unavailable", "[index]") {
+  testing::TempDir dir;
+  IndexConfig config = testing::LocalConfig(dir.path(), 1);
+  config.remotes = {"127.0.0.1:1"};
+  config.remote_timeout_ms = 2000;
+  Result<std::unique_ptr<Indexer>> indexer = Indexer::Open(config);
+  CHECK(indexer.status().code() == Status::Code::kUnavailable);
+  Result<std::unique_ptr<Searcher>> searcher = Searcher::Open(config);
+  REQUIRE(searcher.ok());  // a remote may come back: each search tries again
+  CHECK((*searcher)->Search(Everything("x")).status().code() == Status::Code::kUnavailable);
+}
+
+}  // namespace
+}  // namespace scrm::index
