@@ -57,6 +57,11 @@ int CmdSources(Context& ctx, int argc, char** argv);
 int CmdIngest(Context& ctx, int argc, char** argv);
 int CmdRejects(Context& ctx, int argc, char** argv);
 int CmdEntities(Context& ctx, int argc, char** argv);
+int CmdSearch(Context& ctx, int argc, char** argv);
+int CmdReindex(Context& ctx, int argc, char** argv);
+int CmdToken(Context& ctx, int argc, char** argv);
+int CmdMatch(Context& ctx, int argc, char** argv);
+int CmdLinks(Context& ctx, int argc, char** argv);
 
 // Whether stderr is a terminal (progress lines are shown only there).
 bool StderrIsTerminal();

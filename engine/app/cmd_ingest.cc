@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli.h"
+#include "ingest/index_feeder.h"
 #include "ingest/pipeline.h"
 #include "store/content_repository.h"
 #include "store/source_repository.h"
@@ -24,17 +25,20 @@ Status NoSource(const std::string& name) {
 }  // namespace
 
 int CmdIngest(Context& ctx, int argc, char** argv) {
-  Result<Args> args = ParseArgs("ingest", argc, argv, 2, {"source", "format"}, {"json", "help"});
+  Result<Args> args = ParseArgs("ingest", argc, argv, 2, {"source", "format"},
+                                {"json", "no-index", "help"});
   if (!args.ok()) return Fail("ingest", args.status());
   if (args->Has("help")) {
     std::cout
-        << "usage: scrm ingest --source NAME [--format F] [--json] FILE|-\n\n"
+        << "usage: scrm ingest --source NAME [--format F] [--json] [--no-index] FILE|-\n\n"
            "Reads FILE (or standard input) with the parser of its format (--format, else the\n"
            "source's, else recognised from the content) into the engine. Streaming: memory\n"
            "stays flat whatever the size. Posts are upserted by (source, id): ingesting the\n"
            "same file twice changes nothing. Bad records are kept (scrm rejects list).\n"
            "--json prints {\"format\",\"read\",\"new\",\"updated\",\"unchanged\",\"rejected\",\n"
-           "\"skipped\",\"profiles\":{...},\"bytes\",\"seconds\",\"notes\"}.\n"
+           "\"skipped\",\"profiles\":{...},\"bytes\",\"seconds\",\"notes\",\"index\"}.\n"
+           "New and changed posts are then indexed (index.dir), unless --no-index; when a\n"
+           "running scrm serve holds the index, it indexes them instead, within a second.\n"
            "Exit codes: 0 all records in, 4 some records rejected, 1 failed, 2 bad usage,\n"
            "3 database unreachable.\n";
     return kExitOk;
@@ -92,8 +96,30 @@ int CmdIngest(Context& ctx, int argc, char** argv) {
     store::SourceRepository(pool).RecordSuccess(
         source->id, s.posts_new + s.posts_updated + s.profiles_new + s.profiles_updated,
         source->etag, source->last_modified);
+    // The queue holds what changed; whoever holds the index drains it.
+    nlohmann::json index_json = {{"indexed", 0}, {"deferred", ""}};
+    if (!args->Has("no-index")) {
+      if (show_progress) std::fprintf(stderr, "indexing...");
+      ingest::IndexFeeder feeder(pool, IndexConfigOf(ctx.config));
+      Result<ingest::FeedStats> fed = feeder.Drain();
+      if (show_progress) std::fprintf(stderr, "\r\033[K");
+      if (fed.ok()) {
+        index_json = {{"indexed", fed->indexed}, {"removed", fed->removed},
+                      {"seconds", fed->seconds}, {"deferred", ""}};
+      } else if (fed.status().code() == Status::Code::kUnavailable) {
+        index_json["deferred"] = fed.status().message();
+      } else {
+        return Fail("ingest", Status::Internal("stored, but indexing failed: " +
+                                               fed.status().message() +
+                                               " (fix it, then run scrm reindex)"));
+      }
+    } else {
+      index_json["deferred"] = "--no-index: run scrm reindex, or let scrm serve index them";
+    }
     if (json) {
-      std::cout << s.ToJson().dump() << "\n";
+      nlohmann::json out = s.ToJson();
+      out["index"] = index_json;
+      std::cout << out.dump() << "\n";
     } else {
       std::printf("%s: %lld records read (%s); posts: %lld new, %lld updated, %lld unchanged; "
                   "profiles: %lld new, %lld updated; %lld rejected, %lld skipped in %.2f s\n",
@@ -108,6 +134,12 @@ int CmdIngest(Context& ctx, int argc, char** argv) {
       }
       if (s.notes.size() > 5) {
         std::printf("  ... and %zu more notes (--json lists them)\n", s.notes.size() - 5);
+      }
+      if (!index_json["deferred"].get<std::string>().empty()) {
+        std::printf("  index: not now: %s\n", index_json["deferred"].get<std::string>().c_str());
+      } else {
+        std::printf("  index: %lld posts indexed\n",
+                    static_cast<long long>(index_json["indexed"].get<int64_t>()));
       }
       if (s.rejected > 0) {
         std::printf("  see them with: scrm rejects list --source %s\n", source->name.c_str());

@@ -12,7 +12,10 @@
 #include "app/cli.h"
 #include "core/time.h"
 #include "crm/crm_sync.h"
+#include "http/auth.h"
+#include "identity/run/match_run.h"
 #include "http/server.h"
+#include "ingest/index_feeder.h"
 #include "ingest/poller.h"
 #include "sources/fetcher.h"
 #include "store/sync_state_repository.h"
@@ -99,6 +102,60 @@ class SyncLoop {
   std::thread thread_;
 };
 
+// Matches new profiles and changed CRM records every interval until Stop().
+class MatchLoop {
+ public:
+  MatchLoop(store::Pool& pool, const Config& config) : config_(config) {
+    identity::RunOptions options;
+    options.match.auto_threshold = config.match_auto_threshold;
+    options.match.suggest_threshold = config.match_suggest_threshold;
+    options.match.margin = config.match_margin;
+    matcher_ = std::make_unique<identity::IncrementalMatcher>(pool, options);
+  }
+  ~MatchLoop() { Stop(); }
+
+  void Start() {
+    if (config_.match_interval_seconds <= 0) return;
+    thread_ = std::thread([this] {
+      std::unique_lock<std::mutex> lock(mu_);
+      while (!stop_) {
+        lock.unlock();
+        try {
+          Result<identity::RunSummary> r = matcher_->RunOnce();
+          if (!r.ok()) {
+            std::cerr << "scrm serve: matching: " << r.status().message() << "\n";
+          } else if (r->stored_auto + r->stored_suggestions > 0) {
+            std::cerr << "scrm serve: matching: " << r->stored_auto << " new links, "
+                      << r->stored_suggestions << " new suggestions\n";
+          }
+        } catch (const std::exception& e) {
+          std::cerr << "scrm serve: matching failed: " << e.what() << "\n";
+        }
+        lock.lock();
+        cv_.wait_for(lock, std::chrono::seconds(config_.match_interval_seconds),
+                     [this] { return stop_; });
+      }
+    });
+  }
+
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  const Config& config_;
+  std::unique_ptr<identity::IncrementalMatcher> matcher_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
 class ServeApp : public Poco::Util::ServerApplication {
  public:
   explicit ServeApp(const Config& config) : config_(config) {}
@@ -118,8 +175,19 @@ class ServeApp : public Poco::Util::ServerApplication {
     options.threads = config_.http_threads;
     options.max_body_bytes = static_cast<size_t>(config_.http_max_body_bytes);
 
+    // The index: searched by the API, fed from the database's queue.
+    const index::IndexConfig index_config = IndexConfigOf(config_);
+    Result<std::unique_ptr<index::Searcher>> searcher = index::Searcher::Open(index_config);
+    if (!searcher.ok()) {
+      exit_code = Fail("serve", searcher.status());
+      return exit_code;
+    }
+    ingest::IndexFeeder feeder(pool, index_config);
+
     http::Services services;
     services.pool = &pool;
+    services.searcher = searcher->get();
+    services.authorizer = http::TokenAuthorizer(config_.secret);
     http::Server server(options, services);
     SyncLoop sync(pool, config_, server.metrics());
     server.metrics().SetSyncLagSource([&sync] { return sync.LagSeconds(); });
@@ -144,6 +212,11 @@ class ServeApp : public Poco::Util::ServerApplication {
                       [&poller] { return static_cast<double>(poller.counters().not_modified); });
     polls.SetCallback({"failed"},
                       [&poller] { return static_cast<double>(poller.counters().failed); });
+    http::ScalarFamily& indexed = server.metrics().registry().AddCounter(
+        "scrm_index_feed_total", "Posts indexed (or removed) from the queue, and failed drains.",
+        {"result"});
+    indexed.SetCallback({"indexed"}, [&feeder] { return static_cast<double>(feeder.indexed_total()); });
+    indexed.SetCallback({"failed"}, [&feeder] { return static_cast<double>(feeder.failures_total()); });
 
     if (Status s = server.Start(); !s.ok()) {
       exit_code = Fail("serve", s);
@@ -153,11 +226,18 @@ class ServeApp : public Poco::Util::ServerApplication {
               << std::endl;
     sync.Start();
     if (config_.poll_tick_seconds > 0) poller.Start();
+    MatchLoop matching(pool, config_);
+    matching.Start();
+    feeder.Start(config_.index_feed_interval_ms, [](const std::string& message) {
+      std::cerr << "scrm serve: indexing: " << message << "\n";
+    });
     waitForTerminationRequest();
     std::cerr << "scrm serve: stopping: draining requests in flight\n";
     server.Stop();
     poller.Stop();  // a poll in progress finishes first (bounded by the fetch timeout)
     sync.Stop();
+    matching.Stop();
+    feeder.Stop();
     return kExitOk;
   }
 

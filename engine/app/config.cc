@@ -23,6 +23,14 @@ const std::vector<KeyDoc>& ConfigKeys() {
       {"http.threads", "16", "", "request threads"},
       {"http.max_body_bytes", "10485760", "", "larger request bodies get 413"},
       {"index.dir", "scrm-index", "SCRM_INDEX_DIR", "where the Xapian index lives"},
+      {"index.shards", "1", "SCRM_INDEX_SHARDS",
+       "local shards under index.dir, written in parallel (changing it needs scrm reindex)"},
+      {"index.remote_shards", "(none)", "",
+       "comma-separated host:port of `xapian-tcpsrv --writable` shards, after the local ones"},
+      {"index.facet_sample", "20000", "",
+       "facets and the histogram count at most this many matches per search"},
+      {"index.feed_interval_ms", "250", "",
+       "how often scrm serve indexes newly stored posts (a post is searchable within it)"},
       {"secret", "(none)", "SCRM_SECRET",
        "secret shared with the CRM plugin to sign tokens; never logged"},
       {"crm.sync_interval_seconds", "60", "SCRM_CRM_SYNC_INTERVAL",
@@ -37,8 +45,25 @@ const std::vector<KeyDoc>& ConfigKeys() {
       {"ingest.writers", "2", "SCRM_INGEST_WRITERS",
        "database writers of one ingest, each on its own connection"},
       {"ingest.batch_size", "1000", "", "records per database write"},
+      {"match.auto_threshold", "0.9", "",
+       "identity: a proposal scored at or above it (with evidence beyond names) is linked"},
+      {"match.suggest_threshold", "0.4", "",
+       "identity: at or above it (and below auto) a proposal waits for review"},
+      {"match.margin", "0.1", "",
+       "identity: a rival candidate this close to the best makes a suggestion, never a link"},
+      {"match.interval_seconds", "10", "",
+       "how often scrm serve matches new profiles and changed CRM records (0: off)"},
   };
   return kKeys;
+}
+
+index::IndexConfig IndexConfigOf(const Config& config) {
+  index::IndexConfig c;
+  c.dir = config.index_dir;
+  c.shards = config.index_shards;
+  c.remotes = config.index_remote_shards;
+  c.facet_sample = config.index_facet_sample;
+  return c;
 }
 
 std::map<std::string, std::string> ProcessEnvironment() {
@@ -120,6 +145,17 @@ Status ParseInt(const Setting& s, const std::string& key, long min, long max, lo
   }
 }
 
+Status ParseFraction(const Setting& s, const std::string& key, double* out) {
+  char* end = nullptr;
+  const double v = std::strtod(s.value.c_str(), &end);
+  if (s.value.empty() || *end != '\0' || !(v >= 0.0 && v <= 1.0)) {
+    return Status::InvalidArgument(
+        s.origin + ": " + key + " = '" + s.value + "' must be a number between 0 and 1", key);
+  }
+  *out = v;
+  return Status::Ok();
+}
+
 bool FileExists(const std::string& p) { return std::ifstream(p).good(); }
 
 }  // namespace
@@ -190,10 +226,45 @@ Result<Config> LoadConfig(const std::string& path, const std::map<std::string, s
   SCRM_INT_KEY("ingest.batch_size", 1, 10000, config.ingest_batch_size)
   SCRM_INT_KEY("poll.timeout_seconds", 1, 600, config.poll_timeout_seconds)
   SCRM_INT_KEY("poll.max_bytes", 1024, 1L << 34, config.poll_max_bytes)
+  SCRM_INT_KEY("index.shards", 0, 64, config.index_shards)
+  SCRM_INT_KEY("match.interval_seconds", 0, 86400, config.match_interval_seconds)
+  SCRM_INT_KEY("index.facet_sample", 100, 10000000, config.index_facet_sample)
+  SCRM_INT_KEY("index.feed_interval_ms", 10, 60000, config.index_feed_interval_ms)
 #undef SCRM_INT_KEY
   if (const Setting* st = get("http.bind")) config.http_bind = st->value;
   if (const Setting* st = get("index.dir")) config.index_dir = st->value;
   if (const Setting* st = get("secret")) config.secret = st->value;
+  for (auto [key, target] : std::vector<std::pair<const char*, double*>>{
+           {"match.auto_threshold", &config.match_auto_threshold},
+           {"match.suggest_threshold", &config.match_suggest_threshold},
+           {"match.margin", &config.match_margin}}) {
+    if (const Setting* st = get(key)) {
+      if (!(s = ParseFraction(*st, key, target)).ok()) return s;
+    }
+  }
+  if (config.match_suggest_threshold > config.match_auto_threshold) {
+    return Status::InvalidArgument("match.suggest_threshold must not be above match.auto_threshold",
+                                   "match.suggest_threshold");
+  }
+  if (const Setting* st = get("index.remote_shards")) {
+    std::string item;
+    std::istringstream list(st->value);
+    while (std::getline(list, item, ',')) {
+      item = std::string(Trim(item));
+      if (item.empty()) continue;
+      const size_t colon = item.rfind(':');
+      if (colon == std::string::npos || colon == 0 || colon + 1 == item.size()) {
+        return Status::InvalidArgument(st->origin + ": index.remote_shards entry '" + item +
+                                           "' must be host:port",
+                                       "index.remote_shards");
+      }
+      config.index_remote_shards.push_back(item);
+    }
+  }
+  if (config.index_shards == 0 && config.index_remote_shards.empty()) {
+    return Status::InvalidArgument(
+        "index.shards = 0 needs index.remote_shards: the index must live somewhere", "index.shards");
+  }
   if (const Setting* st = get("poll.ca_file")) config.poll_ca_file = st->value;
   if (const Setting* st = get("metrics.public")) {
     if (st->value != "true" && st->value != "false") {

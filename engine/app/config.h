@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "index/index.h"
 #include "store/pool.h"
 
 namespace scrm::app {
@@ -23,6 +24,10 @@ struct Config {
   int http_threads = 16;
   long http_max_body_bytes = 10 * 1024 * 1024;
   std::string index_dir = "scrm-index";
+  int index_shards = 1;                          // local shards under index_dir
+  std::vector<std::string> index_remote_shards;  // host:port of `xapian-tcpsrv --writable`
+  int index_facet_sample = 20000;   // matches counted by facets and the histogram at most
+  int index_feed_interval_ms = 250;  // how often scrm serve indexes newly stored posts
   std::string secret;                 // shared with the CRM plugin; never logged
   int crm_sync_interval_seconds = 60;  // 0: no background sync in scrm serve
   int crm_sync_overlap_seconds = 300;
@@ -33,6 +38,10 @@ struct Config {
   std::string poll_ca_file;                    // CA file or directory; "" = the system store
   int ingest_writers = 2;       // database writers of one ingest, each on its own connection
   int ingest_batch_size = 1000;  // records per database write
+  double match_auto_threshold = 0.9;     // at or above: linked without review
+  double match_suggest_threshold = 0.4;  // at or above: suggested for review
+  double match_margin = 0.1;             // a rival this close makes a suggestion, never a link
+  int match_interval_seconds = 10;       // scrm serve's incremental matching (0: off)
   std::string config_file;     // where settings came from, for messages
 };
 
@@ -49,6 +58,9 @@ const std::vector<KeyDoc>& ConfigKeys();
 // working directory if one exists, else defaults and environment only.
 // `env` is the process environment (injectable for tests).
 Result<Config> LoadConfig(const std::string& path, const std::map<std::string, std::string>& env);
+
+// Where the index lives and how it is sharded, from the settings above.
+index::IndexConfig IndexConfigOf(const Config& config);
 
 // The process environment as a map.
 std::map<std::string, std::string> ProcessEnvironment();

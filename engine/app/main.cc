@@ -28,6 +28,12 @@ const std::vector<Command>& Commands() {
       {"ingest", "read a file or stdin of a source into the engine", scrm::app::CmdIngest, true},
       {"rejects", "list, show or retry the records that could not be read",
        scrm::app::CmdRejects, true},
+      {"search", "search the conversations (Xapian query syntax, filters, facets)",
+       scrm::app::CmdSearch, true},
+      {"reindex", "rebuild the search index from the database", scrm::app::CmdReindex, true},
+      {"token", "mint a signed token for scripts and the demo", scrm::app::CmdToken, true},
+      {"match", "link social profiles to CRM records (or --dry-run)", scrm::app::CmdMatch, true},
+      {"links", "review, confirm, reject, link or unlink profile links", scrm::app::CmdLinks, true},
       {"entities", "mentions, hashtags, URLs, cashtags, e-mails of text lines on stdin",
        scrm::app::CmdEntities, false},
   };

@@ -18,7 +18,7 @@ Response Unavailable(const std::string& reason) {
 
 Response Healthz() { return Response::Json({{"status", "ok"}}); }
 
-Response Readyz(store::Pool* pool) {
+Response Readyz(store::Pool* pool, index::Searcher* searcher) {
   if (pool == nullptr) return Unavailable("no database configured");
   const std::string address = pool->options().url.Address();
   // Reading the schema version is the reachability check too: it takes a
@@ -37,7 +37,14 @@ Response Readyz(store::Pool* pool) {
   }
   // A newer schema than this build knows is ready: migrations only add, and
   // a rolling upgrade runs old engines next to a migrated database.
-  return Response::Json({{"status", "ready"}, {"database", "ok"}, {"schema_version", version}});
+  nlohmann::json ready = {{"status", "ready"}, {"database", "ok"}, {"schema_version", version}};
+  if (searcher != nullptr) {
+    Result<int64_t> docs = searcher->DocCount();
+    if (!docs.ok()) return Unavailable("index unreadable: " + docs.status().message());
+    ready["index"] = "ok";
+    ready["documents"] = *docs;
+  }
+  return Response::Json(ready);
 }
 
 Response MetricsText(const Metrics& metrics) {

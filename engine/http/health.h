@@ -7,6 +7,7 @@
 
 #include "http/metrics.h"
 #include "http/request.h"
+#include "index/index.h"
 #include "store/pool.h"
 
 namespace scrm::http {
@@ -14,12 +15,13 @@ namespace scrm::http {
 // 200 {"status":"ok"}.
 Response Healthz();
 
-// 200 {"status":"ready","database":"ok","schema_version":N} when the
-// database answers and its schema is at least the newest embedded migration;
-// else 503 {"status":"unavailable","reason":"..."} naming what is wrong: no
-// database configured (pool null), database unreachable at ADDRESS, or a
-// schema that needs `scrm migrate`.
-Response Readyz(store::Pool* pool);
+// 200 {"status":"ready","database":"ok","schema_version":N,"index":"ok",
+// "documents":N} when the database answers, its schema is at least the
+// newest embedded migration, and the index (when given) can be read; else
+// 503 {"status":"unavailable","reason":"..."} naming what is wrong: no
+// database configured (pool null), database unreachable at ADDRESS, a
+// schema that needs `scrm migrate`, or an index shard that cannot be read.
+Response Readyz(store::Pool* pool, index::Searcher* searcher = nullptr);
 
 // 200, text/plain; version=0.0.4.
 Response MetricsText(const Metrics& metrics);

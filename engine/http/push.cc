@@ -1,40 +1,18 @@
 #include "http/push.h"
 
-#include <Poco/HMACEngine.h>
-#include <Poco/SHA2Engine.h>
-
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "http/crypto.h"
 #include "http/errors.h"
 #include "ingest/pipeline.h"
 #include "store/source_repository.h"
 
 namespace scrm::http {
 
-namespace {
-// Poco 1.11's SHA2Engine lacks the sizes HMACEngine asks of its engine.
-class Sha256Engine : public Poco::SHA2Engine {
- public:
-  enum { BLOCK_SIZE = 64, DIGEST_SIZE = 32 };
-  Sha256Engine() : Poco::SHA2Engine(Poco::SHA2Engine::SHA_256) {}
-};
-}  // namespace
-
 std::string PushSignature(const std::string& secret, const std::string& body) {
-  Poco::HMACEngine<Sha256Engine> hmac(secret);
-  hmac.update(body);
-  return "sha256=" + Poco::DigestEngine::digestToHex(hmac.digest());
-}
-
-bool ConstantTimeEquals(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (size_t i = 0; i < a.size(); ++i) {
-    diff |= static_cast<unsigned char>(a[i]) ^ static_cast<unsigned char>(b[i]);
-  }
-  return diff == 0;
+  return "sha256=" + HmacSha256Hex(secret, body);
 }
 
 Response HandlePush(store::Pool* pool, const Request& request) {

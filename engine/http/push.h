@@ -17,9 +17,6 @@ namespace scrm::http {
 // "sha256=" + lower-case hex HMAC-SHA256(secret, body): what a pusher sends.
 std::string PushSignature(const std::string& secret, const std::string& body);
 
-// Constant-time comparison of two strings (length may leak, content not).
-bool ConstantTimeEquals(const std::string& a, const std::string& b);
-
 Response HandlePush(store::Pool* pool, const Request& request);
 
 }  // namespace scrm::http

@@ -1,8 +1,14 @@
 #include "http/request.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 namespace scrm::http {
+
+bool Principal::HasRole(const std::string& role) const {
+  return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
 
 std::string LowerAscii(std::string s) {
   for (char& c : s) {

@@ -18,6 +18,15 @@
 
 namespace scrm::http {
 
+// Who is calling, once a token or key was verified (empty for public routes).
+struct Principal {
+  std::string user_id;    // the CRM user's id ("1"), or "api-key:<name>"
+  std::string user_name;
+  std::vector<std::string> roles;  // "admin", "marketing", "sales", "community:<name>"...
+  std::string lang;       // "en", "fr"
+  bool HasRole(const std::string& role) const;
+};
+
 struct Request {
   std::string method;  // "GET", "POST"... as sent
   std::string path;    // as sent, without the query: "/api/v1/customers/Contacts/42/social"
@@ -26,6 +35,7 @@ struct Request {
   std::map<std::string, std::string> headers;     // names lower-cased; repeats joined by ", "
   std::string body;
   std::string remote_address;  // "ip:port" of the peer, for logs
+  Principal principal;         // set by the authorizer before a non-public handler runs
 
   // The path parameter, or "" when the template has none of that name.
   std::string Param(const std::string& name) const;

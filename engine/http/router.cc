@@ -269,13 +269,13 @@ Response Router::Dispatch(Request& request, std::string* label) const {
   // The access check runs under CallHandler too: an authorizer that looks up
   // API keys may meet an unreachable database.
   return CallHandler(
-      [this, &route](const Request& req) {
-        Status allowed = authorizer_ ? authorizer_(route.access, req)
+      [this, &route, &request](const Request&) {
+        Status allowed = authorizer_ ? authorizer_(route.access, request)
                                      : Status::Unauthenticated(
                                            "this route needs authentication and none is "
                                            "configured on this server");
         if (!allowed.ok()) return ErrorResponse(allowed);
-        return route.handler(req);
+        return route.handler(request);
       },
       request);
 }

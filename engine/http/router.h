@@ -38,8 +38,9 @@ struct Route {
 };
 
 // Decides whether a request may reach a route of the given access level:
-// OK, or Unauthenticated / Forbidden with the reason.
-using Authorizer = std::function<Status(Access, const Request&)>;
+// OK (having filled request.principal), or Unauthenticated / Forbidden with
+// the reason.
+using Authorizer = std::function<Status(Access, Request&)>;
 
 // Decodes %XX escapes (and '+' as a space when plus_is_space); false when an
 // escape is malformed.

@@ -10,6 +10,7 @@
 
 #include "http/metrics.h"
 #include "http/router.h"
+#include "index/index.h"
 #include "store/pool.h"
 
 namespace scrm::http {
@@ -18,6 +19,7 @@ namespace scrm::http {
 // until the server has stopped. Later parts (index, identity...) add fields.
 struct Services {
   store::Pool* pool = nullptr;  // null (unit tests): /readyz says "no database configured"
+  index::Searcher* searcher = nullptr;  // null: search routes answer 503
   // Seconds since the last successful CRM sync, -1 when none yet; read at
   // each /metrics scrape, so keep it cheap. Null: the gauge reads -1.
   std::function<double()> sync_lag_seconds;

@@ -1,4 +1,5 @@
 // POST /api/v1/ingest/{source}: signed pushes, one result per record.
+#include "http/crypto.h"
 #include "http/push.h"
 
 #include <catch2/catch.hpp>

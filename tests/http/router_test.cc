@@ -163,7 +163,7 @@ TEST_CASE("non-public routes ask the authorizer, closed by default", "[http][rou
   CHECK(r.status == 401);
   CHECK(Body(r)["error"]["code"] == "unauthenticated");
 
-  router.SetAuthorizer([](Access access, const Request& request) {
+  router.SetAuthorizer([](Access access, Request& request) {
     if (request.Header("authorization").empty()) return Status::Unauthenticated("no token");
     if (access == Access::kAdmin) return Status::Forbidden("admin role required");
     return Status::Ok();
@@ -174,7 +174,7 @@ TEST_CASE("non-public routes ask the authorizer, closed by default", "[http][rou
   req.path = "/user/x";
   CHECK(router.Dispatch(req).status == 200);
 
-  router.SetAuthorizer([](Access, const Request&) -> Status {
+  router.SetAuthorizer([](Access, Request&) -> Status {
     throw store::DbError("cannot connect to the database at 127.0.0.1:1", 2003, true);
   });
   CHECK(router.Dispatch(req).status == 503);

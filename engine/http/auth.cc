@@ -1,0 +1,111 @@
+#include "http/auth.h"
+
+#include <Poco/RandomStream.h>
+
+#include <ctime>
+#include <nlohmann/json.hpp>
+
+#include "http/crypto.h"
+
+namespace scrm::http {
+
+namespace {
+constexpr char kVersion[] = "v1.";
+constexpr size_t kMaxTokenBytes = 8192;
+
+std::string RandomNonce() {
+  Poco::RandomInputStream random;
+  std::string bytes(12, '\0');
+  random.read(&bytes[0], static_cast<std::streamsize>(bytes.size()));
+  return Base64UrlEncode(bytes);
+}
+}  // namespace
+
+std::string MintToken(TokenClaims claims, const std::string& secret) {
+  if (claims.nonce.empty()) claims.nonce = RandomNonce();
+  nlohmann::json j = {{"sub", claims.user_id}, {"name", claims.user_name},
+                      {"roles", claims.roles}, {"lang", claims.lang},
+                      {"exp", claims.expires_at}, {"nonce", claims.nonce}};
+  const std::string signed_part = kVersion + Base64UrlEncode(j.dump());
+  return signed_part + "." + Base64UrlEncode(HmacSha256(secret, signed_part));
+}
+
+Result<Principal> VerifyToken(const std::string& token, const std::string& secret, int64_t now) {
+  if (token.size() > kMaxTokenBytes || token.rfind(kVersion, 0) != 0) {
+    return Status::Unauthenticated("malformed token: expected v1.CLAIMS.SIGNATURE");
+  }
+  const size_t dot = token.rfind('.');
+  if (dot < sizeof(kVersion)) return Status::Unauthenticated("malformed token: no signature");
+  const std::string signed_part = token.substr(0, dot);
+  std::optional<std::string> sig = Base64UrlDecode(token.substr(dot + 1));
+  if (!sig || !ConstantTimeEquals(*sig, HmacSha256(secret, signed_part))) {
+    return Status::Unauthenticated(
+        "token signature does not match: the CRM plugin and the engine must share the same "
+        "secret (SCRM_SECRET)");
+  }
+  std::optional<std::string> payload = Base64UrlDecode(signed_part.substr(sizeof(kVersion) - 1));
+  nlohmann::json j = payload ? nlohmann::json::parse(*payload, nullptr, false)
+                             : nlohmann::json();
+  if (!j.is_object() || !j.contains("sub") || !j["sub"].is_string() ||
+      !j.contains("exp") || !j["exp"].is_number_integer()) {
+    return Status::Unauthenticated("malformed token claims: sub and exp are required");
+  }
+  if (j["exp"].get<int64_t>() < now) {
+    return Status::Unauthenticated("token expired: ask the CRM (or `scrm token`) for a new one");
+  }
+  Principal p;
+  p.user_id = j["sub"].get<std::string>();
+  if (p.user_id.empty()) return Status::Unauthenticated("token has an empty sub (user id)");
+  if (j.contains("name") && j["name"].is_string()) p.user_name = j["name"].get<std::string>();
+  if (j.contains("lang") && j["lang"].is_string()) p.lang = j["lang"].get<std::string>();
+  if (j.contains("roles") && j["roles"].is_array()) {
+    for (const auto& r : j["roles"]) {
+      if (r.is_string()) p.roles.push_back(r.get<std::string>());
+    }
+  }
+  return p;
+}
+
+Authorizer TokenAuthorizer(std::string secret) {
+  return [secret = std::move(secret)](Access access, Request& request) -> Status {
+    if (secret.empty()) {
+      return Status::Unauthenticated(
+          "this server has no secret configured: set SCRM_SECRET (or `secret` in the config) "
+          "to the secret shared with the CRM plugin");
+    }
+    std::string token;
+    const std::string authz = request.Header("authorization");
+    if (authz.rfind("Bearer ", 0) == 0) {
+      token = authz.substr(7);
+    } else if (request.path.rfind("/ui/", 0) == 0) {
+      token = request.Query("sso").value_or("");
+    }
+    if (token.empty()) {
+      return Status::Unauthenticated("missing credentials: send Authorization: Bearer TOKEN");
+    }
+    Result<Principal> p = VerifyToken(token, secret, static_cast<int64_t>(std::time(nullptr)));
+    if (!p.ok()) return p.status();
+    if (access == Access::kAdmin && !p->HasRole("admin")) {
+      return Status::Forbidden("this route needs the admin role");
+    }
+    if (access == Access::kApiKey) {
+      return Status::Forbidden("this route needs an API key");
+    }
+    request.principal = std::move(*p);
+    return Status::Ok();
+  };
+}
+
+index::Viewer ViewerOf(const Principal& principal) {
+  index::Viewer v;
+  for (const std::string& role : principal.roles) {
+    if (role == "admin") v.everything = true;
+    if (role == "marketing" || role == "sales" || role == "support") v.internal = true;
+    if (role.rfind("community:", 0) == 0 && role.size() > 10) {
+      v.communities.push_back(role.substr(10));
+    }
+  }
+  return v;
+}
+
+}  // namespace scrm::http

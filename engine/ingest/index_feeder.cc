@@ -1,0 +1,264 @@
+#include "ingest/index_feeder.h"
+
+#include <chrono>
+#include <ctime>
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <set>
+#include <unordered_set>
+
+#include "store/content_repository.h"
+#include "store/index_queue_repository.h"
+#include "store/link_repository.h"
+#include "store/post_reader.h"
+
+namespace scrm::ingest {
+
+namespace {
+
+double Since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+void AddUnique(std::vector<std::string>& v, const std::string& s) {
+  if (std::find(v.begin(), v.end(), s) == v.end()) v.push_back(s);
+}
+
+// The rows as index documents, each tagged with the CRM records its author
+// is linked to (and their accounts and owners).
+std::vector<index::IndexedPost> ToIndexed(store::Pool& pool, std::vector<store::PostRow>&& rows) {
+  std::set<std::pair<std::string, std::string>> authors;
+  for (const store::PostRow& row : rows) {
+    if (!row.post.author_id.empty()) authors.emplace(row.post.platform, row.post.author_id);
+  }
+  std::map<std::pair<std::string, std::string>, store::AuthorLinks> links;
+  for (store::AuthorLinks& a : store::LinkRepository(pool).LinkedOfAuthors(
+           {authors.begin(), authors.end()})) {
+    auto key = std::make_pair(a.platform, a.author_id);
+    links.emplace(std::move(key), std::move(a));
+  }
+  std::vector<index::IndexedPost> out;
+  out.reserve(rows.size());
+  for (store::PostRow& row : rows) {
+    index::IndexedPost p;
+    p.id = row.id;
+    p.source = std::move(row.source_name);
+    p.visibility = std::move(row.visibility);
+    p.community = std::move(row.community);
+    p.post = std::move(row.post);
+    p.ingested_at = row.ingested_at;
+    auto it = links.find({p.post.platform, p.post.author_id});
+    if (it != links.end()) {
+      for (const store::LinkedCustomer& c : it->second.customers) {
+        AddUnique(p.customers, c.customer);
+        for (const std::string& a : c.account_ids) AddUnique(p.accounts, a);
+        for (const std::string& o : c.owner_ids) AddUnique(p.owners, o);
+      }
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+}  // namespace
+
+IndexFeeder::IndexFeeder(store::Pool& pool, index::IndexConfig config, int batch_size)
+    : pool_(pool), config_(std::move(config)), batch_size_(batch_size) {}
+
+IndexFeeder::~IndexFeeder() { Stop(); }
+
+Result<FeedStats> IndexFeeder::Drain() {
+  std::lock_guard<std::mutex> drain_lock(drain_mu_);
+  const auto start = std::chrono::steady_clock::now();
+  FeedStats stats;
+  store::IndexQueueRepository queue(pool_);
+  std::vector<store::QueuedPost> next = queue.Next(batch_size_);
+  if (next.empty()) return stats;
+
+  Result<std::unique_ptr<index::Indexer>> opened = index::Indexer::Open(config_);
+  if (!opened.ok()) return opened.status();
+  index::Indexer& indexer = **opened;
+  store::PostReader reader(pool_);
+  while (!next.empty()) {
+    std::vector<int64_t> ids, seqs;
+    std::unordered_set<int64_t> seen;
+    for (const store::QueuedPost& q : next) {
+      seqs.push_back(q.seq);
+      if (seen.insert(q.post_id).second) ids.push_back(q.post_id);
+    }
+    std::unordered_set<int64_t> present;
+    for (const index::IndexedPost& post : ToIndexed(pool_, reader.LoadPosts(ids))) {
+      present.insert(post.id);
+      Status s = indexer.Put(post);
+      if (!s.ok()) return s;
+      ++stats.indexed;
+    }
+    for (int64_t id : ids) {
+      if (present.count(id) != 0) continue;
+      Status s = indexer.Remove(id);
+      if (!s.ok()) return s;
+      ++stats.removed;
+    }
+    // The queue rows go only once the index has them.
+    Status committed = indexer.Commit();
+    if (!committed.ok()) return committed;
+    queue.Done(seqs);
+    next = queue.Next(batch_size_);
+  }
+  indexed_total_ += stats.indexed + stats.removed;
+  stats.seconds = Since(start);
+  return stats;
+}
+
+void IndexFeeder::Start(int interval_ms, std::function<void(const std::string&)> on_failure) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (thread_.joinable()) return;
+    stop_ = false;
+  }
+  thread_ = std::thread([this, interval_ms, on_failure = std::move(on_failure)] {
+    std::string last_failure;
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stop_) {
+      lock.unlock();
+      std::string failure;
+      try {
+        Result<FeedStats> r = Drain();
+        // Locked by `scrm ingest` or `scrm reindex`: they index, we wait.
+        if (!r.ok() && r.status().code() != Status::Code::kUnavailable) {
+          failure = r.status().message();
+        }
+      } catch (const std::exception& e) {
+        failure = e.what();
+      }
+      if (!failure.empty()) {
+        ++failures_total_;
+        if (on_failure && failure != last_failure) on_failure(failure);
+      }
+      last_failure = failure;
+      lock.lock();
+      cv_.wait_for(lock, std::chrono::milliseconds(interval_ms), [this] { return stop_; });
+    }
+  });
+}
+
+void IndexFeeder::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+nlohmann::json ReindexStats::ToJson() const {
+  return {{"posts", posts},
+          {"removed", removed},
+          {"shards", shards},
+          {"seconds", seconds},
+          {"posts_per_second", seconds > 0 ? static_cast<double>(posts) / seconds : 0.0}};
+}
+
+Result<ReindexStats> Reindex(store::Pool& pool, const index::IndexConfig& config,
+                             const std::function<void(int64_t, int64_t)>& progress) {
+  const auto start = std::chrono::steady_clock::now();
+  Result<std::unique_ptr<index::Indexer>> opened = index::Indexer::Open(config);
+  if (!opened.ok() && opened.status().code() == Status::Code::kFailedPrecondition) {
+    // Another shard layout: start from empty shards laid out as configured.
+    opened = index::Indexer::OpenEmpty(config);
+  }
+  if (!opened.ok()) return opened.status();
+  index::Indexer& indexer = **opened;
+  ReindexStats stats;
+  stats.shards = config.shards + static_cast<int>(config.remotes.size());
+
+  // Queue rows committed before the scan starts: the scan sees their
+  // posts, so the rebuild covers them and they go at the end. Rows that
+  // commit later stay for the feeder.
+  store::IndexQueueRepository queue(pool);
+  std::vector<int64_t> covered;
+  for (const store::QueuedPost& q : queue.Next(20'000'000)) covered.push_back(q.seq);
+  const int64_t total = store::ContentRepository(pool).CountPosts(0);
+  // The ids the scan met: what the index keeps at the end. A post committed
+  // during the scan below its position is still in the queue: the feeder
+  // adds it after.
+  std::vector<int64_t> ids;
+  ids.reserve(static_cast<size_t>(total));
+
+  // One thread reads batches from the database while this one indexes.
+  constexpr int kBatch = 5000;
+  constexpr size_t kMaxQueued = 2;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<std::vector<index::IndexedPost>> batches;
+  bool done = false;
+  std::string read_error;
+  std::thread reader_thread([&] {
+    try {
+      store::PostReader r(pool);
+      int64_t after = 0;
+      for (;;) {
+        std::vector<store::PostRow> scanned = r.ScanPosts(after, kBatch);
+        if (!scanned.empty()) after = scanned.back().id;
+        const bool last = scanned.size() < static_cast<size_t>(kBatch);
+        std::vector<index::IndexedPost> rows = ToIndexed(pool, std::move(scanned));
+        std::unique_lock<std::mutex> lock(mu);
+        cv.wait(lock, [&] { return batches.size() < kMaxQueued; });
+        if (!rows.empty()) batches.push_back(std::move(rows));
+        if (last) break;
+        cv.notify_all();
+      }
+    } catch (const std::exception& e) {
+      std::lock_guard<std::mutex> lock(mu);
+      read_error = e.what();
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    done = true;
+    cv.notify_all();
+  });
+
+  Status failed;
+  int64_t since_commit = 0;
+  for (;;) {
+    std::vector<index::IndexedPost> rows;
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [&] { return !batches.empty() || done; });
+      if (batches.empty()) break;
+      rows = std::move(batches.front());
+      batches.pop_front();
+      cv.notify_all();
+    }
+    if (!failed.ok()) continue;  // keep draining so the reader can finish
+    for (index::IndexedPost& post : rows) {
+      ids.push_back(post.id);
+      Status s = indexer.Put(std::move(post));
+      if (!s.ok()) {
+        failed = s;
+        break;
+      }
+      ++stats.posts;
+    }
+    since_commit += static_cast<int64_t>(rows.size());
+    if (failed.ok() && since_commit >= 50000) {
+      failed = indexer.Commit();
+      since_commit = 0;
+    }
+    if (progress) progress(stats.posts, total);
+  }
+  reader_thread.join();
+  if (!read_error.empty()) throw store::DbError(read_error, 0, false);
+  if (!failed.ok()) return failed;
+  Result<int64_t> removed = indexer.RemoveAllExcept(ids);
+  if (!removed.ok()) return removed.status();
+  stats.removed = *removed;
+  Status s = indexer.SetMetadata("reindex.finished_at", std::to_string(std::time(nullptr)));
+  if (s.ok()) s = indexer.Commit();
+  if (!s.ok()) return s;
+  queue.Done(covered);
+  stats.seconds = Since(start);
+  return stats;
+}
+
+}  // namespace scrm::ingest
