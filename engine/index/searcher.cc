@@ -203,7 +203,10 @@ class SearcherImpl : public Searcher {
       return out;
     }
 
-    Xapian::Query text = Xapian::Query::MatchAll;
+    // Not a copy of Xapian::Query::MatchAll: that is one object shared by
+    // every thread, and Xapian's reference counts are not atomic (copying it
+    // from concurrent searches crashed). The empty term is the same query.
+    Xapian::Query text{std::string()};
     std::vector<std::string> wildcards;
     if (r.more_like != 0) {
       Result<Xapian::Query> like = MoreLikeQuery(slot.db, r.more_like, r.viewer);
