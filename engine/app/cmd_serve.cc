@@ -174,6 +174,10 @@ class ServeApp : public Poco::Util::ServerApplication {
     options.port = config_.http_port;
     options.threads = config_.http_threads;
     options.max_body_bytes = static_cast<size_t>(config_.http_max_body_bytes);
+    options.per_address = {static_cast<double>(config_.http_rate_limit_per_address),
+                           2.0 * config_.http_rate_limit_per_address};
+    options.per_credential = {static_cast<double>(config_.http_rate_limit_per_credential),
+                              2.0 * config_.http_rate_limit_per_credential};
 
     // The index: searched by the API, fed from the database's queue.
     const index::IndexConfig index_config = IndexConfigOf(config_);

@@ -22,6 +22,12 @@ const std::vector<KeyDoc>& ConfigKeys() {
       {"http.port", "8080", "SCRM_HTTP_PORT", "port scrm serve listens on (0: any free port)"},
       {"http.threads", "16", "", "request threads"},
       {"http.max_body_bytes", "10485760", "", "larger request bodies get 413"},
+      {"http.rate_limit_per_address", "100", "SCRM_RATE_LIMIT_PER_ADDRESS",
+       "requests per second from one client address (bursts of twice that); beyond: 429 "
+       "with Retry-After; 0: no limit. Health probes and /metrics are not limited"},
+      {"http.rate_limit_per_credential", "50", "SCRM_RATE_LIMIT_PER_CREDENTIAL",
+       "requests per second with one token, API key or UI session (bursts of twice that); "
+       "0: no limit"},
       {"index.dir", "scrm-index", "SCRM_INDEX_DIR", "where the Xapian index lives"},
       {"index.shards", "1", "SCRM_INDEX_SHARDS",
        "local shards under index.dir, written in parallel (changing it needs scrm reindex)"},
@@ -219,6 +225,8 @@ Result<Config> LoadConfig(const std::string& path, const std::map<std::string, s
   SCRM_INT_KEY("http.port", 0, 65535, config.http_port)
   SCRM_INT_KEY("http.threads", 1, 1024, config.http_threads)
   SCRM_INT_KEY("http.max_body_bytes", 1024, 1L << 32, config.http_max_body_bytes)
+  SCRM_INT_KEY("http.rate_limit_per_address", 0, 1000000, config.http_rate_limit_per_address)
+  SCRM_INT_KEY("http.rate_limit_per_credential", 0, 1000000, config.http_rate_limit_per_credential)
   SCRM_INT_KEY("crm.sync_interval_seconds", 0, 86400 * 7, config.crm_sync_interval_seconds)
   SCRM_INT_KEY("crm.sync_overlap_seconds", 0, 86400, config.crm_sync_overlap_seconds)
   SCRM_INT_KEY("poll.tick_seconds", 0, 3600, config.poll_tick_seconds)

@@ -23,6 +23,8 @@ struct Config {
   int http_port = 8080;
   int http_threads = 16;
   long http_max_body_bytes = 10 * 1024 * 1024;
+  int http_rate_limit_per_address = 100;     // requests/s (bursts of twice); 0: none
+  int http_rate_limit_per_credential = 50;   // requests/s per token, key or session; 0: none
   std::string index_dir = "scrm-index";
   int index_shards = 1;                          // local shards under index_dir
   std::vector<std::string> index_remote_shards;  // host:port of `xapian-tcpsrv --writable`

@@ -66,6 +66,21 @@ Result<Principal> VerifyToken(const std::string& token, const std::string& secre
   return p;
 }
 
+namespace {
+
+bool HasKnownRole(const Principal& p) {
+  for (const std::string& role : p.roles) {
+    if (role == "admin" || role == "marketing" || role == "sales" || role == "support" ||
+        role == "viewer") {
+      return true;
+    }
+    if (role.rfind("community:", 0) == 0 && role.size() > 10) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 Authorizer TokenAuthorizer(std::string secret) {
   return [secret = std::move(secret)](Access access, Request& request) -> Status {
     if (secret.empty()) {
@@ -90,6 +105,11 @@ Authorizer TokenAuthorizer(std::string secret) {
     }
     if (access == Access::kApiKey) {
       return Status::Forbidden("this route needs an API key");
+    }
+    if (!HasKnownRole(*p)) {
+      return Status::Forbidden(
+          "this token carries no scrm role: the CRM user needs one of admin, marketing, sales, "
+          "support, viewer or community:NAME (the plugin's role mapping)");
     }
     request.principal = std::move(*p);
     return Status::Ok();

@@ -10,7 +10,8 @@
 //
 // Roles: "admin" (everything, admin routes), "marketing", "sales",
 // "support" (staff: public and internal posts), "community:<name>" (posts
-// of that community); anyone sees public posts.
+// of that community), "viewer" (public posts only); every role sees public
+// posts. A token with none of these roles is refused (403) on every route.
 #ifndef SCRM_HTTP_AUTH_H_
 #define SCRM_HTTP_AUTH_H_
 

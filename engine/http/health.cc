@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "store/migrator.h"
+#include "store/post_reader.h"
 
 namespace scrm::http {
 
@@ -40,7 +41,23 @@ Response Readyz(store::Pool* pool, index::Searcher* searcher) {
   nlohmann::json ready = {{"status", "ready"}, {"database", "ok"}, {"schema_version", version}};
   if (searcher != nullptr) {
     Result<int64_t> docs = searcher->DocCount();
-    if (!docs.ok()) return Unavailable("index unreadable: " + docs.status().message());
+    if (!docs.ok()) {
+      return Unavailable("index unreadable: " + docs.status().message() +
+                         " (a damaged index is rebuilt from the database by `scrm reindex`)");
+    }
+    // An empty index over a database that holds posts was deleted or never
+    // built: every search would find nothing, silently.
+    if (*docs == 0) {
+      try {
+        if (store::PostReader(*pool).HasPosts()) {
+          return Unavailable(
+              "the search index is empty but the database holds posts (index deleted, or "
+              "never built): run `scrm reindex`");
+        }
+      } catch (const store::DbError& e) {
+        return Unavailable(std::string("cannot read the posts: ") + e.what());
+      }
+    }
     ready["index"] = "ok";
     ready["documents"] = *docs;
   }

@@ -12,7 +12,10 @@
 #include <Poco/ThreadPool.h>
 #include <Poco/Timespan.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <functional>
 #include <condition_variable>
 #include <iostream>
 #include <istream>
@@ -32,11 +35,17 @@ namespace scrm::http {
 // shared_ptr, so a handler still running after a timed-out drain never
 // touches a destroyed server.
 struct Server::State {
-  explicit State(ServerOptions o) : options(std::move(o)), metrics(SCRM_VERSION) {}
+  explicit State(ServerOptions o)
+      : options(std::move(o)),
+        metrics(SCRM_VERSION),
+        by_address(options.per_address),
+        by_credential(options.per_credential) {}
 
   const ServerOptions options;
   Router router;  // read-only once started
   Metrics metrics;
+  RateLimiter by_address;
+  RateLimiter by_credential;
   std::mutex mu;
   std::condition_variable idle;
   int in_flight = 0;
@@ -112,6 +121,54 @@ std::string OriginForm(std::string target) {
   size_t hash = target.find('#');
   if (hash != std::string::npos) target.resize(hash);
   return target;
+}
+
+// "203.0.113.7" from "203.0.113.7:51234", "::1" from "[::1]:51234".
+std::string HostOf(const std::string& address) {
+  if (!address.empty() && address[0] == '[') {
+    const size_t end = address.find(']');
+    return end == std::string::npos ? address : address.substr(1, end - 1);
+  }
+  const size_t colon = address.rfind(':');
+  return colon == std::string::npos ? address : address.substr(0, colon);
+}
+
+// The credential a request carries, for its rate limit: the Authorization
+// header, else the UI session cookie; "" when none. Kept as a hash, so the
+// limiter's memory holds no secret.
+std::string CredentialKey(const Request& request) {
+  std::string credential = request.Header("authorization");
+  if (credential.empty()) {
+    const std::string cookies = request.Header("cookie");
+    const size_t at = cookies.find("scrm_session=");
+    if (at != std::string::npos) credential = cookies.substr(at, cookies.find(';', at) - at);
+  }
+  if (credential.empty()) return "";
+  return std::to_string(std::hash<std::string>{}(credential));
+}
+
+bool IsProbe(const std::string& path) {
+  return path == "/healthz" || path == "/readyz" || path == "/metrics";
+}
+
+// Seconds to wait before this request may go ahead, 0 when it may now.
+double RateLimited(Server::State& s, const Request& request) {
+  if (IsProbe(request.path)) return 0;
+  double wait = s.by_address.Take(HostOf(request.remote_address));
+  const std::string credential = CredentialKey(request);
+  if (wait == 0 && !credential.empty()) wait = s.by_credential.Take(credential);
+  return wait;
+}
+
+Response TooManyRequests(double wait) {
+  const long seconds = std::max(1L, static_cast<long>(std::ceil(wait)));
+  Response r = ErrorResponse(429, "rate_limited",
+                             "too many requests from this client or credential: retry after " +
+                                 std::to_string(seconds) +
+                                 " s (limits: http.rate_limit_per_address, "
+                                 "http.rate_limit_per_credential)");
+  r.SetHeader("Retry-After", std::to_string(seconds));
+  return r;
 }
 
 class RequestHandler : public Poco::Net::HTTPRequestHandler {
@@ -200,12 +257,21 @@ void RequestHandler::handleRequest(Poco::Net::HTTPServerRequest& req,
     close = true;
   } else if (!ParseQuery(raw_query, &request.query)) {
     out = ErrorResponse(Status::InvalidArgument("malformed query string: bad %-escape", "query"));
+  } else if (const double wait = RateLimited(s, request); wait > 0) {
+    label = s.router.Find(request.method, request.path).label;
+    out = TooManyRequests(wait);
   } else {
     out = s.router.Dispatch(request, &label);
   }
 
   out.SetHeader("X-Content-Type-Options", "nosniff");
   if (out.Header("Cache-Control").empty()) out.SetHeader("Cache-Control", "no-store");
+  // JSON and text are never a document to render or frame; pages set their own policy.
+  if (out.Header("Content-Security-Policy").empty() &&
+      out.content_type.rfind("text/html", 0) != 0) {
+    out.SetHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+  }
+  if (out.Header("Referrer-Policy").empty()) out.SetHeader("Referrer-Policy", "no-referrer");
   {
     std::lock_guard<std::mutex> lock(s.mu);
     if (s.draining) close = true;  // the client will not get another turn on this connection

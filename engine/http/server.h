@@ -3,7 +3,9 @@
 //
 // Every request is matched by the Router, answered as JSON (errors included),
 // given the security headers (X-Content-Type-Options: nosniff; Cache-Control:
-// no-store unless the handler set one), counted and timed into metrics().
+// no-store and, for anything but HTML pages, a Content-Security-Policy that
+// allows nothing, unless the handler set them), rate limited per client
+// address and per credential, counted and timed into metrics().
 // A body above max_body_bytes answers 413 without being buffered. Stop()
 // stops accepting connections and drains: it waits, at most drain_seconds,
 // for the requests in flight to be answered, then closes every connection.
@@ -17,6 +19,7 @@
 
 #include "core/status.h"
 #include "http/metrics.h"
+#include "http/rate_limit.h"
 #include "http/router.h"
 #include "http/routes.h"
 
@@ -29,6 +32,11 @@ struct ServerOptions {
   int max_queued = 256;              // accepted connections waiting for a thread
   size_t max_body_bytes = 10 << 20;  // larger request bodies answer 413
   int drain_seconds = 30;            // Stop() waits at most this for requests in flight
+  // Requests per second from one client address, and with one credential
+  // (Authorization header or session cookie): beyond them, 429 with
+  // Retry-After. /healthz, /readyz and /metrics are not limited (probes).
+  RateLimit per_address{100, 200};
+  RateLimit per_credential{50, 100};
 };
 
 class Server {

@@ -1,6 +1,7 @@
 #include "ingest/index_feeder.h"
 
 #include <chrono>
+#include <iostream>
 #include <ctime>
 #include <algorithm>
 #include <deque>
@@ -164,8 +165,12 @@ Result<ReindexStats> Reindex(store::Pool& pool, const index::IndexConfig& config
                              const std::function<void(int64_t, int64_t)>& progress) {
   const auto start = std::chrono::steady_clock::now();
   Result<std::unique_ptr<index::Indexer>> opened = index::Indexer::Open(config);
-  if (!opened.ok() && opened.status().code() == Status::Code::kFailedPrecondition) {
-    // Another shard layout: start from empty shards laid out as configured.
+  if (!opened.ok() && (opened.status().code() == Status::Code::kFailedPrecondition ||
+                       opened.status().code() == Status::Code::kInternal)) {
+    // Another shard layout, or a damaged shard: start from empty shards laid
+    // out as configured (everything is rewritten from the database anyway).
+    std::cerr << "scrm reindex: " << opened.status().message() << "; rebuilding from empty shards"
+              << std::endl;
     opened = index::Indexer::OpenEmpty(config);
   }
   if (!opened.ok()) return opened.status();

@@ -138,6 +138,17 @@ std::vector<PostRow> PostReader::ScanPosts(int64_t after_id, int limit) {
   return out;
 }
 
+bool PostReader::HasPosts() {
+  try {
+    Pool::Lease conn = pool_.Acquire();
+    std::unique_ptr<sql::Statement> st(conn->createStatement());
+    std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT 1 FROM scrm_posts LIMIT 1"));
+    return rs->next();
+  } catch (const sql::SQLException& e) {
+    throw DbError::From(e, "looking for stored posts");
+  }
+}
+
 std::vector<int64_t> PostReader::AllPostIds(int page_size) {
   std::vector<int64_t> out;
   try {

@@ -39,6 +39,8 @@ class PostReader {
   // Every post id, ascending (8 bytes each), read from an index rather than
   // the table, page_size ids a query.
   std::vector<int64_t> AllPostIds(int page_size = 100000);
+  // Whether any post is stored (one row read: cheap on any size).
+  bool HasPosts();
 
  private:
   Pool& pool_;

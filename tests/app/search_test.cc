@@ -17,7 +17,9 @@
 #include <thread>
 
 #include "http/crypto.h"
+#include "http/health.h"
 #include "http/http_client.h"
+#include "index/index.h"
 #include "support/process.h"
 #include "support/test_db.h"
 
@@ -107,6 +109,12 @@ ClientResponse Authed(int port, const std::string& method, const std::string& ta
   return Call(port, method, target, o);
 }
 
+index::IndexConfig IndexOf(const Instance& in) {
+  index::IndexConfig config;
+  config.dir = in.index_dir;
+  return config;
+}
+
 int PortOf(const std::string& line) {
   size_t colon = line.rfind(':');
   return colon == std::string::npos ? 0 : std::atoi(line.c_str() + colon + 1);
@@ -158,6 +166,13 @@ TEST_CASE("a deleted index rebuilt by scrm reindex gives the same results", "[my
 
   std::filesystem::remove_all(in.index_dir);
   CHECK(in.SearchJson({"network"})["total"] == 0);  // an empty index is not an error
+  {  // but /readyz says what happened and how to fix it
+    std::unique_ptr<index::Searcher> searcher = std::move(*index::Searcher::Open(IndexOf(in)));
+    http::Response ready = http::Readyz(&in.db.pool(), searcher.get());
+    CHECK(ready.status == 503);
+    CHECK(json::parse(ready.body)["reason"].get<std::string>().find("run `scrm reindex`") !=
+          std::string::npos);
+  }
   RunResult r = in.Scrm({"reindex", "--json"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
@@ -174,6 +189,28 @@ TEST_CASE("a deleted index rebuilt by scrm reindex gives the same results", "[my
   RunResult again = in.Scrm({"reindex", "--json"});
   REQUIRE(again.exit_code == 0);
   CHECK(json::parse(again.out)["posts"] == 6);
+
+  // A damaged shard: every file of the index overwritten with garbage.
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(in.index_dir)) {
+    if (!entry.is_regular_file()) continue;
+    std::ofstream(entry.path(), std::ios::binary | std::ios::trunc) << std::string(8192, '\x5a');
+  }
+  {
+    std::unique_ptr<index::Searcher> searcher = std::move(*index::Searcher::Open(IndexOf(in)));
+    http::Response ready = http::Readyz(&in.db.pool(), searcher.get());
+    CHECK(ready.status == 503);
+    INFO(ready.body);
+    CHECK(json::parse(ready.body)["reason"].get<std::string>().find("scrm reindex") !=
+          std::string::npos);
+  }
+  RunResult repaired = in.Scrm({"reindex", "--json"});
+  INFO(repaired.err);
+  REQUIRE(repaired.exit_code == 0);
+  for (size_t i = 0; i < queries.size(); ++i) {
+    json after = in.SearchJson(queries[i]);
+    CHECK(Ids(after) == Ids(before[i]));
+    CHECK(after["facets"] == before[i]["facets"]);
+  }
 }
 
 TEST_CASE("the search API applies each caller's visibility and indexes pushes within a second",

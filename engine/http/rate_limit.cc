@@ -1,0 +1,58 @@
+#include "http/rate_limit.h"
+
+#include <algorithm>
+#include <functional>
+
+namespace scrm::http {
+namespace {
+
+// A shard forgets its full buckets at most this often, and only once it holds
+// this many keys: a sweep walks the whole shard.
+constexpr auto kSweepEvery = std::chrono::seconds(10);
+constexpr size_t kSweepAbove = 1024;
+
+}  // namespace
+
+double RateLimiter::Take(const std::string& key, Clock::time_point now) {
+  if (!limit_.enabled()) return 0;
+  const double burst = std::max(1.0, limit_.burst);
+  Shard& shard = shards_[std::hash<std::string>{}(key) % kShards];
+  std::lock_guard<std::mutex> lock(shard.mu);
+  if (shard.buckets.size() > kSweepAbove && now - shard.swept > kSweepEvery) Sweep(shard, now);
+  auto [it, added] = shard.buckets.try_emplace(key, Bucket{burst, now});
+  Bucket& b = it->second;
+  if (!added) {
+    const double elapsed = std::chrono::duration<double>(now - b.at).count();
+    if (elapsed > 0) b.tokens = std::min(burst, b.tokens + elapsed * limit_.per_second);
+    b.at = std::max(b.at, now);
+  }
+  if (b.tokens >= 1) {
+    b.tokens -= 1;
+    return 0;
+  }
+  return (1 - b.tokens) / limit_.per_second;
+}
+
+void RateLimiter::Sweep(Shard& shard, Clock::time_point now) {
+  const double burst = std::max(1.0, limit_.burst);
+  for (auto it = shard.buckets.begin(); it != shard.buckets.end();) {
+    const double elapsed = std::chrono::duration<double>(now - it->second.at).count();
+    if (it->second.tokens + elapsed * limit_.per_second >= burst) {
+      it = shard.buckets.erase(it);  // full again: the same as a new key
+    } else {
+      ++it;
+    }
+  }
+  shard.swept = now;
+}
+
+size_t RateLimiter::size() const {
+  size_t n = 0;
+  for (const Shard& s : shards_) {
+    std::lock_guard<std::mutex> lock(s.mu);
+    n += s.buckets.size();
+  }
+  return n;
+}
+
+}  // namespace scrm::http
