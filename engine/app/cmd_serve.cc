@@ -12,6 +12,7 @@
 #include "app/cli.h"
 #include "core/time.h"
 #include "crm/crm_sync.h"
+#include "http/api_keys.h"
 #include "http/auth.h"
 #include "identity/run/match_run.h"
 #include "http/server.h"
@@ -191,7 +192,7 @@ class ServeApp : public Poco::Util::ServerApplication {
     http::Services services;
     services.pool = &pool;
     services.searcher = searcher->get();
-    services.authorizer = http::TokenAuthorizer(config_.secret);
+    services.authorizer = http::WithApiKeys(http::TokenAuthorizer(config_.secret), &pool);
     http::Server server(options, services);
     SyncLoop sync(pool, config_, server.metrics());
     server.metrics().SetSyncLagSource([&sync] { return sync.LagSeconds(); });

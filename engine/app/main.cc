@@ -34,6 +34,7 @@ const std::vector<Command>& Commands() {
       {"token", "mint a signed token for scripts and the demo", scrm::app::CmdToken, true},
       {"match", "link social profiles to CRM records (or --dry-run)", scrm::app::CmdMatch, true},
       {"links", "review, confirm, reject, link or unlink profile links", scrm::app::CmdLinks, true},
+      {"apikey", "create, list or revoke API keys for machine clients", scrm::app::CmdApiKey, true},
       {"entities", "mentions, hashtags, URLs, cashtags, e-mails of text lines on stdin",
        scrm::app::CmdEntities, false},
   };

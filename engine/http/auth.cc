@@ -1,7 +1,5 @@
 #include "http/auth.h"
 
-#include <Poco/RandomStream.h>
-
 #include <ctime>
 #include <nlohmann/json.hpp>
 
@@ -13,12 +11,7 @@ namespace {
 constexpr char kVersion[] = "v1.";
 constexpr size_t kMaxTokenBytes = 8192;
 
-std::string RandomNonce() {
-  Poco::RandomInputStream random;
-  std::string bytes(12, '\0');
-  random.read(&bytes[0], static_cast<std::streamsize>(bytes.size()));
-  return Base64UrlEncode(bytes);
-}
+std::string RandomNonce() { return Base64UrlEncode(RandomBytes(12)); }
 }  // namespace
 
 std::string MintToken(TokenClaims claims, const std::string& secret) {
@@ -70,16 +63,32 @@ namespace {
 
 bool HasKnownRole(const Principal& p) {
   for (const std::string& role : p.roles) {
-    if (role == "admin" || role == "marketing" || role == "sales" || role == "support" ||
-        role == "viewer") {
-      return true;
-    }
-    if (role.rfind("community:", 0) == 0 && role.size() > 10) return true;
+    if (IsKnownRole(role)) return true;
   }
   return false;
 }
 
 }  // namespace
+
+bool IsKnownRole(const std::string& role) {
+  if (role == "admin" || role == "marketing" || role == "sales" || role == "support" ||
+      role == "viewer") {
+    return true;
+  }
+  return role.rfind("community:", 0) == 0 && role.size() > 10;
+}
+
+Status CheckRoles(Access access, const Principal& principal) {
+  if (!HasKnownRole(principal)) {
+    return Status::Forbidden(
+        "these credentials carry no scrm role: they need one of admin, marketing, sales, "
+        "support, viewer or community:NAME (for CRM users, the plugin's role mapping)");
+  }
+  if (access == Access::kAdmin && !principal.HasRole("admin")) {
+    return Status::Forbidden("this route needs the admin role");
+  }
+  return Status::Ok();
+}
 
 Authorizer TokenAuthorizer(std::string secret) {
   return [secret = std::move(secret)](Access access, Request& request) -> Status {
@@ -100,17 +109,10 @@ Authorizer TokenAuthorizer(std::string secret) {
     }
     Result<Principal> p = VerifyToken(token, secret, static_cast<int64_t>(std::time(nullptr)));
     if (!p.ok()) return p.status();
-    if (access == Access::kAdmin && !p->HasRole("admin")) {
-      return Status::Forbidden("this route needs the admin role");
-    }
     if (access == Access::kApiKey) {
       return Status::Forbidden("this route needs an API key");
     }
-    if (!HasKnownRole(*p)) {
-      return Status::Forbidden(
-          "this token carries no scrm role: the CRM user needs one of admin, marketing, sales, "
-          "support, viewer or community:NAME (the plugin's role mapping)");
-    }
+    if (Status s = CheckRoles(access, *p); !s.ok()) return s;
     request.principal = std::move(*p);
     return Status::Ok();
   };

@@ -46,6 +46,13 @@ Result<Principal> VerifyToken(const std::string& token, const std::string& secre
 // the fix ("set SCRM_SECRET").
 Authorizer TokenAuthorizer(std::string secret);
 
+// admin, marketing, sales, support, viewer, community:NAME.
+bool IsKnownRole(const std::string& role);
+
+// Forbidden when the principal has no scrm role, or the route needs admin
+// and the principal is not; OK otherwise.
+Status CheckRoles(Access access, const Principal& principal);
+
 // What a principal may see in search, panels and exports.
 index::Viewer ViewerOf(const Principal& principal);
 

@@ -3,6 +3,7 @@
 #include <Poco/Base64Decoder.h>
 #include <Poco/Base64Encoder.h>
 #include <Poco/HMACEngine.h>
+#include <Poco/RandomStream.h>
 #include <Poco/SHA2Engine.h>
 
 #include <sstream>
@@ -31,6 +32,19 @@ std::string HmacSha256(const std::string& key, const std::string& data) {
 
 std::string HmacSha256Hex(const std::string& key, const std::string& data) {
   return Poco::DigestEngine::digestToHex(Hmac(key, data));
+}
+
+std::string Sha256Hex(const std::string& data) {
+  Sha256Engine sha;
+  sha.update(data);
+  return Poco::DigestEngine::digestToHex(sha.digest());
+}
+
+std::string RandomBytes(size_t n) {
+  Poco::RandomInputStream random;
+  std::string bytes(n, '\0');
+  random.read(&bytes[0], static_cast<std::streamsize>(n));
+  return bytes;
 }
 
 bool ConstantTimeEquals(const std::string& a, const std::string& b) {

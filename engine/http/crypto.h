@@ -1,8 +1,10 @@
 // The few cryptographic helpers the server needs, on Poco's digest engines:
-// HMAC-SHA256, a constant-time comparison and unpadded base64url.
+// HMAC-SHA256, SHA-256, random bytes, a constant-time comparison and
+// unpadded base64url.
 #ifndef SCRM_HTTP_CRYPTO_H_
 #define SCRM_HTTP_CRYPTO_H_
 
+#include <cstddef>
 #include <optional>
 #include <string>
 
@@ -11,6 +13,12 @@ namespace scrm::http {
 // HMAC-SHA256(key, data): 32 raw bytes, or lower-case hex.
 std::string HmacSha256(const std::string& key, const std::string& data);
 std::string HmacSha256Hex(const std::string& key, const std::string& data);
+
+// SHA-256(data) in lower-case hex.
+std::string Sha256Hex(const std::string& data);
+
+// n bytes from the system's random source (/dev/urandom), for keys and nonces.
+std::string RandomBytes(size_t n);
 
 // Constant-time comparison of two strings (length may leak, content not).
 bool ConstantTimeEquals(const std::string& a, const std::string& b);

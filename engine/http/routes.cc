@@ -1,5 +1,6 @@
 #include "http/routes.h"
 
+#include "http/api_keys.h"
 #include "http/health.h"
 #include "http/links.h"
 #include "http/push.h"
@@ -35,7 +36,10 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
     {"POST",   "/api/v1/links/{id}/confirm", Access::kUser, [pool](const Request& r) { return ConfirmLink(pool, r); }},
     {"POST",   "/api/v1/links/{id}/reject", Access::kUser, [pool](const Request& r) { return RejectLink(pool, r); }},
     {"DELETE", "/api/v1/links/{id}", Access::kUser,   [pool](const Request& r) { return DeleteLink(pool, r); }},
-    // Next: {"GET", "/api/v1/customers/{module}/{id}/social", Access::kUser, ...}, ...
+    // Admin: API keys for machine clients (shown once, stored hashed).
+    {"GET",    "/api/v1/admin/api-keys", Access::kAdmin, [pool](const Request& r) { return ListApiKeys(pool, r); }},
+    {"POST",   "/api/v1/admin/api-keys", Access::kAdmin, [pool](const Request& r) { return CreateApiKeyRoute(pool, r); }},
+    {"DELETE", "/api/v1/admin/api-keys/{name}", Access::kAdmin, [pool](const Request& r) { return RevokeApiKey(pool, r); }},
   };
   // clang-format on
 }

@@ -6,6 +6,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <Poco/URI.h>
+
 #include <catch2/catch.hpp>
 #include <cppconn/connection.h>
 #include <cppconn/resultset.h>
@@ -321,8 +323,42 @@ TEST_CASE("the search API applies each caller's visibility and indexes pushes wi
 
   CHECK(Authed(port, "DELETE", saved_path, staff).status == 200);
   CHECK(Authed(port, "GET", saved_path, staff).status == 404);
+
+  // SQL injection payloads in every kind of input: answered (200 or 400,
+  // never 500), taken literally, and the tables are intact.
+  const std::string sqli = "' OR '1'='1' -- ";
+  const std::string drop = "x'); DROP TABLE scrm_posts; -- ";
+  std::string encoded_sqli, encoded_drop;
+  Poco::URI::encode(sqli, "&=+#%'", encoded_sqli);
+  Poco::URI::encode(drop, "&=+#%'", encoded_drop);
+  for (const std::string target :
+       {"/api/v1/links?module=" + encoded_sqli + "&crm_id=" + encoded_drop,
+        "/api/v1/links?status=" + encoded_sqli,
+        "/api/v1/search?q=" + encoded_drop + "&platform=" + encoded_sqli,
+        "/api/v1/search/export?format=csv&customer=" + encoded_sqli,
+        "/api/v1/links/" + encoded_sqli, "/api/v1/saved-searches/" + encoded_drop}) {
+    ClientResponse r = Authed(port, "GET", target, admin);
+    INFO(target << " -> " << r.status << " " << r.body);
+    CHECK((r.status == 200 || r.status == 400 || r.status == 404));
+  }
+  ClientResponse named = Authed(port, "POST", "/api/v1/saved-searches", staff,
+                                json{{"name", drop}, {"params", {{"q", sqli}}}}.dump());
+  REQUIRE(named.status == 201);
+  CHECK(json::parse(named.body)["name"] == drop);  // stored as written
+  CHECK(search(admin, "q=")["total"] == 7);         // every post still there
+
+  // A push with a wrong signature, a forged token: refused and logged
+  // without any secret.
+  CallOptions forged_push;
+  forged_push.body = body;
+  forged_push.headers["X-Scrm-Signature"] = "sha256=" + http::HmacSha256Hex("wrong", body);
+  CHECK(Call(port, "POST", "/api/v1/ingest/community", forged_push).status == 401);
   serve.Signal(SIGTERM);
   CHECK(serve.Wait(15000) == 0);
+  const std::string log = serve.Stderr();
+  for (const std::string secret : {std::string("test-secret"), std::string("push-secret"), staff, admin}) {
+    CHECK(log.find(secret) == std::string::npos);
+  }
 }
 
 TEST_CASE("linking an author tags their posts with the customer, account and owner",

@@ -1,0 +1,176 @@
+#include "http/api_keys.h"
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <unordered_map>
+
+#include "http/search.h"
+#include "http/auth.h"
+#include "http/crypto.h"
+#include "http/errors.h"
+
+namespace scrm::http {
+namespace {
+
+constexpr char kKeyPrefix[] = "scrmk_";
+constexpr size_t kKeyBytes = 32;
+constexpr size_t kShownPrefix = 12;  // "scrmk_" and 6 characters
+// Bounds the cache: beyond it, entries are dropped (looked up again).
+constexpr size_t kMaxCached = 10000;
+
+Status ValidName(const std::string& name) {
+  if (name.empty() || name.size() > 100 ||
+      name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") !=
+          std::string::npos) {
+    return Status::InvalidArgument(
+        "name: 1 to 100 characters among letters, digits, '.', '_' and '-'", "name");
+  }
+  return Status::Ok();
+}
+
+nlohmann::json KeyJson(const store::ApiKey& k) {
+  return {{"name", k.name},
+          {"prefix", k.prefix},
+          {"roles", k.roles},
+          {"created_by", k.created_by},
+          {"created_at", FormatIsoTime(k.created_at)},
+          {"last_used_at", k.last_used_at ? nlohmann::json(FormatIsoTime(k.last_used_at)) : nullptr},
+          {"revoked_at", k.revoked_at ? nlohmann::json(FormatIsoTime(k.revoked_at)) : nullptr}};
+}
+
+// Hash -> the active key (or none), for kApiKeyCacheSeconds.
+class KeyCache {
+ public:
+  explicit KeyCache(store::Pool* pool) : pool_(pool) {}
+
+  std::optional<store::ApiKey> Find(const std::string& hash) {
+    const auto now = std::chrono::steady_clock::now();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = entries_.find(hash);
+      if (it != entries_.end() && now - it->second.at < std::chrono::seconds(kApiKeyCacheSeconds)) {
+        return it->second.key;
+      }
+    }
+    store::ApiKeyRepository repo(*pool_);
+    std::optional<store::ApiKey> key = repo.FindActive(hash);  // DbError: 503 by the router
+    if (key) repo.MarkUsed(key->id);  // at most once a cache period per key
+    std::lock_guard<std::mutex> lock(mu_);
+    if (entries_.size() >= kMaxCached) entries_.clear();
+    entries_[hash] = Entry{key, now};
+    return key;
+  }
+
+ private:
+  struct Entry {
+    std::optional<store::ApiKey> key;
+    std::chrono::steady_clock::time_point at;
+  };
+  store::Pool* pool_;
+  std::mutex mu_;
+  std::unordered_map<std::string, Entry> entries_;
+};
+
+}  // namespace
+
+bool LooksLikeApiKey(const std::string& credential) {
+  return credential.rfind(kKeyPrefix, 0) == 0;
+}
+
+Result<NewApiKey> CreateApiKey(store::Pool& pool, const std::string& name,
+                               const std::vector<std::string>& roles,
+                               const std::string& created_by) {
+  if (Status s = ValidName(name); !s.ok()) return s;
+  if (roles.empty()) {
+    return Status::InvalidArgument(
+        "roles: at least one of admin, marketing, sales, support, viewer, community:NAME", "roles");
+  }
+  for (const std::string& role : roles) {
+    if (!IsKnownRole(role)) {
+      return Status::InvalidArgument(
+          "roles: '" + role + "' is not a role; use admin, marketing, sales, support, viewer or "
+          "community:NAME", "roles");
+    }
+  }
+  NewApiKey out;
+  out.key = kKeyPrefix + Base64UrlEncode(RandomBytes(kKeyBytes));
+  Result<store::ApiKey> added = store::ApiKeyRepository(pool).Add(
+      name, Sha256Hex(out.key), out.key.substr(0, kShownPrefix), roles, created_by);
+  if (!added.ok()) return added.status();
+  out.record = std::move(*added);
+  return out;
+}
+
+Authorizer WithApiKeys(Authorizer tokens, store::Pool* pool) {
+  auto cache = pool ? std::make_shared<KeyCache>(pool) : nullptr;
+  return [tokens = std::move(tokens), cache](Access access, Request& request) -> Status {
+    const std::string authz = request.Header("authorization");
+    const std::string credential = authz.rfind("Bearer ", 0) == 0 ? authz.substr(7) : "";
+    if (!LooksLikeApiKey(credential)) {
+      return tokens ? tokens(access, request)
+                    : Status::Unauthenticated("missing credentials: send Authorization: Bearer TOKEN");
+    }
+    if (!cache) return Status::Unavailable("API keys need the database, and none is configured");
+    std::optional<store::ApiKey> key = cache->Find(Sha256Hex(credential));
+    if (!key) {
+      return Status::Unauthenticated(
+          "unknown or revoked API key: ask an admin for a new one (scrm apikey create)");
+    }
+    Principal p;
+    p.user_id = "api-key:" + key->name;
+    p.user_name = key->name;
+    p.roles = key->roles;
+    p.lang = "en";
+    if (access != Access::kApiKey) {
+      if (Status s = CheckRoles(access, p); !s.ok()) return s;
+    }
+    request.principal = std::move(p);
+    return Status::Ok();
+  };
+}
+
+Response ListApiKeys(store::Pool* pool, const Request&) {
+  if (pool == nullptr) return ErrorResponse(Status::Unavailable("no database configured"));
+  nlohmann::json list = nlohmann::json::array();
+  for (const store::ApiKey& k : store::ApiKeyRepository(*pool).List()) list.push_back(KeyJson(k));
+  return Response::Json({{"api_keys", std::move(list)}});
+}
+
+Response CreateApiKeyRoute(store::Pool* pool, const Request& request) {
+  if (pool == nullptr) return ErrorResponse(Status::Unavailable("no database configured"));
+  nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
+  if (!body.is_object() || !body.contains("name") || !body["name"].is_string()) {
+    return ErrorResponse(Status::InvalidArgument(
+        "body must be a JSON object {\"name\": \"...\", \"roles\": [\"marketing\", ...]}", "name"));
+  }
+  std::vector<std::string> roles;
+  if (!body.contains("roles") || !body["roles"].is_array()) {
+    return ErrorResponse(Status::InvalidArgument("roles: an array of role names is required", "roles"));
+  }
+  for (const auto& r : body["roles"]) {
+    if (!r.is_string()) return ErrorResponse(Status::InvalidArgument("roles: expected strings", "roles"));
+    roles.push_back(r.get<std::string>());
+  }
+  Result<NewApiKey> made = CreateApiKey(*pool, body["name"].get<std::string>(), roles,
+                                        request.principal.user_id);
+  if (!made.ok()) return ErrorResponse(made.status());
+  nlohmann::json out = KeyJson(made->record);
+  out["key"] = made->key;
+  out["note"] = "the key is shown this once: keep it now";
+  return Response::Json(out, 201);
+}
+
+Response RevokeApiKey(store::Pool* pool, const Request& request) {
+  if (pool == nullptr) return ErrorResponse(Status::Unavailable("no database configured"));
+  const std::string name = request.Param("name");
+  if (!store::ApiKeyRepository(*pool).Revoke(name)) {
+    return ErrorResponse(Status::NotFound("no active API key named '" + name + "'"));
+  }
+  return Response::Json({{"revoked", name},
+                         {"effective_within_seconds", kApiKeyCacheSeconds}});
+}
+
+}  // namespace scrm::http
