@@ -182,10 +182,19 @@ class ServeApp : public Poco::Util::ServerApplication {
 
     // The index: searched by the API, fed from the database's queue.
     const index::IndexConfig index_config = IndexConfigOf(config_);
-    Result<std::unique_ptr<index::Searcher>> searcher = index::Searcher::Open(index_config);
+    // A damaged or mismatched index does not stop the engine: search answers
+    // with the problem (and /readyz 503) until `scrm reindex`.
+    Status index_problem;
+    Result<std::unique_ptr<index::Searcher>> searcher =
+        index::Searcher::Open(index_config, &index_problem);
     if (!searcher.ok()) {
       exit_code = Fail("serve", searcher.status());
       return exit_code;
+    }
+    if (!index_problem.ok()) {
+      std::cerr << "scrm serve: the search index cannot be searched: " << index_problem.message()
+                << "; search answers 503 until it is rebuilt (stop scrm serve, run `scrm reindex`)"
+                << std::endl;
     }
     ingest::IndexFeeder feeder(pool, index_config);
 

@@ -75,6 +75,9 @@ std::optional<std::string> Base64UrlDecode(const std::string& text) {
   Poco::Base64Decoder dec(in, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
   std::string out((std::istreambuf_iterator<char>(dec)), std::istreambuf_iterator<char>());
   if (dec.bad()) return std::nullopt;
+  // One spelling per byte string: a last character with stray low bits (or a
+  // dangling one) would let two texts decode to the same bytes.
+  if (Base64UrlEncode(out) != text) return std::nullopt;
   return out;
 }
 

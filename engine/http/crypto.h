@@ -23,7 +23,8 @@ std::string RandomBytes(size_t n);
 // Constant-time comparison of two strings (length may leak, content not).
 bool ConstantTimeEquals(const std::string& a, const std::string& b);
 
-// RFC 4648 section 5 without padding; Decode: nullopt on any other character.
+// RFC 4648 section 5 without padding; Decode: nullopt on any other character
+// and on a non-canonical text (stray bits in the last character).
 std::string Base64UrlEncode(const std::string& bytes);
 std::optional<std::string> Base64UrlDecode(const std::string& text);
 

@@ -9,6 +9,7 @@
 #ifndef SCRM_INDEX_INDEX_H_
 #define SCRM_INDEX_INDEX_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -59,6 +60,11 @@ class Indexer {
   // or format mismatch (FailedPrecondition from Open). Searchers see the
   // index empty from the first Commit until the rebuild's last.
   static Result<std::unique_ptr<Indexer>> OpenEmpty(const IndexConfig& config);
+  // For a bulk load (`scrm reindex`), empty or not: Xapian's commits (its
+  // own, every 10,000 changes: larger batches cost more CPU, measured) are
+  // not forced to disk one by one; Commit() syncs every file once. A crash
+  // before that Commit may leave a damaged index: `scrm reindex` again.
+  static Result<std::unique_ptr<Indexer>> OpenForRebuild(const IndexConfig& config, bool empty);
   virtual ~Indexer() = default;
 
   // Put queues the post for its shard's writer thread: a failure of a queued
@@ -152,7 +158,13 @@ struct SearchResult {
 // Xapian::Database and reopens it, so a search sees the last commit.
 class Searcher {
  public:
-  static Result<std::unique_ptr<Searcher>> Open(const IndexConfig& config);
+  // Fails on a bad configuration, and on an index that cannot be searched
+  // (changed layout, damaged shard) unless `problem` is given: then the
+  // searcher is returned anyway, *problem says what is wrong, and each search
+  // reports it until the index is rebuilt (`scrm serve` keeps its other
+  // routes up meanwhile).
+  static Result<std::unique_ptr<Searcher>> Open(const IndexConfig& config,
+                                                Status* problem = nullptr);
   virtual ~Searcher() = default;
   // InvalidArgument (field "q") for a query Xapian cannot parse; Unavailable
   // when a shard cannot be reached.

@@ -99,7 +99,7 @@ class ShardWriter {
       FlushSpelling();
       db.commit();
       since_commit_ = 0;
-      return Status::Ok();
+      return options_.no_sync ? SyncShardFiles(spec_) : Status::Ok();
     });
   }
 
@@ -313,7 +313,8 @@ Result<std::unique_ptr<Indexer>> OpenIndexer(const IndexConfig& config,
   std::vector<std::pair<ShardSpec, Xapian::WritableDatabase>> opened;
   for (const ShardSpec& spec : *layout) {
     try {
-      Xapian::WritableDatabase db = OpenWritableShard(spec, config.remote_timeout_ms, empty);
+      Xapian::WritableDatabase db =
+          OpenWritableShard(spec, config.remote_timeout_ms, empty, options.no_sync);
       Status s = PrepareWritableShard(db, spec, empty);
       if (!s.ok()) return s;
       opened.emplace_back(spec, std::move(db));
@@ -341,6 +342,12 @@ Result<std::unique_ptr<Indexer>> Indexer::Open(const IndexConfig& config) {
 
 Result<std::unique_ptr<Indexer>> Indexer::OpenEmpty(const IndexConfig& config) {
   return internal::OpenIndexer(config, internal::IndexerOptions(), true);
+}
+
+Result<std::unique_ptr<Indexer>> Indexer::OpenForRebuild(const IndexConfig& config, bool empty) {
+  internal::IndexerOptions options;
+  options.no_sync = true;
+  return internal::OpenIndexer(config, options, empty);
 }
 
 }  // namespace scrm::index

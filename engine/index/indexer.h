@@ -29,6 +29,9 @@ struct IndexerOptions {
   // Each writer commits by itself after this many changes (0: Xapian's own
   // auto-flush, every 10,000 changes; XAPIAN_FLUSH_THRESHOLD).
   size_t auto_commit = 0;
+  // Bulk load (scrm reindex): commits are not synced to disk (DB_NO_SYNC);
+  // Commit() syncs every file of the shard once.
+  bool no_sync = false;
   size_t batch = 256;     // posts handed to a writer thread at once
   size_t max_queued = 4;  // batches waiting per writer thread
 };

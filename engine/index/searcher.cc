@@ -336,12 +336,16 @@ class SearcherImpl : public Searcher {
 }  // namespace
 }  // namespace internal
 
-Result<std::unique_ptr<Searcher>> Searcher::Open(const IndexConfig& config) {
+Result<std::unique_ptr<Searcher>> Searcher::Open(const IndexConfig& config, Status* problem) {
   Result<std::vector<internal::ShardSpec>> layout = internal::ShardLayout(config);
   if (!layout.ok()) return layout.status();
   auto searcher = std::make_unique<internal::SearcherImpl>(config, std::move(*layout));
   Status s = searcher->Warm();
-  if (!s.ok()) return s;
+  if (problem != nullptr) {
+    *problem = s;
+  } else if (!s.ok()) {
+    return s;
+  }
   return std::unique_ptr<Searcher>(std::move(searcher));
 }
 

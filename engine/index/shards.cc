@@ -1,5 +1,8 @@
 #include "index/shards.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <system_error>
 
@@ -129,7 +132,8 @@ bool ShardExists(const ShardSpec& spec) {
   return std::filesystem::exists(std::filesystem::path(spec.path) / "iamglass", ec);
 }
 
-Xapian::WritableDatabase OpenWritableShard(const ShardSpec& spec, int timeout_ms, bool empty) {
+Xapian::WritableDatabase OpenWritableShard(const ShardSpec& spec, int timeout_ms, bool empty,
+                                          bool no_sync) {
   if (spec.remote) {
     const auto t = static_cast<unsigned>(timeout_ms < 0 ? 0 : timeout_ms);
     Xapian::WritableDatabase db = Xapian::Remote::open_writable(spec.host, spec.port, t, t);
@@ -144,7 +148,26 @@ Xapian::WritableDatabase OpenWritableShard(const ShardSpec& spec, int timeout_ms
   std::filesystem::create_directories(spec.path);
   return Xapian::WritableDatabase(
       spec.path, (empty ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN) |
-                     Xapian::DB_BACKEND_GLASS);
+                     Xapian::DB_BACKEND_GLASS | (no_sync ? Xapian::DB_NO_SYNC : 0));
+}
+
+Status SyncShardFiles(const ShardSpec& spec) {
+  if (spec.remote) return Status::Ok();
+  std::error_code ec;
+  std::vector<std::string> paths;
+  for (const auto& entry : std::filesystem::directory_iterator(spec.path, ec)) {
+    if (entry.is_regular_file(ec)) paths.push_back(entry.path().string());
+  }
+  if (ec) return Status::Internal("index shard " + spec.name + ": cannot list " + spec.path + ": " + ec.message());
+  paths.push_back(spec.path);  // the directory itself: new and renamed files
+  for (const std::string& path : paths) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return Status::Internal("index shard " + spec.name + ": cannot open " + path + " to sync it");
+    const int rc = ::fsync(fd);
+    ::close(fd);
+    if (rc != 0) return Status::Internal("index shard " + spec.name + ": fsync of " + path + " failed");
+  }
+  return Status::Ok();
 }
 
 Xapian::Database OpenReadableShard(const ShardSpec& spec, int timeout_ms) {

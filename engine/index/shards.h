@@ -34,7 +34,13 @@ bool ShardExists(const ShardSpec& spec);
 
 // These throw Xapian::Error. `empty`: start the shard over (the layout of
 // OpenEmpty).
-Xapian::WritableDatabase OpenWritableShard(const ShardSpec& spec, int timeout_ms, bool empty);
+// no_sync: Xapian's DB_NO_SYNC (commits not forced to disk; SyncShardFiles
+// does it once at the end of a bulk load). Local shards only.
+Xapian::WritableDatabase OpenWritableShard(const ShardSpec& spec, int timeout_ms, bool empty,
+                                          bool no_sync = false);
+// fsync()s every file of a local shard and its directory; a remote shard is
+// the server's to sync. Internal naming the file on failure.
+Status SyncShardFiles(const ShardSpec& spec);
 Xapian::Database OpenReadableShard(const ShardSpec& spec, int timeout_ms);
 
 // For a writer: records the layout in a new (empty) shard, or checks it;

@@ -164,14 +164,14 @@ nlohmann::json ReindexStats::ToJson() const {
 Result<ReindexStats> Reindex(store::Pool& pool, const index::IndexConfig& config,
                              const std::function<void(int64_t, int64_t)>& progress) {
   const auto start = std::chrono::steady_clock::now();
-  Result<std::unique_ptr<index::Indexer>> opened = index::Indexer::Open(config);
+  Result<std::unique_ptr<index::Indexer>> opened = index::Indexer::OpenForRebuild(config, false);
   if (!opened.ok() && (opened.status().code() == Status::Code::kFailedPrecondition ||
                        opened.status().code() == Status::Code::kInternal)) {
     // Another shard layout, or a damaged shard: start from empty shards laid
     // out as configured (everything is rewritten from the database anyway).
     std::cerr << "scrm reindex: " << opened.status().message() << "; rebuilding from empty shards"
               << std::endl;
-    opened = index::Indexer::OpenEmpty(config);
+    opened = index::Indexer::OpenForRebuild(config, true);
   }
   if (!opened.ok()) return opened.status();
   index::Indexer& indexer = **opened;
@@ -224,7 +224,6 @@ Result<ReindexStats> Reindex(store::Pool& pool, const index::IndexConfig& config
   });
 
   Status failed;
-  int64_t since_commit = 0;
   for (;;) {
     std::vector<index::IndexedPost> rows;
     {
@@ -245,11 +244,7 @@ Result<ReindexStats> Reindex(store::Pool& pool, const index::IndexConfig& config
       }
       ++stats.posts;
     }
-    since_commit += static_cast<int64_t>(rows.size());
-    if (failed.ok() && since_commit >= 50000) {
-      failed = indexer.Commit();
-      since_commit = 0;
-    }
+    // Xapian commits each shard by itself every 10,000 changes.
     if (progress) progress(stats.posts, total);
   }
   reader_thread.join();

@@ -169,7 +169,10 @@ TEST_CASE("a deleted index rebuilt by scrm reindex gives the same results", "[my
   std::filesystem::remove_all(in.index_dir);
   CHECK(in.SearchJson({"network"})["total"] == 0);  // an empty index is not an error
   {  // but /readyz says what happened and how to fix it
-    std::unique_ptr<index::Searcher> searcher = std::move(*index::Searcher::Open(IndexOf(in)));
+    Status problem;
+    Result<std::unique_ptr<index::Searcher>> opened = index::Searcher::Open(IndexOf(in), &problem);
+    REQUIRE(opened.ok());
+    std::unique_ptr<index::Searcher> searcher = std::move(*opened);
     http::Response ready = http::Readyz(&in.db.pool(), searcher.get());
     CHECK(ready.status == 503);
     CHECK(json::parse(ready.body)["reason"].get<std::string>().find("run `scrm reindex`") !=
@@ -198,7 +201,10 @@ TEST_CASE("a deleted index rebuilt by scrm reindex gives the same results", "[my
     std::ofstream(entry.path(), std::ios::binary | std::ios::trunc) << std::string(8192, '\x5a');
   }
   {
-    std::unique_ptr<index::Searcher> searcher = std::move(*index::Searcher::Open(IndexOf(in)));
+    Status problem;
+    Result<std::unique_ptr<index::Searcher>> opened = index::Searcher::Open(IndexOf(in), &problem);
+    REQUIRE(opened.ok());
+    std::unique_ptr<index::Searcher> searcher = std::move(*opened);
     http::Response ready = http::Readyz(&in.db.pool(), searcher.get());
     CHECK(ready.status == 503);
     INFO(ready.body);
@@ -331,7 +337,7 @@ TEST_CASE("the search API applies each caller's visibility and indexes pushes wi
   std::string encoded_sqli, encoded_drop;
   Poco::URI::encode(sqli, "&=+#%'", encoded_sqli);
   Poco::URI::encode(drop, "&=+#%'", encoded_drop);
-  for (const std::string target :
+  for (const std::string& target :
        {"/api/v1/links?module=" + encoded_sqli + "&crm_id=" + encoded_drop,
         "/api/v1/links?status=" + encoded_sqli,
         "/api/v1/search?q=" + encoded_drop + "&platform=" + encoded_sqli,
@@ -356,7 +362,7 @@ TEST_CASE("the search API applies each caller's visibility and indexes pushes wi
   serve.Signal(SIGTERM);
   CHECK(serve.Wait(15000) == 0);
   const std::string log = serve.Stderr();
-  for (const std::string secret : {std::string("test-secret"), std::string("push-secret"), staff, admin}) {
+  for (const std::string& secret : {std::string("test-secret"), std::string("push-secret"), staff, admin}) {
     CHECK(log.find(secret) == std::string::npos);
   }
 }
