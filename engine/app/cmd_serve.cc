@@ -188,6 +188,7 @@ class ServeApp : public Poco::Util::ServerApplication {
     services.pool = &pool;
     services.searcher = searcher->get();
     services.authorizer = http::TokenAuthorizer(config_.secret);
+    services.secret = config_.secret;
     http::Server server(options, services);
     SyncLoop sync(pool, config_, server.metrics());
     server.metrics().SetSyncLagSource([&sync] { return sync.LagSeconds(); });
