@@ -46,6 +46,8 @@ final class HookPayloadTest extends TestCase
         $hooks->afterSave(self::bean('Contacts', 'c-1'), 'after_save', []);
         $hooks->afterDelete(self::bean('Leads', 'l-1'), 'after_delete', []);
         $hooks->afterRestore(self::bean('Accounts', 'a-1'), 'after_restore', []);
+        $this->assertCount(0, $this->calls, 'sent when the request ends, after the e-mails are saved');
+        ScrmHooks::flush();
 
         $this->assertCount(3, $this->calls);
         $expected = [['Contacts', 'c-1', 'save'], ['Leads', 'l-1', 'delete'], ['Accounts', 'a-1', 'restore']];
@@ -71,7 +73,55 @@ final class HookPayloadTest extends TestCase
         $hooks->afterSave(self::bean('Contacts', ''));
         $hooks->afterSave(self::bean('Contacts', 'c-1'));
         $hooks->afterSave(self::bean('Contacts', 'c-1'));
+        ScrmHooks::flush();
         $this->assertCount(1, $this->calls);
+        ScrmHooks::flush();
+        $this->assertCount(1, $this->calls, 'a flush sends each event once');
+    }
+
+    public function testAnImportSendsAtMostTheCapAndTheRestIsLogged(): void
+    {
+        ScrmHooks::$clientFactory = fn () => $this->client();
+        $hooks = new ScrmHooks();
+        for ($i = 0; $i < ScrmHooks::MAX_EVENTS_PER_REQUEST + 5; $i++) {
+            $hooks->afterSave(self::bean('Leads', "l-$i"));
+        }
+        $log = $this->captureErrorLog(fn () => ScrmHooks::flush());
+        $this->assertCount(ScrmHooks::MAX_EVENTS_PER_REQUEST, $this->calls);
+        $this->assertStringContainsString('5 record events of this request were not sent', $log);
+    }
+
+    public function testTheFirstFailureStopsTheRestOfTheRequest(): void
+    {
+        $tries = 0;
+        ScrmHooks::$clientFactory = function () use (&$tries): ScrmClient {
+            return $this->client('https://e', function () use (&$tries): array {
+                $tries++;
+                throw new RuntimeException('connection timed out after 2000 ms');
+            });
+        };
+        $hooks = new ScrmHooks();
+        foreach (['c-1', 'c-2', 'c-3'] as $id) {
+            $hooks->afterSave(self::bean('Contacts', $id));
+        }
+        $log = $this->captureErrorLog(fn () => ScrmHooks::flush());
+        $this->assertSame(1, $tries, 'a down engine costs one timeout per request, not one per record');
+        $this->assertStringContainsString('connection timed out', $this->logged[0]);
+        $this->assertStringContainsString('2 record events of this request were not sent', $log);
+    }
+
+    private function captureErrorLog(callable $run): string
+    {
+        $file = tempnam(sys_get_temp_dir(), 'scrm-error-log');
+        $previous = ini_set('error_log', $file);
+        try {
+            $run();
+        } finally {
+            ini_set('error_log', $previous === false ? '' : $previous);
+        }
+        $text = file_get_contents($file);
+        unlink($file);
+        return $text;
     }
 
     public function testNoThrowableEscapesAHook(): void
@@ -79,21 +129,15 @@ final class HookPayloadTest extends TestCase
         ScrmHooks::$clientFactory = function (): ScrmClient {
             throw new Error('settings table missing');
         };
-        $errorLog = tempnam(sys_get_temp_dir(), 'scrm-error-log');
-        $previous = ini_set('error_log', $errorLog);
-        try {
-            (new ScrmHooks())->afterSave(self::bean('Contacts', 'c-1'));
-        } finally {
-            ini_set('error_log', $previous === false ? '' : $previous);
-        }
-        $this->assertStringContainsString('scrm: the save hook failed: Error: settings table missing', file_get_contents($errorLog));
-        unlink($errorLog);
+        $log = $this->captureErrorLog(fn () => (new ScrmHooks())->afterSave(self::bean('Contacts', 'c-1')));
+        $this->assertStringContainsString('scrm: the save hook failed: Error: settings table missing', $log);
 
         ScrmHooks::reset();
         ScrmHooks::$clientFactory = fn () => $this->client('https://e', function (): array {
             throw new TypeError('transport broke');
         });
         (new ScrmHooks())->afterDelete(self::bean('Contacts', 'c-1'));
+        ScrmHooks::flush();
         $this->assertCount(1, $this->logged);
         $this->assertStringContainsString('TypeError: transport broke', $this->logged[0]);
     }
@@ -105,6 +149,18 @@ final class HookPayloadTest extends TestCase
         $this->assertStringContainsString('HTTP 401 {"error"', $this->logged[0]);
         $this->assertFalse($client->sendEvent('Contacts', 'c-1', 'merge'), 'unknown events are refused here');
         $this->assertStringContainsString("unknown record event 'merge'", $this->logged[1]);
+    }
+
+    public function testThePanelIsOnlyForDetailViewsOfFollowedModules(): void
+    {
+        $this->expectOutputString('');
+        unset($GLOBALS['app']);
+        (new ScrmHooks())->showPanel('after_ui_frame', []);
+        $GLOBALS['app'] = (object) ['controller' => (object) ['action' => 'EditView', 'bean' => self::bean('Contacts', 'c-1')]];
+        (new ScrmHooks())->showPanel('after_ui_frame', []);
+        $GLOBALS['app'] = (object) ['controller' => (object) ['action' => 'DetailView', 'bean' => self::bean('Opportunities', 'o-1')]];
+        (new ScrmHooks())->showPanel('after_ui_frame', []);
+        unset($GLOBALS['app']);
     }
 
     public function testAnUnconfiguredPluginSendsNothing(): void

@@ -4,9 +4,10 @@
  *
  * - after_save, after_delete, after_restore of Contacts, Leads and Accounts
  *   tell the engine which record changed, so that it re-reads and re-matches
- *   it. Modelled on SuiteCRM's ElasticSearchHooks: every Throwable is caught
- *   and logged, and the call is bounded by ScrmClient::TIMEOUT_MS, so a save
- *   never fails, and never waits long, because of scrm.
+ *   it; sent when the request ends (see queue()). Modelled on SuiteCRM's
+ *   ElasticSearchHooks: every Throwable is caught and logged, each call is
+ *   bounded by ScrmClient::TIMEOUT_MS and the first failure stops the rest,
+ *   so a save never fails, and never waits long, because of scrm.
  * - after_ui_frame of the same modules adds the Social panel (an iframe to
  *   the engine's /ui/records/{module}/{id}) to their detail views, like the
  *   InsideView connector adds its frame, without touching the detail view
@@ -20,33 +21,49 @@ require_once __DIR__ . '/ScrmClient.php';
 
 class ScrmHooks
 {
+    /** At most this many events per request (an import saving thousands of
+     *  records leaves the rest to the engine's interval sync). */
+    public const MAX_EVENTS_PER_REQUEST = 200;
+
     /** @var callable|null fn() => ScrmClient; tests replace the SuiteCRM one */
     public static $clientFactory = null;
-    /** @var array<string, bool> events already sent in this request */
-    private static array $sent = [];
+    /** @var array<string, array{0: string, 1: string, 2: string}> this request's events, by module/id/event */
+    private static array $queue = [];
+    private static ?ScrmClient $client = null;
+    private static bool $flushRegistered = false;
+    private static int $overflow = 0;
 
     public function afterSave($bean, $event = null, $arguments = []): void
     {
-        $this->send($bean, 'save');
+        $this->queue($bean, 'save');
     }
 
     public function afterDelete($bean, $event = null, $arguments = []): void
     {
-        $this->send($bean, 'delete');
+        $this->queue($bean, 'delete');
     }
 
     public function afterRestore($bean, $event = null, $arguments = []): void
     {
-        $this->send($bean, 'restore');
+        $this->queue($bean, 'restore');
     }
 
-    /** Forgets what this request sent (tests; one request sends each event once). */
+    /** Forgets this request's events (tests). */
     public static function reset(): void
     {
-        self::$sent = [];
+        self::$queue = [];
+        self::$client = null;
+        self::$overflow = 0;
     }
 
-    private function send($bean, string $event): void
+    /**
+     * Events wait for the end of the request: Person::save (Contacts, Leads)
+     * runs its after_save hooks before it writes the record's e-mail
+     * addresses, so an event sent from the hook would make the engine read
+     * the old ones. The client (settings) is made at the first event, while
+     * the database is still open; sugar_cleanup closes it before this runs.
+     */
+    private function queue($bean, string $event): void
     {
         try {
             $module = (string) ($bean->module_dir ?? $bean->module_name ?? '');
@@ -57,13 +74,49 @@ class ScrmHooks
             // A save can run its after_save hooks more than once (workflows,
             // related saves); the engine reads the record anyway, once is enough.
             $key = "$module/$id/$event";
-            if (isset(self::$sent[$key])) {
+            if (isset(self::$queue[$key])) {
                 return;
             }
-            self::$sent[$key] = true;
-            self::client()->sendEvent($module, $id, $event);
+            if (count(self::$queue) >= self::MAX_EVENTS_PER_REQUEST) {
+                self::$overflow++;
+                return;
+            }
+            self::$client = self::$client ?? self::client();
+            self::$queue[$key] = [$module, $id, $event];
+            if (!self::$flushRegistered) {
+                register_shutdown_function([self::class, 'flush']);
+                self::$flushRegistered = true;
+            }
         } catch (\Throwable $e) {
             self::logFailure("the $event hook failed: " . get_class($e) . ': ' . $e->getMessage());
+        }
+    }
+
+    /**
+     * Sends this request's events (at shutdown). After the first one that
+     * fails, the rest are not tried: the engine is down or refuses us, and
+     * each try could cost the full timeout. Never throws.
+     */
+    public static function flush(): void
+    {
+        try {
+            $queue = self::$queue;
+            $client = self::$client;
+            $skipped = self::$overflow;
+            self::reset();
+            $sent = 0;
+            foreach ($queue as [$module, $id, $event]) {
+                if (!$client->sendEvent($module, $id, $event)) {
+                    $skipped += count($queue) - $sent - 1;
+                    break;
+                }
+                $sent++;
+            }
+            if ($skipped > 0) {
+                self::logFailure("$skipped record events of this request were not sent; the engine's CRM sync will pick those records up");
+            }
+        } catch (\Throwable $e) {
+            self::logFailure('sending record events failed: ' . get_class($e) . ': ' . $e->getMessage());
         }
     }
 

@@ -46,16 +46,6 @@ final class ScrmSuite
         }
     }
 
-    /** Removes every setting of the plugin (uninstall). */
-    public static function deleteSettings(): void
-    {
-        $db = DBManagerFactory::getInstance();
-        $db->query("DELETE FROM config WHERE category = " . $db->quoted(self::CATEGORY));
-        if (function_exists('sugar_cache_clear')) {
-            sugar_cache_clear('admin_settings_cache');
-        }
-    }
-
     public static function client(?array $settings = null): ScrmClient
     {
         $settings = $settings ?? self::settings();
