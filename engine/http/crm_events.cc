@@ -35,7 +35,8 @@ Response HandleCrmEvent(store::Pool* pool, const std::string& secret, const Requ
         "this engine accepts no CRM events: set SCRM_SECRET (or `secret` in the config) to the "
         "secret shared with the CRM plugin"));
   }
-  if (Status s = VerifyBodySignature(request, secret, "the shared (SCRM_SECRET)"); !s.ok()) {
+  if (Status s = VerifyBodySignature(request, secret,
+                                     "the secret shared with the CRM plugin (SCRM_SECRET)"); !s.ok()) {
     return ErrorResponse(s);
   }
 

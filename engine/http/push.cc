@@ -20,11 +20,11 @@ Status VerifyBodySignature(const Request& request, const std::string& secret,
   const std::string sent = request.Header("x-scrm-signature");
   if (sent.empty()) {
     return Status::Unauthenticated("missing X-Scrm-Signature: sha256=HEX, the HMAC-SHA256 of the body "
-                                   "under " + whose + " secret");
+                                   "under " + whose);
   }
   if (!ConstantTimeEquals(sent, PushSignature(secret, request.body))) {
     return Status::Unauthenticated("X-Scrm-Signature does not match the body: sign the exact bytes "
-                                   "sent with " + whose + " secret (HMAC-SHA256, lower-case hex)");
+                                   "sent with " + whose + " (HMAC-SHA256, lower-case hex)");
   }
   return Status::Ok();
 }
@@ -38,7 +38,7 @@ Response HandlePush(store::Pool* pool, const Request& request) {
     return ErrorResponse(Status::Forbidden(
         "source '" + name + "' accepts no pushes: give it a secret (scrm sources add ... --secret)"));
   }
-  if (Status s = VerifyBodySignature(request, source->push_secret, "the source's");
+  if (Status s = VerifyBodySignature(request, source->push_secret, "the source's secret");
       !s.ok()) {
     return ErrorResponse(s);
   }

@@ -21,7 +21,7 @@ std::string PushSignature(const std::string& secret, const std::string& body);
 // The check every signed body goes through (pushes here, CRM events in
 // crm_events.h): X-Scrm-Signature must be PushSignature(secret, body),
 // compared in constant time. Unauthenticated when it is missing or wrong,
-// the message naming `whose` secret signs it ("the source's", "the shared").
+// the message naming the secret that signs it (`whose`: "the source's secret").
 Status VerifyBodySignature(const Request& request, const std::string& secret,
                            const std::string& whose);
 
