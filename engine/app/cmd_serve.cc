@@ -202,6 +202,7 @@ class ServeApp : public Poco::Util::ServerApplication {
     services.pool = &pool;
     services.searcher = searcher->get();
     services.authorizer = http::WithApiKeys(http::TokenAuthorizer(config_.secret), &pool);
+    services.secret = config_.secret;
     http::Server server(options, services);
     SyncLoop sync(pool, config_, server.metrics());
     server.metrics().SetSyncLagSource([&sync] { return sync.LagSeconds(); });

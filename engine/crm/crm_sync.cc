@@ -209,4 +209,40 @@ Result<SyncSummary> RunSync(store::Pool& pool, const SyncOptions& options,
   }
 }
 
+const char* RecordOutcomeName(RecordOutcome o) {
+  switch (o) {
+    case RecordOutcome::kInserted: return "inserted";
+    case RecordOutcome::kChanged: return "changed";
+    case RecordOutcome::kUnchanged: return "unchanged";
+    case RecordOutcome::kRemoved: return "removed";
+    case RecordOutcome::kAbsent: return "absent";
+  }
+  return "absent";
+}
+
+RecordOutcome SyncRecord(store::Pool& pool, CrmModule module, const std::string& crm_id) {
+  try {
+    std::vector<CrmRecord> page;
+    {
+      store::Pool::Lease conn = pool.Acquire();
+      page = CrmReader(*conn).ReadByIds(module, {crm_id});
+    }
+    store::CustomerRepository repo(pool);
+    if (page.empty()) {
+      // Hard-deleted (or never there): drop the engine's copy if it has one.
+      return repo.Remove(module, {crm_id}) > 0 ? RecordOutcome::kRemoved : RecordOutcome::kAbsent;
+    }
+    SyncSummary s;
+    Apply(repo, module, page, /*dense=*/false, s);
+    if (s.deleted > 0) return RecordOutcome::kRemoved;
+    if (s.inserted > 0) return RecordOutcome::kInserted;
+    if (s.changed > 0) return RecordOutcome::kChanged;
+    if (s.unchanged > 0) return RecordOutcome::kUnchanged;
+    return RecordOutcome::kAbsent;  // deleted in the CRM, unknown to the engine
+  } catch (const sql::SQLException& e) {
+    throw store::DbError::From(e, std::string("re-reading CRM record ") + CrmModuleName(module) +
+                                      "/" + crm_id);
+  }
+}
+
 }  // namespace scrm::crm

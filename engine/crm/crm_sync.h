@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/customer.h"
 #include "core/status.h"
 #include "store/pool.h"
 
@@ -54,6 +55,25 @@ inline constexpr char kCrmSyncName[] = "crm";
 // database failures throw store::DbError (and are recorded in scrm_sync_state).
 Result<SyncSummary> RunSync(store::Pool& pool, const SyncOptions& options,
                             const SyncProgress& progress = nullptr);
+
+// What re-reading one record did to the engine's copy.
+enum class RecordOutcome {
+  kInserted,   // new to the engine
+  kChanged,    // rewritten: a synced field changed
+  kUnchanged,  // read again, nothing to write
+  kRemoved,    // deleted (or gone) in the CRM: left the engine's view
+  kAbsent,     // neither the CRM nor the engine has it
+};
+const char* RecordOutcomeName(RecordOutcome o);  // "inserted", "changed", ...
+
+// Re-reads one CRM record now (a logic hook said it was saved, deleted or
+// restored) and applies it like a sync would: upserted when live, removed
+// when deleted or missing. A changed record's synced_at moves, so the next
+// incremental matching run re-matches it. Takes no sync lock, so it never
+// waits for a long full sync; if that sync wrote an older read of the same
+// record afterwards, the next incremental sync (date_modified, with overlap)
+// reads it again. Database failures throw store::DbError.
+RecordOutcome SyncRecord(store::Pool& pool, CrmModule module, const std::string& crm_id);
 
 }  // namespace scrm::crm
 

@@ -15,6 +15,20 @@ std::string PushSignature(const std::string& secret, const std::string& body) {
   return "sha256=" + HmacSha256Hex(secret, body);
 }
 
+Status VerifyBodySignature(const Request& request, const std::string& secret,
+                           const std::string& whose) {
+  const std::string sent = request.Header("x-scrm-signature");
+  if (sent.empty()) {
+    return Status::Unauthenticated("missing X-Scrm-Signature: sha256=HEX, the HMAC-SHA256 of the body "
+                                   "under " + whose);
+  }
+  if (!ConstantTimeEquals(sent, PushSignature(secret, request.body))) {
+    return Status::Unauthenticated("X-Scrm-Signature does not match the body: sign the exact bytes "
+                                   "sent with " + whose + " (HMAC-SHA256, lower-case hex)");
+  }
+  return Status::Ok();
+}
+
 Response HandlePush(store::Pool* pool, const Request& request) {
   if (pool == nullptr) return ErrorResponse(Status::Unavailable("no database configured"));
   const std::string name = request.Param("source");
@@ -24,16 +38,9 @@ Response HandlePush(store::Pool* pool, const Request& request) {
     return ErrorResponse(Status::Forbidden(
         "source '" + name + "' accepts no pushes: give it a secret (scrm sources add ... --secret)"));
   }
-  const std::string sent = request.Header("x-scrm-signature");
-  if (sent.empty()) {
-    return ErrorResponse(Status::Unauthenticated(
-        "missing X-Scrm-Signature: sha256=HEX, the HMAC-SHA256 of the body under the source's "
-        "secret"));
-  }
-  if (!ConstantTimeEquals(sent, PushSignature(source->push_secret, request.body))) {
-    return ErrorResponse(Status::Unauthenticated(
-        "X-Scrm-Signature does not match the body: sign the exact bytes sent with the source's "
-        "secret (HMAC-SHA256, lower-case hex)"));
+  if (Status s = VerifyBodySignature(request, source->push_secret, "the source's secret");
+      !s.ok()) {
+    return ErrorResponse(s);
   }
 
   nlohmann::json results = nlohmann::json::array();

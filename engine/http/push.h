@@ -9,6 +9,7 @@
 
 #include <string>
 
+#include "core/status.h"
 #include "http/request.h"
 #include "store/pool.h"
 
@@ -16,6 +17,13 @@ namespace scrm::http {
 
 // "sha256=" + lower-case hex HMAC-SHA256(secret, body): what a pusher sends.
 std::string PushSignature(const std::string& secret, const std::string& body);
+
+// The check every signed body goes through (pushes here, CRM events in
+// crm_events.h): X-Scrm-Signature must be PushSignature(secret, body),
+// compared in constant time. Unauthenticated when it is missing or wrong,
+// the message naming the secret that signs it (`whose`: "the source's secret").
+Status VerifyBodySignature(const Request& request, const std::string& secret,
+                           const std::string& whose);
 
 Response HandlePush(store::Pool* pool, const Request& request);
 

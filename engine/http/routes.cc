@@ -1,6 +1,7 @@
 #include "http/routes.h"
 
 #include "http/api_keys.h"
+#include "http/crm_events.h"
 #include "http/health.h"
 #include "http/links.h"
 #include "http/push.h"
@@ -13,6 +14,7 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
   store::Pool* pool = services.pool;
   index::Searcher* searcher = services.searcher;
   Metrics* m = &metrics;
+  const std::string secret = services.secret;
   // clang-format off
   return {
     // method  path template        access            handler
@@ -21,6 +23,8 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
     {"GET",    "/metrics",          Access::kPublic,  [m](const Request&) { return MetricsText(*m); }},
     // Signed by the source's own secret (HMAC of the body), checked by the handler.
     {"POST",   "/api/v1/ingest/{source}", Access::kPublic, [pool](const Request& r) { return HandlePush(pool, r); }},
+    // The CRM plugin's logic hooks: signed with the shared secret, checked by the handler.
+    {"POST",   "/api/v1/crm/events", Access::kPublic, [pool, secret](const Request& r) { return HandleCrmEvent(pool, secret, r); }},
     // Search: the caller's visibility is part of every query.
     {"GET",    "/api/v1/search",    Access::kUser,    [searcher](const Request& r) { return HandleSearch(searcher, r); }},
     {"GET",    "/api/v1/search/export", Access::kUser, [searcher, pool](const Request& r) { return HandleSearchExport(searcher, pool, r); }},

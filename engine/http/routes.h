@@ -6,6 +6,7 @@
 #define SCRM_HTTP_ROUTES_H_
 
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "http/metrics.h"
@@ -25,6 +26,9 @@ struct Services {
   std::function<double()> sync_lag_seconds;
   // Decides access to non-public routes. Null: they all answer 401.
   Authorizer authorizer;
+  // The secret shared with the CRM plugin (config `secret`): signs the
+  // bodies of POST /api/v1/crm/events. Empty: that route answers 403.
+  std::string secret;
 };
 
 std::vector<Route> RouteTable(const Services& services, Metrics& metrics);

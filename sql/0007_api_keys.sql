@@ -1,4 +1,4 @@
--- scrm migration 0009: API keys for machine clients.
+-- scrm migration 0007: API keys for machine clients.
 --
 -- A key is shown once, when it is made; only its SHA-256 is kept (a key is
 -- 32 random bytes: no dictionary to try, so a plain hash is enough), with its

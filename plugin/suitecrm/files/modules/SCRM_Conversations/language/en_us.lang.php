@@ -1,0 +1,25 @@
+<?php
+// scrm: the Conversations tab and the Social CRM settings pages.
+$mod_strings = [
+    'LBL_MODULE_NAME' => 'Conversations',
+    'LBL_MODULE_TITLE' => 'Conversations',
+    'LBL_SCRM_CONVERSATIONS' => 'Conversations',
+    'LBL_SCRM_ENGINE_ADMIN' => 'Social CRM administration',
+    'LBL_SCRM_SETTINGS' => 'Social CRM settings',
+    'LBL_SCRM_NOT_CONFIGURED' => 'Social CRM is not configured yet: an administrator sets the engine URL and the shared secret in Admin > Social CRM.',
+    'LBL_SCRM_UNAVAILABLE' => 'The Social CRM engine cannot be shown right now; the details are in the CRM log.',
+    'LBL_SCRM_ENGINE_URL' => 'Engine URL',
+    'LBL_SCRM_SECRET' => 'Shared secret (the engine\'s SCRM_SECRET)',
+    'LBL_SCRM_SECRET_SET' => 'A secret is stored; leave this empty to keep it.',
+    'LBL_SCRM_SECRET_UNSET' => 'No secret is stored yet.',
+    'LBL_SCRM_ROLE_MAP' => 'Security groups and their roles',
+    'LBL_SCRM_ROLE_MAP_HELP' => 'One "Group name = role" per line; roles: marketing, sales, support, community:NAME. CRM administrators get the admin role.',
+    'LBL_SCRM_DEFAULT_ROLES' => 'Roles of every CRM user (comma-separated)',
+    'LBL_SCRM_TEST' => 'Save and test the connection',
+    'LBL_SCRM_TEST_RESULT' => 'Connection test:',
+    'LBL_SCRM_SAVED' => 'Settings saved.',
+    'LBL_SCRM_BAD_FORM' => 'This form has expired: open the settings page again.',
+    'LBL_SCRM_BAD_URL' => 'The engine URL must start with http:// or https:// and have no query, e.g. https://scrm.example.com',
+    'LBL_SCRM_BAD_ROLE' => 'Unknown role "%s": use marketing, sales, support or community:NAME.',
+    'LBL_SCRM_BAD_ROLE_LINE' => 'Cannot read the line "%s": write "Group name = role".',
+];

@@ -1,0 +1,25 @@
+<?php
+// scrm : l'onglet Conversations et les pages de réglages de Social CRM.
+$mod_strings = [
+    'LBL_MODULE_NAME' => 'Conversations',
+    'LBL_MODULE_TITLE' => 'Conversations',
+    'LBL_SCRM_CONVERSATIONS' => 'Conversations',
+    'LBL_SCRM_ENGINE_ADMIN' => 'Administration de Social CRM',
+    'LBL_SCRM_SETTINGS' => 'Réglages de Social CRM',
+    'LBL_SCRM_NOT_CONFIGURED' => 'Social CRM n\'est pas encore configuré : un administrateur renseigne l\'URL du moteur et le secret partagé dans Administration > Social CRM.',
+    'LBL_SCRM_UNAVAILABLE' => 'Le moteur Social CRM ne peut pas être affiché pour le moment ; le détail est dans le journal du CRM.',
+    'LBL_SCRM_ENGINE_URL' => 'URL du moteur',
+    'LBL_SCRM_SECRET' => 'Secret partagé (SCRM_SECRET du moteur)',
+    'LBL_SCRM_SECRET_SET' => 'Un secret est enregistré ; laissez ce champ vide pour le garder.',
+    'LBL_SCRM_SECRET_UNSET' => 'Aucun secret n\'est encore enregistré.',
+    'LBL_SCRM_ROLE_MAP' => 'Groupes de sécurité et leurs rôles',
+    'LBL_SCRM_ROLE_MAP_HELP' => 'Une ligne « Nom du groupe = rôle » par groupe ; rôles : marketing, sales, support, community:NOM. Les administrateurs du CRM ont le rôle admin.',
+    'LBL_SCRM_DEFAULT_ROLES' => 'Rôles de tout utilisateur du CRM (séparés par des virgules)',
+    'LBL_SCRM_TEST' => 'Enregistrer et tester la connexion',
+    'LBL_SCRM_TEST_RESULT' => 'Test de connexion :',
+    'LBL_SCRM_SAVED' => 'Réglages enregistrés.',
+    'LBL_SCRM_BAD_FORM' => 'Ce formulaire a expiré : rouvrez la page des réglages.',
+    'LBL_SCRM_BAD_URL' => 'L\'URL du moteur doit commencer par http:// ou https:// et n\'avoir aucun paramètre, par exemple https://scrm.example.com',
+    'LBL_SCRM_BAD_ROLE' => 'Rôle inconnu « %s » : utilisez marketing, sales, support ou community:NOM.',
+    'LBL_SCRM_BAD_ROLE_LINE' => 'Ligne illisible « %s » : écrivez « Nom du groupe = rôle ».',
+];
