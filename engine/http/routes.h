@@ -9,8 +9,10 @@
 #include <vector>
 
 #include "http/metrics.h"
+#include "http/pages.h"
 #include "http/router.h"
 #include "index/index.h"
+#include "http/session.h"
 #include "store/pool.h"
 
 namespace scrm::http {
@@ -25,6 +27,11 @@ struct Services {
   std::function<double()> sync_lag_seconds;
   // Decides access to non-public routes. Null: they all answer 401.
   Authorizer authorizer;
+  // The /ui/ pages (engine/ui/). Null: they answer 503.
+  Pages* pages = nullptr;
+  // Sessions of the /ui/ pages, shared with the authorizer. Null: ?sso=
+  // shows the page without starting a session (nothing can be changed).
+  SessionStore* sessions = nullptr;
 };
 
 std::vector<Route> RouteTable(const Services& services, Metrics& metrics);
