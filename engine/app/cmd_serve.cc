@@ -18,6 +18,7 @@
 #include "ingest/index_feeder.h"
 #include "ingest/poller.h"
 #include "sources/fetcher.h"
+#include "ui/page_server.h"
 #include "store/sync_state_repository.h"
 
 namespace scrm::app {
@@ -184,10 +185,29 @@ class ServeApp : public Poco::Util::ServerApplication {
     }
     ingest::IndexFeeder feeder(pool, index_config);
 
+    // The /ui/ pages: templates checked now, so a broken one stops the start.
+    Result<std::unique_ptr<ui::Templates>> templates = ui::Templates::Load(config_.ui_templates_dir);
+    if (!templates.ok()) {
+      exit_code = Fail("serve", templates.status());
+      return exit_code;
+    }
+    ui::UiOptions ui_options;
+    ui_options.crm_origin = config_.crm_origin;
+    ui_options.match_auto_threshold = config_.match_auto_threshold;
+    ui_options.match_suggest_threshold = config_.match_suggest_threshold;
+    ui_options.match_margin = config_.match_margin;
+    ui_options.session_minutes = config_.ui_session_minutes;
+    ui::PageServer pages(std::move(*templates), &pool, searcher->get(), ui_options);
+    http::SessionOptions session_options;
+    session_options.idle_seconds = int64_t{config_.ui_session_minutes} * 60;
+    http::SessionStore sessions(session_options);
+
     http::Services services;
     services.pool = &pool;
     services.searcher = searcher->get();
-    services.authorizer = http::TokenAuthorizer(config_.secret);
+    services.pages = &pages;
+    services.sessions = &sessions;
+    services.authorizer = http::TokenAuthorizer(config_.secret, &sessions);
     http::Server server(options, services);
     SyncLoop sync(pool, config_, server.metrics());
     server.metrics().SetSyncLagSource([&sync] { return sync.LagSeconds(); });

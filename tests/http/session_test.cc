@@ -83,7 +83,7 @@ TEST_CASE("the session cookie is HttpOnly on /ui, cross-site only under TLS", "[
   CHECK(TargetWithoutSso(sso) == "/ui/records/Contacts/42?find=anne%20m");
 }
 
-TEST_CASE("a session cookie authenticates /ui/ calls; state changes need the CSRF token",
+TEST_CASE("a session cookie authenticates /ui/ calls, and state changes need the CSRF token",
           "[http][session]") {
   SessionStore store;
   Router router({

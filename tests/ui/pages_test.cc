@@ -1,0 +1,335 @@
+// The /ui/ pages end to end: the real `scrm serve` on a real MariaDB and a
+// real index, spoken to over HTTP as a browser would (cookies by hand).
+// Sign-on with ?sso= -> session cookie -> page; bad, expired and replayed
+// sign-on links -> a 401 page saying what to do; CSRF on state changes;
+// user content escaped; French pages; the admin page for admins only.
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <thread>
+
+#include "http/auth.h"
+#include "http/http_client.h"
+#include "store/customer_repository.h"
+#include "store/link_repository.h"
+#include "support/process.h"
+#include "support/test_db.h"
+
+using namespace scrm;
+using namespace scrm::testing;
+
+namespace {
+
+constexpr char kSecret[] = "ui-test-secret";
+constexpr char kCrmOrigin[] = "https://crm.example.test";
+
+struct Engine {
+  TestDatabase db;
+  std::string dir;
+  std::map<std::string, std::string> env;
+  std::string config;
+  std::unique_ptr<Child> serve;
+  int port = 0;
+
+  Engine() {
+    dir = std::filesystem::temp_directory_path() /
+          ("scrm-ui-test-" + std::to_string(::getpid()) + "-" + db.url().database);
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    env = {{"SCRM_DB_URL", db.url_string()},      {"SCRM_HTTP_PORT", "0"},
+           {"SCRM_INDEX_DIR", dir + "/index"},    {"SCRM_SECRET", kSecret},
+           {"SCRM_CRM_SYNC_INTERVAL", "0"},       {"SCRM_CRM_ORIGIN", kCrmOrigin}};
+    // Matching stays off: the test sets the links it needs itself.
+    config = dir + "/scrm.properties";
+    std::ofstream(config) << "match.interval_seconds = 0\nui.session_minutes = 5\n";
+  }
+  ~Engine() {
+    serve.reset();
+    std::filesystem::remove_all(dir);
+  }
+
+  RunResult Scrm(std::vector<std::string> args) const {
+    args.insert(args.begin(), {ScrmBinary(), "--config", config});
+    return Run(args, env);
+  }
+
+  // Posts of tests/data/ui/posts.jsonl (one holds <script>, one a javascript: link), a
+  // customer, and a suggestion linking Anne's profile to it.
+  int64_t Setup() {
+    REQUIRE(Scrm({"migrate", "--allow-empty-crm"}).exit_code == 0);
+    REQUIRE(Scrm({"sources", "add", "community", "--type", "file", "--visibility", "public"})
+                .exit_code == 0);
+    RunResult in = Scrm({"ingest", "--source", "community",
+                         std::string(SCRM_SOURCE_DIR) + "/tests/data/ui/posts.jsonl"});
+    INFO(in.err);
+    REQUIRE(in.exit_code == 0);
+    Customer anne;
+    anne.module = CrmModule::kContacts;
+    anne.crm_id = "c-anne";
+    anne.first_name = "Anne";
+    anne.last_name = "Martin";
+    anne.name = "Anne Martin";
+    store::CustomerRepository(db.pool()).Upsert(CrmModule::kContacts, {anne});
+    const std::string anne_id = "https://social.example/users/anne";
+    const int64_t profile = std::stoll(db.Scalar(
+        "SELECT id FROM scrm_profiles WHERE external_id = '" + anne_id + "'"));
+    store::ProposedLink p;
+    p.profile_id = profile;
+    p.platform = "mastodon";
+    p.external_id = anne_id;
+    p.module = CrmModule::kContacts;
+    p.crm_id = "c-anne";
+    p.score = 0.62;
+    p.evidence = R"([{"kind":"name","detail":"Anne Martin = Anne Martin","weight":0.6}])";
+    store::LinkRepository(db.pool()).ApplyMatches({{"mastodon", anne_id}}, {p});
+    return std::stoll(db.Scalar("SELECT id FROM scrm_links WHERE crm_id = 'c-anne'"));
+  }
+
+  void Serve() {
+    serve = std::make_unique<Child>(
+        std::vector<std::string>{ScrmBinary(), "--config", config, "serve"}, env);
+    const std::string line = serve->WaitForLine("listening on", 15000);
+    port = std::atoi(line.c_str() + line.rfind(':') + 1);
+    REQUIRE(port > 0);
+  }
+
+  std::string Token(const std::string& user, const std::string& roles,
+                    const std::string& lang = "en") const {
+    RunResult r = Scrm({"token", "--user", user, "--roles", roles, "--lang", lang,
+                        "--name", "User " + user});
+    REQUIRE(r.exit_code == 0);
+    return r.out.substr(0, r.out.find('\n'));
+  }
+};
+
+struct Browser {
+  int port;
+  std::string cookie;  // "scrm_session=..."
+
+  ClientResponse Send(const std::string& method, const std::string& target,
+                      std::map<std::string, std::string> headers = {},
+                      const std::string& body = "") {
+    CallOptions o;
+    o.headers = std::move(headers);
+    if (!cookie.empty()) o.headers["Cookie"] = cookie;
+    if (!body.empty()) {
+      o.body = body;
+      o.send_body = true;
+    }
+    return Call(port, method, target, o);
+  }
+  // Opens page?sso=TOKEN, keeps the cookie, follows the redirect.
+  ClientResponse SignOn(const std::string& page, const std::string& token) {
+    const std::string sep = page.find('?') == std::string::npos ? "?" : "&";
+    ClientResponse r = Send("GET", page + sep + "sso=" + token);
+    INFO(r.body);
+    REQUIRE(r.status == 303);
+    const std::string set = r.Header("Set-Cookie");
+    REQUIRE(set.rfind("scrm_session=", 0) == 0);
+    cookie = set.substr(0, set.find(';'));
+    CHECK(r.Header("Location") == page);
+    return Send("GET", r.Header("Location"));
+  }
+};
+
+std::string CsrfOf(const std::string& html) {
+  std::smatch m;
+  REQUIRE(std::regex_search(html, m, std::regex("<meta name=\"csrf-token\" content=\"([^\"]*)\">")));
+  return m[1];
+}
+
+bool Contains(const std::string& s, const std::string& what) {
+  return s.find(what) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("sso starts a session, the cookie opens pages, CSRF guards changes",
+          "[mysql][ui]") {
+  Engine e;
+  const int64_t link = e.Setup();
+  e.Serve();
+  const std::string sales = e.Token("7", "sales");
+
+  Browser b{e.port, ""};
+  ClientResponse first = Call(e.port, "GET", "/ui/records/Contacts/c-anne?sso=" + sales);
+  REQUIRE(first.status == 303);
+  const std::string set = first.Header("Set-Cookie");
+  CHECK(Contains(set, "HttpOnly"));
+  CHECK(Contains(set, "Path=/ui"));
+  CHECK(Contains(set, "SameSite=Lax"));  // plain HTTP here
+  CHECK_FALSE(Contains(first.Header("Location"), "sso"));
+
+  ClientResponse page = b.SignOn("/ui/records/Contacts/c-anne", e.Token("7", "sales"));
+  INFO(page.body);
+  REQUIRE(page.status == 200);
+  CHECK(Contains(page.Header("Content-Type"), "text/html"));
+  CHECK(Contains(page.Header("Content-Security-Policy"),
+                 std::string("frame-ancestors 'self' ") + kCrmOrigin));
+  CHECK(Contains(page.Header("Content-Security-Policy"), "default-src 'self'"));
+  CHECK(Contains(page.body, "Anne Martin"));
+  CHECK(Contains(page.body, "Suggested profiles"));
+  CHECK(Contains(page.body, "/ui/api/v1/links/" + std::to_string(link) + "/confirm"));
+  const std::string csrf = CsrfOf(page.body);
+  CHECK(csrf.size() == 43);
+
+  // The same sign-on link again, without its session: refused, with a page.
+  ClientResponse replay = Call(e.port, "GET", "/ui/records/Contacts/c-anne?sso=" + sales);
+  CHECK(replay.status == 401);
+  CHECK(Contains(replay.Header("Content-Type"), "text/html"));
+  CHECK(Contains(replay.body, "used already"));
+
+  const std::string confirm = "/ui/api/v1/links/" + std::to_string(link) + "/confirm";
+  SECTION("no CSRF token: 403 naming the header; the link stays a suggestion") {
+    ClientResponse r = b.Send("POST", confirm);
+    CHECK(r.status == 403);
+    CHECK(Contains(r.body, "X-CSRF-Token"));
+    CHECK(e.db.Scalar("SELECT status FROM scrm_links WHERE id = " + std::to_string(link)) ==
+          "suggested");
+    ClientResponse wrong = b.Send("POST", confirm, {{"X-CSRF-Token", "x" + csrf.substr(1)}});
+    CHECK(wrong.status == 403);
+  }
+  SECTION("with the token: confirmed, and the panel shows the profile and its posts") {
+    ClientResponse r = b.Send("POST", confirm, {{"X-CSRF-Token", csrf}});
+    INFO(r.body);
+    CHECK(r.status == 200);
+    CHECK(e.db.Scalar("SELECT status FROM scrm_links WHERE id = " + std::to_string(link)) ==
+          "confirmed");
+    CHECK(e.db.Scalar("SELECT decided_by FROM scrm_links WHERE id = " + std::to_string(link)) ==
+          "7");
+    // The author's posts are re-tagged by the index feeder within a moment.
+    ClientResponse panel;
+    for (int i = 0; i < 50; ++i) {
+      panel = b.Send("GET", "/ui/records/Contacts/c-anne");
+      if (Contains(panel.body, "billing page")) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    INFO(panel.body);
+    CHECK(Contains(panel.body, "Linked profiles"));
+    CHECK(Contains(panel.body, "billing page"));
+    CHECK(Contains(panel.body, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+    CHECK_FALSE(Contains(panel.body, "<script>alert(1)"));
+    CHECK(Contains(panel.body, "<svg"));  // engagement chart
+    CHECK(Contains(panel.body, "https://social.example/@anne/2"));
+    CHECK(Contains(panel.body, "Invoices in November"));  // thread context
+    CHECK_FALSE(Contains(panel.body, "javascript:"));     // a post's javascript: link is dropped
+  }
+  SECTION("the form field works as well as the header") {
+    ClientResponse r = b.Send("POST", confirm,
+                              {{"Content-Type", "application/x-www-form-urlencoded"}},
+                              "csrf=" + csrf);
+    CHECK(r.status == 200);
+  }
+}
+
+TEST_CASE("bad or expired sign-on links answer a 401 page that says how to fix it",
+          "[mysql][ui]") {
+  Engine e;
+  e.Setup();
+  e.Serve();
+  ClientResponse bad = Call(e.port, "GET", "/ui/conversations?sso=v1.bogus.sig");
+  CHECK(bad.status == 401);
+  CHECK(Contains(bad.Header("Content-Type"), "text/html"));
+  CHECK(Contains(bad.body, "Open this page again from the CRM"));
+  CHECK(Contains(bad.body, "SCRM_SECRET"));
+
+  http::TokenClaims old;
+  old.user_id = "7";
+  old.roles = {"sales"};
+  old.expires_at = static_cast<int64_t>(std::time(nullptr)) - 60;
+  ClientResponse expired =
+      Call(e.port, "GET", "/ui/conversations?sso=" + http::MintToken(old, kSecret));
+  CHECK(expired.status == 401);
+  CHECK(Contains(expired.body, "token expired"));
+
+  ClientResponse none = Call(e.port, "GET", "/ui/conversations");
+  CHECK(none.status == 401);
+  CHECK(Contains(none.body, "open this page from the CRM"));
+
+  CallOptions gone;
+  gone.headers["Cookie"] = "scrm_session=not-a-session";
+  ClientResponse ended = Call(e.port, "GET", "/ui/conversations", gone);
+  CHECK(ended.status == 401);
+  CHECK(Contains(ended.body, "session has ended"));
+}
+
+TEST_CASE("the conversations page escapes posts, facets add filters, French follows the token",
+          "[mysql][ui]") {
+  Engine e;
+  e.Setup();
+  e.Serve();
+  Browser marketing{e.port, ""};
+  ClientResponse page = marketing.SignOn("/ui/conversations?q=billing", e.Token("5", "marketing"));
+  INFO(page.body);
+  REQUIRE(page.status == 200);
+  // The post's <script> is text; the snippet keeps only its <mark>.
+  CHECK(Contains(page.body, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+  CHECK_FALSE(Contains(page.body, "<script>alert(1)"));
+  CHECK(Contains(page.body, "<mark>billing</mark>"));
+  CHECK(Contains(page.body, "/ui/conversations?like="));          // more like this
+  CHECK(Contains(page.body, "/ui/api/v1/search/export?q=billing&amp;format=csv"));
+  CHECK(Contains(page.body, "q=billing&amp;platform=mastodon"));   // a facet link
+  CHECK(Contains(page.body, "<svg"));                              // date histogram
+  CHECK(Contains(page.body, "lang=\"en\""));
+
+  // A saved search, made from the page's session with its CSRF token, is
+  // listed with its new matches.
+  ClientResponse saved = marketing.Send(
+      "POST", "/ui/api/v1/saved-searches",
+      {{"X-CSRF-Token", CsrfOf(page.body)}, {"Content-Type", "application/json"}},
+      R"({"name":"Billing <b>watch</b>","params":{"q":"billing"}})");
+  INFO(saved.body);
+  CHECK(saved.status == 201);
+  ClientResponse again = marketing.Send("GET", "/ui/conversations");
+  CHECK(Contains(again.body, "Billing &lt;b&gt;watch&lt;/b&gt;"));
+  // The export link works with the session cookie.
+  ClientResponse csv = marketing.Send("GET", "/ui/api/v1/search/export?q=billing&format=csv");
+  CHECK(csv.status == 200);
+  CHECK(Contains(csv.body, "billing"));
+  // A query Xapian cannot parse is said on the page, not a blank one.
+  ClientResponse bad = marketing.Send("GET", "/ui/conversations?limit=0");
+  CHECK(bad.status == 400);
+  CHECK(Contains(bad.body, "limit"));
+
+  Browser french{e.port, ""};
+  ClientResponse fr = french.SignOn("/ui/conversations?q=panne", e.Token("6", "marketing", "fr"));
+  INFO(fr.body);
+  REQUIRE(fr.status == 200);
+  CHECK(Contains(fr.body, "lang=\"fr\""));
+  CHECK(Contains(fr.body, "Rechercher dans les conversations"));
+  CHECK(Contains(fr.body, "Publications similaires"));
+  CHECK_FALSE(Contains(fr.body, "Search the conversations"));
+}
+
+TEST_CASE("the admin page is for admins, others get a 403 page", "[mysql][ui]") {
+  Engine e;
+  e.Setup();
+  e.Serve();
+  Browser sales{e.port, ""};
+  ClientResponse denied = Call(e.port, "GET", "/ui/admin?sso=" + e.Token("7", "sales"));
+  CHECK(denied.status == 403);
+  CHECK(Contains(denied.Header("Content-Type"), "text/html"));
+  CHECK(Contains(denied.body, "admin role"));
+
+  Browser admin{e.port, ""};
+  ClientResponse page = admin.SignOn("/ui/admin", e.Token("1", "admin"));
+  INFO(page.body);
+  REQUIRE(page.status == 200);
+  CHECK(Contains(page.body, "Engine health"));
+  CHECK(Contains(page.body, "community"));  // the source, with its health
+  CHECK(Contains(page.body, "0.90"));       // auto threshold
+  CHECK(Contains(page.body, kCrmOrigin));
+
+  ClientResponse css = Call(e.port, "GET", "/ui/static/scrm.css");
+  CHECK(css.status == 200);
+  CHECK(Contains(css.Header("Content-Type"), "text/css"));
+  CHECK(Call(e.port, "GET", "/ui/static/nope.css").status == 404);
+  ClientResponse unknown = sales.SignOn("/ui/records/Nope/1", e.Token("7", "sales"));
+  CHECK(unknown.status == 404);
+  CHECK(Contains(unknown.body, "Contacts|Leads|Accounts"));
+}
