@@ -10,6 +10,7 @@ namespace {
 constexpr int kWidth = 600;
 constexpr int kHeight = 120;
 constexpr int kGap = 2;
+constexpr int kMaxSlot = 40;  // a few buckets stay bars, not blocks
 
 std::string Label(int64_t start, const std::string& interval) {
   std::time_t t = static_cast<std::time_t>(start);
@@ -29,7 +30,7 @@ nlohmann::json ChartOf(const std::vector<index::HistogramBucket>& buckets,
   for (const auto& b : buckets) max = std::max(max, b.count);
   nlohmann::json bars = nlohmann::json::array();
   const int n = static_cast<int>(buckets.size());
-  const int slot = n > 0 ? std::max(1, kWidth / n) : kWidth;
+  const int slot = n > 0 ? std::clamp(kWidth / n, 1, kMaxSlot) : kWidth;
   for (int i = 0; i < n; ++i) {
     const auto& b = buckets[static_cast<size_t>(i)];
     // A bucket with posts keeps at least 1 unit of height: visible.
