@@ -36,7 +36,7 @@ TEST_CASE("a browser confirms a suggestion, searches, narrows by a facet, and ru
   CHECK(r.exit_code == 0);
   CHECK(e.db.Scalar("SELECT status FROM scrm_links WHERE crm_id = 'c-anne'") == "confirmed");
   for (const char* shot : {"record-before.png", "record-after.png", "conversations.png",
-                           "conversations-script.png", "admin.png"}) {
+                           "conversations-script.png", "admin.png", "admin-preview.png"}) {
     INFO(shot);
     CHECK(std::filesystem::file_size(out + "/" + shot) > 1000);
   }

@@ -3,7 +3,7 @@
 //   sales:     open a contact's panel, confirm a suggestion, see it move to linked
 //   marketing: search "réseau social", narrow by a facet; a post holding
 //              <script> renders as text and runs nothing
-//   admin:     the settings page opens
+//   admin:     the settings page opens; other thresholds are previewed (dry run)
 // Screenshots of each page go to --out. Exit code 0 when every check holds;
 // otherwise 1 with the failed check on stderr.
 //
@@ -98,6 +98,13 @@ try {
   check(await page.locator('table tbody tr').count() >= 1, 'the sources are listed');
   await fitsWidth('the admin page');
   await page.screenshot({ path: join(args.out, 'admin.png'), fullPage: true });
+  await page.locator('#p-auto').fill('0.5');
+  await page.locator('#p-suggest').fill('0.2');
+  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: /^Preview$|^Essayer$/ }).click()]);
+  check(await page.locator('table caption', { hasText: /What matching would propose|rapprochement proposerait/ }).count() === 1,
+        'a threshold change is previewed (dry run)');
+  await fitsWidth('the admin preview');
+  await page.screenshot({ path: join(args.out, 'admin-preview.png'), fullPage: true });
   check(errors.length === 0, `no console errors (${errors.join(' | ')})`);
 } catch (e) {
   failed = true;

@@ -205,6 +205,17 @@ TEST_CASE("the admin page is for admins, others get a 403 page", "[mysql][ui]") 
   CHECK(Contains(page.body, "0.90"));       // auto threshold
   CHECK(Contains(page.body, kCrmOrigin));
 
+  // A dry-run preview of other thresholds stores nothing.
+  const std::string links_before = e.db.Scalar("SELECT COUNT(*) FROM scrm_links");
+  ClientResponse preview = admin.Send("GET", "/ui/admin?preview=1&auto=0.5&suggest=0.2&margin=0.1");
+  INFO(preview.body);
+  CHECK(preview.status == 200);
+  CHECK(Contains(preview.body, "thresholds previewed"));
+  CHECK(Contains(preview.body, "value=\"0.5\""));
+  CHECK(e.db.Scalar("SELECT COUNT(*) FROM scrm_links") == links_before);
+  ClientResponse bad = admin.Send("GET", "/ui/admin?preview=1&auto=0.3&suggest=0.6");
+  CHECK(Contains(bad.body, "may not be above the automatic one"));
+
   ClientResponse css = Call(e.port, "GET", "/ui/static/scrm.css");
   CHECK(css.status == 200);
   CHECK(Contains(css.Header("Content-Type"), "text/css"));
