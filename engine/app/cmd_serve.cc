@@ -274,6 +274,7 @@ int CmdServe(Context& ctx, int argc, char** argv) {
     std::cout << "usage: scrm serve\n\n"
                  "Serves the API and UI on http.bind:http.port (SCRM_HTTP_PORT), with GET /healthz,\n"
                  "GET /readyz (database reachable and migrated) and GET /metrics (Prometheus).\n"
+                 "Serves the pages under /ui/ (docs/ui.md) from ui.templates_dir, checked at start.\n"
                  "Syncs the CRM every crm.sync_interval_seconds and polls url sources on their\n"
                  "interval. Prints 'scrm: listening on URL'\n"
                  "when ready. SIGTERM or SIGINT drains requests in flight and exits 0.\n";
