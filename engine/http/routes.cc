@@ -80,6 +80,7 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
     {"GET",    "/ui/admin",         Access::kAdmin,   PageOf(pages, sessions, &Pages::Admin), denied},
     {"GET",    "/ui/static/{file}", Access::kPublic,  [pages](const Request& r) { return pages ? pages->Static(r) : ErrorResponse(Status::NotFound("no UI")); }},
     // What the pages change or download, with the session cookie and its CSRF token.
+    {"POST",   "/ui/logout",        Access::kUser,    [sessions](const Request& r) { return sessions ? EndSession(*sessions, r) : Response::Text("", 204); }},
     {"GET",    "/ui/api/v1/search/export", Access::kUser, export_search},
     {"POST",   "/ui/api/v1/saved-searches", Access::kUser, create_saved},
     {"POST",   "/ui/api/v1/saved-searches/{id}/seen", Access::kUser, seen_saved},

@@ -164,6 +164,15 @@ Result<Response> StartSession(SessionStore& sessions, const Request& request, in
       "one");
 }
 
+Response EndSession(SessionStore& sessions, const Request& request) {
+  sessions.Remove(CookieValue(request, kSessionCookie));
+  Response r;
+  r.status = 204;
+  r.content_type = "text/plain; charset=utf-8";
+  r.SetHeader("Set-Cookie", SessionCookie("", request, 0));
+  return r;
+}
+
 std::string FormField(const Request& request, const std::string& name) {
   if (LowerAscii(request.Header("content-type")).find("application/x-www-form-urlencoded") ==
       std::string::npos) {

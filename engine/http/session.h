@@ -89,6 +89,10 @@ std::string TargetWithoutSso(const Request& request);
 // reload), else 401 (a Status for the caller to render).
 Result<Response> StartSession(SessionStore& sessions, const Request& request, int64_t now);
 
+// POST /ui/logout (by session, CSRF checked): ends the caller's session and
+// expires the cookie; 204.
+Response EndSession(SessionStore& sessions, const Request& request);
+
 // OK when the request is safe (GET, HEAD, OPTIONS) or carries the session's
 // CSRF token (header or form field `csrf`, compared in constant time);
 // Forbidden naming the fix otherwise.

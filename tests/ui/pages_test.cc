@@ -99,6 +99,15 @@ TEST_CASE("sso starts a session, the cookie opens pages, CSRF guards changes",
     CHECK(Contains(panel.body, "Invoices in November"));  // thread context
     CHECK_FALSE(Contains(panel.body, "javascript:"));     // a post's javascript: link is dropped
   }
+  SECTION("sign out ends the session (with the CSRF token only)") {
+    CHECK(b.Send("POST", "/ui/logout").status == 403);
+    ClientResponse out = b.Send("POST", "/ui/logout", {{"X-CSRF-Token", csrf}});
+    CHECK(out.status == 204);
+    CHECK(Contains(out.Header("Set-Cookie"), "Max-Age=0"));
+    ClientResponse after = b.Send("GET", "/ui/records/Contacts/c-anne");
+    CHECK(after.status == 401);
+    CHECK(Contains(after.body, "session has ended"));
+  }
   SECTION("the form field works as well as the header") {
     ClientResponse r = b.Send("POST", confirm,
                               {{"Content-Type", "application/x-www-form-urlencoded"}},
