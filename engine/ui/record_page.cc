@@ -23,13 +23,18 @@ bool Live(const std::string& status) {
   return status == "auto" || status == "confirmed" || status == "manual";
 }
 
-nlohmann::json EvidenceOf(const std::string& evidence_json) {
+// Evidence as matching explained it; the kind's label comes from the
+// catalogue (evidence.KIND), the detail stays as matching wrote it.
+nlohmann::json EvidenceOf(const std::string& evidence_json, const Templates& t,
+                          const std::string& lang) {
   nlohmann::json out = nlohmann::json::array();
   nlohmann::json e = nlohmann::json::parse(evidence_json, nullptr, false);
   if (!e.is_array()) return out;
   for (const auto& item : e) {
     if (!item.is_object()) continue;
-    out.push_back({{"kind", item.value("kind", "")},
+    const std::string kind = item.value("kind", "");
+    const std::string label = t.Message(lang, "evidence." + kind);
+    out.push_back({{"kind", label.empty() ? kind : label},
                    {"detail", item.value("detail", "")},
                    {"weight", item.contains("weight") && item["weight"].is_number()
                                   ? item["weight"].get<double>()
@@ -38,7 +43,7 @@ nlohmann::json EvidenceOf(const std::string& evidence_json) {
   return out;
 }
 
-nlohmann::json LinkView(const store::Link& l) {
+nlohmann::json LinkView(const store::Link& l, const Templates& t, const std::string& lang) {
   char score[16];
   std::snprintf(score, sizeof score, "%.2f", l.score);
   return {{"id", l.id},
@@ -48,7 +53,7 @@ nlohmann::json LinkView(const store::Link& l) {
           {"url", Optional(SafeUrl(l.profile_url))},
           {"status", l.status},
           {"score", score},
-          {"evidence", EvidenceOf(l.evidence)},
+          {"evidence", EvidenceOf(l.evidence, t, lang)},
           {"decided_by", l.decided_by_name.empty() ? l.decided_by : l.decided_by_name},
           {"decided_at", Optional(l.decided_at)}};
 }
@@ -77,8 +82,8 @@ http::Response PageServer::Record(const http::Request& request) {
   nlohmann::json linked = nlohmann::json::array(), suggested = nlohmann::json::array();
   store::LinkRepository links(*pool_);
   for (const store::Link& l : links.List("", module_name, crm_id, 200, 0)) {
-    if (Live(l.status)) linked.push_back(LinkView(l));
-    if (l.status == "suggested") suggested.push_back(LinkView(l));
+    if (Live(l.status)) linked.push_back(LinkView(l, *templates_, lang));
+    if (l.status == "suggested") suggested.push_back(LinkView(l, *templates_, lang));
   }
   c["linked"] = linked;
   c["suggested"] = suggested;

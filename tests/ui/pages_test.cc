@@ -192,6 +192,9 @@ TEST_CASE("the conversations page escapes posts, facets add filters, French foll
   CHECK(Contains(fr.body, "lang=\"fr\""));
   CHECK(Contains(fr.body, "Rechercher dans les conversations"));
   CHECK(Contains(fr.body, "Publications similaires"));
+  ClientResponse panel = french.Send("GET", "/ui/records/Contacts/c-anne");
+  CHECK(Contains(panel.body, "Profils suggérés"));
+  CHECK(Contains(panel.body, "<li>Nom: Anne Martin"));  // the evidence's kind, translated
   CHECK_FALSE(Contains(fr.body, "Search the conversations"));
 }
 
