@@ -119,8 +119,8 @@ bool OverTls(const Request& request) {
 }
 
 std::string SessionCookie(const std::string& id, const Request& request, int64_t max_age) {
-  std::string c = std::string(kSessionCookie) + "=" + id + "; Path=/ui; HttpOnly; Max-Age=" +
-                  std::to_string(max_age);
+  std::string c = std::string(kSessionCookie) + "=" + id + "; Path=/ui; HttpOnly";
+  if (max_age >= 0) c += "; Max-Age=" + std::to_string(max_age);
   // In the CRM's iframe the engine is often another site: only a
   // SameSite=None cookie is sent there, and browsers accept it only with
   // Secure. Partitioned (CHIPS) keeps it working where third-party cookies
@@ -152,7 +152,9 @@ Result<Response> StartSession(SessionStore& sessions, const Request& request, in
   // The sign-on URL carries a token: it must not travel on as a Referer.
   r.SetHeader("Referrer-Policy", "no-referrer");
   if (s) {
-    r.SetHeader("Set-Cookie", SessionCookie(s->id, request, sessions.idle_seconds()));
+    // No Max-Age: the engine ends the session when idle; a cookie lifetime
+    // would cut a session in use at the hour.
+    r.SetHeader("Set-Cookie", SessionCookie(s->id, request, -1));
     return r;
   }
   // The link was used already: a reload of a page whose session is alive

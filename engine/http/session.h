@@ -73,7 +73,8 @@ std::string CookieValue(const Request& request, const std::string& name);
 // proto=https).
 bool OverTls(const Request& request);
 
-// The Set-Cookie value for a session: HttpOnly, Path=/ui; under TLS
+// The Set-Cookie value for a session: HttpOnly, Path=/ui, Max-Age when
+// max_age >= 0 (0: delete it; -1: until the browser closes); under TLS
 // Secure, SameSite=None and Partitioned (so the page works in the CRM's
 // iframe on another site), else SameSite=Lax.
 std::string SessionCookie(const std::string& id, const Request& request, int64_t max_age);

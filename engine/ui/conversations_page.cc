@@ -140,7 +140,7 @@ http::Response PageServer::Conversations(const http::Request& request) {
   // Hidden fields that keep the filters when the search box is submitted.
   nlohmann::json keep = nlohmann::json::array();
   for (const auto& [k, v] : params) {
-    if (k != "q" && k != "offset") keep.push_back({{"name", k}, {"value", v}});
+    if (k != "q" && k != "offset" && k != "like") keep.push_back({{"name", k}, {"value", v}});
   }
   c["keep"] = keep;
   const Pairs exported = Without(Without(params, "offset"), "limit");

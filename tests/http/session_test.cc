@@ -67,6 +67,8 @@ TEST_CASE("the session cookie is HttpOnly on /ui, cross-site only under TLS", "[
   CHECK(c.find("Path=/ui") != std::string::npos);
   CHECK(c.find("SameSite=Lax") != std::string::npos);
   CHECK(c.find("Secure") == std::string::npos);
+  CHECK(c.find("Max-Age=3600") != std::string::npos);
+  CHECK(SessionCookie("abc", plain, -1).find("Max-Age") == std::string::npos);
   Request tls = plain;
   tls.headers["x-forwarded-proto"] = "https";
   const std::string s = SessionCookie("abc", tls, 3600);
@@ -177,6 +179,7 @@ TEST_CASE("StartSession redirects without the token, and refuses a replayed one"
   CHECK(first->Header("Location") == "/ui/conversations?q=panne");
   const std::string set_cookie = first->Header("Set-Cookie");
   REQUIRE(set_cookie.rfind("scrm_session=", 0) == 0);
+  CHECK(set_cookie.find("Max-Age") == std::string::npos);  // idle expiry is the engine's
   const std::string id = set_cookie.substr(13, set_cookie.find(';') - 13);
   CHECK(store.Find(id, now));
 
