@@ -19,6 +19,7 @@
 #include "ingest/index_feeder.h"
 #include "ingest/poller.h"
 #include "sources/fetcher.h"
+#include "ui/page_server.h"
 #include "store/sync_state_repository.h"
 
 namespace scrm::app {
@@ -198,10 +199,30 @@ class ServeApp : public Poco::Util::ServerApplication {
     }
     ingest::IndexFeeder feeder(pool, index_config);
 
+    // The /ui/ pages: templates checked now, so a broken one stops the start.
+    Result<std::unique_ptr<ui::Templates>> templates = ui::Templates::Load(config_.ui_templates_dir);
+    if (!templates.ok()) {
+      exit_code = Fail("serve", templates.status());
+      return exit_code;
+    }
+    ui::UiOptions ui_options;
+    ui_options.crm_origin = config_.crm_origin;
+    ui_options.match_auto_threshold = config_.match_auto_threshold;
+    ui_options.match_suggest_threshold = config_.match_suggest_threshold;
+    ui_options.match_margin = config_.match_margin;
+    ui_options.session_minutes = config_.ui_session_minutes;
+    ui::PageServer pages(std::move(*templates), &pool, searcher->get(), ui_options);
+    http::SessionOptions session_options;
+    session_options.idle_seconds = int64_t{config_.ui_session_minutes} * 60;
+    http::SessionStore sessions(session_options);
+
     http::Services services;
     services.pool = &pool;
     services.searcher = searcher->get();
-    services.authorizer = http::WithApiKeys(http::TokenAuthorizer(config_.secret), &pool);
+    services.pages = &pages;
+    services.sessions = &sessions;
+    services.authorizer =
+        http::WithApiKeys(http::TokenAuthorizer(config_.secret, &sessions), &pool);
     services.secret = config_.secret;
     http::Server server(options, services);
     SyncLoop sync(pool, config_, server.metrics());
@@ -269,6 +290,7 @@ int CmdServe(Context& ctx, int argc, char** argv) {
     std::cout << "usage: scrm serve\n\n"
                  "Serves the API and UI on http.bind:http.port (SCRM_HTTP_PORT), with GET /healthz,\n"
                  "GET /readyz (database reachable and migrated) and GET /metrics (Prometheus).\n"
+                 "Serves the pages under /ui/ (docs/ui.md) from ui.templates_dir, checked at start.\n"
                  "Syncs the CRM every crm.sync_interval_seconds and polls url sources on their\n"
                  "interval. Prints 'scrm: listening on URL'\n"
                  "when ready. SIGTERM or SIGINT drains requests in flight and exits 0.\n";

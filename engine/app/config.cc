@@ -59,6 +59,12 @@ const std::vector<KeyDoc>& ConfigKeys() {
        "identity: a rival candidate this close to the best makes a suggestion, never a link"},
       {"match.interval_seconds", "10", "",
        "how often scrm serve matches new profiles and changed CRM records (0: off)"},
+      {"ui.templates_dir", "(the project's ui-templates/)", "SCRM_UI_TEMPLATES_DIR",
+       "templates, messages (i18n/) and static files of the /ui/ pages"},
+      {"ui.session_minutes", "60", "",
+       "a /ui/ session (started by ?sso=) ends after this many minutes unused"},
+      {"crm.origin", "(none)", "SCRM_CRM_ORIGIN",
+       "origin of the CRM that embeds the pages (https://crm.example.com): CSP frame-ancestors"},
   };
   return kKeys;
 }
@@ -238,6 +244,7 @@ Result<Config> LoadConfig(const std::string& path, const std::map<std::string, s
   SCRM_INT_KEY("match.interval_seconds", 0, 86400, config.match_interval_seconds)
   SCRM_INT_KEY("index.facet_sample", 100, 10000000, config.index_facet_sample)
   SCRM_INT_KEY("index.feed_interval_ms", 10, 60000, config.index_feed_interval_ms)
+  SCRM_INT_KEY("ui.session_minutes", 1, 7 * 24 * 60, config.ui_session_minutes)
 #undef SCRM_INT_KEY
   if (const Setting* st = get("http.bind")) config.http_bind = st->value;
   if (const Setting* st = get("index.dir")) config.index_dir = st->value;
@@ -274,6 +281,22 @@ Result<Config> LoadConfig(const std::string& path, const std::map<std::string, s
         "index.shards = 0 needs index.remote_shards: the index must live somewhere", "index.shards");
   }
   if (const Setting* st = get("poll.ca_file")) config.poll_ca_file = st->value;
+  if (const Setting* st = get("ui.templates_dir")) config.ui_templates_dir = st->value;
+  if (const Setting* st = get("crm.origin")) {
+    // It goes into a header: scheme://host[:port], nothing that could end
+    // the CSP directive or add another.
+    const std::string& o = st->value;
+    const bool scheme = o.rfind("https://", 0) == 0 || o.rfind("http://", 0) == 0;
+    const size_t host = o.find("://") + 3;
+    const bool clean = o.find_first_of(" ;,'\"/\t", scheme ? host : 0) == std::string::npos;
+    if (!scheme || !clean || o.size() <= host) {
+      return Status::InvalidArgument(st->origin + ": crm.origin = '" + o +
+                                         "' must be an origin like https://crm.example.com "
+                                         "(scheme, host, optional port; no path)",
+                                     "crm.origin");
+    }
+    config.crm_origin = o;
+  }
   if (const Setting* st = get("metrics.public")) {
     if (st->value != "true" && st->value != "false") {
       return Status::InvalidArgument(st->origin + ": metrics.public = '" + st->value +

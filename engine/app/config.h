@@ -15,6 +15,12 @@
 #include "index/index.h"
 #include "store/pool.h"
 
+// Where the templates are unless ui.templates_dir says otherwise: the
+// project's ui-templates/ (compiled in by CMake).
+#ifndef SCRM_DEFAULT_UI_TEMPLATES_DIR
+#define SCRM_DEFAULT_UI_TEMPLATES_DIR "ui-templates"
+#endif
+
 namespace scrm::app {
 
 struct Config {
@@ -44,6 +50,9 @@ struct Config {
   double match_suggest_threshold = 0.4;  // at or above: suggested for review
   double match_margin = 0.1;             // a rival this close makes a suggestion, never a link
   int match_interval_seconds = 10;       // scrm serve's incremental matching (0: off)
+  std::string ui_templates_dir = SCRM_DEFAULT_UI_TEMPLATES_DIR;  // the pages' templates
+  int ui_session_minutes = 60;  // a /ui/ session ends after this long unused
+  std::string crm_origin;       // "https://crm.example.com": may frame the pages; "" none
   std::string config_file;     // where settings came from, for messages
 };
 

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http/crypto.h"
+#include "http/session.h"
 
 namespace scrm::http {
 
@@ -51,6 +52,8 @@ Result<Principal> VerifyToken(const std::string& token, const std::string& secre
   if (p.user_id.empty()) return Status::Unauthenticated("token has an empty sub (user id)");
   if (j.contains("name") && j["name"].is_string()) p.user_name = j["name"].get<std::string>();
   if (j.contains("lang") && j["lang"].is_string()) p.lang = j["lang"].get<std::string>();
+  if (j.contains("nonce") && j["nonce"].is_string()) p.token_nonce = j["nonce"].get<std::string>();
+  p.token_expires_at = j["exp"].get<int64_t>();
   if (j.contains("roles") && j["roles"].is_array()) {
     for (const auto& r : j["roles"]) {
       if (r.is_string()) p.roles.push_back(r.get<std::string>());
@@ -90,30 +93,51 @@ Status CheckRoles(Access access, const Principal& principal) {
   return Status::Ok();
 }
 
-Authorizer TokenAuthorizer(std::string secret) {
-  return [secret = std::move(secret)](Access access, Request& request) -> Status {
+Authorizer TokenAuthorizer(std::string secret, SessionStore* sessions) {
+  return [secret = std::move(secret), sessions](Access access, Request& request) -> Status {
     if (secret.empty()) {
       return Status::Unauthenticated(
           "this server has no secret configured: set SCRM_SECRET (or `secret` in the config) "
           "to the secret shared with the CRM plugin");
     }
+    const int64_t now = static_cast<int64_t>(std::time(nullptr));
+    const bool ui = request.path.rfind("/ui/", 0) == 0;
     std::string token;
     const std::string authz = request.Header("authorization");
     if (authz.rfind("Bearer ", 0) == 0) {
       token = authz.substr(7);
-    } else if (request.path.rfind("/ui/", 0) == 0) {
+    } else if (ui && request.method == "GET") {
       token = request.Query("sso").value_or("");
     }
-    if (token.empty()) {
-      return Status::Unauthenticated("missing credentials: send Authorization: Bearer TOKEN");
+    Principal principal;
+    if (!token.empty()) {
+      // A token travels explicitly with each request: no ambient
+      // credential, so no CSRF check.
+      Result<Principal> p = VerifyToken(token, secret, now);
+      if (!p.ok()) return p.status();
+      principal = std::move(*p);
+    } else if (const std::string sid = CookieValue(request, kSessionCookie);
+               ui && sessions != nullptr && !sid.empty()) {
+      std::optional<Session> s = sessions->Find(sid, now);
+      if (!s) {
+        return Status::Unauthenticated(
+            "your session has ended (idle too long, or the engine restarted): open the page "
+            "again from the CRM");
+      }
+      if (Status csrf = CheckCsrf(request, s->csrf); !csrf.ok()) return csrf;
+      principal = std::move(s->principal);
+      request.csrf_token = s->csrf;
+    } else {
+      return Status::Unauthenticated(
+          ui ? "not signed in: open this page from the CRM (it adds ?sso=TOKEN), or send "
+               "Authorization: Bearer TOKEN"
+             : "missing credentials: send Authorization: Bearer TOKEN");
     }
-    Result<Principal> p = VerifyToken(token, secret, static_cast<int64_t>(std::time(nullptr)));
-    if (!p.ok()) return p.status();
     if (access == Access::kApiKey) {
       return Status::Forbidden("this route needs an API key");
     }
-    if (Status s = CheckRoles(access, *p); !s.ok()) return s;
-    request.principal = std::move(*p);
+    if (Status s = CheckRoles(access, principal); !s.ok()) return s;
+    request.principal = std::move(principal);
     return Status::Ok();
   };
 }

@@ -41,10 +41,14 @@ std::string MintToken(TokenClaims claims, const std::string& secret);
 // (malformed, bad signature, expired) otherwise.
 Result<Principal> VerifyToken(const std::string& token, const std::string& secret, int64_t now);
 
-// The authorizer of the server: Bearer token (or ?sso= on /ui/ pages),
-// admin role for Access::kAdmin. An empty secret refuses everything with
-// the fix ("set SCRM_SECRET").
-Authorizer TokenAuthorizer(std::string secret);
+class SessionStore;
+
+// The authorizer of the server: a Bearer token; on /ui/ paths also ?sso=
+// (GET only) or the session cookie of `sessions` (not null), whose
+// state-changing requests must carry the session's CSRF token
+// (http/session.h); the admin role for Access::kAdmin. An empty secret
+// refuses everything with the fix ("set SCRM_SECRET").
+Authorizer TokenAuthorizer(std::string secret, SessionStore* sessions = nullptr);
 
 // admin, marketing, sales, support, viewer, community:NAME.
 bool IsKnownRole(const std::string& role);

@@ -8,6 +8,7 @@
 #ifndef SCRM_HTTP_REQUEST_H_
 #define SCRM_HTTP_REQUEST_H_
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <nlohmann/json_fwd.hpp>
@@ -24,6 +25,8 @@ struct Principal {
   std::string user_name;
   std::vector<std::string> roles;  // "admin", "marketing", "sales", "community:<name>"...
   std::string lang;       // "en", "fr"
+  std::string token_nonce;       // of the token that proved it; "" for a session
+  int64_t token_expires_at = 0;  // likewise
   bool HasRole(const std::string& role) const;
 };
 
@@ -36,6 +39,9 @@ struct Request {
   std::string body;
   std::string remote_address;  // "ip:port" of the peer, for logs
   Principal principal;         // set by the authorizer before a non-public handler runs
+  // Set by the authorizer when the caller came with a /ui/ session cookie:
+  // the session's CSRF token, for the page to embed. "" otherwise.
+  std::string csrf_token;
 
   // The path parameter, or "" when the template has none of that name.
   std::string Param(const std::string& name) const;

@@ -274,7 +274,9 @@ Response Router::Dispatch(Request& request, std::string* label) const {
                                      : Status::Unauthenticated(
                                            "this route needs authentication and none is "
                                            "configured on this server");
-        if (!allowed.ok()) return ErrorResponse(allowed);
+        if (!allowed.ok()) {
+          return route.on_denied ? route.on_denied(request, allowed) : ErrorResponse(allowed);
+        }
         return route.handler(request);
       },
       request);

@@ -14,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -31,10 +32,19 @@ enum class Access {
 const char* AccessName(Access access);  // "public", "user", "admin", "api_key"
 
 struct Route {
+  Route() = default;
+  Route(std::string method, std::string path, Access access, Handler handler,
+        std::function<Response(const Request&, const Status&)> on_denied = nullptr)
+      : method(std::move(method)), path(std::move(path)), access(access),
+        handler(std::move(handler)), on_denied(std::move(on_denied)) {}
+
   std::string method;  // "GET", "POST", "DELETE"...
   std::string path;    // template, e.g. "/api/v1/links/{id}/confirm"; also the metrics label
   Access access = Access::kPublic;
   Handler handler;
+  // When set, a refused access check answers this (pages answer an HTML
+  // page that says how to sign in) instead of the JSON error.
+  std::function<Response(const Request&, const Status&)> on_denied;
 };
 
 // Decides whether a request may reach a route of the given access level:

@@ -1,7 +1,10 @@
 #include "http/routes.h"
 
+#include <ctime>
+
 #include "http/api_keys.h"
 #include "http/crm_events.h"
+#include "http/errors.h"
 #include "http/health.h"
 #include "http/links.h"
 #include "http/push.h"
@@ -10,11 +13,47 @@
 
 namespace scrm::http {
 
+namespace {
+
+using PageFn = Response (Pages::*)(const Request&);
+
+// A page: ?sso=TOKEN (verified by the authorizer) starts a session and
+// redirects to the page without it; otherwise the page itself.
+Handler PageOf(Pages* pages, SessionStore* sessions, PageFn page) {
+  return [pages, sessions, page](const Request& r) {
+    if (pages == nullptr) return ErrorResponse(Status::Unavailable("the UI is not configured"));
+    if (sessions != nullptr && r.Query("sso")) {
+      Result<Response> started = StartSession(*sessions, r, static_cast<int64_t>(std::time(nullptr)));
+      return started.ok() ? *started : pages->Denied(r, started.status());
+    }
+    return (pages->*page)(r);
+  };
+}
+
+}  // namespace
+
 std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
   store::Pool* pool = services.pool;
   index::Searcher* searcher = services.searcher;
+  Pages* pages = services.pages;
+  SessionStore* sessions = services.sessions;
   Metrics* m = &metrics;
   const std::string secret = services.secret;
+  // A refused page answers a page (how to sign in, which role is missing).
+  auto denied = [pages](const Request& r, const Status& s) {
+    return pages != nullptr ? pages->Denied(r, s) : ErrorResponse(s);
+  };
+  // Handlers served twice: under /api/v1/ for API callers (Bearer token)
+  // and under /ui/api/v1/ for the pages, where the session cookie (Path=/ui)
+  // is sent and CSRF is checked.
+  Handler export_search = [searcher, pool](const Request& r) { return HandleSearchExport(searcher, pool, r); };
+  Handler create_saved = [pool](const Request& r) { return CreateSavedSearch(pool, r); };
+  Handler seen_saved = [pool](const Request& r) { return MarkSavedSearchSeen(pool, r); };
+  Handler delete_saved = [pool](const Request& r) { return DeleteSavedSearch(pool, r); };
+  Handler create_link = [pool](const Request& r) { return CreateLink(pool, r); };
+  Handler confirm_link = [pool](const Request& r) { return ConfirmLink(pool, r); };
+  Handler reject_link = [pool](const Request& r) { return RejectLink(pool, r); };
+  Handler delete_link = [pool](const Request& r) { return DeleteLink(pool, r); };
   // clang-format off
   return {
     // method  path template        access            handler
@@ -27,19 +66,34 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
     {"POST",   "/api/v1/crm/events", Access::kPublic, [pool, secret](const Request& r) { return HandleCrmEvent(pool, secret, r); }},
     // Search: the caller's visibility is part of every query.
     {"GET",    "/api/v1/search",    Access::kUser,    [searcher](const Request& r) { return HandleSearch(searcher, r); }},
-    {"GET",    "/api/v1/search/export", Access::kUser, [searcher, pool](const Request& r) { return HandleSearchExport(searcher, pool, r); }},
+    {"GET",    "/api/v1/search/export", Access::kUser, export_search},
     {"GET",    "/api/v1/saved-searches", Access::kUser, [pool, searcher](const Request& r) { return ListSavedSearches(pool, searcher, r); }},
-    {"POST",   "/api/v1/saved-searches", Access::kUser, [pool](const Request& r) { return CreateSavedSearch(pool, r); }},
+    {"POST",   "/api/v1/saved-searches", Access::kUser, create_saved},
     {"GET",    "/api/v1/saved-searches/{id}", Access::kUser, [pool, searcher](const Request& r) { return RunSavedSearch(pool, searcher, r); }},
-    {"POST",   "/api/v1/saved-searches/{id}/seen", Access::kUser, [pool](const Request& r) { return MarkSavedSearchSeen(pool, r); }},
-    {"DELETE", "/api/v1/saved-searches/{id}", Access::kUser, [pool](const Request& r) { return DeleteSavedSearch(pool, r); }},
+    {"POST",   "/api/v1/saved-searches/{id}/seen", Access::kUser, seen_saved},
+    {"DELETE", "/api/v1/saved-searches/{id}", Access::kUser, delete_saved},
     // Links between profiles and CRM records; decisions are recorded with the caller.
     {"GET",    "/api/v1/links",     Access::kUser,    [pool](const Request& r) { return ListLinks(pool, r); }},
-    {"POST",   "/api/v1/links",     Access::kUser,    [pool](const Request& r) { return CreateLink(pool, r); }},
+    {"POST",   "/api/v1/links",     Access::kUser,    create_link},
     {"GET",    "/api/v1/links/{id}", Access::kUser,   [pool](const Request& r) { return GetLink(pool, r); }},
-    {"POST",   "/api/v1/links/{id}/confirm", Access::kUser, [pool](const Request& r) { return ConfirmLink(pool, r); }},
-    {"POST",   "/api/v1/links/{id}/reject", Access::kUser, [pool](const Request& r) { return RejectLink(pool, r); }},
-    {"DELETE", "/api/v1/links/{id}", Access::kUser,   [pool](const Request& r) { return DeleteLink(pool, r); }},
+    {"POST",   "/api/v1/links/{id}/confirm", Access::kUser, confirm_link},
+    {"POST",   "/api/v1/links/{id}/reject", Access::kUser, reject_link},
+    {"DELETE", "/api/v1/links/{id}", Access::kUser,   delete_link},
+    // Pages (engine/ui/, docs/ui.md): signed on with ?sso=TOKEN, then a session cookie.
+    {"GET",    "/ui/records/{module}/{id}", Access::kUser, PageOf(pages, sessions, &Pages::Record), denied},
+    {"GET",    "/ui/conversations", Access::kUser,    PageOf(pages, sessions, &Pages::Conversations), denied},
+    {"GET",    "/ui/admin",         Access::kAdmin,   PageOf(pages, sessions, &Pages::Admin), denied},
+    {"GET",    "/ui/static/{file}", Access::kPublic,  [pages](const Request& r) { return pages ? pages->Static(r) : ErrorResponse(Status::NotFound("no UI")); }},
+    // What the pages change or download, with the session cookie and its CSRF token.
+    {"POST",   "/ui/logout",        Access::kUser,    [sessions](const Request& r) { return sessions ? EndSession(*sessions, r) : Response::Text("", 204); }},
+    {"GET",    "/ui/api/v1/search/export", Access::kUser, export_search},
+    {"POST",   "/ui/api/v1/saved-searches", Access::kUser, create_saved},
+    {"POST",   "/ui/api/v1/saved-searches/{id}/seen", Access::kUser, seen_saved},
+    {"DELETE", "/ui/api/v1/saved-searches/{id}", Access::kUser, delete_saved},
+    {"POST",   "/ui/api/v1/links",  Access::kUser,    create_link},
+    {"POST",   "/ui/api/v1/links/{id}/confirm", Access::kUser, confirm_link},
+    {"POST",   "/ui/api/v1/links/{id}/reject", Access::kUser, reject_link},
+    {"DELETE", "/ui/api/v1/links/{id}", Access::kUser, delete_link},
     // Admin: API keys for machine clients (shown once, stored hashed).
     {"GET",    "/api/v1/admin/api-keys", Access::kAdmin, [pool](const Request& r) { return ListApiKeys(pool, r); }},
     {"POST",   "/api/v1/admin/api-keys", Access::kAdmin, [pool](const Request& r) { return CreateApiKeyRoute(pool, r); }},

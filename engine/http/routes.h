@@ -10,8 +10,10 @@
 #include <vector>
 
 #include "http/metrics.h"
+#include "http/pages.h"
 #include "http/router.h"
 #include "index/index.h"
+#include "http/session.h"
 #include "store/pool.h"
 
 namespace scrm::http {
@@ -29,6 +31,11 @@ struct Services {
   // The secret shared with the CRM plugin (config `secret`): signs the
   // bodies of POST /api/v1/crm/events. Empty: that route answers 403.
   std::string secret;
+  // The /ui/ pages (engine/ui/). Null: they answer 503.
+  Pages* pages = nullptr;
+  // Sessions of the /ui/ pages, shared with the authorizer. Null: ?sso=
+  // shows the page without starting a session (nothing can be changed).
+  SessionStore* sessions = nullptr;
 };
 
 std::vector<Route> RouteTable(const Services& services, Metrics& metrics);

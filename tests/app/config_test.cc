@@ -71,6 +71,10 @@ TEST_CASE("bad settings name the key and where it came from", "[app]") {
       {"", {{"SCRM_HTTP_PORT", "-1"}}, "SCRM_HTTP_PORT: http.port = -1 is out of range", "http.port"},
       {"metrics.public = yes\n", {}, "must be true or false", "metrics.public"},
       {"just a line\n", {}, ":1: expected 'key = value'", ""},
+      {"crm.origin = https://crm.example.com/index.php\n", {}, "must be an origin", "crm.origin"},
+      {"", {{"SCRM_CRM_ORIGIN", "https://a.example; script-src *"}}, "SCRM_CRM_ORIGIN: crm.origin", "crm.origin"},
+      {"crm.origin = crm.example.com\n", {}, "must be an origin", "crm.origin"},
+      {"ui.session_minutes = 0\n", {}, "out of range", "ui.session_minutes"},
   };
   int n = 0;
   for (const Case& k : cases) {
@@ -84,6 +88,20 @@ TEST_CASE("bad settings name the key and where it came from", "[app]") {
   auto missing = LoadConfig("/nonexistent/scrm.properties", {});
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.status().message().find("/nonexistent/scrm.properties") != std::string::npos);
+}
+
+TEST_CASE("the pages' settings: templates, session length, the CRM's origin", "[app]") {
+  auto d = LoadConfig(WriteTemp("ui0.properties", ""), {});
+  REQUIRE(d.ok());
+  CHECK(d->ui_session_minutes == 60);
+  CHECK(d->crm_origin.empty());
+  CHECK(d->ui_templates_dir == SCRM_DEFAULT_UI_TEMPLATES_DIR);
+  auto c = LoadConfig(WriteTemp("ui1.properties", "ui.session_minutes = 15\nui.templates_dir = /t\n"),
+                      {{"SCRM_CRM_ORIGIN", "https://crm.example.com:8443"}});
+  REQUIRE(c.ok());
+  CHECK(c->ui_session_minutes == 15);
+  CHECK(c->ui_templates_dir == "/t");
+  CHECK(c->crm_origin == "https://crm.example.com:8443");
 }
 
 TEST_CASE("every documented key has a help text", "[app]") {

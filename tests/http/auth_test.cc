@@ -84,6 +84,7 @@ TEST_CASE("the token authorizer checks the bearer, the admin role and fills the 
   CHECK(authorize(Access::kAdmin, r).ok());
   // ?sso= only opens pages, not the API.
   Request page;
+  page.method = "GET";
   page.path = "/ui/conversations";
   page.query.emplace("sso", MintToken(Claims({"sales"}), "s3cret"));
   CHECK(authorize(Access::kUser, page).ok());
@@ -97,12 +98,18 @@ TEST_CASE("the token authorizer checks the bearer, the admin role and fills the 
 }
 
 TEST_CASE("roles decide what a viewer sees", "[http][auth]") {
-  Principal admin{"1", "", {"admin"}, "en"};
+  auto principal = [](std::string id, std::vector<std::string> roles) {
+    Principal p;
+    p.user_id = std::move(id);
+    p.roles = std::move(roles);
+    return p;
+  };
+  Principal admin = principal("1", {"admin"});
   CHECK(ViewerOf(admin).everything);
-  Principal staff{"2", "", {"sales"}, "en"};
+  Principal staff = principal("2", {"sales"});
   CHECK(ViewerOf(staff).internal);
   CHECK_FALSE(ViewerOf(staff).everything);
-  Principal partner{"3", "", {"community:partners", "community:"}, "en"};
+  Principal partner = principal("3", {"community:partners", "community:"});
   index::Viewer v = ViewerOf(partner);
   CHECK_FALSE(v.internal);
   CHECK(v.communities == std::vector<std::string>{"partners"});

@@ -1,0 +1,206 @@
+#include "http/session.h"
+
+#include <Poco/URI.h>
+
+#include <fstream>
+#include <stdexcept>
+#include <vector>
+
+#include "http/crypto.h"
+#include "http/router.h"
+
+namespace scrm::http {
+
+namespace {
+
+// 32 bytes from the kernel's CSPRNG, base64url (43 characters). A machine
+// without /dev/urandom cannot make sessions: an exception, not a weak id.
+std::string RandomId() {
+  std::ifstream urandom("/dev/urandom", std::ios::binary);
+  std::string bytes(32, '\0');
+  if (!urandom.read(&bytes[0], static_cast<std::streamsize>(bytes.size()))) {
+    throw std::runtime_error("cannot read 32 bytes from /dev/urandom for a session id");
+  }
+  return Base64UrlEncode(bytes);
+}
+
+std::string Trimmed(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t");
+  if (b == std::string::npos) return "";
+  size_t e = s.find_last_not_of(" \t");
+  return s.substr(b, e - b + 1);
+}
+
+bool SafeMethod(const std::string& method) {
+  return method == "GET" || method == "HEAD" || method == "OPTIONS";
+}
+
+}  // namespace
+
+std::optional<Session> SessionStore::Create(const Principal& principal, const std::string& nonce,
+                                            int64_t token_expires_at, int64_t now) {
+  Session s;
+  s.id = RandomId();
+  s.csrf = RandomId();
+  s.principal = principal;
+  s.principal.token_nonce.clear();
+  s.principal.token_expires_at = 0;
+  s.created_at = s.last_used_at = now;
+  std::lock_guard<std::mutex> lock(mu_);
+  SweepLocked(now);
+  if (!nonce.empty()) {
+    if (!used_nonces_.emplace(nonce, token_expires_at).second) return std::nullopt;
+  }
+  if (sessions_.size() >= options_.max_sessions) {
+    // Full of live sessions: the least recently used one ends.
+    auto oldest = sessions_.begin();
+    for (auto it = sessions_.begin(); it != sessions_.end(); ++it) {
+      if (it->second.last_used_at < oldest->second.last_used_at) oldest = it;
+    }
+    if (oldest != sessions_.end()) sessions_.erase(oldest);
+  }
+  sessions_.emplace(s.id, s);
+  return s;
+}
+
+std::optional<Session> SessionStore::Find(const std::string& id, int64_t now) {
+  if (id.empty()) return std::nullopt;
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = sessions_.find(id);
+  if (it == sessions_.end()) return std::nullopt;
+  if (now - it->second.last_used_at > options_.idle_seconds) {
+    sessions_.erase(it);
+    return std::nullopt;
+  }
+  it->second.last_used_at = now;
+  return it->second;
+}
+
+void SessionStore::Remove(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  sessions_.erase(id);
+}
+
+size_t SessionStore::size() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return sessions_.size();
+}
+
+void SessionStore::SweepLocked(int64_t now) {
+  for (auto it = sessions_.begin(); it != sessions_.end();) {
+    it = now - it->second.last_used_at > options_.idle_seconds ? sessions_.erase(it) : ++it;
+  }
+  // A nonce is remembered while its token could still be presented.
+  for (auto it = used_nonces_.begin(); it != used_nonces_.end();) {
+    it = it->second < now ? used_nonces_.erase(it) : ++it;
+  }
+}
+
+std::string CookieValue(const Request& request, const std::string& name) {
+  const std::string header = request.Header("cookie");
+  size_t start = 0;
+  while (start < header.size()) {
+    size_t end = header.find(';', start);
+    if (end == std::string::npos) end = header.size();
+    std::string pair = Trimmed(header.substr(start, end - start));
+    size_t eq = pair.find('=');
+    if (eq != std::string::npos && Trimmed(pair.substr(0, eq)) == name) {
+      return Trimmed(pair.substr(eq + 1));
+    }
+    start = end + 1;
+  }
+  return "";
+}
+
+bool OverTls(const Request& request) {
+  std::string proto = LowerAscii(request.Header("x-forwarded-proto"));
+  if (proto.rfind("https", 0) == 0) return true;
+  return LowerAscii(request.Header("forwarded")).find("proto=https") != std::string::npos;
+}
+
+std::string SessionCookie(const std::string& id, const Request& request, int64_t max_age) {
+  std::string c = std::string(kSessionCookie) + "=" + id + "; Path=/ui; HttpOnly";
+  if (max_age >= 0) c += "; Max-Age=" + std::to_string(max_age);
+  // In the CRM's iframe the engine is often another site: only a
+  // SameSite=None cookie is sent there, and browsers accept it only with
+  // Secure. Partitioned (CHIPS) keeps it working where third-party cookies
+  // are blocked: the cookie is then kept per embedding site.
+  c += OverTls(request) ? "; Secure; SameSite=None; Partitioned" : "; SameSite=Lax";
+  return c;
+}
+
+std::string TargetWithoutSso(const Request& request) {
+  std::string query;
+  for (const auto& [key, value] : request.query) {
+    if (key == "sso") continue;
+    std::string k, v;
+    Poco::URI::encode(key, "&=+#%?/", k);
+    Poco::URI::encode(value, "&=+#%?/", v);
+    query += (query.empty() ? "?" : "&") + k + "=" + v;
+  }
+  return request.path + query;
+}
+
+Result<Response> StartSession(SessionStore& sessions, const Request& request, int64_t now) {
+  const Principal& p = request.principal;
+  std::optional<Session> s =
+      sessions.Create(p, p.token_nonce, p.token_expires_at, now);
+  Response r;
+  r.status = 303;
+  r.content_type = "text/plain; charset=utf-8";
+  r.SetHeader("Location", TargetWithoutSso(request));
+  // The sign-on URL carries a token: it must not travel on as a Referer.
+  r.SetHeader("Referrer-Policy", "no-referrer");
+  if (s) {
+    // No Max-Age: the engine ends the session when idle; a cookie lifetime
+    // would cut a session in use at the hour.
+    r.SetHeader("Set-Cookie", SessionCookie(s->id, request, -1));
+    return r;
+  }
+  // The link was used already: a reload of a page whose session is alive
+  // goes on in that session; anything else is a replay.
+  std::optional<Session> existing = sessions.Find(CookieValue(request, kSessionCookie), now);
+  if (existing && existing->principal.user_id == p.user_id) return r;
+  return Status::Unauthenticated(
+      "this sign-on link was used already: open the page again from the CRM, which signs a new "
+      "one");
+}
+
+Response EndSession(SessionStore& sessions, const Request& request) {
+  sessions.Remove(CookieValue(request, kSessionCookie));
+  Response r;
+  r.status = 204;
+  r.content_type = "text/plain; charset=utf-8";
+  r.SetHeader("Set-Cookie", SessionCookie("", request, 0));
+  return r;
+}
+
+std::string FormField(const Request& request, const std::string& name) {
+  if (LowerAscii(request.Header("content-type")).find("application/x-www-form-urlencoded") ==
+      std::string::npos) {
+    return "";
+  }
+  std::multimap<std::string, std::string> fields;
+  if (!ParseQuery(request.body, &fields)) return "";
+  auto it = fields.find(name);
+  return it == fields.end() ? "" : it->second;
+}
+
+Status CheckCsrf(const Request& request, const std::string& expected) {
+  if (SafeMethod(request.method)) return Status::Ok();
+  std::string sent = request.Header(kCsrfHeader);
+  if (sent.empty()) sent = FormField(request, kCsrfField);
+  if (expected.empty() || sent.empty()) {
+    return Status::Forbidden(
+        "missing CSRF token: a request made with the session cookie must send the page's token "
+        "(<meta name=\"csrf-token\">) in the X-CSRF-Token header or a csrf form field");
+  }
+  if (!ConstantTimeEquals(sent, expected)) {
+    return Status::Forbidden(
+        "wrong CSRF token: send the token of the page you opened in this session (X-CSRF-Token); "
+        "reload the page if the session was renewed");
+  }
+  return Status::Ok();
+}
+
+}  // namespace scrm::http

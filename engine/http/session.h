@@ -1,0 +1,107 @@
+// Sessions of the pages under /ui/: a page opened with ?sso=TOKEN (a token
+// the CRM plugin signed for the user) starts a server-side session, kept in
+// a cookie `scrm_session` (HttpOnly, Path=/ui); later pages and the /ui/api/
+// routes authenticate by that cookie. Every state-changing request made with
+// the cookie (POST, PUT, PATCH, DELETE) must carry the session's CSRF token
+// in the X-CSRF-Token header or a `csrf` form field. docs/ui.md explains the
+// choices (cookie attributes in a CRM iframe, memory store, expiry).
+//
+// The store lives in memory: a restart ends every session, and the next page
+// the CRM opens (with a fresh ?sso=) starts a new one. Thread-safe.
+#ifndef SCRM_HTTP_SESSION_H_
+#define SCRM_HTTP_SESSION_H_
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "core/status.h"
+#include "http/request.h"
+
+namespace scrm::http {
+
+constexpr char kSessionCookie[] = "scrm_session";
+constexpr char kCsrfHeader[] = "x-csrf-token";
+constexpr char kCsrfField[] = "csrf";
+
+struct Session {
+  std::string id;    // 32 random bytes, base64url: the cookie's value
+  std::string csrf;  // 32 random bytes, base64url: embedded in the page
+  Principal principal;
+  int64_t created_at = 0;
+  int64_t last_used_at = 0;  // epoch seconds; idle expiry counts from here
+};
+
+struct SessionOptions {
+  int64_t idle_seconds = 3600;   // ui.session_minutes * 60
+  size_t max_sessions = 100000;  // past it, the least recently used session ends
+};
+
+class SessionStore {
+ public:
+  explicit SessionStore(SessionOptions options = {}) : options_(options) {}
+
+  // A new session for this principal, with fresh random id and CSRF token.
+  // `nonce`: the token's nonce; a nonce used once cannot start a second
+  // session (Create answers nullopt), so a leaked ?sso= link is worth
+  // nothing after its first use.
+  std::optional<Session> Create(const Principal& principal, const std::string& nonce,
+                                int64_t token_expires_at, int64_t now);
+  // The live session of this id (its idle clock restarted), or nullopt
+  // when unknown or idle for longer than idle_seconds.
+  std::optional<Session> Find(const std::string& id, int64_t now);
+  void Remove(const std::string& id);
+  size_t size() const;
+  int64_t idle_seconds() const { return options_.idle_seconds; }
+
+ private:
+  void SweepLocked(int64_t now);
+
+  const SessionOptions options_;
+  mutable std::mutex mu_;
+  std::map<std::string, Session> sessions_;
+  std::map<std::string, int64_t> used_nonces_;  // nonce -> token expiry
+};
+
+// The value of one cookie of the Cookie header, "" when absent.
+std::string CookieValue(const Request& request, const std::string& name);
+
+// True when the client reached us over TLS (the engine itself speaks plain
+// HTTP; a TLS proxy says so with X-Forwarded-Proto: https or Forwarded:
+// proto=https).
+bool OverTls(const Request& request);
+
+// The Set-Cookie value for a session: HttpOnly, Path=/ui, Max-Age when
+// max_age >= 0 (0: delete it; -1: until the browser closes); under TLS
+// Secure, SameSite=None and Partitioned (so the page works in the CRM's
+// iframe on another site), else SameSite=Lax.
+std::string SessionCookie(const std::string& id, const Request& request, int64_t max_age);
+
+// The request's path and query with the `sso` parameter left out, for the
+// redirect that follows a sign-on.
+std::string TargetWithoutSso(const Request& request);
+
+// GET /ui/...?sso=TOKEN, the token already verified (request.principal set,
+// with its nonce and expiry): starts a session and answers 303 to the same
+// page without ?sso=, setting the cookie. A nonce already used answers 303
+// as well when the request carries a live session of the same user (a
+// reload), else 401 (a Status for the caller to render).
+Result<Response> StartSession(SessionStore& sessions, const Request& request, int64_t now);
+
+// POST /ui/logout (by session, CSRF checked): ends the caller's session and
+// expires the cookie; 204.
+Response EndSession(SessionStore& sessions, const Request& request);
+
+// OK when the request is safe (GET, HEAD, OPTIONS) or carries the session's
+// CSRF token (header or form field `csrf`, compared in constant time);
+// Forbidden naming the fix otherwise.
+Status CheckCsrf(const Request& request, const std::string& expected);
+
+// A form field of an application/x-www-form-urlencoded body, "" when absent.
+std::string FormField(const Request& request, const std::string& name);
+
+}  // namespace scrm::http
+
+#endif  // SCRM_HTTP_SESSION_H_

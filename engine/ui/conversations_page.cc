@@ -1,0 +1,181 @@
+// GET /ui/conversations: the marketing page. The query string is the one of
+// /api/v1/search (q, platform, source, language, account, from, to, sort,
+// offset, like...), so a page's URL is a search anyone can share or save.
+#include <nlohmann/json.hpp>
+
+#include "http/auth.h"
+#include "http/saved_searches.h"
+#include "http/search.h"
+#include "ui/chart.h"
+#include "ui/page_server.h"
+
+namespace scrm::ui {
+
+namespace {
+
+using Pairs = std::vector<std::pair<std::string, std::string>>;
+
+constexpr int kPageSize = 20;
+// Facets shown, and the search parameter each one's values filter on
+// ("" : the value is added to q as tag:VALUE).
+const std::vector<std::pair<std::string, std::string>>& FacetParams() {
+  static const std::vector<std::pair<std::string, std::string>> kFacets = {
+      {"platform", "platform"}, {"source", "source"}, {"language", "language"},
+      {"tag", ""}, {"account", "account"}};
+  return kFacets;
+}
+
+std::string Link(const Pairs& params) { return "/ui/conversations?" + QueryString(params); }
+
+Pairs Without(const Pairs& params, const std::string& key, const std::string& value = "") {
+  Pairs out;
+  for (const auto& kv : params) {
+    if (kv.first == key && (value.empty() || kv.second == value)) continue;
+    out.push_back(kv);
+  }
+  return out;
+}
+
+}  // namespace
+
+http::Response PageServer::Conversations(const http::Request& request) {
+  const std::string& lang = request.principal.lang;
+  if (searcher_ == nullptr || pool_ == nullptr) {
+    return ErrorPage(request, 503, templates_->Message(lang, "error.unavailable"));
+  }
+  nlohmann::json c = Base(request, "conversations.title");
+  Pairs params;  // the search as asked, in order, without the sign-on token
+  std::multimap<std::string, std::string> search_params;
+  for (const auto& [k, v] : request.query) {
+    if (k == "sso" || v.empty()) continue;
+    params.emplace_back(k, v);
+    search_params.emplace(k, v);
+  }
+  if (!search_params.count("limit")) search_params.emplace("limit", std::to_string(kPageSize));
+  const std::string q = request.Query("q").value_or("");
+  c["q"] = q;
+  c["sort_date"] = request.Query("sort").value_or("") == "date";
+
+  Result<index::SearchRequest> parsed = http::ParseSearchParams(search_params);
+  int status = 200;
+  if (!parsed.ok()) {
+    c["error"] = parsed.status().message();
+    status = 400;
+  } else {
+    parsed->viewer = http::ViewerOf(request.principal);
+    Result<index::SearchResult> result = searcher_->Search(*parsed);
+    if (!result.ok()) {
+      c["error"] = result.status().message();
+      status = result.status().code() == Status::Code::kInvalidArgument ? 400 : 503;
+    } else {
+      nlohmann::json hits = nlohmann::json::array();
+      for (const index::SearchHit& h : result->results) {
+        hits.push_back({{"id", h.id},
+                        {"platform", h.platform},
+                        {"source", h.source},
+                        {"date", FormatDate(h.date)},
+                        {"title", Optional(h.title)},
+                        {"author", h.author_name.empty() ? h.author_handle : h.author_name},
+                        {"handle", h.author_handle},
+                        {"snippet", h.snippet},
+                        {"url", Optional(SafeUrl(h.url))},
+                        {"linked", !h.customers.empty()},
+                        {"more_like", Link({{"like", std::to_string(h.id)}})}});
+      }
+      c["results"] = hits;
+      c["total"] = result->total;
+      c["approximate"] = !result->total_exact;
+      c["has_results"] = !hits.empty();
+      c["no_results"] = hits.empty();
+      if (!result->suggestion.empty()) {
+        c["suggestion"] = {{"q", result->suggestion},
+                           {"link", Link(Pairs{{"q", result->suggestion}})}};
+      }
+      // Facets: each value a link that adds the filter.
+      nlohmann::json facets = nlohmann::json::array();
+      for (const auto& [facet, param] : FacetParams()) {
+        auto it = result->facets.find(facet);
+        if (it == result->facets.end() || it->second.empty()) continue;
+        nlohmann::json values = nlohmann::json::array();
+        for (const index::FacetCount& f : it->second) {
+          Pairs next = Without(params, "offset");
+          if (param.empty()) {
+            next = Without(next, "q");
+            next.emplace_back("q", (q.empty() ? "" : q + " ") + "tag:" + f.value);
+          } else {
+            next.emplace_back(param, f.value);
+          }
+          values.push_back({{"value", f.value}, {"count", f.count}, {"link", Link(next)}});
+          if (values.size() >= 8) break;
+        }
+        facets.push_back({{"name", facet},
+                          {"label", templates_->Message(lang, "facet." + facet)},
+                          {"values", values}});
+      }
+      c["facets"] = facets;
+      c["chart"] = ChartOf(result->histogram, result->histogram_interval,
+                           templates_->Message(lang, "conversations.histogram"));
+      // Paging.
+      const int offset = parsed->offset;
+      if (offset > 0) {
+        Pairs prev = Without(params, "offset");
+        prev.emplace_back("offset", std::to_string(std::max(0, offset - parsed->limit)));
+        c["prev"] = Link(prev);
+      }
+      if (offset + parsed->limit < result->total) {
+        Pairs next = Without(params, "offset");
+        next.emplace_back("offset", std::to_string(offset + parsed->limit));
+        c["next"] = Link(next);
+      }
+    }
+  }
+  // Active filters, each with a link that removes it.
+  nlohmann::json active = nlohmann::json::array();
+  for (const auto& [k, v] : params) {
+    if (k == "q" || k == "offset" || k == "limit" || k == "sort") continue;
+    active.push_back({{"name", k}, {"value", v}, {"remove", Link(Without(Without(params, "offset"), k, v))}});
+  }
+  c["filters"] = active;
+  c["has_filters"] = !active.empty();
+  // Hidden fields that keep the filters when the search box is submitted.
+  nlohmann::json keep = nlohmann::json::array();
+  for (const auto& [k, v] : params) {
+    if (k != "q" && k != "offset" && k != "like") keep.push_back({{"name", k}, {"value", v}});
+  }
+  c["keep"] = keep;
+  const Pairs exported = Without(Without(params, "offset"), "limit");
+  Pairs csv = exported, jsonl = exported;
+  csv.emplace_back("format", "csv");
+  jsonl.emplace_back("format", "jsonl");
+  c["export_csv"] = "/ui/api/v1/search/export?" + QueryString(csv);
+  c["export_jsonl"] = "/ui/api/v1/search/export?" + QueryString(jsonl);
+  nlohmann::json current = nlohmann::json::object();
+  for (const auto& [k, v] : exported) {
+    if (k != "like") current[k].push_back(v);
+  }
+  c["params_json"] = current.dump();
+
+  // Saved searches with their new matches: the API's own answer, so the
+  // page and GET /api/v1/saved-searches always agree.
+  http::Response saved = http::ListSavedSearches(pool_, searcher_, request);
+  nlohmann::json list = nlohmann::json::array();
+  const nlohmann::json answer = nlohmann::json::parse(saved.body, nullptr, false);
+  if (saved.status == 200 && answer.contains("saved_searches")) {
+    for (const nlohmann::json& s : answer["saved_searches"]) {
+      Pairs p;
+      for (const auto& [k, values] : s["params"].items()) {
+        for (const auto& v : values) p.emplace_back(k, v.get<std::string>());
+      }
+      list.push_back({{"id", s["id"]},
+                      {"name", s["name"]},
+                      {"new", s["new"].is_number() ? s["new"].dump() : "?"},
+                      {"has_new", s["new"].is_number() && s["new"].get<int64_t>() > 0},
+                      {"link", Link(p)}});
+    }
+  }
+  c["saved"] = list;
+  c["has_saved"] = !list.empty();
+  return Html("conversations", c, request, status);
+}
+
+}  // namespace scrm::ui

@@ -1,0 +1,64 @@
+// PageServer: the /ui/ pages of the engine (http::Pages), rendered from
+// ui-templates/ (Templates) over the store and the index:
+//   /ui/records/{module}/{id}  the Social panel of a Contact, Lead or Account
+//   /ui/conversations          search, facets, histogram, saved searches
+//   /ui/admin                  health, sources, matching thresholds (admin)
+// Each page is French or English after the principal's lang, sees only
+// what ViewerOf(principal) may see, and embeds the session's CSRF token for
+// its forms. One file per page (record_page.cc, conversations_page.cc,
+// admin_page.cc). Thread-safe. docs/ui.md.
+#ifndef SCRM_UI_PAGE_SERVER_H_
+#define SCRM_UI_PAGE_SERVER_H_
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "http/pages.h"
+#include "index/index.h"
+#include "store/pool.h"
+#include "ui/render.h"
+
+namespace scrm::ui {
+
+struct UiOptions {
+  std::string crm_origin;  // crm.origin: may frame the pages (CSP frame-ancestors)
+  // Shown on the admin page (the engine's matching settings).
+  double match_auto_threshold = 0.9;
+  double match_suggest_threshold = 0.4;
+  double match_margin = 0.1;
+  int session_minutes = 60;
+};
+
+class PageServer : public http::Pages {
+ public:
+  // pool and searcher may be null (the pages then say what is missing).
+  PageServer(std::unique_ptr<Templates> templates, store::Pool* pool, index::Searcher* searcher,
+             UiOptions options);
+
+  http::Response Record(const http::Request& request) override;
+  http::Response Conversations(const http::Request& request) override;
+  http::Response Admin(const http::Request& request) override;
+  http::Response Static(const http::Request& request) override;
+  http::Response Denied(const http::Request& request, const Status& status) override;
+
+  const Templates& templates() const { return *templates_; }
+
+ private:
+  // The context every page shares: user, csrf, nav, page title.
+  nlohmann::json Base(const http::Request& request, const std::string& title_key) const;
+  http::Response Html(const std::string& page, const nlohmann::json& context,
+                      const http::Request& request, int status = 200) const;
+  // An error page (404, 400, 503...) in the user's language.
+  http::Response ErrorPage(const http::Request& request, int status,
+                           const std::string& message) const;
+
+  std::unique_ptr<Templates> templates_;
+  store::Pool* pool_;
+  index::Searcher* searcher_;
+  UiOptions options_;
+};
+
+}  // namespace scrm::ui
+
+#endif  // SCRM_UI_PAGE_SERVER_H_

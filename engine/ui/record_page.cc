@@ -1,0 +1,179 @@
+// GET /ui/records/{module}/{id}: the Social panel of a CRM record. Linked
+// profiles with their evidence, suggestions to confirm or reject, a search
+// for a profile to link by hand (?find=), the linked authors' recent
+// conversations as one timeline, engagement over time, and signals.
+#include <ctime>
+
+#include "core/customer.h"
+#include "http/auth.h"
+#include "store/customer_repository.h"
+#include "store/link_repository.h"
+#include "store/profile_reader.h"
+#include "ui/chart.h"
+#include "ui/page_server.h"
+
+namespace scrm::ui {
+
+namespace {
+
+constexpr int64_t kDay = 86400;
+constexpr int kTimelineSize = 20;
+
+bool Live(const std::string& status) {
+  return status == "auto" || status == "confirmed" || status == "manual";
+}
+
+// Evidence as matching explained it; the kind's label comes from the
+// catalogue (evidence.KIND), the detail stays as matching wrote it.
+nlohmann::json EvidenceOf(const std::string& evidence_json, const Templates& t,
+                          const std::string& lang) {
+  nlohmann::json out = nlohmann::json::array();
+  nlohmann::json e = nlohmann::json::parse(evidence_json, nullptr, false);
+  if (!e.is_array()) return out;
+  for (const auto& item : e) {
+    if (!item.is_object()) continue;
+    const std::string kind = item.value("kind", "");
+    const std::string label = t.Message(lang, "evidence." + kind);
+    out.push_back({{"kind", label.empty() ? kind : label},
+                   {"detail", item.value("detail", "")},
+                   {"weight", item.contains("weight") && item["weight"].is_number()
+                                  ? item["weight"].get<double>()
+                                  : 0.0}});
+  }
+  return out;
+}
+
+nlohmann::json LinkView(const store::Link& l, const Templates& t, const std::string& lang) {
+  char score[16];
+  std::snprintf(score, sizeof score, "%.2f", l.score);
+  return {{"id", l.id},
+          {"platform", l.platform},
+          {"name", l.display_name.empty() ? l.handle : l.display_name},
+          {"handle", Optional(l.handle)},
+          {"url", Optional(SafeUrl(l.profile_url))},
+          {"status", l.status},
+          {"score", score},
+          {"evidence", EvidenceOf(l.evidence, t, lang)},
+          {"decided_by", l.decided_by_name.empty() ? l.decided_by : l.decided_by_name},
+          {"decided_at", Optional(l.decided_at)}};
+}
+
+}  // namespace
+
+http::Response PageServer::Record(const http::Request& request) {
+  const std::string& lang = request.principal.lang;
+  std::optional<CrmModule> module = ParseCrmModule(request.Param("module"));
+  const std::string crm_id = request.Param("id");
+  if (!module || crm_id.empty() || crm_id.size() > 36) {
+    return ErrorPage(request, 404, templates_->Message(lang, "record.bad_path"));
+  }
+  if (pool_ == nullptr || searcher_ == nullptr) {
+    return ErrorPage(request, 503, templates_->Message(lang, "error.unavailable"));
+  }
+  const std::string module_name = CrmModuleName(*module);
+  nlohmann::json c = Base(request, "record.title");
+  c["module"] = module_name;
+  c["crm_id"] = crm_id;
+  std::optional<Customer> customer = store::CustomerRepository(*pool_).Get(*module, crm_id);
+  c["record_name"] = customer ? customer->name : crm_id;
+  c["known_record"] = customer.has_value();
+
+  // Links: live ones, then the suggestions waiting for a decision.
+  nlohmann::json linked = nlohmann::json::array(), suggested = nlohmann::json::array();
+  store::LinkRepository links(*pool_);
+  for (const store::Link& l : links.List("", module_name, crm_id, 200, 0)) {
+    if (Live(l.status)) linked.push_back(LinkView(l, *templates_, lang));
+    if (l.status == "suggested") suggested.push_back(LinkView(l, *templates_, lang));
+  }
+  c["linked"] = linked;
+  c["suggested"] = suggested;
+
+  // Link a profile by hand: profiles whose name, handle, URL or e-mail
+  // contain the words searched.
+  const std::string find = request.Query("find").value_or("");
+  c["find"] = find;
+  if (!find.empty() && find.size() <= 200) {
+    store::ProfileReader profiles(*pool_);
+    nlohmann::json found = nlohmann::json::array();
+    for (const store::StoredProfile& p :
+         profiles.ProfilesByIds(profiles.ProfileIdsMentioning({find}, 20))) {
+      found.push_back({{"id", p.id},
+                       {"platform", p.profile.platform},
+                       {"name", p.profile.display_name},
+                       {"handle", Optional(p.profile.handle)},
+                       {"url", Optional(SafeUrl(p.profile.url))}});
+    }
+    c["found"] = found;
+    c["searched"] = true;
+    c["found_none"] = found.empty();
+  }
+
+  // The linked authors' conversations: every post tagged with this record
+  // (an account: with the account, its contacts' posts included).
+  index::SearchRequest s;
+  if (*module == CrmModule::kAccounts) {
+    s.accounts = {crm_id};
+  } else {
+    s.customers = {module_name + "/" + crm_id};
+  }
+  s.viewer = http::ViewerOf(request.principal);
+  s.sort = index::SearchRequest::Sort::kDate;
+  s.limit = kTimelineSize;
+  s.facets = false;
+  s.suggestion = false;
+  Result<index::SearchResult> timeline = searcher_->Search(s);
+  if (!timeline.ok()) return ErrorPage(request, 503, timeline.status().message());
+  nlohmann::json posts = nlohmann::json::array();
+  for (const index::SearchHit& h : timeline->results) {
+    posts.push_back({{"id", h.id},
+                     {"platform", h.platform},
+                     {"date", FormatDate(h.date)},
+                     {"kind", h.kind},
+                     {"is_reply", h.kind == "reply" || h.kind == "comment"},
+                     {"thread", Optional(h.title)},
+                     {"author", h.author_name.empty() ? h.author_handle : h.author_name},
+                     {"snippet", h.snippet},
+                     {"url", Optional(SafeUrl(h.url))}});
+  }
+  c["posts"] = posts;
+  c["total"] = timeline->total;
+  c["chart"] = ChartOf(timeline->histogram, timeline->histogram_interval,
+                       templates_->Message(lang, "record.engagement"));
+
+  // Signals: new posts this week, a customer gone quiet, mentions of an account.
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  index::SearchRequest recent = s;
+  recent.from = now - 7 * kDay;
+  recent.limit = 1;
+  recent.histogram = recent.snippets = false;
+  Result<index::SearchResult> week = searcher_->Search(recent);
+  nlohmann::json signals = nlohmann::json::array();
+  if (week.ok() && week->total > 0) {
+    signals.push_back({{"kind", "new"}, {"count", week->total},
+                       {"text", templates_->Message(lang, "signal.new_posts")}});
+  }
+  const int64_t last = timeline->results.empty() ? 0 : timeline->results.front().date;
+  if (timeline->total > 0 && last < now - 90 * kDay) {
+    signals.push_back({{"kind", "quiet"}, {"count", FormatDate(last).substr(0, 10)},
+                       {"text", templates_->Message(lang, "signal.gone_quiet")}});
+  }
+  if (*module == CrmModule::kAccounts && customer && !customer->name.empty()) {
+    index::SearchRequest mentions;
+    mentions.q = "\"" + customer->name + "\"";
+    mentions.viewer = s.viewer;
+    mentions.from = now - 30 * kDay;
+    mentions.limit = 1;
+    mentions.facets = mentions.histogram = mentions.snippets = mentions.suggestion = false;
+    Result<index::SearchResult> m = searcher_->Search(mentions);
+    if (m.ok() && m->total > 0) {
+      signals.push_back({{"kind", "mentions"}, {"count", m->total},
+                         {"text", templates_->Message(lang, "signal.mentions")},
+                         {"link", "/ui/conversations?" + QueryString({{"q", mentions.q}})}});
+    }
+  }
+  c["signals"] = signals;
+  c["no_signals"] = signals.empty();
+  return Html("record", c, request);
+}
+
+}  // namespace scrm::ui

@@ -1,0 +1,238 @@
+// The /ui/ pages end to end: the real `scrm serve` on a real MariaDB and a
+// real index, spoken to over HTTP as a browser would (cookies by hand).
+// Sign-on with ?sso= -> session cookie -> page; bad, expired and replayed
+// sign-on links -> a 401 page saying what to do; CSRF on state changes;
+// user content escaped; French pages; the admin page for admins only.
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <ctime>
+#include <regex>
+#include <thread>
+
+#include "http/auth.h"
+#include "ui/ui_fixture.h"
+
+using namespace scrm;
+using namespace scrm::testing;
+
+namespace {
+
+std::string CsrfOf(const std::string& html) {
+  std::smatch m;
+  REQUIRE(std::regex_search(html, m, std::regex("<meta name=\"csrf-token\" content=\"([^\"]*)\">")));
+  return m[1];
+}
+
+bool Contains(const std::string& s, const std::string& what) {
+  return s.find(what) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("sso starts a session, the cookie opens pages, CSRF guards changes",
+          "[mysql][ui]") {
+  Engine e;
+  const int64_t link = e.Setup();
+  e.Serve();
+  const std::string sales = e.Token("7", "sales");
+
+  Browser b{e.port, ""};
+  ClientResponse first = Call(e.port, "GET", "/ui/records/Contacts/c-anne?sso=" + sales);
+  REQUIRE(first.status == 303);
+  const std::string set = first.Header("Set-Cookie");
+  CHECK(Contains(set, "HttpOnly"));
+  CHECK(Contains(set, "Path=/ui"));
+  CHECK(Contains(set, "SameSite=Lax"));  // plain HTTP here
+  CHECK_FALSE(Contains(first.Header("Location"), "sso"));
+
+  ClientResponse page = b.SignOn("/ui/records/Contacts/c-anne", e.Token("7", "sales"));
+  INFO(page.body);
+  REQUIRE(page.status == 200);
+  CHECK(Contains(page.Header("Content-Type"), "text/html"));
+  CHECK(Contains(page.Header("Content-Security-Policy"),
+                 std::string("frame-ancestors 'self' ") + kCrmOrigin));
+  CHECK(Contains(page.Header("Content-Security-Policy"), "default-src 'self'"));
+  CHECK(Contains(page.body, "Anne Martin"));
+  CHECK(Contains(page.body, "Suggested profiles"));
+  CHECK(Contains(page.body, "/ui/api/v1/links/" + std::to_string(link) + "/confirm"));
+  const std::string csrf = CsrfOf(page.body);
+  CHECK(csrf.size() == 43);
+
+  // The same sign-on link again, without its session: refused, with a page.
+  ClientResponse replay = Call(e.port, "GET", "/ui/records/Contacts/c-anne?sso=" + sales);
+  CHECK(replay.status == 401);
+  CHECK(Contains(replay.Header("Content-Type"), "text/html"));
+  CHECK(Contains(replay.body, "used already"));
+
+  const std::string confirm = "/ui/api/v1/links/" + std::to_string(link) + "/confirm";
+  SECTION("no CSRF token: 403 naming the header; the link stays a suggestion") {
+    ClientResponse r = b.Send("POST", confirm);
+    CHECK(r.status == 403);
+    CHECK(Contains(r.body, "X-CSRF-Token"));
+    CHECK(e.db.Scalar("SELECT status FROM scrm_links WHERE id = " + std::to_string(link)) ==
+          "suggested");
+    ClientResponse wrong = b.Send("POST", confirm, {{"X-CSRF-Token", "x" + csrf.substr(1)}});
+    CHECK(wrong.status == 403);
+  }
+  SECTION("with the token: confirmed, and the panel shows the profile and its posts") {
+    ClientResponse r = b.Send("POST", confirm, {{"X-CSRF-Token", csrf}});
+    INFO(r.body);
+    CHECK(r.status == 200);
+    CHECK(e.db.Scalar("SELECT status FROM scrm_links WHERE id = " + std::to_string(link)) ==
+          "confirmed");
+    CHECK(e.db.Scalar("SELECT decided_by FROM scrm_links WHERE id = " + std::to_string(link)) ==
+          "7");
+    // The author's posts are re-tagged by the index feeder within a moment.
+    ClientResponse panel;
+    for (int i = 0; i < 50; ++i) {
+      panel = b.Send("GET", "/ui/records/Contacts/c-anne");
+      if (Contains(panel.body, "billing page")) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    INFO(panel.body);
+    CHECK(Contains(panel.body, "Linked profiles"));
+    CHECK(Contains(panel.body, "billing page"));
+    CHECK(Contains(panel.body, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+    CHECK_FALSE(Contains(panel.body, "<script>alert(1)"));
+    CHECK(Contains(panel.body, "<svg"));  // engagement chart
+    CHECK(Contains(panel.body, "https://social.example/@anne/2"));
+    CHECK(Contains(panel.body, "Invoices in November"));  // thread context
+    CHECK_FALSE(Contains(panel.body, "javascript:"));     // a post's javascript: link is dropped
+  }
+  SECTION("sign out ends the session (with the CSRF token only)") {
+    CHECK(b.Send("POST", "/ui/logout").status == 403);
+    ClientResponse out = b.Send("POST", "/ui/logout", {{"X-CSRF-Token", csrf}});
+    CHECK(out.status == 204);
+    CHECK(Contains(out.Header("Set-Cookie"), "Max-Age=0"));
+    ClientResponse after = b.Send("GET", "/ui/records/Contacts/c-anne");
+    CHECK(after.status == 401);
+    CHECK(Contains(after.body, "session has ended"));
+  }
+  SECTION("the form field works as well as the header") {
+    ClientResponse r = b.Send("POST", confirm,
+                              {{"Content-Type", "application/x-www-form-urlencoded"}},
+                              "csrf=" + csrf);
+    CHECK(r.status == 200);
+  }
+}
+
+TEST_CASE("bad or expired sign-on links answer a 401 page that says how to fix it",
+          "[mysql][ui]") {
+  Engine e;
+  e.Setup();
+  e.Serve();
+  ClientResponse bad = Call(e.port, "GET", "/ui/conversations?sso=v1.bogus.sig");
+  CHECK(bad.status == 401);
+  CHECK(Contains(bad.Header("Content-Type"), "text/html"));
+  CHECK(Contains(bad.body, "Open this page again from the CRM"));
+  CHECK(Contains(bad.body, "SCRM_SECRET"));
+
+  http::TokenClaims old;
+  old.user_id = "7";
+  old.roles = {"sales"};
+  old.expires_at = static_cast<int64_t>(std::time(nullptr)) - 60;
+  ClientResponse expired =
+      Call(e.port, "GET", "/ui/conversations?sso=" + http::MintToken(old, kSecret));
+  CHECK(expired.status == 401);
+  CHECK(Contains(expired.body, "token expired"));
+
+  ClientResponse none = Call(e.port, "GET", "/ui/conversations");
+  CHECK(none.status == 401);
+  CHECK(Contains(none.body, "open this page from the CRM"));
+
+  CallOptions gone;
+  gone.headers["Cookie"] = "scrm_session=not-a-session";
+  ClientResponse ended = Call(e.port, "GET", "/ui/conversations", gone);
+  CHECK(ended.status == 401);
+  CHECK(Contains(ended.body, "session has ended"));
+}
+
+TEST_CASE("the conversations page escapes posts, facets add filters, French follows the token",
+          "[mysql][ui]") {
+  Engine e;
+  e.Setup();
+  e.Serve();
+  Browser marketing{e.port, ""};
+  ClientResponse page = marketing.SignOn("/ui/conversations?q=billing", e.Token("5", "marketing"));
+  INFO(page.body);
+  REQUIRE(page.status == 200);
+  // The post's <script> is text; the snippet keeps only its <mark>.
+  CHECK(Contains(page.body, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+  CHECK_FALSE(Contains(page.body, "<script>alert(1)"));
+  CHECK(Contains(page.body, "<mark>billing</mark>"));
+  CHECK(Contains(page.body, "/ui/conversations?like="));          // more like this
+  CHECK(Contains(page.body, "/ui/api/v1/search/export?q=billing&amp;format=csv"));
+  CHECK(Contains(page.body, "q=billing&amp;platform=mastodon"));   // a facet link
+  CHECK(Contains(page.body, "<svg"));                              // date histogram
+  CHECK(Contains(page.body, "lang=\"en\""));
+
+  // A saved search, made from the page's session with its CSRF token, is
+  // listed with its new matches.
+  ClientResponse saved = marketing.Send(
+      "POST", "/ui/api/v1/saved-searches",
+      {{"X-CSRF-Token", CsrfOf(page.body)}, {"Content-Type", "application/json"}},
+      R"({"name":"Billing <b>watch</b>","params":{"q":"billing"}})");
+  INFO(saved.body);
+  CHECK(saved.status == 201);
+  ClientResponse again = marketing.Send("GET", "/ui/conversations");
+  CHECK(Contains(again.body, "Billing &lt;b&gt;watch&lt;/b&gt;"));
+  // The export link works with the session cookie.
+  ClientResponse csv = marketing.Send("GET", "/ui/api/v1/search/export?q=billing&format=csv");
+  CHECK(csv.status == 200);
+  CHECK(Contains(csv.body, "billing"));
+  // A query Xapian cannot parse is said on the page, not a blank one.
+  ClientResponse bad = marketing.Send("GET", "/ui/conversations?limit=0");
+  CHECK(bad.status == 400);
+  CHECK(Contains(bad.body, "limit"));
+
+  Browser french{e.port, ""};
+  ClientResponse fr = french.SignOn("/ui/conversations?q=panne", e.Token("6", "marketing", "fr"));
+  INFO(fr.body);
+  REQUIRE(fr.status == 200);
+  CHECK(Contains(fr.body, "lang=\"fr\""));
+  CHECK(Contains(fr.body, "Rechercher dans les conversations"));
+  CHECK(Contains(fr.body, "Publications similaires"));
+  ClientResponse panel = french.Send("GET", "/ui/records/Contacts/c-anne");
+  CHECK(Contains(panel.body, "Profils suggérés"));
+  CHECK(Contains(panel.body, "<li>Nom: Anne Martin"));  // the evidence's kind, translated
+  CHECK_FALSE(Contains(fr.body, "Search the conversations"));
+}
+
+TEST_CASE("the admin page is for admins, others get a 403 page", "[mysql][ui]") {
+  Engine e;
+  e.Setup();
+  e.Serve();
+  Browser sales{e.port, ""};
+  ClientResponse denied = Call(e.port, "GET", "/ui/admin?sso=" + e.Token("7", "sales"));
+  CHECK(denied.status == 403);
+  CHECK(Contains(denied.Header("Content-Type"), "text/html"));
+  CHECK(Contains(denied.body, "admin role"));
+
+  Browser admin{e.port, ""};
+  ClientResponse page = admin.SignOn("/ui/admin", e.Token("1", "admin"));
+  INFO(page.body);
+  REQUIRE(page.status == 200);
+  CHECK(Contains(page.body, "Engine health"));
+  CHECK(Contains(page.body, "community"));  // the source, with its health
+  CHECK(Contains(page.body, "0.90"));       // auto threshold
+  CHECK(Contains(page.body, kCrmOrigin));
+
+  // A dry-run preview of other thresholds stores nothing.
+  const std::string links_before = e.db.Scalar("SELECT COUNT(*) FROM scrm_links");
+  ClientResponse preview = admin.Send("GET", "/ui/admin?preview=1&auto=0.5&suggest=0.2&margin=0.1");
+  INFO(preview.body);
+  CHECK(preview.status == 200);
+  CHECK(Contains(preview.body, "thresholds previewed"));
+  CHECK(Contains(preview.body, "value=\"0.5\""));
+  CHECK(e.db.Scalar("SELECT COUNT(*) FROM scrm_links") == links_before);
+  ClientResponse bad = admin.Send("GET", "/ui/admin?preview=1&auto=0.3&suggest=0.6");
+  CHECK(Contains(bad.body, "may not be above the automatic one"));
+
+  ClientResponse css = Call(e.port, "GET", "/ui/static/scrm.css");
+  CHECK(css.status == 200);
+  CHECK(Contains(css.Header("Content-Type"), "text/css"));
+  CHECK(Call(e.port, "GET", "/ui/static/nope.css").status == 404);
+  ClientResponse unknown = sales.SignOn("/ui/records/Nope/1", e.Token("7", "sales"));
+  CHECK(unknown.status == 404);
+  CHECK(Contains(unknown.body, "Contacts|Leads|Accounts"));
+}

@@ -1,0 +1,100 @@
+// Templates: the project's ui-templates/ load and render; a broken
+// template or catalogue is refused at load with the file and the fault;
+// links from posts are http(s) only; charts scale to the largest bucket.
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "ui/chart.h"
+#include "ui/render.h"
+
+using namespace scrm;
+using namespace scrm::ui;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kTemplates = std::string(SCRM_SOURCE_DIR) + "/ui-templates";
+
+// A copy of ui-templates/ to break.
+struct Copy {
+  fs::path dir = fs::temp_directory_path() / ("scrm-ui-templates-" + std::to_string(::getpid()));
+  Copy() {
+    fs::remove_all(dir);
+    fs::copy(kTemplates, dir, fs::copy_options::recursive);
+  }
+  ~Copy() { fs::remove_all(dir); }
+  void Write(const std::string& name, const std::string& text) {
+    std::ofstream(dir / name) << text;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the project's templates load, in English and French", "[ui][render]") {
+  Result<std::unique_ptr<Templates>> t = Templates::Load(kTemplates);
+  INFO(t.status().message());
+  REQUIRE(t.ok());
+  CHECK((*t)->Language("fr-FR") == "fr");
+  CHECK((*t)->Language("de") == "en");
+  CHECK((*t)->Message("fr", "record.confirm") == "Confirmer");
+  CHECK((*t)->Message("en", "record.confirm") == "Confirm");
+  CHECK((*t)->Static("scrm.css") != nullptr);
+  CHECK((*t)->Static("scrm.js") != nullptr);
+  nlohmann::json c = {{"title", "T"}, {"status", 404}, {"message", "<b>x</b>"}, {"signin", false},
+                      {"csrf", ""}, {"is_admin", false}, {"user", {{"name", "Zoé \"Z\""}}}};
+  const std::string html = (*t)->Render("error", c, "fr");
+  CHECK(html.find("&lt;b&gt;x&lt;/b&gt;") != std::string::npos);
+  CHECK(html.find("Zoé &quot;Z&quot;") != std::string::npos);
+  CHECK(html.find("Cette page ne peut pas être affichée") != std::string::npos);
+}
+
+TEST_CASE("a broken template or catalogue is refused with the file and the fault",
+          "[ui][render]") {
+  CHECK(Templates::Load("/nonexistent/ui").status().field() == "ui.templates_dir");
+  {
+    Copy c;
+    c.Write("record.mustache", "{{#open}} never closed");
+    Result<std::unique_ptr<Templates>> t = Templates::Load(c.dir.string());
+    REQUIRE_FALSE(t.ok());
+    CHECK(t.status().message().find("record.mustache") != std::string::npos);
+  }
+  {
+    Copy c;
+    c.Write("i18n/fr.json", R"({"app_name": "CRM social"})");
+    Result<std::unique_ptr<Templates>> t = Templates::Load(c.dir.string());
+    REQUIRE_FALSE(t.ok());
+    CHECK(t.status().message().find("fr.json lacks the message") != std::string::npos);
+  }
+  {
+    Copy c;
+    c.Write("i18n/fr.json", "{not json");
+    CHECK_FALSE(Templates::Load(c.dir.string()).ok());
+  }
+}
+
+TEST_CASE("only http(s) links reach an href", "[ui][render]") {
+  CHECK(SafeUrl("https://social.example/@anne/2") == "https://social.example/@anne/2");
+  CHECK(SafeUrl("HTTP://x.example") == "HTTP://x.example");
+  CHECK(SafeUrl("javascript:alert(1)").empty());
+  CHECK(SafeUrl(" javascript:alert(1)").empty());
+  CHECK(SafeUrl("data:text/html,<script>").empty());
+  CHECK(SafeUrl("/relative").empty());
+  CHECK(QueryString({{"q", "a b&c"}, {"platform", "x/y"}}) == "q=a%20b%26c&platform=x%2Fy");
+}
+
+TEST_CASE("charts scale bars to the largest bucket", "[ui][render]") {
+  std::vector<index::HistogramBucket> b = {{1790812800, 2}, {1790899200, 0}, {1790985600, 8}};
+  nlohmann::json c = ChartOf(b, "day", "Posts");
+  REQUIRE(c["bars"].size() == 3);
+  CHECK(c["max"] == 8);
+  CHECK(c["bars"][2]["h"] == 120);
+  CHECK(c["bars"][0]["h"] == 30);
+  CHECK(c["bars"][1]["h"] == 0);
+  CHECK(c["bars"][0]["label"] == "2026-10-01");
+  CHECK(c["first"] == "2026-10-01");
+  CHECK(c["has_bars"] == true);
+  CHECK(ChartOf({}, "day", "x")["has_bars"] == false);
+}

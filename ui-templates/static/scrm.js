@@ -1,0 +1,59 @@
+// scrm pages: forms marked data-api are sent with fetch() and the page's
+// CSRF token (X-CSRF-Token), then the page reloads to show the change.
+// Without JavaScript the same forms post their hidden csrf field.
+(function () {
+  'use strict';
+  function token() {
+    var m = document.querySelector('meta[name="csrf-token"]');
+    return m ? m.getAttribute('content') : '';
+  }
+  function say(text, failed) {
+    var box = document.querySelector('[data-status]');
+    if (!box) return;
+    box.textContent = text;
+    box.className = failed ? 'notice error' : 'notice';
+  }
+  function bodyOf(form) {
+    var d = form.dataset;
+    if (d.profileId) {
+      return { profile_id: Number(d.profileId), crm_module: d.module, crm_id: d.crmId };
+    }
+    if (d.params !== undefined) {
+      var name = form.querySelector('[name="name"]');
+      return { name: name ? name.value : '', params: JSON.parse(d.params || '{}') };
+    }
+    return null;
+  }
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    if (!form.dataset || !form.dataset.api) return;
+    event.preventDefault();
+    var buttons = form.querySelectorAll('button');
+    buttons.forEach(function (b) { b.disabled = true; });
+    var body = bodyOf(form);
+    var options = {
+      method: form.dataset.method || 'POST',
+      credentials: 'same-origin',
+      headers: { 'X-CSRF-Token': token() }
+    };
+    if (body) {
+      options.headers['Content-Type'] = 'application/json';
+      options.body = JSON.stringify(body);
+    }
+    fetch(form.dataset.api, options).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (json) {
+        if (response.ok) {
+          say(document.body.dataset.msgDone || 'Done.', false);
+          window.location.reload();
+          return;
+        }
+        var message = json && json.error ? json.error.message : String(response.status);
+        say((document.body.dataset.msgFailed || 'Failed:') + ' ' + message, true);
+        buttons.forEach(function (b) { b.disabled = false; });
+      });
+    }).catch(function (error) {
+      say((document.body.dataset.msgFailed || 'Failed:') + ' ' + error, true);
+      buttons.forEach(function (b) { b.disabled = false; });
+    });
+  });
+})();
