@@ -62,6 +62,8 @@ int CmdReindex(Context& ctx, int argc, char** argv);
 int CmdToken(Context& ctx, int argc, char** argv);
 int CmdMatch(Context& ctx, int argc, char** argv);
 int CmdLinks(Context& ctx, int argc, char** argv);
+int CmdExport(Context& ctx, int argc, char** argv);
+int CmdImport(Context& ctx, int argc, char** argv);
 
 // Whether stderr is a terminal (progress lines are shown only there).
 bool StderrIsTerminal();

@@ -34,6 +34,10 @@ const std::vector<Command>& Commands() {
       {"token", "mint a signed token for scripts and the demo", scrm::app::CmdToken, true},
       {"match", "link social profiles to CRM records (or --dry-run)", scrm::app::CmdMatch, true},
       {"links", "review, confirm, reject, link or unlink profile links", scrm::app::CmdLinks, true},
+      {"export", "write everything the engine holds to a directory (JSON Lines, CSV, manifest)",
+       scrm::app::CmdExport, true},
+      {"import", "restore an export into an empty instance and rebuild the index",
+       scrm::app::CmdImport, true},
       {"entities", "mentions, hashtags, URLs, cashtags, e-mails of text lines on stdin",
        scrm::app::CmdEntities, false},
   };
