@@ -15,7 +15,8 @@ namespace {
 const char kUsage[] =
     "usage: scrm sources add NAME --type file|url|push [--format F] [--location PATH|URL]\n"
     "                        [--poll SECONDS] [--visibility public|internal|community]\n"
-    "                        [--community NAME] [--secret KEY] [--json]\n"
+    "                        [--community NAME] [--secret KEY] [--retention-days N] [--json]\n"
+    "       scrm sources set NAME --retention-days N [--json]\n"
     "       scrm sources list [--json]\n"
     "       scrm sources show NAME [--json]\n"
     "       scrm sources remove NAME\n"
@@ -23,7 +24,10 @@ const char kUsage[] =
     "A source is where conversations come from and who may see them. Formats: auto (the\n"
     "default: recognised from the content), as2, as2-outbox, as2-jsonl, rss, atom,\n"
     "jsonfeed, twitter-archive, linkedin-connections, linkedin-messages, jsonl.\n"
-    "Visibility defaults to internal. Removing a source keeps its posts.\n";
+    "Visibility defaults to internal. Removing a source keeps its posts.\n"
+    "--retention-days N: posts published more than N days ago are removed from the database\n"
+    "and the index by scrm retention and by scrm serve (retention.interval_hours); 0, the\n"
+    "default, keeps every post (docs/privacy.md).\n";
 
 nlohmann::json ToJson(const Source& s) {
   return {{"id", s.id},
@@ -35,6 +39,7 @@ nlohmann::json ToJson(const Source& s) {
           {"visibility", s.visibility},
           {"community", s.community},
           {"push_secret", s.push_secret.empty() ? "" : "(set)"},
+          {"retention_days", s.retention_days},
           {"health",
            {{"last_run_at", s.last_run_at},
             {"last_success_at", s.last_success_at},
@@ -49,9 +54,22 @@ void PrintSource(const Source& s) {
             << (s.poll_interval_seconds > 0
                     ? ", polled every " + std::to_string(s.poll_interval_seconds) + " s"
                     : "")
+            << (s.retention_days > 0
+                    ? ", posts kept " + std::to_string(s.retention_days) + " days"
+                    : "")
             << "; " << s.items_total << " items"
             << (s.last_success_at.empty() ? "" : ", last success " + s.last_success_at + " UTC")
             << (s.last_error.empty() ? "" : ", last error: " + s.last_error) << "\n";
+}
+
+Result<int> RetentionDays(const Args& args) {
+  const std::string days = args.Get("retention-days", "0");
+  if (days.empty() || days.size() > 5 || days.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(days) > 36500) {
+    return Status::InvalidArgument("--retention-days '" + days + "' is not a number of days from 0 "
+                                   "(keep every post) to 36500", "--retention-days");
+  }
+  return std::stoi(days);
 }
 
 }  // namespace
@@ -59,7 +77,8 @@ void PrintSource(const Source& s) {
 int CmdSources(Context& ctx, int argc, char** argv) {
   Result<Args> args = ParseArgs(
       "sources", argc, argv, 2,
-      {"type", "format", "location", "poll", "visibility", "community", "secret"},
+      {"type", "format", "location", "poll", "visibility", "community", "secret",
+       "retention-days"},
       {"json", "help"});
   if (!args.ok()) return Fail("sources", args.status());
   if (args->Has("help") || args->positional.empty()) {
@@ -104,6 +123,9 @@ int CmdSources(Context& ctx, int argc, char** argv) {
                                    "--poll '" + poll + "' is not a number of seconds", "--poll"));
       }
       s.poll_interval_seconds = std::stoi(poll);
+      Result<int> retention = RetentionDays(*args);
+      if (!retention.ok()) return Fail("sources", retention.status());
+      s.retention_days = *retention;
       Result<Source> added = repo.Add(s);
       if (!added.ok()) return Fail("sources", added.status());
       if (json) {
@@ -111,6 +133,25 @@ int CmdSources(Context& ctx, int argc, char** argv) {
       } else {
         std::cout << "added ";
         PrintSource(*added);
+      }
+      return kExitOk;
+    }
+    if (verb == "set") {
+      std::optional<Source> s = repo.Get(name);
+      if (!s) return Fail("sources", Status::NotFound("no source named '" + name + "' (scrm sources list)"));
+      if (args->Get("retention-days").empty()) {
+        return Fail("sources", Status::InvalidArgument("scrm sources set NAME --retention-days N: "
+                                                       "give the setting to change", "--retention-days"));
+      }
+      Result<int> retention = RetentionDays(*args);
+      if (!retention.ok()) return Fail("sources", retention.status());
+      s->retention_days = *retention;
+      if (Status st = repo.Update(*s); !st.ok()) return Fail("sources", st);
+      if (json) {
+        std::cout << ToJson(*s).dump() << "\n";
+      } else {
+        std::cout << "updated ";
+        PrintSource(*s);
       }
       return kExitOk;
     }
@@ -150,7 +191,7 @@ int CmdSources(Context& ctx, int argc, char** argv) {
       return kExitOk;
     }
     return Fail("sources", Status::InvalidArgument("unknown verb '" + verb +
-                                                   "': add, list, show, poll or remove"));
+                                                   "': add, set, list, show, poll or remove"));
   } catch (const store::DbError& e) {
     return FailDb("sources", e);
   }

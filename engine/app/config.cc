@@ -53,6 +53,8 @@ const std::vector<KeyDoc>& ConfigKeys() {
        "identity: a rival candidate this close to the best makes a suggestion, never a link"},
       {"match.interval_seconds", "10", "",
        "how often scrm serve matches new profiles and changed CRM records (0: off)"},
+      {"retention.interval_hours", "24", "",
+       "how often scrm serve removes posts older than their source's retention_days (0: off)"},
   };
   return kKeys;
 }
@@ -228,6 +230,7 @@ Result<Config> LoadConfig(const std::string& path, const std::map<std::string, s
   SCRM_INT_KEY("poll.max_bytes", 1024, 1L << 34, config.poll_max_bytes)
   SCRM_INT_KEY("index.shards", 0, 64, config.index_shards)
   SCRM_INT_KEY("match.interval_seconds", 0, 86400, config.match_interval_seconds)
+  SCRM_INT_KEY("retention.interval_hours", 0, 24 * 366, config.retention_interval_hours)
   SCRM_INT_KEY("index.facet_sample", 100, 10000000, config.index_facet_sample)
   SCRM_INT_KEY("index.feed_interval_ms", 10, 60000, config.index_feed_interval_ms)
 #undef SCRM_INT_KEY

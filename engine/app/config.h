@@ -42,6 +42,7 @@ struct Config {
   double match_suggest_threshold = 0.4;  // at or above: suggested for review
   double match_margin = 0.1;             // a rival this close makes a suggestion, never a link
   int match_interval_seconds = 10;       // scrm serve's incremental matching (0: off)
+  int retention_interval_hours = 24;     // scrm serve applies sources' retention (0: off)
   std::string config_file;     // where settings came from, for messages
 };
 

@@ -38,6 +38,10 @@ const std::vector<Command>& Commands() {
        scrm::app::CmdExport, true},
       {"import", "restore an export into an empty instance and rebuild the index",
        scrm::app::CmdImport, true},
+      {"erase", "remove a person's profiles, posts, links and index entries (audited, no names)",
+       scrm::app::CmdErase, true},
+      {"retention", "remove posts older than their source's retention_days (or --dry-run)",
+       scrm::app::CmdRetention, true},
       {"entities", "mentions, hashtags, URLs, cashtags, e-mails of text lines on stdin",
        scrm::app::CmdEntities, false},
   };
