@@ -1,5 +1,6 @@
 #include "http/routes.h"
 
+#include "http/admin_export.h"
 #include "http/health.h"
 #include "http/links.h"
 #include "http/push.h"
@@ -35,6 +36,9 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
     {"POST",   "/api/v1/links/{id}/confirm", Access::kUser, [pool](const Request& r) { return ConfirmLink(pool, r); }},
     {"POST",   "/api/v1/links/{id}/reject", Access::kUser, [pool](const Request& r) { return RejectLink(pool, r); }},
     {"DELETE", "/api/v1/links/{id}", Access::kUser,   [pool](const Request& r) { return DeleteLink(pool, r); }},
+    // Everything the engine holds, file by file (docs/export-format.md).
+    {"GET",    "/api/v1/admin/export", Access::kAdmin, [pool](const Request& r) { return ListExportFiles(pool, r); }},
+    {"GET",    "/api/v1/admin/export/{file}", Access::kAdmin, [pool](const Request& r) { return GetExportFile(pool, r); }},
     // Next: {"GET", "/api/v1/customers/{module}/{id}/social", Access::kUser, ...}, ...
   };
   // clang-format on
