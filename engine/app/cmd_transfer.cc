@@ -74,16 +74,17 @@ int CmdExport(Context& ctx, int argc, char** argv) {
 }
 
 int CmdImport(Context& ctx, int argc, char** argv) {
-  Result<Args> args = ParseArgs("import", argc, argv, 2, {}, {"json", "help"});
+  Result<Args> args = ParseArgs("import", argc, argv, 2, {}, {"json", "no-index", "help"});
   if (!args.ok()) return Fail("import", args.status());
   if (args->Has("help")) {
-    std::cout << "usage: scrm import DIR [--json]\n\n"
+    std::cout << "usage: scrm import DIR [--no-index] [--json]\n\n"
                  "Restores an export (scrm export --out DIR) into an empty instance: a database\n"
                  "that scrm migrate prepared and that holds no data. Checks the manifest and the\n"
                  "SHA-256 of every file first, restores every kind with its ids, then rebuilds\n"
                  "the search index (as scrm reindex). Secrets are not in an export: set the push\n"
                  "sources' secrets again (scrm sources). A bad record is reported with its file\n"
-                 "and line, and nothing after it is written; start again from a new database.\n";
+                 "and line, and nothing after it is written; start again from a new database.\n"
+                 "--no-index leaves the index to a later scrm reindex.\n";
     return kExitOk;
   }
   if (args->positional.size() != 1) {
@@ -103,7 +104,8 @@ int CmdImport(Context& ctx, int argc, char** argv) {
         });
     if (show_progress) std::fprintf(stderr, "\r\033[K");
     if (!summary.ok()) return Fail("import", summary.status());
-    Result<ingest::ReindexStats> index = ingest::Reindex(pool, IndexConfigOf(ctx.config));
+    Result<ingest::ReindexStats> index = ingest::ReindexStats{};
+    if (!args->Has("no-index")) index = ingest::Reindex(pool, IndexConfigOf(ctx.config));
     if (!index.ok()) {
       return Fail("import", Status::Unavailable("the data is restored but the index is not: " +
                                                 index.status().message() + "; run scrm reindex"));
@@ -113,7 +115,8 @@ int CmdImport(Context& ctx, int argc, char** argv) {
                                   {"bytes", summary->bytes},
                                   {"seconds", summary->seconds},
                                   {"kinds", summary->kinds},
-                                  {"index", index->ToJson()}}
+                                  {"index", args->Has("no-index") ? nlohmann::json(nullptr)
+                                                                  : index->ToJson()}}
                        .dump()
                 << "\n";
     } else {

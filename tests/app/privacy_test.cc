@@ -153,3 +153,55 @@ TEST_CASE("retention per source removes old posts from the database and the inde
   CHECK(in.Search({"kumquat"}).second == 0);
   CHECK(in.Search({"network"}).second == 1);  // the staff source keeps everything
 }
+
+TEST_CASE("opted-out and invalid CRM addresses never make an automatic link",
+          "[mysql][app][privacy]") {
+  AppInstance in;
+  in.db.LoadSuiteCrmSchema(false);
+  REQUIRE(in.Scrm({"migrate"}).exit_code == 0);
+  REQUIRE(in.Scrm({"sources", "add", "community", "--type", "file", "--visibility", "public"})
+              .exit_code == 0);
+  REQUIRE(in.Scrm({"ingest", "--source", "community", DataFile("privacy/people.jsonl")}).exit_code == 4);
+  int n = 0;
+  auto contact = [&](const std::string& id, const std::string& first, const std::string& last,
+                     const std::string& address, int invalid, int opt_out) {
+    const std::string eid = "e-" + std::to_string(++n);
+    in.db.Exec(
+        "INSERT INTO contacts (id, first_name, last_name, date_entered, date_modified, deleted) "
+        "VALUES ('" + id + "', '" + first + "', '" + last + "', '2025-01-01 00:00:00', "
+        "'2026-01-01 10:00:00', 0);\n"
+        "INSERT INTO email_addresses (id, email_address, email_address_caps, invalid_email, "
+        "opt_out, date_created, date_modified, deleted) VALUES ('" + eid + "', '" + address +
+        "', UPPER('" + address + "'), " + std::to_string(invalid) + ", " + std::to_string(opt_out) +
+        ", '2025-01-01 00:00:00', '2025-01-01 00:00:00', 0);\n"
+        "INSERT INTO email_addr_bean_rel (id, email_address_id, bean_id, bean_module, "
+        "primary_address, reply_to_address, date_created, date_modified, deleted) VALUES ('r-" +
+        eid + "', '" + eid + "', '" + id + "', 'Contacts', 1, 0, '2025-01-01 00:00:00', "
+        "'2025-01-01 00:00:00', 0);\n");
+  };
+  // The profiles carry these very addresses: valid and opted in, each would link on its own.
+  contact("c-oz", "Ophélie", "Zanzibar", "ophelie@zanzibar.example", /*invalid=*/1, 0);
+  contact("c-gq", "Gaspard", "Quincampoix", "gaspard@quincampoix.example", 0, /*opt_out=*/1);
+  REQUIRE(in.Scrm({"crm-sync"}).exit_code == 0);
+  REQUIRE(in.Scrm({"match"}).exit_code == 0);
+  auto status = [&](const std::string& crm_id) {
+    return in.db.Scalar("SELECT COALESCE(MAX(status), 'none') FROM scrm_links WHERE crm_id = '" +
+                        crm_id + "'");
+  };
+  // An invalid address is not read from the CRM at all: no e-mail evidence, no auto link.
+  CHECK(status("c-oz") != "auto");
+  CHECK(in.db.Count("SELECT COUNT(*) FROM scrm_customer_emails WHERE crm_id = 'c-oz'") == 0);
+  // An opted-out address is shown as evidence for review, never an automatic link.
+  CHECK(status("c-gq") == "suggested");
+  CHECK(in.db.Scalar("SELECT evidence FROM scrm_links WHERE crm_id = 'c-gq'").find("opted out") !=
+        std::string::npos);
+  CHECK(in.db.Count("SELECT COUNT(*) FROM scrm_links WHERE status = 'auto'") == 0);
+
+  // The same address once valid again: linked automatically, so the flag was the cause.
+  in.db.Exec("UPDATE email_addresses SET invalid_email = 0, date_modified = UTC_TIMESTAMP() "
+             "WHERE email_address = 'ophelie@zanzibar.example';\n");
+  REQUIRE(in.Scrm({"crm-sync"}).exit_code == 0);
+  REQUIRE(in.Scrm({"match"}).exit_code == 0);
+  CHECK(status("c-oz") == "auto");
+  CHECK(status("c-gq") == "suggested");
+}
