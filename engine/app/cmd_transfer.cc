@@ -15,7 +15,7 @@ int CmdExport(Context& ctx, int argc, char** argv) {
   Result<Args> args = ParseArgs("export", argc, argv, 2, {"out", "page-size"}, {"json", "help"});
   if (!args.ok()) return Fail("export", args.status());
   if (args->Has("help")) {
-    std::cout << "usage: scrm export --out DIR [--json]\n\n"
+    std::cout << "usage: scrm export --out DIR [--page-size N] [--json]\n\n"
                  "Writes everything the engine holds into DIR (a new or empty directory) in the\n"
                  "open format scrm-export/1 (docs/export-format.md): one JSON Lines file per kind\n"
                  "(sources, customers, profiles, posts with their raw records, links, link\n"
@@ -24,7 +24,7 @@ int CmdExport(Context& ctx, int argc, char** argv) {
                  "rows and SHA-256 of every file. Secrets are left out and marked\n"
                  "{\"omitted\": true}. Two exports of the same data are byte-identical but for\n"
                  "manifest.json's created_at. --json prints the manifest with rows, bytes and\n"
-                 "seconds.\n";
+                 "seconds. --page-size: rows a query (default 1000; the files do not change).\n";
     return kExitOk;
   }
   if (Status s = RequireDatabase(ctx.config); !s.ok()) return Fail("export", s);
