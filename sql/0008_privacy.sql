@@ -1,7 +1,7 @@
 -- scrm migration 0008: privacy. A retention period per source (posts
 -- published longer ago are removed by `scrm retention` and by `scrm serve`
 -- on its interval), and the engine's audit log of administrative acts
--- (erase, retention, import). The audit never holds personal data: who is
+-- (erase, retention). The audit never holds personal data: who is
 -- concerned is kept as a SHA-256 of the id given, with counts of what went.
 -- Numbers 0006 and 0007 belong to branches landing with this one (the
 -- migrator refuses a version older than the database's that was never
@@ -13,7 +13,7 @@ ALTER TABLE scrm_sources
 
 CREATE TABLE IF NOT EXISTS scrm_audit (
   id bigint NOT NULL AUTO_INCREMENT,
-  action varchar(32) NOT NULL COMMENT 'erase, retention, import',
+  action varchar(32) NOT NULL COMMENT 'erase, retention',
   actor varchar(100) NOT NULL DEFAULT '' COMMENT 'user id, or cli / scrm',
   subject_hash char(64) NOT NULL DEFAULT '' COMMENT 'SHA-256 hex of the subject, never the subject',
   detail text NULL COMMENT 'JSON: counts, never names, handles or e-mails',

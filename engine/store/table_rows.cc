@@ -50,6 +50,28 @@ void Bind(sql::PreparedStatement& ps, int index, const ColumnInfo& column, const
 
 }  // namespace
 
+TableRows::TableRows(Pool& pool) : pool_(pool) {}
+
+TableRows::~TableRows() {
+  if (!snapshot_) return;
+  try {
+    Execute(**snapshot_, "ROLLBACK");  // read only: nothing to keep
+  } catch (const sql::SQLException&) {
+    snapshot_->Discard();
+  }
+}
+
+void TableRows::BeginSnapshot() {
+  if (snapshot_) return;
+  try {
+    snapshot_ = std::make_unique<Pool::Lease>(pool_.Acquire());
+    Execute(**snapshot_, "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+    Execute(**snapshot_, "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+  } catch (const sql::SQLException& e) {
+    throw DbError::From(e, "starting a consistent snapshot");
+  }
+}
+
 const ColumnInfo* TableInfo::Column(const std::string& column) const {
   for (const ColumnInfo& c : columns) {
     if (c.name == column) return &c;
@@ -105,8 +127,10 @@ Result<TableInfo> TableRows::Describe(const std::string& table) {
 
 int64_t TableRows::Count(const std::string& table) {
   try {
-    Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::Statement> st(conn->createStatement());
+    std::unique_ptr<Pool::Lease> own;
+    if (!snapshot_) own = std::make_unique<Pool::Lease>(pool_.Acquire());
+    sql::Connection& conn = snapshot_ ? **snapshot_ : **own;
+    std::unique_ptr<sql::Statement> st(conn.createStatement());
     std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT COUNT(*) FROM " + Quoted(table)));
     return rs->next() ? rs->getInt64(1) : 0;
   } catch (const sql::SQLException& e) {
@@ -140,9 +164,11 @@ void TableRows::Scan(const TableInfo& table, int page_size,
   after = " WHERE " + after;
 
   try {
-    Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> first(conn->prepareStatement(select + order));
-    std::unique_ptr<sql::PreparedStatement> next(conn->prepareStatement(select + after + order));
+    std::unique_ptr<Pool::Lease> own;
+    if (!snapshot_) own = std::make_unique<Pool::Lease>(pool_.Acquire());
+    sql::Connection& conn = snapshot_ ? **snapshot_ : **own;
+    std::unique_ptr<sql::PreparedStatement> first(conn.prepareStatement(select + order));
+    std::unique_ptr<sql::PreparedStatement> next(conn.prepareStatement(select + after + order));
     nlohmann::json last_key;
     bool more = true;
     std::vector<std::unique_ptr<std::istringstream>> unused;

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -43,7 +44,14 @@ struct TableInfo {
 
 class TableRows {
  public:
-  explicit TableRows(Pool& pool) : pool_(pool) {}
+  explicit TableRows(Pool& pool);
+  ~TableRows();
+
+  // From here on, Scan() and Count() read one consistent snapshot of the
+  // database (one connection holding a read-only REPEATABLE READ transaction,
+  // as mysqldump --single-transaction), until this object goes: an export of
+  // a live instance is one cut in time. Writers are not blocked.
+  void BeginSnapshot();
 
   // The scrm_* tables of the current database, by name.
   std::vector<std::string> EngineTables();
@@ -60,6 +68,7 @@ class TableRows {
 
  private:
   Pool& pool_;
+  std::unique_ptr<Pool::Lease> snapshot_;
 };
 
 }  // namespace scrm::store

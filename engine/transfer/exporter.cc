@@ -29,9 +29,8 @@ std::vector<std::string> ExportedTables(store::Pool& pool) {
   return out;
 }
 
-std::map<int64_t, std::string> SourceNames(store::Pool& pool) {
+std::map<int64_t, std::string> SourceNames(store::TableRows& rows) {
   std::map<int64_t, std::string> names;
-  store::TableRows rows(pool);
   Result<store::TableInfo> sources = rows.Describe("scrm_sources");
   if (!sources.ok()) return names;
   rows.Scan(*sources, 1000, [&](nlohmann::json&& row) {
@@ -42,19 +41,19 @@ std::map<int64_t, std::string> SourceNames(store::Pool& pool) {
 
 // Reads one table, writing its JSON Lines to jsonl and its CSV view to csv
 // (either may be null). Returns the rows read.
-int64_t ExportTable(store::Pool& pool, const store::TableInfo& table, HashingSink* jsonl,
+int64_t ExportTable(store::TableRows& reader, const store::TableInfo& table, HashingSink* jsonl,
                     HashingSink* csv, const ExportOptions& options) {
   const std::string kind = KindOf(table.name);
   const CsvView* view = csv != nullptr ? CsvViewOf(kind) : nullptr;
   std::map<int64_t, std::string> source_names;
   if (view != nullptr) {
-    if (kind == "posts") source_names = SourceNames(pool);
+    if (kind == "posts") source_names = SourceNames(reader);
     // A UTF-8 byte order mark: spreadsheets then read the accents right.
     csv->Write("\xEF\xBB\xBF" + CsvLine(view->columns));
   }
   int64_t rows = 0;
   std::vector<std::string> cells;
-  store::TableRows(pool).Scan(table, options.page_size, [&](nlohmann::json&& raw) {
+  reader.Scan(table, options.page_size, [&](nlohmann::json&& raw) {
     const nlohmann::json record = EncodeRow(table, std::move(raw));
     if (jsonl != nullptr) jsonl->Write(record.dump() + "\n");
     if (view != nullptr) {
@@ -116,6 +115,7 @@ Result<std::vector<FileEntry>> ExportAll(store::Pool& pool, const ExportOptions&
                                          const std::function<std::ostream*(const std::string&)>& open_file) {
   std::vector<FileEntry> jsonl_entries, csv_entries;
   store::TableRows rows(pool);
+  rows.BeginSnapshot();  // every table as of one moment
   for (const std::string& table : ExportedTables(pool)) {
     Result<store::TableInfo> info = rows.Describe(table);
     if (!info.ok()) return info.status();
@@ -126,7 +126,7 @@ Result<std::vector<FileEntry>> ExportAll(store::Pool& pool, const ExportOptions&
     if (view != nullptr) csv = std::make_unique<HashingSink>(open_file(view->file));
     int64_t n = 0;
     try {
-      n = ExportTable(pool, *info, &jsonl, csv.get(), options);
+      n = ExportTable(rows, *info, &jsonl, csv.get(), options);
     } catch (const nlohmann::json::exception& e) {
       return Status::Internal("cannot write " + kind + ".jsonl: " + e.what());
     }
@@ -197,12 +197,14 @@ Result<FileEntry> WriteExportFile(store::Pool& pool, const std::string& file, st
     const CsvView* view = CsvViewOf(kind);
     const bool is_jsonl = file == kind + ".jsonl";
     if (!is_jsonl && !(view != nullptr && file == view->file)) continue;
-    Result<store::TableInfo> info = store::TableRows(pool).Describe(table);
+    store::TableRows rows(pool);
+    Result<store::TableInfo> info = rows.Describe(table);
     if (!info.ok()) return info.status();
+    rows.BeginSnapshot();  // the posts and their sources' names as of one moment
     HashingSink sink(&out);
     int64_t n = 0;
     try {
-      n = ExportTable(pool, *info, is_jsonl ? &sink : nullptr, is_jsonl ? nullptr : &sink, options);
+      n = ExportTable(rows, *info, is_jsonl ? &sink : nullptr, is_jsonl ? nullptr : &sink, options);
     } catch (const nlohmann::json::exception& e) {
       return Status::Internal("cannot write " + file + ": " + e.what());
     }

@@ -6,7 +6,7 @@
 // SHA-256 of every file).
 //
 // Both ways stream: tables are read in primary-key order, a page at a time,
-// and written as they come; an import reads a line at a time and writes
+// and written as they come, all of them from one consistent snapshot; an import reads a line at a time and writes
 // batches. The data files are deterministic (sorted keys, primary-key
 // order): two exports of the same data are byte-identical; only
 // manifest.json's created_at differs. Secrets (columns named *secret*,

@@ -47,6 +47,18 @@ TEST_CASE("table rows: keyset pages of every size give every row once, in key or
   }
   CHECK(rows.Count("scrm_customer_emails") == 7);
 
+  // A snapshot sees the tables as they were when it began, whatever is written since.
+  {
+    store::TableRows snapshot(db.pool());
+    snapshot.BeginSnapshot();
+    db.Exec("INSERT INTO scrm_customer_emails (module, crm_id, position, email, opt_out) VALUES "
+            "('Contacts','c',0,'late@x',0);\n");
+    CHECK(ScanAll(snapshot, *t, 2).size() == 7);
+    CHECK(snapshot.Count("scrm_customer_emails") == 7);
+    CHECK(ScanAll(rows, *t, 2).size() == 8);
+  }
+  db.Exec("DELETE FROM scrm_customer_emails WHERE email = 'late@x';\n");
+
   // Generated columns are not described; a value comes back as it went in.
   Result<store::TableInfo> posts = rows.Describe("scrm_posts");
   REQUIRE(posts.ok());
