@@ -6,6 +6,7 @@
 #include "app/cli.h"
 #include "ingest/poller.h"
 #include "sources/fetcher.h"
+#include "store/index_queue_repository.h"
 #include "store/source_repository.h"
 
 namespace scrm::app {
@@ -16,7 +17,8 @@ const char kUsage[] =
     "usage: scrm sources add NAME --type file|url|push [--format F] [--location PATH|URL]\n"
     "                        [--poll SECONDS] [--visibility public|internal|community]\n"
     "                        [--community NAME] [--secret KEY] [--retention-days N] [--json]\n"
-    "       scrm sources set NAME --retention-days N [--json]\n"
+    "       scrm sources set NAME [--retention-days N] [--secret KEY] [--poll SECONDS]\n"
+    "                        [--visibility V] [--community NAME] [--location L] [--format F] [--json]\n"
     "       scrm sources list [--json]\n"
     "       scrm sources show NAME [--json]\n"
     "       scrm sources remove NAME\n"
@@ -27,7 +29,8 @@ const char kUsage[] =
     "Visibility defaults to internal. Removing a source keeps its posts.\n"
     "--retention-days N: posts published more than N days ago are removed from the database\n"
     "and the index by scrm retention and by scrm serve (retention.interval_hours); 0, the\n"
-    "default, keeps every post (docs/privacy.md).\n";
+    "default, keeps every post (docs/privacy.md). set changes the settings given; a\n"
+    "source restored by scrm import has no secret (exports never hold one): set it again.\n";
 
 nlohmann::json ToJson(const Source& s) {
   return {{"id", s.id},
@@ -139,14 +142,39 @@ int CmdSources(Context& ctx, int argc, char** argv) {
     if (verb == "set") {
       std::optional<Source> s = repo.Get(name);
       if (!s) return Fail("sources", Status::NotFound("no source named '" + name + "' (scrm sources list)"));
-      if (args->Get("retention-days").empty()) {
-        return Fail("sources", Status::InvalidArgument("scrm sources set NAME --retention-days N: "
-                                                       "give the setting to change", "--retention-days"));
+      bool any = false;
+      for (auto [option, field] : std::vector<std::pair<const char*, std::string*>>{
+               {"secret", &s->push_secret}, {"visibility", &s->visibility},
+               {"community", &s->community}, {"location", &s->location}, {"format", &s->format}}) {
+        if (args->options.count(option) == 0) continue;
+        *field = args->Get(option);
+        any = true;
       }
-      Result<int> retention = RetentionDays(*args);
-      if (!retention.ok()) return Fail("sources", retention.status());
-      s->retention_days = *retention;
+      if (args->options.count("poll")) {
+        const std::string poll = args->Get("poll");
+        if (poll.empty() || poll.size() > 9 || poll.find_first_not_of("0123456789") != std::string::npos) {
+          return Fail("sources", Status::InvalidArgument(
+                                     "--poll '" + poll + "' is not a number of seconds", "--poll"));
+        }
+        s->poll_interval_seconds = std::stoi(poll);
+        any = true;
+      }
+      if (args->options.count("retention-days")) {
+        Result<int> retention = RetentionDays(*args);
+        if (!retention.ok()) return Fail("sources", retention.status());
+        s->retention_days = *retention;
+        any = true;
+      }
+      if (!any) {
+        return Fail("sources", Status::InvalidArgument("scrm sources set NAME: give the settings to "
+                                                       "change (see scrm sources --help)"));
+      }
+      const std::optional<Source> before = repo.Get(name);
       if (Status st = repo.Update(*s); !st.ok()) return Fail("sources", st);
+      // Who may see the posts changed: their index documents must say so.
+      if (before->visibility != s->visibility || before->community != s->community) {
+        store::IndexQueueRepository(pool).EnqueueSource(s->id);
+      }
       if (json) {
         std::cout << ToJson(*s).dump() << "\n";
       } else {

@@ -149,6 +149,17 @@ TEST_CASE("an export imported into an empty instance exports byte for byte the s
   // Ids are kept: new rows continue after them.
   CHECK(b.db.Scalar("SELECT MAX(id) FROM scrm_posts") == a.db.Scalar("SELECT MAX(id) FROM scrm_posts"));
 
+  // The push secret did not travel: pushes are refused until it is set again.
+  CHECK(b.ScrmJson({"sources", "show", "community"})["push_secret"] == "");
+  CHECK(b.ScrmJson({"sources", "set", "community", "--secret", "a-new-secret"})["push_secret"] == "(set)");
+  CHECK(b.db.Scalar("SELECT push_secret FROM scrm_sources WHERE name = 'community'") == "a-new-secret");
+  // A visibility changed by set is queued for the index (the staff source's one post).
+  CHECK(b.db.Count("SELECT COUNT(*) FROM scrm_index_queue") == 0);
+  CHECK(b.ScrmJson({"sources", "set", "staff", "--visibility", "public"})["visibility"] == "public");
+  CHECK(b.db.Count("SELECT COUNT(*) FROM scrm_index_queue") == 1);
+  CHECK(b.Scrm({"sources", "set", "staff", "--visibility", "secret"}).exit_code == 2);
+  CHECK(b.Scrm({"sources", "set", "staff"}).exit_code == 2);
+
   // A second import into the now full database is refused, naming the fix.
   RunResult full = b.Scrm({"import", first.path.string()});
   CHECK(full.exit_code == 1);
