@@ -67,15 +67,13 @@ int CmdErase(Context& ctx, int argc, char** argv) {
   std::string module, crm_id;
   int64_t profile_id = 0;
   if (!customer.empty()) {
-    const size_t slash = customer.find('/');
-    std::optional<CrmModule> m =
-        slash == std::string::npos ? std::nullopt : ParseCrmModule(customer.substr(0, slash));
-    if (!m || slash + 1 >= customer.size()) {
+    std::optional<std::pair<CrmModule, std::string>> ref = ParseCustomerRef(customer);
+    if (!ref) {
       return Fail("erase", Status::InvalidArgument("--customer '" + customer + "' is not MODULE/ID "
                                                    "(Contacts/ID, Leads/ID or Accounts/ID)", "--customer"));
     }
-    module = CrmModuleName(*m);
-    crm_id = customer.substr(slash + 1);
+    module = CrmModuleName(ref->first);
+    crm_id = ref->second;
   } else {
     if (profile.size() > 18 || profile.find_first_not_of("0123456789") != std::string::npos) {
       return Fail("erase", Status::InvalidArgument("--profile '" + profile + "' is not a profile id "

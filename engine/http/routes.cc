@@ -1,6 +1,7 @@
 #include "http/routes.h"
 
 #include "http/admin_export.h"
+#include "http/admin_privacy.h"
 #include "http/health.h"
 #include "http/links.h"
 #include "http/push.h"
@@ -39,6 +40,8 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
     // Everything the engine holds, file by file (docs/export-format.md).
     {"GET",    "/api/v1/admin/export", Access::kAdmin, [pool](const Request& r) { return ListExportFiles(pool, r); }},
     {"GET",    "/api/v1/admin/export/{file}", Access::kAdmin, [pool](const Request& r) { return GetExportFile(pool, r); }},
+    // A person's social data removed on request (docs/privacy.md).
+    {"POST",   "/api/v1/admin/erase", Access::kAdmin, [pool](const Request& r) { return HandleErase(pool, r); }},
     // Next: {"GET", "/api/v1/customers/{module}/{id}/social", Access::kUser, ...}, ...
   };
   // clang-format on

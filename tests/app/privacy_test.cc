@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "app/app_instance.h"
+#include "http/http_client.h"
 
 using namespace scrm;
 using namespace scrm::testing;
@@ -204,4 +205,65 @@ TEST_CASE("opted-out and invalid CRM addresses never make an automatic link",
   REQUIRE(in.Scrm({"match"}).exit_code == 0);
   CHECK(status("c-oz") == "auto");
   CHECK(status("c-gq") == "suggested");
+}
+
+TEST_CASE("POST /api/v1/admin/erase erases as scrm erase does, admins only, and serve's feeder "
+          "takes the posts out of the index", "[mysql][app][privacy]") {
+  AppInstance in;
+  in.LoadPeople();
+  Child serve({ScrmBinary(), "serve"}, in.env);
+  const std::string listening = serve.WaitForLine("listening on", 15000);
+  const int port = std::atoi(listening.c_str() + listening.rfind(':') + 1);
+  REQUIRE(port > 0);
+  auto token = [&](const std::string& user, const std::string& roles) {
+    RunResult r = in.Scrm({"token", "--user", user, "--roles", roles});
+    REQUIRE(r.exit_code == 0);
+    return r.out.substr(0, r.out.find('\n'));
+  };
+  auto post = [&](const std::string& bearer, const std::string& body) {
+    CallOptions o = WithBody(body);
+    o.headers["Content-Type"] = "application/json";
+    if (!bearer.empty()) o.headers["Authorization"] = "Bearer " + bearer;
+    return Call(port, "POST", "/api/v1/admin/erase", o);
+  };
+  const std::string admin = token("1", "admin"), sales = token("7", "sales");
+  const std::string body = json{{"customer", "Contacts/c-gq"}}.dump();
+  CHECK(post("", body).status == 401);
+  CHECK(post(sales, body).status == 403);
+  ClientResponse bad = post(admin, json{{"customer", "Contacts"}}.dump());
+  CHECK(bad.status == 400);
+  CHECK(json::parse(bad.body)["error"]["field"] == "customer");
+  CHECK(post(admin, json{{"profile_id", "x"}}.dump()).status == 400);
+  CHECK(post(admin, "{}").status == 400);
+  CHECK(post(admin, json{{"customer", "Contacts/c-none"}}.dump()).status == 404);
+
+  ClientResponse dry = post(admin, json{{"customer", "Contacts/c-gq"}, {"dry_run", true}}.dump());
+  REQUIRE(dry.status == 200);
+  CHECK(json::parse(dry.body)["posts"] == 1);
+  CHECK(in.db.Count("SELECT COUNT(*) FROM scrm_audit") == 0);
+
+  ClientResponse done = post(admin, body);
+  INFO(done.body);
+  REQUIRE(done.status == 200);
+  const json counts = json::parse(done.body);
+  CHECK(counts["profiles"] == 1);
+  CHECK(counts["posts"] == 1);
+  CHECK(counts["links"] == 2);  // Gaspard's own link and Bob's unlinked one to his record
+  // The running server's feeder removes the document.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (in.db.Count("SELECT COUNT(*) FROM scrm_index_queue") > 0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  serve.Signal(SIGTERM);
+  CHECK(serve.Wait(10000) == 0);
+  CHECK(in.Search({"quincunx"}).first == (Ids{"b2"}));
+  CHECK(in.Search({"kumquat"}).first == (Ids{"b1", "z1", "z2"}));
+  CHECK(in.db.Scalar("SELECT actor FROM scrm_audit") == "1");
+  CHECK(in.db.Scalar("SELECT subject_hash FROM scrm_audit") ==
+        in.db.Scalar("SELECT SHA2('customer:Contacts/c-gq', 256)"));
+  const std::string audit = in.db.Scalar("SELECT CONCAT(subject_hash, detail) FROM scrm_audit");
+  for (const char* personal : {"Gaspard", "Quincampoix", "gq@m.example", "c-gq", "gaspard@"}) {
+    CHECK(audit.find(personal) == std::string::npos);
+  }
 }
