@@ -25,7 +25,7 @@ ColumnType TypeOf(const std::string& data_type) {
 
 std::string Quoted(const std::string& name) { return "`" + name + "`"; }
 
-void Bind(sql::PreparedStatement& ps, int index, const ColumnInfo& column, const nlohmann::json& v,
+void Bind(sql::PreparedStatement& ps, int index, const nlohmann::json& v,
           std::vector<std::unique_ptr<std::istringstream>>& blobs) {
   if (v.is_null()) {
     ps.setNull(index, 0);
@@ -45,7 +45,6 @@ void Bind(sql::PreparedStatement& ps, int index, const ColumnInfo& column, const
     // Objects and arrays are the caller's to turn into text; dump what is left.
     ps.setString(index, v.dump());
   }
-  (void)column;
 }
 
 }  // namespace
@@ -179,7 +178,7 @@ void TableRows::Scan(const TableInfo& table, int page_size,
         int index = 1;
         for (size_t i = 0; i < table.primary_key.size(); ++i) {
           for (size_t j = 0; j <= i; ++j) {
-            Bind(*ps, index++, *table.Column(table.primary_key[j]), last_key[j], unused);
+            Bind(*ps, index++, last_key[j], unused);
           }
         }
       }
@@ -236,7 +235,7 @@ void TableRows::Insert(const TableInfo& table, const std::vector<nlohmann::json>
     std::vector<std::unique_ptr<std::istringstream>> blobs;
     int index = 1;
     for (const nlohmann::json& row : rows) {
-      for (const ColumnInfo& c : table.columns) Bind(*ps, index++, c, row.at(c.name), blobs);
+      for (const ColumnInfo& c : table.columns) Bind(*ps, index++, row.at(c.name), blobs);
     }
     ps->execute();
   } catch (const sql::SQLException& e) {

@@ -2,7 +2,6 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <set>
 
 #include "store/migrator.h"
 #include "store/table_rows.h"
@@ -47,8 +46,11 @@ Result<nlohmann::json> ReadManifest(const std::string& dir) {
     if (!f.is_object() || !f.value("file", nlohmann::json()).is_string() ||
         !f.value("sha256", nlohmann::json()).is_string() ||
         !f.value("rows", nlohmann::json()).is_number_integer() ||
-        f["file"].get<std::string>().find('/') != std::string::npos) {
-      return Status::InvalidArgument(path.string() + ": a \"files\" entry lacks file, rows or sha256: " +
+        f["file"].get<std::string>().find('/') != std::string::npos ||
+        !f.value("kind", nlohmann::json("")).is_string() ||
+        !f.value("table", nlohmann::json("")).is_string() ||
+        !f.value("view", nlohmann::json("")).is_string()) {
+      return Status::InvalidArgument(path.string() + ": a \"files\" entry lacks file, rows or sha256, or has a kind, table or view that is not text: " +
                                      f.dump());
     }
   }
@@ -90,11 +92,16 @@ Status RequireEmpty(store::Pool& pool) {
   return Status::Ok();
 }
 
+std::string TableOf(const nlohmann::json& entry) {
+  const nlohmann::json table = entry.value("table", nlohmann::json());
+  return table.is_string() ? table.get<std::string>() : "scrm_" + entry.value("kind", std::string());
+}
+
 Result<int64_t> ImportFile(store::Pool& pool, const std::string& dir, const nlohmann::json& entry,
                            int64_t& bytes,
                            const std::function<void(const std::string&, int64_t)>& progress) {
   const std::string file = entry["file"];
-  const std::string table = entry.value("table", "scrm_" + entry.value("kind", ""));
+  const std::string table = TableOf(entry);
   const fs::path path = fs::path(dir) / file;
   store::TableRows rows(pool);
   Result<store::TableInfo> info = rows.Describe(table);
@@ -170,6 +177,16 @@ Result<ImportSummary> ImportFrom(store::Pool& pool, const std::string& dir,
         "the export has schema version " + std::to_string(export_version) + ", the database " +
         std::to_string(db_version) + ": import with the scrm release that wrote the export (into a "
         "database it migrated), then upgrade");
+  }
+  // Only the engine's own tables: never the CRM's, never the derived ones.
+  for (const nlohmann::json& entry : (*manifest)["files"]) {
+    if (entry.value("view", "jsonl") != "jsonl") continue;
+    const std::string table = TableOf(entry);
+    if (table.rfind("scrm_", 0) != 0 || IsExcludedTable(table)) {
+      return Status::InvalidArgument("manifest.json: " + entry["file"].get<std::string>() +
+                                     " names table '" + table + "', which an import never writes "
+                                     "(only the engine's scrm_* data tables)");
+    }
   }
   if (Status s = VerifyChecksums(dir, *manifest); !s.ok()) return s;
   if (Status s = RequireEmpty(pool); !s.ok()) return s;

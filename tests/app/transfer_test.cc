@@ -207,6 +207,16 @@ TEST_CASE("scrm import refuses a damaged file and names a bad record's file and 
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("profiles.jsonl line 2: field 'id' must be an integer") != std::string::npos);
 
+  // A manifest never makes an import write outside the engine's data tables.
+  json crm_table = m;
+  for (json& f : crm_table["files"]) {
+    if (f["file"] == "profiles.jsonl") f["table"] = "contacts";
+  }
+  Spit(dir.path / "manifest.json", crm_table.dump(2));
+  r = b.Scrm({"import", dir.path.string()});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("names table 'contacts', which an import never writes") != std::string::npos);
+
   // Another format version is refused by name.
   m["format_version"] = 2;
   Spit(dir.path / "manifest.json", m.dump(2));
