@@ -63,6 +63,10 @@ int CmdToken(Context& ctx, int argc, char** argv);
 int CmdMatch(Context& ctx, int argc, char** argv);
 int CmdLinks(Context& ctx, int argc, char** argv);
 int CmdApiKey(Context& ctx, int argc, char** argv);
+int CmdExport(Context& ctx, int argc, char** argv);
+int CmdImport(Context& ctx, int argc, char** argv);
+int CmdErase(Context& ctx, int argc, char** argv);
+int CmdRetention(Context& ctx, int argc, char** argv);
 
 // Whether stderr is a terminal (progress lines are shown only there).
 bool StderrIsTerminal();

@@ -4,7 +4,9 @@
 #include <Poco/Util/ServerApplication.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -20,6 +22,7 @@
 #include "ingest/poller.h"
 #include "sources/fetcher.h"
 #include "ui/page_server.h"
+#include "store/privacy_repository.h"
 #include "store/sync_state_repository.h"
 
 namespace scrm::app {
@@ -104,38 +107,28 @@ class SyncLoop {
   std::thread thread_;
 };
 
-// Matches new profiles and changed CRM records every interval until Stop().
-class MatchLoop {
+// Runs a task at start and then every interval on its own thread until
+// Stop(); an exception is reported under the task's name and retried at
+// the next interval.
+class Periodic {
  public:
-  MatchLoop(store::Pool& pool, const Config& config) : config_(config) {
-    identity::RunOptions options;
-    options.match.auto_threshold = config.match_auto_threshold;
-    options.match.suggest_threshold = config.match_suggest_threshold;
-    options.match.margin = config.match_margin;
-    matcher_ = std::make_unique<identity::IncrementalMatcher>(pool, options);
-  }
-  ~MatchLoop() { Stop(); }
+  Periodic(std::string name, std::chrono::seconds interval, std::function<void()> task)
+      : name_(std::move(name)), interval_(interval), task_(std::move(task)) {}
+  ~Periodic() { Stop(); }
 
   void Start() {
-    if (config_.match_interval_seconds <= 0) return;
+    if (interval_.count() <= 0) return;
     thread_ = std::thread([this] {
       std::unique_lock<std::mutex> lock(mu_);
       while (!stop_) {
         lock.unlock();
         try {
-          Result<identity::RunSummary> r = matcher_->RunOnce();
-          if (!r.ok()) {
-            std::cerr << "scrm serve: matching: " << r.status().message() << "\n";
-          } else if (r->stored_auto + r->stored_suggestions > 0) {
-            std::cerr << "scrm serve: matching: " << r->stored_auto << " new links, "
-                      << r->stored_suggestions << " new suggestions\n";
-          }
+          task_();
         } catch (const std::exception& e) {
-          std::cerr << "scrm serve: matching failed: " << e.what() << "\n";
+          std::cerr << "scrm serve: " << name_ << " failed: " << e.what() << "\n";
         }
         lock.lock();
-        cv_.wait_for(lock, std::chrono::seconds(config_.match_interval_seconds),
-                     [this] { return stop_; });
+        cv_.wait_for(lock, interval_, [this] { return stop_; });
       }
     });
   }
@@ -150,12 +143,43 @@ class MatchLoop {
   }
 
  private:
-  const Config& config_;
-  std::unique_ptr<identity::IncrementalMatcher> matcher_;
+  const std::string name_;
+  const std::chrono::seconds interval_;
+  std::function<void()> task_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
   std::thread thread_;
+};
+
+// Matches new profiles and changed CRM records every interval until Stop().
+class MatchLoop {
+ public:
+  MatchLoop(store::Pool& pool, const Config& config)
+      : loop_("matching", std::chrono::seconds(config.match_interval_seconds), [this] { Once(); }) {
+    identity::RunOptions options;
+    options.match.auto_threshold = config.match_auto_threshold;
+    options.match.suggest_threshold = config.match_suggest_threshold;
+    options.match.margin = config.match_margin;
+    matcher_ = std::make_unique<identity::IncrementalMatcher>(pool, options);
+  }
+
+  void Start() { loop_.Start(); }
+  void Stop() { loop_.Stop(); }
+
+ private:
+  void Once() {
+    Result<identity::RunSummary> r = matcher_->RunOnce();
+    if (!r.ok()) {
+      std::cerr << "scrm serve: matching: " << r.status().message() << "\n";
+    } else if (r->stored_auto + r->stored_suggestions > 0) {
+      std::cerr << "scrm serve: matching: " << r->stored_auto << " new links, "
+                << r->stored_suggestions << " new suggestions\n";
+    }
+  }
+
+  std::unique_ptr<identity::IncrementalMatcher> matcher_;
+  Periodic loop_;  // last: its thread stops before the matcher goes
 };
 
 class ServeApp : public Poco::Util::ServerApplication {
@@ -264,6 +288,16 @@ class ServeApp : public Poco::Util::ServerApplication {
     if (config_.poll_tick_seconds > 0) poller.Start();
     MatchLoop matching(pool, config_);
     matching.Start();
+    // Retention per source: at start, then every retention.interval_hours.
+    // The removed posts are queued; the feeder takes them out of the index.
+    Periodic retention("retention", std::chrono::hours(config_.retention_interval_hours), [&pool] {
+      int64_t removed = 0;
+      for (const store::RetentionCounts& c : store::PrivacyRepository(pool).ApplyRetention("scrm", false)) {
+        removed += c.posts;
+      }
+      if (removed > 0) std::cerr << "scrm serve: retention: " << removed << " posts removed\n";
+    });
+    retention.Start();
     feeder.Start(config_.index_feed_interval_ms, [](const std::string& message) {
       std::cerr << "scrm serve: indexing: " << message << "\n";
     });
@@ -273,6 +307,7 @@ class ServeApp : public Poco::Util::ServerApplication {
     poller.Stop();  // a poll in progress finishes first (bounded by the fetch timeout)
     sync.Stop();
     matching.Stop();
+    retention.Stop();
     feeder.Stop();
     return kExitOk;
   }

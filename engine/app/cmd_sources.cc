@@ -6,6 +6,7 @@
 #include "app/cli.h"
 #include "ingest/poller.h"
 #include "sources/fetcher.h"
+#include "store/index_queue_repository.h"
 #include "store/source_repository.h"
 
 namespace scrm::app {
@@ -15,7 +16,9 @@ namespace {
 const char kUsage[] =
     "usage: scrm sources add NAME --type file|url|push [--format F] [--location PATH|URL]\n"
     "                        [--poll SECONDS] [--visibility public|internal|community]\n"
-    "                        [--community NAME] [--secret KEY] [--json]\n"
+    "                        [--community NAME] [--secret KEY] [--retention-days N] [--json]\n"
+    "       scrm sources set NAME [--retention-days N] [--secret KEY] [--poll SECONDS]\n"
+    "                        [--visibility V] [--community NAME] [--location L] [--format F] [--json]\n"
     "       scrm sources list [--json]\n"
     "       scrm sources show NAME [--json]\n"
     "       scrm sources remove NAME\n"
@@ -23,7 +26,11 @@ const char kUsage[] =
     "A source is where conversations come from and who may see them. Formats: auto (the\n"
     "default: recognised from the content), as2, as2-outbox, as2-jsonl, rss, atom,\n"
     "jsonfeed, twitter-archive, linkedin-connections, linkedin-messages, jsonl.\n"
-    "Visibility defaults to internal. Removing a source keeps its posts.\n";
+    "Visibility defaults to internal. Removing a source keeps its posts.\n"
+    "--retention-days N: posts published more than N days ago are removed from the database\n"
+    "and the index by scrm retention and by scrm serve (retention.interval_hours); 0, the\n"
+    "default, keeps every post (docs/privacy.md). set changes the settings given; a\n"
+    "source restored by scrm import has no secret (exports never hold one): set it again.\n";
 
 nlohmann::json ToJson(const Source& s) {
   return {{"id", s.id},
@@ -35,6 +42,7 @@ nlohmann::json ToJson(const Source& s) {
           {"visibility", s.visibility},
           {"community", s.community},
           {"push_secret", s.push_secret.empty() ? "" : "(set)"},
+          {"retention_days", s.retention_days},
           {"health",
            {{"last_run_at", s.last_run_at},
             {"last_success_at", s.last_success_at},
@@ -49,9 +57,22 @@ void PrintSource(const Source& s) {
             << (s.poll_interval_seconds > 0
                     ? ", polled every " + std::to_string(s.poll_interval_seconds) + " s"
                     : "")
+            << (s.retention_days > 0
+                    ? ", posts kept " + std::to_string(s.retention_days) + " days"
+                    : "")
             << "; " << s.items_total << " items"
             << (s.last_success_at.empty() ? "" : ", last success " + s.last_success_at + " UTC")
             << (s.last_error.empty() ? "" : ", last error: " + s.last_error) << "\n";
+}
+
+Result<int> RetentionDays(const Args& args) {
+  const std::string days = args.Get("retention-days", "0");
+  if (days.empty() || days.size() > 5 || days.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(days) > 36500) {
+    return Status::InvalidArgument("--retention-days '" + days + "' is not a number of days from 0 "
+                                   "(keep every post) to 36500", "--retention-days");
+  }
+  return std::stoi(days);
 }
 
 }  // namespace
@@ -59,7 +80,8 @@ void PrintSource(const Source& s) {
 int CmdSources(Context& ctx, int argc, char** argv) {
   Result<Args> args = ParseArgs(
       "sources", argc, argv, 2,
-      {"type", "format", "location", "poll", "visibility", "community", "secret"},
+      {"type", "format", "location", "poll", "visibility", "community", "secret",
+       "retention-days"},
       {"json", "help"});
   if (!args.ok()) return Fail("sources", args.status());
   if (args->Has("help") || args->positional.empty()) {
@@ -104,6 +126,9 @@ int CmdSources(Context& ctx, int argc, char** argv) {
                                    "--poll '" + poll + "' is not a number of seconds", "--poll"));
       }
       s.poll_interval_seconds = std::stoi(poll);
+      Result<int> retention = RetentionDays(*args);
+      if (!retention.ok()) return Fail("sources", retention.status());
+      s.retention_days = *retention;
       Result<Source> added = repo.Add(s);
       if (!added.ok()) return Fail("sources", added.status());
       if (json) {
@@ -111,6 +136,50 @@ int CmdSources(Context& ctx, int argc, char** argv) {
       } else {
         std::cout << "added ";
         PrintSource(*added);
+      }
+      return kExitOk;
+    }
+    if (verb == "set") {
+      std::optional<Source> s = repo.Get(name);
+      if (!s) return Fail("sources", Status::NotFound("no source named '" + name + "' (scrm sources list)"));
+      bool any = false;
+      for (auto [option, field] : std::vector<std::pair<const char*, std::string*>>{
+               {"secret", &s->push_secret}, {"visibility", &s->visibility},
+               {"community", &s->community}, {"location", &s->location}, {"format", &s->format}}) {
+        if (args->options.count(option) == 0) continue;
+        *field = args->Get(option);
+        any = true;
+      }
+      if (args->options.count("poll")) {
+        const std::string poll = args->Get("poll");
+        if (poll.empty() || poll.size() > 9 || poll.find_first_not_of("0123456789") != std::string::npos) {
+          return Fail("sources", Status::InvalidArgument(
+                                     "--poll '" + poll + "' is not a number of seconds", "--poll"));
+        }
+        s->poll_interval_seconds = std::stoi(poll);
+        any = true;
+      }
+      if (args->options.count("retention-days")) {
+        Result<int> retention = RetentionDays(*args);
+        if (!retention.ok()) return Fail("sources", retention.status());
+        s->retention_days = *retention;
+        any = true;
+      }
+      if (!any) {
+        return Fail("sources", Status::InvalidArgument("scrm sources set NAME: give the settings to "
+                                                       "change (see scrm sources --help)"));
+      }
+      const std::optional<Source> before = repo.Get(name);
+      if (Status st = repo.Update(*s); !st.ok()) return Fail("sources", st);
+      // Who may see the posts changed: their index documents must say so.
+      if (before->visibility != s->visibility || before->community != s->community) {
+        store::IndexQueueRepository(pool).EnqueueSource(s->id);
+      }
+      if (json) {
+        std::cout << ToJson(*s).dump() << "\n";
+      } else {
+        std::cout << "updated ";
+        PrintSource(*s);
       }
       return kExitOk;
     }
@@ -150,7 +219,7 @@ int CmdSources(Context& ctx, int argc, char** argv) {
       return kExitOk;
     }
     return Fail("sources", Status::InvalidArgument("unknown verb '" + verb +
-                                                   "': add, list, show, poll or remove"));
+                                                   "': add, set, list, show, poll or remove"));
   } catch (const store::DbError& e) {
     return FailDb("sources", e);
   }

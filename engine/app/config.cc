@@ -65,6 +65,8 @@ const std::vector<KeyDoc>& ConfigKeys() {
        "a /ui/ session (started by ?sso=) ends after this many minutes unused"},
       {"crm.origin", "(none)", "SCRM_CRM_ORIGIN",
        "origin of the CRM that embeds the pages (https://crm.example.com): CSP frame-ancestors"},
+      {"retention.interval_hours", "24", "",
+       "how often scrm serve removes posts older than their source's retention_days (0: off)"},
   };
   return kKeys;
 }
@@ -242,6 +244,7 @@ Result<Config> LoadConfig(const std::string& path, const std::map<std::string, s
   SCRM_INT_KEY("poll.max_bytes", 1024, 1L << 34, config.poll_max_bytes)
   SCRM_INT_KEY("index.shards", 0, 64, config.index_shards)
   SCRM_INT_KEY("match.interval_seconds", 0, 86400, config.match_interval_seconds)
+  SCRM_INT_KEY("retention.interval_hours", 0, 24 * 366, config.retention_interval_hours)
   SCRM_INT_KEY("index.facet_sample", 100, 10000000, config.index_facet_sample)
   SCRM_INT_KEY("index.feed_interval_ms", 10, 60000, config.index_feed_interval_ms)
   SCRM_INT_KEY("ui.session_minutes", 1, 7 * 24 * 60, config.ui_session_minutes)

@@ -53,6 +53,7 @@ struct Config {
   std::string ui_templates_dir = SCRM_DEFAULT_UI_TEMPLATES_DIR;  // the pages' templates
   int ui_session_minutes = 60;  // a /ui/ session ends after this long unused
   std::string crm_origin;       // "https://crm.example.com": may frame the pages; "" none
+  int retention_interval_hours = 24;     // scrm serve applies sources' retention (0: off)
   std::string config_file;     // where settings came from, for messages
 };
 

@@ -20,6 +20,14 @@ std::optional<CrmModule> ParseCrmModule(const std::string& name) {
   return std::nullopt;
 }
 
+std::optional<std::pair<CrmModule, std::string>> ParseCustomerRef(const std::string& ref) {
+  const size_t slash = ref.find('/');
+  if (slash == std::string::npos || slash + 1 >= ref.size()) return std::nullopt;
+  std::optional<CrmModule> module = ParseCrmModule(ref.substr(0, slash));
+  if (!module) return std::nullopt;
+  return std::make_pair(*module, ref.substr(slash + 1));
+}
+
 
 std::string Customer::Fingerprint() const {
   Fnv64 f;

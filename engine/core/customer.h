@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace scrm {
@@ -15,6 +16,8 @@ enum class CrmModule { kContacts, kLeads, kAccounts };
 // "Contacts", "Leads", "Accounts": the names SuiteCRM uses in bean_module.
 const char* CrmModuleName(CrmModule m);
 std::optional<CrmModule> ParseCrmModule(const std::string& name);
+// "Contacts/ID", "Leads/ID" or "Accounts/ID" (ID not empty); nullopt otherwise.
+std::optional<std::pair<CrmModule, std::string>> ParseCustomerRef(const std::string& ref);
 
 struct CustomerEmail {
   std::string address;  // trimmed, lower-cased

@@ -53,6 +53,10 @@ Status ValidateSource(const Source& s) {
                                        s.location + "'",
                                    "location");
   }
+  if (s.retention_days < 0 || s.retention_days > 36500) {
+    return Status::InvalidArgument("retention_days must be 0 (keep every post) to 36500 days",
+                                   "retention_days");
+  }
   if (s.poll_interval_seconds < 0) {
     return Status::InvalidArgument("poll interval must be 0 (manual) or a number of seconds",
                                    "poll_interval_seconds");

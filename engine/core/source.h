@@ -22,6 +22,7 @@ struct Source {
   std::string visibility = "internal";  // public, internal, community
   std::string community;           // the community's name when visibility is community
   std::string push_secret;         // push sources: the HMAC-SHA256 key (never printed)
+  int retention_days = 0;          // posts published longer ago are removed; 0 keeps them
   // Health, written by the engine.
   std::string etag;
   std::string last_modified;

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
 #include <map>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
@@ -58,6 +59,12 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers, in order
+  // When set, the body instead of `body`: written to the connection as it is
+  // made (chunked), for answers too large to hold (an export). It runs after
+  // the status is sent: a failure midway is logged and ends the body early
+  // and the connection, which the client detects by checking the body
+  // against what it expects (an export file: the manifest's SHA-256).
+  std::function<void(std::ostream&)> stream;
 
   // A JSON body; invalid UTF-8 in strings is replaced, never an exception.
   static Response Json(const nlohmann::json& body, int status = 200);

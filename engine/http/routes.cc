@@ -2,6 +2,8 @@
 
 #include <ctime>
 
+#include "http/admin_export.h"
+#include "http/admin_privacy.h"
 #include "http/api_keys.h"
 #include "http/crm_events.h"
 #include "http/errors.h"
@@ -98,6 +100,11 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
     {"GET",    "/api/v1/admin/api-keys", Access::kAdmin, [pool](const Request& r) { return ListApiKeys(pool, r); }},
     {"POST",   "/api/v1/admin/api-keys", Access::kAdmin, [pool](const Request& r) { return CreateApiKeyRoute(pool, r); }},
     {"DELETE", "/api/v1/admin/api-keys/{name}", Access::kAdmin, [pool](const Request& r) { return RevokeApiKey(pool, r); }},
+    // Everything the engine holds, file by file (docs/export-format.md).
+    {"GET",    "/api/v1/admin/export", Access::kAdmin, [pool](const Request& r) { return ListExportFiles(pool, r); }},
+    {"GET",    "/api/v1/admin/export/{file}", Access::kAdmin, [pool](const Request& r) { return GetExportFile(pool, r); }},
+    // A person's social data removed on request (docs/privacy.md).
+    {"POST",   "/api/v1/admin/erase", Access::kAdmin, [pool](const Request& r) { return HandleErase(pool, r); }},
   };
   // clang-format on
 }

@@ -282,7 +282,20 @@ void RequestHandler::handleRequest(Poco::Net::HTTPServerRequest& req,
     resp.setContentType(out.content_type);
     for (const auto& [name, value] : out.headers) resp.add(name, value);
     if (close) resp.setKeepAlive(false);
-    resp.sendBuffer(out.body.data(), out.body.size());
+    if (out.stream) {
+      resp.setChunkedTransferEncoding(true);
+      resp.setKeepAlive(false);  // a failure midway must end the connection
+      std::ostream& body = resp.send();
+      try {
+        out.stream(body);
+      } catch (const std::exception& e) {
+        std::cerr << "scrm http: " << request.method << " " << request.path
+                  << ": the streamed answer failed midway: " << e.what() << std::endl;
+        close = true;
+      }
+    } else {
+      resp.sendBuffer(out.body.data(), out.body.size());
+    }
   } catch (const Poco::Exception& e) {
     std::cerr << "scrm http: " << request.method << " " << request.path
               << ": could not send the response: " << e.displayText() << std::endl;

@@ -11,7 +11,7 @@ const char kSelect[] =
     "community, push_secret, etag, last_modified, "
     "COALESCE(DATE_FORMAT(last_run_at, '%Y-%m-%d %H:%i:%s'), ''), "
     "COALESCE(DATE_FORMAT(last_success_at, '%Y-%m-%d %H:%i:%s'), ''), COALESCE(last_error, ''), "
-    "items_total FROM scrm_sources";
+    "items_total, retention_days FROM scrm_sources";
 
 Source Read(sql::ResultSet& rs) {
   Source s;
@@ -30,6 +30,7 @@ Source Read(sql::ResultSet& rs) {
   s.last_success_at = rs.getString(13);
   s.last_error = rs.getString(14);
   s.items_total = rs.getInt64(15);
+  s.retention_days = rs.getInt(16);
   return s;
 }
 
@@ -41,7 +42,8 @@ void BindSettings(sql::PreparedStatement& ps, const Source& s) {
   ps.setString(5, s.visibility);
   ps.setString(6, s.community);
   ps.setString(7, s.push_secret);
-  ps.setString(8, s.name);
+  ps.setInt(8, s.retention_days);
+  ps.setString(9, s.name);
 }
 
 }  // namespace
@@ -52,8 +54,8 @@ Result<Source> SourceRepository::Add(const Source& source) {
     Pool::Lease conn = pool_.Acquire();
     std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
         "INSERT INTO scrm_sources (type, format, location, poll_interval_seconds, visibility, "
-        "community, push_secret, name, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP())"));
+        "community, push_secret, retention_days, name, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP())"));
     BindSettings(*ps, source);
     ps->execute();
   } catch (const sql::SQLException& e) {
@@ -72,7 +74,8 @@ Status SourceRepository::Update(const Source& source) {
     Pool::Lease conn = pool_.Acquire();
     std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
         "UPDATE scrm_sources SET type = ?, format = ?, location = ?, poll_interval_seconds = ?, "
-        "visibility = ?, community = ?, push_secret = ?, updated_at = UTC_TIMESTAMP() "
+        "visibility = ?, community = ?, push_secret = ?, retention_days = ?, "
+        "updated_at = UTC_TIMESTAMP() "
         "WHERE name = ?"));
     BindSettings(*ps, source);
     if (ps->executeUpdate() == 0 && !Get(source.name)) {

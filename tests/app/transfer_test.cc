@@ -1,0 +1,290 @@
+// scrm export and scrm import end to end, through the real binary and real
+// MariaDB databases: an export restored into an empty instance exports
+// byte for byte the same and searches the same after the index rebuild;
+// secrets never leave; a damaged file, a bad record and a non-empty
+// database are refused, each naming what and where.
+#include <signal.h>
+
+#include <Poco/DigestEngine.h>
+#include <Poco/SHA2Engine.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "app/app_instance.h"
+#include "http/http_client.h"
+
+using namespace scrm;
+using namespace scrm::testing;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string Slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void Spit(const fs::path& p, const std::string& bytes) {
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out << bytes;
+}
+
+std::string Sha256(const std::string& bytes) {
+  Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+  sha.update(bytes);
+  return Poco::DigestEngine::digestToHex(sha.digest());
+}
+
+struct TempDir {
+  fs::path path;
+  explicit TempDir(const std::string& name)
+      : path(fs::temp_directory_path() / ("scrm-transfer-" + std::to_string(::getpid()) + "-" + name)) {
+    fs::remove_all(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+};
+
+json Manifest(const fs::path& dir) { return json::parse(Slurp(dir / "manifest.json")); }
+
+}  // namespace
+
+TEST_CASE("an export imported into an empty instance exports byte for byte the same",
+          "[mysql][app][transfer]") {
+  AppInstance a;
+  a.LoadPeople();
+  TempDir first("first"), second("second");
+  json exported = a.ScrmJson({"export", "--out", first.path.string()});
+  const json manifest = Manifest(first.path);
+  CHECK(manifest["format"] == "scrm-export");
+  CHECK(manifest["format_version"] == 1);
+  CHECK(manifest["schema_version"].get<int>() >= 8);
+  std::map<std::string, int64_t> rows;
+  for (const json& f : manifest["files"]) {
+    rows[f["file"]] = f["rows"];
+    CHECK(Sha256(Slurp(first.path / f["file"].get<std::string>())) == f["sha256"]);
+  }
+  CHECK(rows["posts.jsonl"] == 6);  // 5 people's posts and 1 staff post
+  CHECK(rows["profiles.jsonl"] == 3);
+  CHECK(rows["rejects.jsonl"] == 1);
+  CHECK(rows["sources.jsonl"] == 2);
+  CHECK(rows["customers.jsonl"] == 2);
+  CHECK(rows["customer_emails.jsonl"] == 2);
+  CHECK(rows["links.jsonl"] >= 3);
+  CHECK(rows["link_decisions.jsonl"] >= 4);  // auto, suggest, confirm, link, unlink...
+  CHECK(rows["saved_searches.jsonl"] == 1);
+  CHECK(rows["posts.csv"] == 6);
+  CHECK(rows.count("index_queue.jsonl") == 0);  // derived: rebuilt on import
+  CHECK(exported["rows"].get<int64_t>() > 20);
+
+  // Posts keep their raw record; the push secret never leaves, marked as left out.
+  const std::string posts = Slurp(first.path / "posts.jsonl");
+  CHECK(posts.find("\"raw\":\"{\\\"type\\\":\\\"post\\\"") != std::string::npos);
+  for (const auto& entry : fs::directory_iterator(first.path)) {
+    CHECK(Slurp(entry.path()).find("push-secret-do-not-export") == std::string::npos);
+  }
+  CHECK(Slurp(first.path / "sources.jsonl").find("\"push_secret\":{\"omitted\":true}") !=
+        std::string::npos);
+  // The CSV view is a spreadsheet's: a header, quoted cells, the source's name.
+  const std::string csv = Slurp(first.path / "posts.csv");
+  CHECK(csv.rfind("\xEF\xBB\xBFid,source,platform,", 0) == 0);
+  CHECK(csv.find(",community,mastodon,post,z1,") != std::string::npos);
+  CHECK(csv.find("\"Kumquat jam, made by Bob, sold out\"") != std::string::npos);
+
+  // The same data exported twice: the same bytes.
+  TempDir again("again");
+  a.ScrmJson({"export", "--out", again.path.string()});
+  for (const json& f : manifest["files"]) {
+    const std::string name = f["file"];
+    CHECK(Slurp(again.path / name) == Slurp(first.path / name));
+  }
+  // Pages of any size (a keyset over every kind of primary key): the same bytes.
+  TempDir small("small-pages");
+  a.ScrmJson({"export", "--out", small.path.string(), "--page-size", "2"});
+  for (const json& f : manifest["files"]) {
+    const std::string name = f["file"];
+    INFO(name);
+    CHECK(Slurp(small.path / name) == Slurp(first.path / name));
+  }
+  // An export never overwrites.
+  RunResult over = a.Scrm({"export", "--out", first.path.string()});
+  CHECK(over.exit_code == 2);
+  CHECK(over.err.find("not an empty directory") != std::string::npos);
+
+  AppInstance b;
+  RunResult unmigrated = b.Scrm({"import", first.path.string()});
+  CHECK(unmigrated.exit_code == 1);
+  CHECK(unmigrated.err.find("run scrm migrate") != std::string::npos);
+  b.Migrate();
+  json imported = b.ScrmJson({"import", first.path.string()});
+  CHECK(imported["rows"] == exported["rows"]);
+  CHECK(imported["index"]["posts"] == 6);
+  b.ScrmJson({"export", "--out", second.path.string()});
+  const json manifest2 = Manifest(second.path);
+  REQUIRE(manifest2["files"].size() == manifest["files"].size());
+  for (const json& f : manifest["files"]) {
+    const std::string name = f["file"];
+    INFO(name);
+    CHECK(Slurp(second.path / name) == Slurp(first.path / name));
+  }
+  json m1 = manifest, m2 = manifest2;
+  m1.erase("created_at");
+  m2.erase("created_at");
+  CHECK(m1 == m2);
+
+  // The rebuilt index answers as the original one.
+  for (const std::vector<std::string>& q : std::vector<std::vector<std::string>>{
+           {"kumquat"}, {"quincunx"}, {"network"}, {"--platform", "twitter"},
+           {"--from", "2026-10-01", "--to", "2026-10-06"}, {"--customer", "Contacts/c-oz"}, {"--linked", "true"}}) {
+    INFO(q[0]);
+    CHECK(b.Search(q) == a.Search(q));
+  }
+  CHECK(a.Search({"kumquat"}).second == 3);
+  // Ids are kept: new rows continue after them.
+  CHECK(b.db.Scalar("SELECT MAX(id) FROM scrm_posts") == a.db.Scalar("SELECT MAX(id) FROM scrm_posts"));
+
+  // The push secret did not travel: pushes are refused until it is set again.
+  CHECK(b.ScrmJson({"sources", "show", "community"})["push_secret"] == "");
+  CHECK(b.ScrmJson({"sources", "set", "community", "--secret", "a-new-secret"})["push_secret"] == "(set)");
+  CHECK(b.db.Scalar("SELECT push_secret FROM scrm_sources WHERE name = 'community'") == "a-new-secret");
+  // A visibility changed by set is queued for the index (the staff source's one post).
+  CHECK(b.db.Count("SELECT COUNT(*) FROM scrm_index_queue") == 0);
+  CHECK(b.ScrmJson({"sources", "set", "staff", "--visibility", "public"})["visibility"] == "public");
+  CHECK(b.db.Count("SELECT COUNT(*) FROM scrm_index_queue") == 1);
+  CHECK(b.Scrm({"sources", "set", "staff", "--visibility", "secret"}).exit_code == 2);
+  CHECK(b.Scrm({"sources", "set", "staff"}).exit_code == 2);
+
+  // A second import into the now full database is refused, naming the fix.
+  RunResult full = b.Scrm({"import", first.path.string()});
+  CHECK(full.exit_code == 1);
+  CHECK(full.err.find("not empty") != std::string::npos);
+  CHECK(full.err.find("scrm migrate") != std::string::npos);
+}
+
+TEST_CASE("scrm import refuses a damaged file and names a bad record's file and line",
+          "[mysql][app][transfer]") {
+  AppInstance a;
+  a.LoadPeople();
+  TempDir dir("damaged");
+  a.ScrmJson({"export", "--out", dir.path.string()});
+  const std::string profiles = Slurp(dir.path / "profiles.jsonl");
+
+  // One byte changed: refused before anything is written.
+  std::string damaged = profiles;
+  damaged[damaged.find("Bob")] = 'R';
+  Spit(dir.path / "profiles.jsonl", damaged);
+  AppInstance b;
+  b.Migrate();
+  RunResult r = b.Scrm({"import", dir.path.string()});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("profiles.jsonl does not match its SHA-256") != std::string::npos);
+  CHECK(b.db.Count("SELECT COUNT(*) FROM scrm_sources") == 0);
+
+  // A bad record whose checksum was updated: the file and line are named.
+  std::istringstream lines(profiles);
+  std::string line, rewritten;
+  for (int n = 1; std::getline(lines, line); ++n) {
+    if (n == 2) {
+      json rec = json::parse(line);
+      rec["id"] = "two";
+      line = rec.dump();
+    }
+    rewritten += line + "\n";
+  }
+  Spit(dir.path / "profiles.jsonl", rewritten);
+  json m = Manifest(dir.path);
+  for (json& f : m["files"]) {
+    if (f["file"] == "profiles.jsonl") f["sha256"] = Sha256(rewritten);
+  }
+  Spit(dir.path / "manifest.json", m.dump(2));
+  r = b.Scrm({"import", dir.path.string()});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("profiles.jsonl line 2: field 'id' must be an integer") != std::string::npos);
+
+  // A manifest never makes an import write outside the engine's data tables.
+  json crm_table = m;
+  for (json& f : crm_table["files"]) {
+    if (f["file"] == "profiles.jsonl") f["table"] = "contacts";
+  }
+  Spit(dir.path / "manifest.json", crm_table.dump(2));
+  r = b.Scrm({"import", dir.path.string()});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("names table 'contacts', which an import never writes") != std::string::npos);
+
+  // Another format version is refused by name.
+  m["format_version"] = 2;
+  Spit(dir.path / "manifest.json", m.dump(2));
+  r = b.Scrm({"import", dir.path.string()});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("format_version 2") != std::string::npos);
+}
+
+TEST_CASE("the admin export API streams the same files as scrm export, to admins only",
+          "[mysql][app][transfer]") {
+  AppInstance a;
+  a.LoadPeople();
+  TempDir dir("api");
+  a.ScrmJson({"export", "--out", dir.path.string()});
+  Child serve({ScrmBinary(), "serve"}, a.env);
+  const std::string listening = serve.WaitForLine("listening on", 15000);
+  const int port = std::atoi(listening.c_str() + listening.rfind(':') + 1);
+  REQUIRE(port > 0);
+  auto token = [&](const std::string& roles) {
+    RunResult r = a.Scrm({"token", "--user", "1", "--roles", roles});
+    REQUIRE(r.exit_code == 0);
+    return r.out.substr(0, r.out.find('\n'));
+  };
+  auto get = [&](const std::string& target, const std::string& bearer) {
+    CallOptions o;
+    if (!bearer.empty()) o.headers["Authorization"] = "Bearer " + bearer;
+    return Call(port, "GET", target, o);
+  };
+  const std::string admin = token("admin"), sales = token("sales");
+  CHECK(get("/api/v1/admin/export/posts.jsonl", "").status == 401);
+  CHECK(get("/api/v1/admin/export/posts.jsonl", sales).status == 403);
+  CHECK(get("/api/v1/admin/export", sales).status == 403);
+
+  ClientResponse list = get("/api/v1/admin/export", admin);
+  REQUIRE(list.status == 200);
+  const json files = json::parse(list.body)["files"];
+  CHECK(files[0] == "manifest.json");
+  const json manifest = Manifest(dir.path);
+  CHECK(files.size() == manifest["files"].size() + 1);
+  // scrm serve's matcher records each run in scrm_sync_state: that file
+  // changes while it runs; every other one is the same.
+  auto live = [](const json& f) { return f["file"] == "sync_state.jsonl"; };
+  for (const json& f : manifest["files"]) {
+    const std::string name = f["file"];
+    INFO(name);
+    if (live(f)) continue;
+    ClientResponse r = get("/api/v1/admin/export/" + name, admin);
+    REQUIRE(r.status == 200);
+    CHECK(r.body == Slurp(dir.path / name));
+    CHECK(Sha256(r.body) == f["sha256"]);
+  }
+  CHECK(get("/api/v1/admin/export/posts.jsonl", admin).headers["content-type"] ==
+        "application/x-ndjson");
+  ClientResponse api_manifest = get("/api/v1/admin/export/manifest.json", admin);
+  REQUIRE(api_manifest.status == 200);
+  json m1 = json::parse(api_manifest.body), m2 = manifest;
+  for (json* m : {&m1, &m2}) {
+    m->erase("created_at");
+    json kept = json::array();
+    for (const json& f : (*m)["files"]) {
+      if (!live(f)) kept.push_back(f);
+    }
+    (*m)["files"] = kept;
+  }
+  CHECK(m1 == m2);
+  ClientResponse missing = get("/api/v1/admin/export/index_queue.jsonl", admin);
+  CHECK(missing.status == 404);
+  CHECK(missing.body.find("no export file named") != std::string::npos);
+  serve.Signal(SIGTERM);
+  CHECK(serve.Wait(10000) == 0);
+}
