@@ -3,9 +3,6 @@
 -- on its interval), and the engine's audit log of administrative acts
 -- (erase, retention). The audit never holds personal data: who is
 -- concerned is kept as a SHA-256 of the id given, with counts of what went.
--- Numbers 0006 and 0007 belong to branches landing with this one (the
--- migrator refuses a version older than the database's that was never
--- applied: they must land before a database is migrated past them).
 
 ALTER TABLE scrm_sources
   ADD COLUMN IF NOT EXISTS retention_days int NOT NULL DEFAULT 0
