@@ -299,6 +299,14 @@ Result<TextQuery> QueryBuilder::Parse(const std::string& q, bool french, bool en
     return Status::InvalidArgument("the query cannot be read (" + e.get_msg() +
                                        "): check its quotes, parentheses and operators",
                                    "q");
+  } catch (const Xapian::UnimplementedError& e) {
+    // Found by fuzzing ("a ADJ - l"): NEAR/ADJ next to something that is
+    // not a plain word make Xapian build a query it does not implement; it
+    // is the query's fault, not the index's (was: an internal error, 500).
+    return Status::InvalidArgument("the query cannot be read (" + e.get_msg() +
+                                       "): NEAR and ADJ join plain words only (a NEAR b); "
+                                       "put no sign, field or phrase beside them",
+                                   "q");
   }
   return out;
 }

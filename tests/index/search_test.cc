@@ -538,6 +538,22 @@ TEST_CASE_METHOD(CorpusFixture, "a query Xapian cannot read is InvalidArgument o
   CHECK(r.status().message().find("quote") != std::string::npos);
 }
 
+// Found by fuzz_query (tests/data/fuzz-regressions/query/): Xapian throws
+// UnimplementedError for NEAR/ADJ beside a signed word, which came back as
+// an internal index error (HTTP 500) instead of a bad query.
+TEST_CASE_METHOD(CorpusFixture, "NEAR or ADJ beside a sign is InvalidArgument on q, not an index error",
+                 "[index]") {
+  for (const char* q : {"a ADJ - l", "network NEAR - fox", "fox ADJ/2 + network"}) {
+    Result<SearchResult> r = searcher_->Search(Everything(q));
+    INFO(q << " -> " << r.status().ToString());
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == Status::Code::kInvalidArgument);
+    CHECK(r.status().field() == "q");
+    CHECK(r.status().message().find("NEAR and ADJ") != std::string::npos);
+  }
+  CHECK(searcher_->Search(Everything("network NEAR fox")).ok());
+}
+
 TEST_CASE("more like this: similar posts, not the post itself, visibility applies", "[index]") {
   testing::TempDir dir;
   const IndexConfig config = testing::LocalConfig(dir.path());
