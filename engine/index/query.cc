@@ -177,6 +177,23 @@ bool IsStemmableWord(const std::string& w) {
 
 bool IsProximity(const std::string& t) { return t.rfind("NEAR", 0) == 0 || t.rfind("ADJ", 0) == 0; }
 
+// A token of signs alone ("-", "+", "(", "+-"): QueryParser skips it, so it
+// does not separate a word from a NEAR or ADJ beside it.
+bool IsSignsOnly(const std::string& t) {
+  return t.find_first_not_of("+-()") == std::string::npos;
+}
+
+// Whether the word token at i stands beside NEAR or ADJ, sign-only tokens
+// between them skipped ("a ADJ - l": l is beside ADJ).
+bool BesideProximity(const std::vector<std::string>& tokens, size_t i) {
+  size_t p = i;
+  while (p > 0 && IsSignsOnly(tokens[p - 1])) --p;
+  if (p > 0 && IsOperator(tokens[p - 1]) && IsProximity(tokens[p - 1])) return true;
+  size_t n = i + 1;
+  while (n < tokens.size() && IsSignsOnly(tokens[n])) ++n;
+  return n < tokens.size() && IsOperator(tokens[n]) && IsProximity(tokens[n]);
+}
+
 // "network -sales" -> "scrmword:network -scrmword:sales": every plain word
 // outside phrases, and not next to NEAR or ADJ (which need plain terms).
 std::string RewriteWords(const std::string& folded) {
@@ -188,8 +205,7 @@ std::string RewriteWords(const std::string& folded) {
     if (!out.empty()) out.push_back(' ');
     const bool quoted = in_quotes;
     if (CountQuotes(t) % 2 == 1) in_quotes = !in_quotes;
-    const bool near = (i > 0 && IsOperator(tokens[i - 1]) && IsProximity(tokens[i - 1])) ||
-                      (i + 1 < tokens.size() && IsOperator(tokens[i + 1]) && IsProximity(tokens[i + 1]));
+    const bool near = BesideProximity(tokens, i);
     if (quoted || near || IsOperator(t)) {
       out += t;
       continue;
