@@ -114,7 +114,11 @@ std::optional<int64_t> ParseTimeParam(const std::string& value) {
 Result<index::SearchRequest> ParseSearchParams(
     const std::multimap<std::string, std::string>& params) {
   index::SearchRequest r;
-  for (const auto& [name, value] : params) {
+  for (const auto& param : params) {
+    // Named references, not structured bindings: C++17 lambdas cannot
+    // capture those (clang rejects it, g++ allows it as an extension).
+    const std::string& name = param.first;
+    const std::string& value = param.second;
     if (KnownParams().count(name) == 0) {
       return BadParam(name, "unknown parameter (see docs/api.md#search)");
     }

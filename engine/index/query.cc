@@ -177,6 +177,48 @@ bool IsStemmableWord(const std::string& w) {
 
 bool IsProximity(const std::string& t) { return t.rfind("NEAR", 0) == 0 || t.rfind("ADJ", 0) == 0; }
 
+// A token without a word character ("-", "+", ":", "(", "..."): QueryParser
+// skips it, so it does not separate a word from a NEAR or ADJ beside it.
+bool HasNoWordChar(const std::string& t) {
+  for (Xapian::Utf8Iterator it(t); it != Xapian::Utf8Iterator(); ++it) {
+    if (Xapian::Unicode::is_wordchar(*it)) return false;
+  }
+  return true;
+}
+
+// Whether the word token at i stands beside NEAR or ADJ, tokens without a
+// word character between them skipped ("a ADJ - l": l is beside ADJ).
+bool BesideProximity(const std::vector<std::string>& tokens, size_t i) {
+  size_t p = i;
+  while (p > 0 && HasNoWordChar(tokens[p - 1])) --p;
+  if (p > 0 && IsOperator(tokens[p - 1]) && IsProximity(tokens[p - 1])) return true;
+  size_t n = i + 1;
+  while (n < tokens.size() && HasNoWordChar(tokens[n])) ++n;
+  return n < tokens.size() && IsOperator(tokens[n]) && IsProximity(tokens[n]);
+}
+
+// NEAR/ADJ beside a +word or -word: Xapian cannot build that query (it
+// throws UnimplementedError, and Xapian 1.4's parser leaks what it had
+// built when it does), so it is refused here first. Found by fuzzing.
+Status CheckProximity(const std::string& folded) {
+  const std::vector<std::string> tokens = SplitSpaces(folded);
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    if (!IsOperator(tokens[i]) || !IsProximity(tokens[i])) continue;
+    size_t p = i, n = i + 1;
+    while (p > 0 && HasNoWordChar(tokens[p - 1])) --p;
+    while (n < tokens.size() && HasNoWordChar(tokens[n])) ++n;
+    for (const std::string* t : {p > 0 ? &tokens[p - 1] : nullptr, n < tokens.size() ? &tokens[n] : nullptr}) {
+      if (t != nullptr && (t->front() == '+' || t->front() == '-')) {
+        return Status::InvalidArgument("'" + tokens[i] + "' beside '" + *t +
+                                           "': NEAR and ADJ join plain words only; drop the + or - "
+                                           "(or use AND / NOT instead)",
+                                       "q");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 // "network -sales" -> "scrmword:network -scrmword:sales": every plain word
 // outside phrases, and not next to NEAR or ADJ (which need plain terms).
 std::string RewriteWords(const std::string& folded) {
@@ -188,8 +230,7 @@ std::string RewriteWords(const std::string& folded) {
     if (!out.empty()) out.push_back(' ');
     const bool quoted = in_quotes;
     if (CountQuotes(t) % 2 == 1) in_quotes = !in_quotes;
-    const bool near = (i > 0 && IsOperator(tokens[i - 1]) && IsProximity(tokens[i - 1])) ||
-                      (i + 1 < tokens.size() && IsOperator(tokens[i + 1]) && IsProximity(tokens[i + 1]));
+    const bool near = BesideProximity(tokens, i);
     if (quoted || near || IsOperator(t)) {
       out += t;
       continue;
@@ -292,12 +333,22 @@ Result<TextQuery> QueryBuilder::Parse(const std::string& q, bool french, bool en
       out.wildcards.push_back(core.substr(0, core.size() - 1));
     }
   }
+  s = CheckProximity(folded);
+  if (!s.ok()) return s;
   try {
     static_cast<BothStems*>(both_)->Languages(french, english);
     out.query = parser_.parse_query(RewriteWords(folded), kParseFlags);
   } catch (const Xapian::QueryParserError& e) {
     return Status::InvalidArgument("the query cannot be read (" + e.get_msg() +
                                        "): check its quotes, parentheses and operators",
+                                   "q");
+  } catch (const Xapian::UnimplementedError& e) {
+    // Found by fuzzing ("a ADJ - l"): NEAR/ADJ next to something that is
+    // not a plain word make Xapian build a query it does not implement; it
+    // is the query's fault, not the index's (was: an internal error, 500).
+    return Status::InvalidArgument("the query cannot be read (" + e.get_msg() +
+                                       "): NEAR and ADJ join plain words only (a NEAR b); "
+                                       "put no sign, field or phrase beside them",
                                    "q");
   }
   return out;

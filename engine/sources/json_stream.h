@@ -22,7 +22,11 @@ struct JsonItem {
   std::string raw;      // the element's bytes as read (a dump for scalars)
   int64_t offset = 0;   // byte offset of its first byte
   int64_t line = 1;     // 1-based line of its first byte
-  int64_t index = 0;    // 0-based index in its array
+  // 0-based among the elements handed over, in input order: it goes on
+  // counting across streamed arrays (a document with both "orderedItems"
+  // and "items", or a key written twice), so it numbers a parser's records
+  // (Position::record) without repeats.
+  int64_t index = 0;
 };
 
 struct JsonStreamCallbacks {

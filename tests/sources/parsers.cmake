@@ -13,4 +13,5 @@ scrm_add_test(parsers_tests SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/format_detect_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/bad_inputs_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/streaming_test.cc
+  ${CMAKE_CURRENT_LIST_DIR}/json_stream_test.cc
   LIBS scrm_sources nlohmann_json::nlohmann_json)
