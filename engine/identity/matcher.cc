@@ -262,6 +262,19 @@ struct Keyed {
   std::string key;
 };
 
+// The keys sorted, each once.
+std::vector<Keyed> Distinct(std::vector<Keyed> keys) {
+  std::sort(keys.begin(), keys.end(), [](const Keyed& a, const Keyed& b) {
+    return a.kind != b.kind ? a.kind < b.kind : a.key < b.key;
+  });
+  keys.erase(std::unique(keys.begin(), keys.end(),
+                         [](const Keyed& a, const Keyed& b) {
+                           return a.kind == b.kind && a.key == b.key;
+                         }),
+             keys.end());
+  return keys;
+}
+
 std::vector<Keyed> CustomerKeys(const Prepared& c) {
   std::vector<Keyed> keys;
   for (const auto& e : c.emails) keys.push_back({kEmail, e.address});
@@ -293,16 +306,7 @@ std::vector<Keyed> CustomerKeys(const Prepared& c) {
   } else if (!c.company_norm.empty()) {
     keys.push_back({kCompany, c.company_norm});
   }
-  // Distinct keys only.
-  std::sort(keys.begin(), keys.end(), [](const Keyed& a, const Keyed& b) {
-    return a.kind != b.kind ? a.kind < b.kind : a.key < b.key;
-  });
-  keys.erase(std::unique(keys.begin(), keys.end(),
-                         [](const Keyed& a, const Keyed& b) {
-                           return a.kind == b.kind && a.key == b.key;
-                         }),
-             keys.end());
-  return keys;
+  return Distinct(std::move(keys));
 }
 
 // A profile reduced to what matching reads.
@@ -474,15 +478,7 @@ std::vector<Keyed> ProfileKeys(const ProfileView& v) {
       for (const auto& tok : t) keys.push_back({kGivenCompany, CanonicalGivenName(tok) + '|' + c});
     }
   }
-  std::sort(keys.begin(), keys.end(), [](const Keyed& a, const Keyed& b) {
-    return a.kind != b.kind ? a.kind < b.kind : a.key < b.key;
-  });
-  keys.erase(std::unique(keys.begin(), keys.end(),
-                         [](const Keyed& a, const Keyed& b) {
-                           return a.kind == b.kind && a.key == b.key;
-                         }),
-             keys.end());
-  return keys;
+  return Distinct(std::move(keys));
 }
 
 enum class GivenMatch { kNone, kExact, kNickname, kTypo, kInitial, kAbsent, kConflict };
