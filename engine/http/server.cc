@@ -24,6 +24,7 @@
 #include <stdexcept>
 
 #include "http/errors.h"
+#include "http/session.h"
 
 #ifndef SCRM_VERSION
 #define SCRM_VERSION "unknown"
@@ -138,11 +139,7 @@ std::string HostOf(const std::string& address) {
 // limiter's memory holds no secret.
 std::string CredentialKey(const Request& request) {
   std::string credential = request.Header("authorization");
-  if (credential.empty()) {
-    const std::string cookies = request.Header("cookie");
-    const size_t at = cookies.find("scrm_session=");
-    if (at != std::string::npos) credential = cookies.substr(at, cookies.find(';', at) - at);
-  }
+  if (credential.empty()) credential = CookieValue(request, kSessionCookie);
   if (credential.empty()) return "";
   return std::to_string(std::hash<std::string>{}(credential));
 }
