@@ -79,6 +79,7 @@ FacetTables::FacetTables(std::vector<ShardSpec> specs, int min_rebuild_seconds)
       min_rebuild_seconds_(min_rebuild_seconds),
       dbs_(specs_.size()),
       built_at_(specs_.size()),
+      identity_(specs_.size(), 0),
       tables_(specs_.size()) {
   thread_ = std::thread([this] { Loop(); });
 }
@@ -108,7 +109,10 @@ void FacetTables::Loop() {
       }
       try {
         if (!ShardExists(specs_[i])) continue;
+        const uint64_t identity = ShardIdentity(specs_[i]);
+        if (identity != identity_[i]) open[i] = false;  // swapped in by a rebuild
         if (!open[i]) {
+          identity_[i] = identity;
           dbs_[i] = OpenReadableShard(specs_[i], 0);
           open[i] = true;
         } else {

@@ -81,6 +81,7 @@ class FacetTables {
   const int min_rebuild_seconds_;
   std::vector<Xapian::Database> dbs_;  // the thread's own, one per shard
   std::vector<std::chrono::steady_clock::time_point> built_at_;
+  std::vector<uint64_t> identity_;  // ShardIdentity of each open shard
   mutable std::mutex mu_;
   std::condition_variable wake_;
   bool stop_ = false;

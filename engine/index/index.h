@@ -60,10 +60,16 @@ class Indexer {
   // or format mismatch (FailedPrecondition from Open). Searchers see the
   // index empty from the first Commit until the rebuild's last.
   static Result<std::unique_ptr<Indexer>> OpenEmpty(const IndexConfig& config);
-  // For a bulk load (`scrm reindex`), empty or not: Xapian's commits (its
-  // own, every 10,000 changes: larger batches cost more CPU, measured) are
-  // not forced to disk one by one; Commit() syncs every file once. A crash
-  // before that Commit may leave a damaged index: `scrm reindex` again.
+  // For a rebuild (`scrm reindex`), empty or not. Local shards: Puts in
+  // ascending id order go to fresh databases of 100,000 posts beside each
+  // shard (<shard>.rebuild/), merged at the first call that is not a Put
+  // (RemoveAllExcept, Commit...) into a new shard that replaces the old one
+  // in one rename: searchers keep the old shard until then, and a post costs
+  // the same whatever the index size (twice the shard's disk space while it
+  // runs). Remote shards are rewritten in place. Commits are not forced to
+  // disk one by one; Commit() syncs every file once. A crash before that
+  // Commit leaves the old shard (local) or a partly written one (remote):
+  // `scrm reindex` again.
   static Result<std::unique_ptr<Indexer>> OpenForRebuild(const IndexConfig& config, bool empty);
   virtual ~Indexer() = default;
 

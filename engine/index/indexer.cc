@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
+#include <filesystem>
 #include <functional>
 #include <future>
 #include <mutex>
@@ -40,7 +41,15 @@ class ShardWriter {
   ShardWriter(ShardSpec spec, Xapian::WritableDatabase db, const IndexerOptions& options)
       : spec_(std::move(spec)), db_(std::move(db)), options_(options) {
     if (options_.spelling == IndexerOptions::Spelling::kFull) builder_.EnableFullSpelling(&db_);
-    posts_ = static_cast<int64_t>(db_.get_doccount());
+    staged_ = options_.staged && !spec_.remote && options_.spelling != IndexerOptions::Spelling::kFull;
+    if (staged_) {
+      stage_dir_ = spec_.path + ".rebuild";
+      std::error_code ec;
+      std::filesystem::remove_all(stage_dir_, ec);  // what a killed rebuild left
+      posts_ = 0;  // the new shard starts empty
+    } else {
+      posts_ = static_cast<int64_t>(db_.get_doccount());
+    }
     pending_.reserve(options_.batch);
     thread_ = std::thread([this] { Loop(); });
   }
@@ -56,10 +65,16 @@ class ShardWriter {
     // Xapian commits what is pending when the database is closed; the
     // filtered spelling words go with it.
     try {
-      FlushSpelling();
+      if (staged_) spelling_.clear();  // an unfinished rebuild: its runs are dropped
+      if (run_open_) run_.close();
+      FlushSpelling(db_);
       db_.close();
     } catch (const Xapian::Error&) {
       // Nothing to report to: the caller dropped the Indexer.
+    }
+    if (!stage_dir_.empty()) {
+      std::error_code ec;
+      std::filesystem::remove_all(stage_dir_, ec);
     }
   }
 
@@ -96,7 +111,7 @@ class ShardWriter {
 
   std::future<Status> Commit() {
     return Run([this](Xapian::WritableDatabase& db) {
-      FlushSpelling();
+      FlushSpelling(db);
       db.commit();
       since_commit_ = 0;
       return options_.no_sync ? SyncShardFiles(spec_) : Status::Ok();
@@ -147,6 +162,15 @@ class ShardWriter {
     }
     Status s;
     try {
+      if (staged_ && !(op.kind == Op::Kind::kPut && DocIdOf(op.post.id) > last_staged_)) {
+        s = FinishStaging();  // anything but the next Put in id order
+        if (!s.ok()) {
+          if (op.done) op.done->set_value(s);
+          std::lock_guard<std::mutex> lock(mu_);
+          error_ = s;
+          return;
+        }
+      }
       switch (op.kind) {
         case Op::Kind::kPut: {
           const bool spell = options_.spelling == IndexerOptions::Spelling::kFiltered &&
@@ -154,10 +178,14 @@ class ShardWriter {
                               op.post.id % std::max(options_.spelling_every, 1) == 0);
           ++posts_;
           Xapian::Document doc = builder_.Build(op.post, spell ? &spelling_ : nullptr);
-          if (spelling_.size() > 500000) FlushSpelling();  // bound memory between commits
+          if (staged_) {
+            PutStaged(DocIdOf(op.post.id), doc);
+            break;
+          }
+          if (spelling_.size() > 500000) FlushSpelling(db_);  // bound memory between commits
           db_.replace_document(DocIdOf(op.post.id), doc);
           if (options_.auto_commit > 0 && ++since_commit_ >= options_.auto_commit) {
-            FlushSpelling();
+            FlushSpelling(db_);
             db_.commit();
             since_commit_ = 0;
           }
@@ -183,9 +211,70 @@ class ShardWriter {
     }
   }
 
-  void FlushSpelling() {
-    for (const auto& [word, freq] : spelling_) db_.add_spelling(word, freq);
+  void FlushSpelling(Xapian::WritableDatabase& db) {
+    for (const auto& [word, freq] : spelling_) db.add_spelling(word, freq);
     spelling_.clear();
+  }
+
+  std::string RunPath(int k) const { return stage_dir_ + "/run-" + std::to_string(k); }
+
+  // A staged Put: into the open run, a new one every run_docs posts.
+  void PutStaged(Xapian::docid did, const Xapian::Document& doc) {
+    if (!run_open_) {
+      std::filesystem::create_directories(stage_dir_);
+      run_ = Xapian::WritableDatabase(RunPath(runs_), Xapian::DB_CREATE_OR_OVERWRITE |
+                                                          Xapian::DB_BACKEND_GLASS | Xapian::DB_NO_SYNC);
+      run_open_ = true;
+      in_run_ = 0;
+    }
+    if (spelling_.size() > 500000) FlushSpelling(run_);
+    run_.replace_document(did, doc);  // a new database: an add with that id
+    last_staged_ = did;
+    if (++in_run_ >= std::max<size_t>(options_.run_docs, 1)) CloseRun();
+  }
+
+  void CloseRun() {
+    FlushSpelling(run_);
+    run_.commit();
+    run_.close();
+    run_ = Xapian::WritableDatabase();
+    run_open_ = false;
+    ++runs_;
+  }
+
+  // Ends the staging: the runs merged (docids kept: they come in ascending
+  // order, run after run) into a new shard, marked with the layout,
+  // exchanged with the old shard in one rename, the old one deleted. The
+  // writer then works on the new shard. With no run (nothing was Put), the
+  // old shard stays and the caller's RemoveAllExcept empties it.
+  Status FinishStaging() {
+    staged_ = false;
+    if (run_open_) CloseRun();
+    std::error_code ec;
+    if (runs_ == 0) {
+      std::filesystem::remove_all(stage_dir_, ec);
+      return Status::Ok();
+    }
+    const std::string merged = stage_dir_ + "/merged";
+    {
+      Xapian::Database all;
+      for (int k = 0; k < runs_; ++k) all.add_database(Xapian::Database(RunPath(k), Xapian::DB_BACKEND_GLASS));
+      all.compact(merged, Xapian::DBCOMPACT_NO_RENUMBER | Xapian::DBCOMPACT_MULTIPASS);
+    }
+    {
+      Xapian::WritableDatabase fresh(merged, Xapian::DB_OPEN | Xapian::DB_BACKEND_GLASS);
+      Status s = PrepareWritableShard(fresh, spec_, true);
+      if (!s.ok()) return s;
+      fresh.close();
+    }
+    Status s = ExchangeDirectories(merged, spec_.path);
+    if (!s.ok()) return Status::Internal("index shard " + spec_.name + ": " + s.message());
+    // The new shard's write lock first, then the old one's released.
+    Xapian::WritableDatabase fresh = OpenWritableShard(spec_, 0, false, options_.no_sync);
+    db_ = fresh;
+    std::filesystem::remove_all(stage_dir_, ec);  // the runs and the old shard
+    stage_dir_.clear();
+    return Status::Ok();
   }
 
   const ShardSpec spec_;
@@ -194,6 +283,14 @@ class ShardWriter {
   DocumentBuilder builder_;  // writer thread only
   std::unordered_map<std::string, Xapian::termcount> spelling_;  // writer thread only
   size_t since_commit_ = 0;  // writer thread only
+  // Staged rebuild (IndexerOptions::staged), writer thread only.
+  bool staged_ = false;
+  std::string stage_dir_;  // <shard>.rebuild: run-K databases, then merged/
+  Xapian::WritableDatabase run_;
+  bool run_open_ = false;
+  int runs_ = 0;
+  size_t in_run_ = 0;
+  Xapian::docid last_staged_ = 0;
   int64_t posts_ = 0;        // writer thread only: in the shard (about), for spelling
   std::vector<Op> pending_;  // caller thread only
 
@@ -326,6 +423,7 @@ Result<std::unique_ptr<Indexer>> OpenIndexer(const IndexConfig& config,
   }
   IndexerOptions o = options;
   o.batch = std::max<size_t>(1, o.batch);
+  o.run_docs = std::max<size_t>(1, o.run_docs);
   o.max_queued = std::max<size_t>(1, o.max_queued);
   std::vector<std::unique_ptr<ShardWriter>> writers;
   for (auto& [spec, db] : opened) {
@@ -347,6 +445,7 @@ Result<std::unique_ptr<Indexer>> Indexer::OpenEmpty(const IndexConfig& config) {
 Result<std::unique_ptr<Indexer>> Indexer::OpenForRebuild(const IndexConfig& config, bool empty) {
   internal::IndexerOptions options;
   options.no_sync = true;
+  options.staged = true;
   return internal::OpenIndexer(config, options, empty);
 }
 

@@ -32,6 +32,16 @@ struct IndexerOptions {
   // Bulk load (scrm reindex): commits are not synced to disk (DB_NO_SYNC);
   // Commit() syncs every file of the shard once.
   bool no_sync = false;
+  // Rebuild (scrm reindex, local shards): the posts go to fresh run
+  // databases of run_docs posts each beside the shard (<shard>.rebuild/),
+  // merged by Xapian's compactor into a new shard that replaces the old one
+  // in one rename (RENAME_EXCHANGE) at the first call that is not a Put
+  // (Commit, RemoveAllExcept...). Each run starts empty, so a post costs the
+  // same at the millionth as at the first (Xapian's flushes into one growing
+  // database cost more as it grows). Needs Puts in ascending id order per
+  // shard; one out of order ends the staging (the rest goes to the shard).
+  bool staged = false;
+  size_t run_docs = 100000;
   size_t batch = 256;     // posts handed to a writer thread at once
   size_t max_queued = 4;  // batches waiting per writer thread
 };

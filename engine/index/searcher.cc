@@ -35,6 +35,7 @@ constexpr int kFacetTableRebuildSeconds = 10;
 struct Slot {
   Xapian::Database db;
   std::vector<bool> present;  // shards in db
+  std::vector<uint64_t> identity;  // ShardIdentity of each shard when opened
   size_t shards = 0;          // how many: 0 searches as an empty index
   std::vector<size_t> sub_shard;  // the shard (layout position) of each sub-database
   bool built = false;
@@ -139,6 +140,7 @@ class SearcherImpl : public Searcher {
     slot.built = false;
     slot.db = Xapian::Database();
     slot.present.assign(specs_.size(), false);
+    slot.identity.assign(specs_.size(), 0);
     slot.shards = 0;
     slot.sub_shard.clear();
     slot.queries.reset();
@@ -146,6 +148,7 @@ class SearcherImpl : public Searcher {
       const ShardSpec& spec = specs_[i];
       if (!ShardExists(spec)) continue;
       try {
+        slot.identity[i] = ShardIdentity(spec);
         Xapian::Database shard = OpenReadableShard(spec, config_.remote_timeout_ms);
         Status s = CheckShard(shard, spec);
         if (!s.ok()) return s;
@@ -169,9 +172,9 @@ class SearcherImpl : public Searcher {
   // Makes slot see the last commit and any shard created since it was built.
   Status Prepare(Slot& slot) {
     if (!slot.built) return Build(slot);
-    if (!slot.complete) {
-      for (size_t i = 0; i < specs_.size(); ++i) {
-        if (!slot.present[i] && ShardExists(specs_[i])) return Build(slot);
+    for (size_t i = 0; i < specs_.size(); ++i) {
+      if (!slot.present[i] ? ShardExists(specs_[i]) : ShardIdentity(specs_[i]) != slot.identity[i]) {
+        return Build(slot);  // a shard created, or swapped in by a rebuild
       }
     }
     if (slot.shards == 0) return Status::Ok();

@@ -1,8 +1,12 @@
 #include "index/shards.h"
 
 #include <fcntl.h>
+#include <stdio.h>  // renameat2
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
 
@@ -130,6 +134,19 @@ bool ShardExists(const ShardSpec& spec) {
   if (spec.remote) return true;
   std::error_code ec;
   return std::filesystem::exists(std::filesystem::path(spec.path) / "iamglass", ec);
+}
+
+uint64_t ShardIdentity(const ShardSpec& spec) {
+  struct stat st {};
+  if (spec.remote || ::stat(spec.path.c_str(), &st) != 0) return 0;
+  return static_cast<uint64_t>(st.st_ino);
+}
+
+Status ExchangeDirectories(const std::string& a, const std::string& b) {
+  if (::renameat2(AT_FDCWD, a.c_str(), AT_FDCWD, b.c_str(), RENAME_EXCHANGE) != 0) {
+    return Status::Internal("cannot swap " + a + " and " + b + ": " + std::strerror(errno));
+  }
+  return Status::Ok();
 }
 
 Xapian::WritableDatabase OpenWritableShard(const ShardSpec& spec, int timeout_ms, bool empty,

@@ -31,6 +31,13 @@ Result<std::vector<ShardSpec>> ShardLayout(const IndexConfig& config);
 
 // True when a local shard holds a database (remote shards: always true).
 bool ShardExists(const ShardSpec& spec);
+// The inode of a local shard's directory (0: remote or missing): it changes
+// when a rebuild swaps a new shard in, which a reader's reopen() may not see
+// (the new database can have the revision the old one had).
+uint64_t ShardIdentity(const ShardSpec& spec);
+// Swaps the directories a and b in one step (renameat2 RENAME_EXCHANGE).
+// Internal naming both on failure.
+Status ExchangeDirectories(const std::string& a, const std::string& b);
 
 // These throw Xapian::Error. `empty`: start the shard over (the layout of
 // OpenEmpty).

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "index/index.h"
+#include "index/indexer.h"
 #include "index_test_util.h"
 
 extern char** environ;
@@ -106,6 +107,18 @@ TEST_CASE("re-Put replaces the post, Remove and RemoveAllExcept delete", "[index
   REQUIRE(indexer.Commit().ok());
 }
 
+// The same matches, facets and scores (same statistics: the same scores).
+void CheckSameAnswer(Searcher& one, Searcher& other, const SearchRequest& r) {
+  SearchResult a = MustSearch(one, r);
+  SearchResult b = MustSearch(other, r);
+  CHECK(a.total == b.total);
+  CHECK(IdSet(a) == IdSet(b));
+  CHECK(FacetsText(a) == FacetsText(b));
+  std::map<int64_t, double> scores;
+  for (const SearchHit& h : a.results) scores[h.id] = h.score;
+  for (const SearchHit& h : b.results) CHECK(h.score == Approx(scores[h.id]));
+}
+
 TEST_CASE("two local shards give the same results as one", "[index]") {
   testing::TempDir one_dir, two_dir;
   const IndexConfig one = testing::LocalConfig(one_dir.path(), 1);
@@ -123,21 +136,15 @@ TEST_CASE("two local shards give the same results as one", "[index]") {
     INFO(q);
     SearchRequest r = Everything(q);
     r.limit = 200;
+    CheckSameAnswer(*s1, *s2, r);
     SearchResult a = MustSearch(*s1, r);
     SearchResult b = MustSearch(*s2, r);
-    CHECK(a.total == b.total);
-    CHECK(IdSet(a) == IdSet(b));
-    CHECK(FacetsText(a) == FacetsText(b));
     CHECK(a.histogram_interval == b.histogram_interval);
     REQUIRE(a.histogram.size() == b.histogram.size());
     for (size_t i = 0; i < a.histogram.size(); ++i) {
       CHECK(a.histogram[i].start == b.histogram[i].start);
       CHECK(a.histogram[i].count == b.histogram[i].count);
     }
-    // Same statistics over all shards: the same scores.
-    std::map<int64_t, double> scores;
-    for (const SearchHit& h : a.results) scores[h.id] = h.score;
-    for (const SearchHit& h : b.results) CHECK(h.score == Approx(scores[h.id]));
     r.sort = SearchRequest::Sort::kDate;
     r.limit = 10;
     std::vector<int64_t> da = Ids(MustSearch(*s1, r)), db = Ids(MustSearch(*s2, r));
@@ -150,6 +157,116 @@ TEST_CASE("two local shards give the same results as one", "[index]") {
   // Both shards were written.
   CHECK(std::filesystem::exists(two_dir.sub("shard-0/iamglass")));
   CHECK(std::filesystem::exists(two_dir.sub("shard-1/iamglass")));
+}
+
+// A staged rebuild with small runs, so that several runs are merged.
+std::unique_ptr<Indexer> OpenStaged(const IndexConfig& config, size_t run_docs) {
+  internal::IndexerOptions options;
+  options.staged = true;
+  options.no_sync = true;
+  options.run_docs = run_docs;
+  Result<std::unique_ptr<Indexer>> opened = internal::OpenIndexer(config, options, false);
+  REQUIRE(opened.ok());
+  return std::move(*opened);
+}
+
+bool HasRebuildLeftovers(const std::string& dir) {
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().filename().string().find(".rebuild") != std::string::npos) return true;
+  }
+  return false;
+}
+
+TEST_CASE("a staged rebuild merges its runs and swaps the new shards in", "[index]") {
+  testing::TempDir dir, plain_dir;
+  const IndexConfig config = testing::LocalConfig(dir.path(), 2);
+  const IndexConfig plain = testing::LocalConfig(plain_dir.path(), 2);
+  const std::vector<IndexedPost> posts = Numbered(230);
+  testing::IndexAll(plain, posts);
+
+  // The index before: posts 1-100 with other words, and a post since deleted.
+  std::vector<IndexedPost> before = Numbered(100);
+  for (IndexedPost& p : before) p.post.text = "ancienne version " + std::to_string(p.id);
+  before.push_back(MakePost(500, "en", "obsolete post gone from the database"));
+  testing::IndexAll(config, before);
+  std::unique_ptr<Searcher> searcher = testing::OpenSearcher(config);
+  CHECK(*searcher->DocCount() == 101);
+
+  std::unique_ptr<Indexer> rebuild = OpenStaged(config, 17);  // 115 posts a shard: 7 runs each
+  std::vector<int64_t> ids;
+  for (const IndexedPost& p : posts) {
+    REQUIRE(rebuild->Put(p).ok());
+    ids.push_back(p.id);
+  }
+  // Until the runs are merged, searchers see the old shards.
+  CHECK(*searcher->DocCount() == 101);
+  CHECK(MustSearch(*searcher, Everything("obsolete")).total == 1);
+
+  Result<int64_t> removed = rebuild->RemoveAllExcept(ids);
+  REQUIRE(removed.ok());
+  CHECK(*removed == 0);  // the new shards hold only what was Put
+  REQUIRE(rebuild->SetMetadata("reindex.finished_at", "1").ok());
+  REQUIRE(rebuild->Commit().ok());
+  CHECK(*rebuild->DocCount() == 230);
+  CHECK_FALSE(HasRebuildLeftovers(dir.path()));
+
+  // The searcher opened before sees the new shards: the same results,
+  // facets and scores as an index written post by post.
+  std::unique_ptr<Searcher> reference = testing::OpenSearcher(plain);
+  CHECK(*searcher->DocCount() == 230);
+  CHECK(MustSearch(*searcher, Everything("obsolete")).total == 0);
+  CHECK(MustSearch(*searcher, Everything("ancienne")).total == 0);
+  for (const char* q : {"", "reseau", "network", "\"customer data\"", "#ventes", "platform:twitter partenaires"}) {
+    INFO(q);
+    SearchRequest r = Everything(q);
+    r.limit = 300;
+    CheckSameAnswer(*searcher, *reference, r);
+  }
+  // Spelling data came through the merge.
+  CHECK(MustSearch(*searcher, Everything("partenaire")).suggestion ==
+        MustSearch(*reference, Everything("partenaire")).suggestion);
+
+  // The writer goes on with the new shards; an ordinary writer opens them.
+  REQUIRE(rebuild->Put(MakePost(231, "en", "written after the swap")).ok());
+  REQUIRE(rebuild->Commit().ok());
+  rebuild.reset();
+  Result<std::unique_ptr<Indexer>> again = Indexer::Open(config);
+  REQUIRE(again.ok());
+  CHECK(*(*again)->DocCount() == 231);
+}
+
+TEST_CASE("a staged rebuild: a Put out of id order, a rebuild dropped, an empty one", "[index]") {
+  testing::TempDir dir;
+  const IndexConfig config = testing::LocalConfig(dir.path(), 1);
+  testing::IndexAll(config, Numbered(40));
+  std::unique_ptr<Searcher> searcher = testing::OpenSearcher(config);
+
+  SECTION("a Put out of order ends the staging; the rest goes to the new shard") {
+    std::unique_ptr<Indexer> rebuild = OpenStaged(config, 8);
+    for (const IndexedPost& p : Numbered(30)) REQUIRE(rebuild->Put(p).ok());
+    REQUIRE(rebuild->Put(MakePost(10, "en", "rewritten tangerine")).ok());
+    REQUIRE(rebuild->Put(MakePost(35, "en", "late arrival")).ok());
+    REQUIRE(rebuild->Commit().ok());
+    CHECK(*searcher->DocCount() == 31);
+    CHECK(IdSet(MustSearch(*searcher, Everything("tangerine"))) == Set{10});
+    CHECK(IdSet(MustSearch(*searcher, Everything("arrival"))) == Set{35});
+  }
+  SECTION("dropped before its Commit: the old shard stays, the runs go") {
+    std::unique_ptr<Indexer> rebuild = OpenStaged(config, 8);
+    for (int64_t id = 1; id <= 20; ++id) REQUIRE(rebuild->Put(MakePost(id, "en", "never shown")).ok());
+    rebuild.reset();
+    CHECK_FALSE(HasRebuildLeftovers(dir.path()));
+    CHECK(*searcher->DocCount() == 40);
+    CHECK(MustSearch(*searcher, Everything("never shown")).total == 0);
+  }
+  SECTION("nothing Put: RemoveAllExcept empties the old shard") {
+    std::unique_ptr<Indexer> rebuild = OpenStaged(config, 8);
+    Result<int64_t> removed = rebuild->RemoveAllExcept({});
+    REQUIRE(removed.ok());
+    CHECK(*removed == 40);
+    REQUIRE(rebuild->Commit().ok());
+    CHECK(*searcher->DocCount() == 0);
+  }
 }
 
 TEST_CASE("a changed layout is refused until the index is rebuilt", "[index]") {
