@@ -10,10 +10,12 @@
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/NetSSL.h>
 #include <Poco/Net/SSLException.h>
+#include <Poco/Net/StreamSocket.h>
 #include <openssl/ssl.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <ctime>
@@ -244,6 +246,14 @@ TEST_CASE("a plain HTTP client on the TLS port gets no answer", "[http][tls]") {
   CHECK_FALSE(failure.empty());
   // The server is unharmed: a TLS client right after is answered.
   CHECK(Https(server.port(), certs.server.cert, "GET", "/healthz").status == 200);
+
+  // A client that connects and says nothing holds a request thread, not the
+  // accepting one: the handshake is not done on accept.
+  Poco::Net::StreamSocket silent(
+      Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(server.port())));
+  const auto start = std::chrono::steady_clock::now();
+  CHECK(Https(server.port(), certs.server.cert, "GET", "/healthz").status == 200);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
 }
 
 TEST_CASE("a client that does not trust the certificate, or finds another name, refuses it",
