@@ -291,8 +291,8 @@ class ServeApp : public Poco::Util::ServerApplication {
       exit_code = Fail("serve", s);
       return exit_code;
     }
-    std::cout << "scrm: listening on " << server.scheme() << "://" << config_.http_bind << ":" << server.port()
-              << std::endl;
+    std::cout << "scrm: listening on " << server.scheme() << "://" << config_.http_bind << ":"
+              << server.port() << std::endl;
     sync.Start();
     if (config_.poll_tick_seconds > 0) poller.Start();
     MatchLoop matching(pool, config_);

@@ -169,6 +169,7 @@ Result<Poco::Net::Context::Ptr> MakeServerContext(const TlsOptions& tls) {
     params.verificationMode = Poco::Net::Context::VERIFY_NONE;  // no client certificate
     params.loadDefaultCAs = false;
     params.cipherList = kCiphers;
+    params.dhUse2048Bits = true;  // for the DHE suites: never a 1024-bit group
     Poco::Net::Context::Ptr context =
         new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, params);
     context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
