@@ -189,6 +189,14 @@ class ServeApp : public Poco::Util::ServerApplication {
 
  protected:
   int main(const std::vector<std::string>&) override {
+    // TLS files first: a bad one refuses the start before anything runs.
+    http::TlsOptions tls;
+    tls.cert_file = config_.http_tls_cert_file;
+    tls.key_file = config_.http_tls_key_file;
+    if (Status s = http::CheckTls(tls); !s.ok()) {
+      exit_code = Fail("serve", s);
+      return exit_code;
+    }
     store::Pool pool(config_.db);
     if (Status ping = pool.Ping(); !ping.ok()) {
       exit_code = Fail("serve", Status::Unavailable(ping.message() +
@@ -204,6 +212,7 @@ class ServeApp : public Poco::Util::ServerApplication {
                            2.0 * config_.http_rate_limit_per_address};
     options.per_credential = {static_cast<double>(config_.http_rate_limit_per_credential),
                               2.0 * config_.http_rate_limit_per_credential};
+    options.tls = tls;
 
     // The index: searched by the API, fed from the database's queue.
     const index::IndexConfig index_config = IndexConfigOf(config_);
@@ -282,8 +291,8 @@ class ServeApp : public Poco::Util::ServerApplication {
       exit_code = Fail("serve", s);
       return exit_code;
     }
-    std::cout << "scrm: listening on http://" << config_.http_bind << ":" << server.port()
-              << std::endl;
+    std::cout << "scrm: listening on " << server.scheme() << "://" << config_.http_bind << ":"
+              << server.port() << std::endl;
     sync.Start();
     if (config_.poll_tick_seconds > 0) poller.Start();
     MatchLoop matching(pool, config_);
@@ -328,7 +337,9 @@ int CmdServe(Context& ctx, int argc, char** argv) {
                  "Serves the pages under /ui/ (docs/ui.md) from ui.templates_dir, checked at start.\n"
                  "Syncs the CRM every crm.sync_interval_seconds and polls url sources on their\n"
                  "interval. Prints 'scrm: listening on URL'\n"
-                 "when ready. SIGTERM or SIGINT drains requests in flight and exits 0.\n";
+                 "when ready. SIGTERM or SIGINT drains requests in flight and exits 0.\n"
+                 "With http.tls_cert_file and http.tls_key_file (SCRM_TLS_CERT_FILE,\n"
+                 "SCRM_TLS_KEY_FILE), PEM, it speaks only HTTPS (docs/security.md).\n";
     return kExitOk;
   }
   if (Status s = RequireDatabase(ctx.config); !s.ok()) return Fail("serve", s);

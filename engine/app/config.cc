@@ -28,6 +28,12 @@ const std::vector<KeyDoc>& ConfigKeys() {
       {"http.rate_limit_per_credential", "50", "SCRM_RATE_LIMIT_PER_CREDENTIAL",
        "requests per second with one token, API key or UI session (bursts of twice that); "
        "0: no limit"},
+      {"http.tls_cert_file", "(none: plain HTTP)", "SCRM_TLS_CERT_FILE",
+       "PEM certificate of scrm serve (intermediates after it); with http.tls_key_file the "
+       "listener speaks only TLS (1.2 or later). Both or neither: scrm serve refuses one alone"},
+      {"http.tls_key_file", "(none: plain HTTP)", "SCRM_TLS_KEY_FILE",
+       "PEM private key of http.tls_cert_file, unencrypted, readable by scrm's user only; "
+       "never logged"},
       {"index.dir", "scrm-index", "SCRM_INDEX_DIR", "where the Xapian index lives"},
       {"index.shards", "1", "SCRM_INDEX_SHARDS",
        "local shards under index.dir, written in parallel (changing it needs scrm reindex)"},
@@ -250,6 +256,8 @@ Result<Config> LoadConfig(const std::string& path, const std::map<std::string, s
   SCRM_INT_KEY("ui.session_minutes", 1, 7 * 24 * 60, config.ui_session_minutes)
 #undef SCRM_INT_KEY
   if (const Setting* st = get("http.bind")) config.http_bind = st->value;
+  if (const Setting* st = get("http.tls_cert_file")) config.http_tls_cert_file = st->value;
+  if (const Setting* st = get("http.tls_key_file")) config.http_tls_key_file = st->value;
   if (const Setting* st = get("index.dir")) config.index_dir = st->value;
   if (const Setting* st = get("secret")) config.secret = st->value;
   for (auto [key, target] : std::vector<std::pair<const char*, double*>>{

@@ -31,6 +31,8 @@ struct Config {
   long http_max_body_bytes = 10 * 1024 * 1024;
   int http_rate_limit_per_address = 100;     // requests/s (bursts of twice); 0: none
   int http_rate_limit_per_credential = 50;   // requests/s per token, key or session; 0: none
+  std::string http_tls_cert_file;  // PEM certificate (chain); with the key: scrm serve speaks TLS
+  std::string http_tls_key_file;   // PEM private key of that certificate; never logged
   std::string index_dir = "scrm-index";
   int index_shards = 1;                          // local shards under index_dir
   std::vector<std::string> index_remote_shards;  // host:port of `xapian-tcpsrv --writable`

@@ -39,6 +39,7 @@ struct Request {
   std::map<std::string, std::string> headers;     // names lower-cased; repeats joined by ", "
   std::string body;
   std::string remote_address;  // "ip:port" of the peer, for logs
+  bool tls = false;            // reached over the engine's own TLS listener (http.tls_*)
   Principal principal;         // set by the authorizer before a non-public handler runs
   // Set by the authorizer when the caller came with a /ui/ session cookie:
   // the session's CSRF token, for the page to embed. "" otherwise.

@@ -7,6 +7,7 @@
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/ThreadPool.h>
@@ -25,6 +26,7 @@
 
 #include "http/errors.h"
 #include "http/session.h"
+#include "http/tls.h"
 
 #ifndef SCRM_VERSION
 #define SCRM_VERSION "unknown"
@@ -231,6 +233,7 @@ void RequestHandler::handleRequest(Poco::Net::HTTPServerRequest& req,
       it->second += ", " + value;
     }
   }
+  request.tls = req.secure();
   try {
     request.remote_address = req.clientAddress().toString();
   } catch (const Poco::Exception&) {
@@ -269,6 +272,9 @@ void RequestHandler::handleRequest(Poco::Net::HTTPServerRequest& req,
     out.SetHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
   }
   if (out.Header("Referrer-Policy").empty()) out.SetHeader("Referrer-Policy", "no-referrer");
+  // Only over the engine's own TLS: a proxy that terminates TLS sets its own
+  // (docs/security.md), and over plain HTTP browsers ignore it anyway.
+  if (request.tls) out.SetHeader("Strict-Transport-Security", "max-age=31536000");
   {
     std::lock_guard<std::mutex> lock(s.mu);
     if (s.draining) close = true;  // the client will not get another turn on this connection
@@ -341,8 +347,17 @@ Status Server::Start() {
   if (o.drain_seconds < 0) {
     return Status::InvalidArgument("drain_seconds must not be negative", "drain_seconds");
   }
+  Poco::Net::Context::Ptr tls;
+  if (o.tls.enabled()) {
+    Result<Poco::Net::Context::Ptr> context = MakeServerContext(o.tls);
+    if (!context.ok()) return context.status();
+    tls = *context;
+  }
   try {
+    // With TLS, every accepted connection is a SecureStreamSocket whose
+    // handshake runs on the request thread, not the accepting one.
     Poco::Net::ServerSocket socket;
+    if (tls) socket = Poco::Net::SecureServerSocket(tls);
     // SO_REUSEADDR (restart while old connections linger in TIME_WAIT) but
     // not SO_REUSEPORT, which Poco's two-argument bind() also sets: a second
     // engine on the same port must fail, not share the port.
@@ -375,6 +390,8 @@ Status Server::Start() {
 }
 
 int Server::port() const { return impl_->port; }
+
+const char* Server::scheme() const { return state_->options.tls.enabled() ? "https" : "http"; }
 
 void Server::Stop() {
   if (!impl_->started || impl_->stopped) return;

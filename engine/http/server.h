@@ -6,7 +6,10 @@
 // no-store and, for anything but HTML pages, a Content-Security-Policy that
 // allows nothing, unless the handler set them), rate limited per client
 // address and per credential, counted and timed into metrics().
-// A body above max_body_bytes answers 413 without being buffered. Stop()
+// A body above max_body_bytes answers 413 without being buffered. With
+// tls set, the listener speaks only TLS (Poco NetSSL; http/tls.h), every
+// answer carries Strict-Transport-Security and the UI cookie is Secure.
+// Stop()
 // stops accepting connections and drains: it waits, at most drain_seconds,
 // for the requests in flight to be answered, then closes every connection.
 // Start() and Stop() are called from one thread; metrics() from any.
@@ -25,6 +28,19 @@
 
 namespace scrm::http {
 
+// TLS on the engine's own listener (http.tls_cert_file, http.tls_key_file):
+// both set, or neither (plain HTTP, e.g. behind a TLS reverse proxy).
+struct TlsOptions {
+  std::string cert_file;  // PEM: the server's certificate first, then its intermediates
+  std::string key_file;   // PEM: that certificate's private key, unencrypted; never logged
+  bool enabled() const { return !cert_file.empty() || !key_file.empty(); }
+};
+
+// OK when tls is not enabled or its files make a usable server certificate;
+// else InvalidArgument naming the key, the file and the fix (what Start()
+// would answer). For `scrm serve`, to refuse before anything else starts.
+Status CheckTls(const TlsOptions& tls);
+
 struct ServerOptions {
   std::string bind = "127.0.0.1";    // address to listen on; "0.0.0.0" for all interfaces
   int port = 8080;                   // 0: any free port; port() tells which
@@ -37,6 +53,7 @@ struct ServerOptions {
   // Retry-After. /healthz, /readyz and /metrics are not limited (probes).
   RateLimit per_address{100, 200};
   RateLimit per_credential{50, 100};
+  TlsOptions tls;  // neither file set: plain HTTP
 };
 
 class Server {
@@ -55,10 +72,13 @@ class Server {
   void AddRoute(Route route);
 
   // Binds and starts serving. InvalidArgument for bad options (field names
-  // the option), Unavailable when the address cannot be bound.
+  // the option; for TLS, see CheckTls), Unavailable when the address cannot
+  // be bound.
   Status Start();
   // The port actually bound (useful with port 0); 0 before Start().
   int port() const;
+  // "https" when options.tls is enabled, else "http": for the URL to print.
+  const char* scheme() const;
   // Stops accepting, drains (see above) and returns. Idempotent.
   void Stop();
 

@@ -113,6 +113,7 @@ std::string CookieValue(const Request& request, const std::string& name) {
 }
 
 bool OverTls(const Request& request) {
+  if (request.tls) return true;
   std::string proto = LowerAscii(request.Header("x-forwarded-proto"));
   if (proto.rfind("https", 0) == 0) return true;
   return LowerAscii(request.Header("forwarded")).find("proto=https") != std::string::npos;

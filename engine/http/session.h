@@ -68,9 +68,9 @@ class SessionStore {
 // The value of one cookie of the Cookie header, "" when absent.
 std::string CookieValue(const Request& request, const std::string& name);
 
-// True when the client reached us over TLS (the engine itself speaks plain
-// HTTP; a TLS proxy says so with X-Forwarded-Proto: https or Forwarded:
-// proto=https).
+// True when the client reached us over TLS: the engine's own listener
+// (http.tls_cert_file and http.tls_key_file set), or a TLS reverse proxy
+// that says so with X-Forwarded-Proto: https or Forwarded: proto=https.
 bool OverTls(const Request& request);
 
 // The Set-Cookie value for a session: HttpOnly, Path=/ui, Max-Age when

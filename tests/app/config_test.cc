@@ -110,3 +110,24 @@ TEST_CASE("every documented key has a help text", "[app]") {
     CHECK(std::string(k.help).size() > 5);
   }
 }
+
+TEST_CASE("the TLS files: from the file, overridden by SCRM_TLS_*; none by default", "[app]") {
+  auto d = LoadConfig(WriteTemp("tls0.properties", ""), {});
+  REQUIRE(d.ok());
+  CHECK(d->http_tls_cert_file.empty());
+  CHECK(d->http_tls_key_file.empty());
+  const std::string path = WriteTemp(
+      "tls1.properties", "http.tls_cert_file = /etc/scrm/cert.pem\nhttp.tls_key_file = /etc/scrm/key.pem\n");
+  auto c = LoadConfig(path, {});
+  REQUIRE(c.ok());
+  CHECK(c->http_tls_cert_file == "/etc/scrm/cert.pem");
+  CHECK(c->http_tls_key_file == "/etc/scrm/key.pem");
+  auto e = LoadConfig(path, {{"SCRM_TLS_CERT_FILE", "/run/c.pem"}, {"SCRM_TLS_KEY_FILE", "/run/k.pem"}});
+  REQUIRE(e.ok());
+  CHECK(e->http_tls_cert_file == "/run/c.pem");
+  CHECK(e->http_tls_key_file == "/run/k.pem");
+  auto j = LoadConfig(WriteTemp("tls2.json", R"({"http": {"tls_cert_file": "c.pem", "tls_key_file": "k.pem"}})"), {});
+  REQUIRE(j.ok());
+  CHECK(j->http_tls_cert_file == "c.pem");
+  CHECK(j->http_tls_key_file == "k.pem");
+}

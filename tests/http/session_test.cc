@@ -73,6 +73,12 @@ TEST_CASE("the session cookie is HttpOnly on /ui, cross-site only under TLS", "[
   tls.headers["x-forwarded-proto"] = "https";
   const std::string s = SessionCookie("abc", tls, 3600);
   CHECK(s.find("; Secure; SameSite=None; Partitioned") != std::string::npos);
+  // The engine's own TLS listener (http.tls_*), no proxy header.
+  Request own_tls = plain;
+  own_tls.tls = true;
+  CHECK(OverTls(own_tls));
+  CHECK(SessionCookie("abc", own_tls, 3600).find("; Secure; SameSite=None; Partitioned") !=
+        std::string::npos);
 
   Request cookies = plain;
   cookies.headers["cookie"] = "a=1; scrm_session=xyz ; b=2";
