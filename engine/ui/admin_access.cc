@@ -150,6 +150,11 @@ http::Response PageServer::AdminApiKeyRevoke(const http::Request& request) {
   const std::string name = request.Param("name");
   const std::string& lang = request.principal.lang;
   if (request.method == "GET") {
+    bool active = false;
+    for (const store::ApiKey& k : store::ApiKeyRepository(*pool_).List()) {
+      active = active || (k.name == name && k.revoked_at == 0);
+    }
+    if (!active) return ErrorPage(request, 404, "no active API key named '" + name + "'");
     return Confirm(request, "admin.key_revoke",
                    templates_->Message(lang, "admin.key_revoke_question") + " " + name,
                    "/ui/admin/api-keys/" + name + "/revoke", "admin.key_revoke");

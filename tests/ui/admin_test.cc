@@ -337,6 +337,7 @@ TEST_CASE("an API key made on the page is shown once, works, and stops when revo
   CHECK(revoked.status == 303);
   CHECK(revoked.Header("Location") == "/ui/admin#api-keys");
   CHECK(Contains(a.browser.Send("GET", "/ui/admin").body, "API key revoked: nightly-export"));
+  CHECK(a.browser.Send("GET", "/ui/admin/api-keys/nightly-export/revoke").status == 404);
   // At once in this process, though the key was cached a moment ago.
   ClientResponse refused = Call(e.port, "GET", "/api/v1/admin/export", with_key);
   CHECK(refused.status == 401);
@@ -406,4 +407,21 @@ TEST_CASE("Poll now fetches a url source and says what came of it", "[mysql][ui]
   // A file source is not polled: the page says why.
   CHECK(a.Post("/ui/admin/sources/community/poll", {}).status == 303);
   CHECK(Contains(a.browser.Send("GET", "/ui/admin").body, "Poll failed for community: "));
+}
+
+TEST_CASE("the admin's forms speak French to a French admin", "[mysql][ui][admin]") {
+  Engine e;
+  e.Setup();
+  e.Serve();
+  Browser b{e.port, ""};
+  ClientResponse page = b.SignOn("/ui/admin", e.Token("1", "admin", "fr"));
+  CHECK(Contains(page.body, "Ajouter une source"));
+  CHECK(Contains(page.body, "Créer une clé d&apos;API"));  // the apostrophe escaped too
+  CHECK(Contains(page.body, "Rôles et communautés"));
+  const std::string csrf = CsrfOf(page.body);
+  ClientResponse bad =
+      b.Send("POST", "/ui/admin/sources", kForm,
+             "csrf=" + csrf + "&" + Form(With(NewSource("neg"), "poll_interval_seconds", "-5")));
+  CHECK(bad.status == 400);
+  CHECK(Contains(bad.body, "role=\"alert\">Intervalle de relevé (secondes): "));
 }
