@@ -33,11 +33,13 @@ nlohmann::json Options(const std::vector<std::string>& values, const std::string
   return out;
 }
 
-// The form, filled with `s`; `error` (when not OK) shown above it and at
-// its field, with status 400, 404 or 409 after the error.
+// The form, filled with `s` and then `typed` (the numbers as typed, which
+// may not be numbers); `error` (when not OK) shown above it and at its
+// field, with status 400, 404 or 409 after the error.
 http::Response SourceForm(const Templates& templates, const UiOptions& options,
                           const http::Request& request, nlohmann::json base, const Source& s,
-                          bool adding, const Status& error) {
+                          bool adding, const Status& error,
+                          const nlohmann::json& typed = nlohmann::json::object()) {
   const std::string& lang = request.principal.lang;
   auto t = [&](const std::string& key) { return templates.Message(lang, key); };
   nlohmann::json& c = base;
@@ -50,6 +52,7 @@ http::Response SourceForm(const Templates& templates, const UiOptions& options,
                  {"community", s.community},
                  {"retention_days", std::to_string(s.retention_days)},
                  {"has_secret", !s.push_secret.empty()}};
+  c["source"].update(typed);
   c["types"] = Options({"file", "url", "push"}, s.type, [&](const std::string& v) {
     return t("admin.type_" + v);
   });
@@ -139,7 +142,9 @@ http::Response PageServer::AdminSourceSave(const http::Request& request) {
     // The form comes back as typed, the secret excepted.
     Source shown = s;
     shown.push_secret = before ? before->push_secret : "";
-    return SourceForm(*templates_, options_, request, Base(request, title), shown, adding, status);
+    return SourceForm(*templates_, options_, request, Base(request, title), shown, adding, status,
+                      {{"poll_interval_seconds", field("poll_interval_seconds")},
+                       {"retention_days", field("retention_days")}});
   }
   return Done(request, "sources",
               templates_->Message(request.principal.lang,

@@ -226,6 +226,8 @@ TEST_CASE("bad source input comes back with the field named, and nothing is stor
   }
   CHECK(Contains(a.Post("/ui/admin/sources", cases[1].fields).body,
                  "value=\"ftp://&lt;b&gt;files&lt;/b&gt;\""));
+  CHECK(Contains(a.Post("/ui/admin/sources", cases[2].fields).body,
+                 "name=\"poll_interval_seconds\" inputmode=\"numeric\" value=\"-5\""));
   CHECK(e.db.Scalar("SELECT COUNT(*) FROM scrm_sources") == before);
 
   // Editing works the same way, and leaves the source as it was.
