@@ -274,6 +274,7 @@ class ServeApp : public Poco::Util::ServerApplication {
                 << message << "\n";
     };
     ingest::Poller poller(pool, fetcher, poll_options);
+    pages.SetPoller(&poller);  // the admin page's "Poll now"
     http::ScalarFamily& polls = server.metrics().registry().AddCounter(
         "scrm_source_polls_total", "Polls of url sources by result.", {"result"});
     polls.SetCallback({"ok"}, [&poller] { return static_cast<double>(poller.counters().ok); });

@@ -65,14 +65,28 @@ void PrintSource(const Source& s) {
             << (s.last_error.empty() ? "" : ", last error: " + s.last_error) << "\n";
 }
 
-Result<int> RetentionDays(const Args& args) {
-  const std::string days = args.Get("retention-days", "0");
-  if (days.empty() || days.size() > 5 || days.find_first_not_of("0123456789") != std::string::npos ||
-      std::stoi(days) > 36500) {
-    return Status::InvalidArgument("--retention-days '" + days + "' is not a number of days from 0 "
-                                   "(keep every post) to 36500", "--retention-days");
+// The settings among the options given (unset ones stay nullopt).
+SourceSettings SettingsOf(const Args& args) {
+  SourceSettings settings;
+  for (auto [option, field] : std::vector<std::pair<const char*, std::optional<std::string>*>>{
+           {"type", &settings.type}, {"format", &settings.format},
+           {"location", &settings.location}, {"poll", &settings.poll_interval_seconds},
+           {"visibility", &settings.visibility}, {"community", &settings.community},
+           {"retention-days", &settings.retention_days}}) {
+    if (args.options.count(option)) *field = args.Get(option);
   }
-  return std::stoi(days);
+  return settings;
+}
+
+// ApplySourceSettings()'s error, naming the command-line option.
+Status AsOption(const Status& status) {
+  const std::string& field = status.field();
+  const std::string option = field == "poll_interval_seconds" ? "--poll"
+                             : field == "retention_days"      ? "--retention-days"
+                             : field == "name" || field.empty() ? ""
+                                                                : "--" + field;
+  if (option.empty()) return status;
+  return Status::InvalidArgument(option + ": " + status.message(), option);
 }
 
 }  // namespace
@@ -114,21 +128,10 @@ int CmdSources(Context& ctx, int argc, char** argv) {
     if (verb == "add") {
       Source s;
       s.name = name;
-      s.type = args->Get("type", "file");
-      s.format = args->Get("format", "auto");
-      s.location = args->Get("location");
-      s.visibility = args->Get("visibility", "internal");
-      s.community = args->Get("community");
       s.push_secret = args->Get("secret");
-      std::string poll = args->Get("poll", "0");
-      if (poll.empty() || poll.find_first_not_of("0123456789") != std::string::npos) {
-        return Fail("sources", Status::InvalidArgument(
-                                   "--poll '" + poll + "' is not a number of seconds", "--poll"));
+      if (Status st = ApplySourceSettings(SettingsOf(*args), &s); !st.ok()) {
+        return Fail("sources", AsOption(st));
       }
-      s.poll_interval_seconds = std::stoi(poll);
-      Result<int> retention = RetentionDays(*args);
-      if (!retention.ok()) return Fail("sources", retention.status());
-      s.retention_days = *retention;
       Result<Source> added = repo.Add(s);
       if (!added.ok()) return Fail("sources", added.status());
       if (json) {
@@ -142,32 +145,22 @@ int CmdSources(Context& ctx, int argc, char** argv) {
     if (verb == "set") {
       std::optional<Source> s = repo.Get(name);
       if (!s) return Fail("sources", Status::NotFound("no source named '" + name + "' (scrm sources list)"));
-      bool any = false;
-      for (auto [option, field] : std::vector<std::pair<const char*, std::string*>>{
-               {"secret", &s->push_secret}, {"visibility", &s->visibility},
-               {"community", &s->community}, {"location", &s->location}, {"format", &s->format}}) {
-        if (args->options.count(option) == 0) continue;
-        *field = args->Get(option);
-        any = true;
+      if (args->options.count("type")) {
+        return Fail("sources", Status::InvalidArgument(
+                                   "--type: a source's type cannot change; remove it and add it "
+                                   "again", "--type"));
       }
-      if (args->options.count("poll")) {
-        const std::string poll = args->Get("poll");
-        if (poll.empty() || poll.size() > 9 || poll.find_first_not_of("0123456789") != std::string::npos) {
-          return Fail("sources", Status::InvalidArgument(
-                                     "--poll '" + poll + "' is not a number of seconds", "--poll"));
-        }
-        s->poll_interval_seconds = std::stoi(poll);
-        any = true;
-      }
-      if (args->options.count("retention-days")) {
-        Result<int> retention = RetentionDays(*args);
-        if (!retention.ok()) return Fail("sources", retention.status());
-        s->retention_days = *retention;
-        any = true;
-      }
+      const SourceSettings settings = SettingsOf(*args);
+      if (args->options.count("secret")) s->push_secret = args->Get("secret");
+      const bool any = args->options.count("secret") || settings.format || settings.location ||
+                       settings.poll_interval_seconds || settings.visibility ||
+                       settings.community || settings.retention_days;
       if (!any) {
         return Fail("sources", Status::InvalidArgument("scrm sources set NAME: give the settings to "
                                                        "change (see scrm sources --help)"));
+      }
+      if (Status st = ApplySourceSettings(settings, &*s); !st.ok()) {
+        return Fail("sources", AsOption(st));
       }
       const std::optional<Source> before = repo.Get(name);
       if (Status st = repo.Update(*s); !st.ok()) return Fail("sources", st);

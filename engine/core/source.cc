@@ -1,6 +1,7 @@
 #include "core/source.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace scrm {
 
@@ -19,6 +20,16 @@ const std::vector<std::string>& KnownFormats() {
 }
 
 namespace {
+
+// A whole number of at most max_digits digits, or nullopt.
+std::optional<int> Count(const std::string& text, size_t max_digits) {
+  if (text.empty() || text.size() > max_digits ||
+      text.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  return std::stoi(text);
+}
+
 bool OneOf(const std::string& v, std::initializer_list<const char*> options) {
   return std::any_of(options.begin(), options.end(), [&](const char* o) { return v == o; });
 }
@@ -72,6 +83,37 @@ Status ValidateSource(const Source& s) {
         "community");
   }
   return Status::Ok();
+}
+
+Status ApplySourceSettings(const SourceSettings& settings, Source* source) {
+  for (auto [given, field] : {std::pair{&settings.type, &source->type},
+                              {&settings.format, &source->format},
+                              {&settings.location, &source->location},
+                              {&settings.visibility, &source->visibility},
+                              {&settings.community, &source->community}}) {
+    if (*given) *field = **given;
+  }
+  if (settings.poll_interval_seconds) {
+    std::optional<int> poll = Count(*settings.poll_interval_seconds, 9);
+    if (!poll) {
+      return Status::InvalidArgument("poll interval '" + *settings.poll_interval_seconds +
+                                         "' is not a number of seconds: 0 (poll by hand only) "
+                                         "or more, digits only",
+                                     "poll_interval_seconds");
+    }
+    source->poll_interval_seconds = *poll;
+  }
+  if (settings.retention_days) {
+    std::optional<int> days = Count(*settings.retention_days, 5);
+    if (!days || *days > 36500) {
+      return Status::InvalidArgument("retention '" + *settings.retention_days +
+                                         "' is not a number of days from 0 (keep every post) "
+                                         "to 36500",
+                                     "retention_days");
+    }
+    source->retention_days = *days;
+  }
+  return ValidateSource(*source);
 }
 
 }  // namespace scrm

@@ -5,6 +5,7 @@
 #define SCRM_CORE_SOURCE_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,21 @@ const std::vector<std::string>& KnownFormats();
 
 // OK, or InvalidArgument naming the field and the accepted values.
 Status ValidateSource(const Source& source);
+
+// The settings of a source as text, as `scrm sources add/set` and the admin
+// page's form receive them; nullopt leaves the source's value as it is. The
+// push secret is not here: it is set on Source directly, never echoed.
+struct SourceSettings {
+  std::optional<std::string> type, format, location, poll_interval_seconds, visibility,
+      community, retention_days;
+};
+
+// Applies the settings given onto *source (the poll interval a number of
+// seconds, 0 to 999999999; retention a number of days, 0 to 36500), then
+// ValidateSource(). InvalidArgument naming the field (Source's member name:
+// "poll_interval_seconds", "retention_days", "location"...) and the fix
+// otherwise, and *source is then left partly changed.
+Status ApplySourceSettings(const SourceSettings& settings, Source* source);
 
 }  // namespace scrm
 

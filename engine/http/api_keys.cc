@@ -1,5 +1,6 @@
 #include "http/api_keys.h"
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -41,6 +42,9 @@ nlohmann::json KeyJson(const store::ApiKey& k) {
           {"revoked_at", k.revoked_at ? nlohmann::json(FormatIsoTime(k.revoked_at)) : nullptr}};
 }
 
+// Bumped by every revocation: a cache that sees it changed starts afresh.
+std::atomic<uint64_t> revocations{0};
+
 // Hash -> the active key (or none), for kApiKeyCacheSeconds.
 class KeyCache {
  public:
@@ -50,15 +54,22 @@ class KeyCache {
     const auto now = std::chrono::steady_clock::now();
     {
       std::lock_guard<std::mutex> lock(mu_);
+      if (const uint64_t seen = revocations.load(); seen != revocations_seen_) {
+        entries_.clear();
+        revocations_seen_ = seen;
+      }
       auto it = entries_.find(hash);
       if (it != entries_.end() && now - it->second.at < std::chrono::seconds(kApiKeyCacheSeconds)) {
         return it->second.key;
       }
     }
+    const uint64_t generation = revocations.load();
     store::ApiKeyRepository repo(*pool_);
     std::optional<store::ApiKey> key = repo.FindActive(hash);  // DbError: 503 by the router
     if (key) repo.MarkUsed(key->id);  // at most once a cache period per key
     std::lock_guard<std::mutex> lock(mu_);
+    // A revocation during the lookup may have come after it: not kept.
+    if (generation != revocations.load()) return key;
     if (entries_.size() >= kMaxCached) entries_.clear();
     entries_[hash] = Entry{key, now};
     return key;
@@ -71,10 +82,19 @@ class KeyCache {
   };
   store::Pool* pool_;
   std::mutex mu_;
+  uint64_t revocations_seen_ = 0;
   std::unordered_map<std::string, Entry> entries_;
 };
 
 }  // namespace
+
+Status RevokeApiKeyNamed(store::Pool& pool, const std::string& name) {
+  if (!store::ApiKeyRepository(pool).Revoke(name)) {
+    return Status::NotFound("no active API key named '" + name + "'");
+  }
+  revocations.fetch_add(1);
+  return Status::Ok();
+}
 
 bool LooksLikeApiKey(const std::string& credential) {
   return credential.rfind(kKeyPrefix, 0) == 0;
@@ -166,9 +186,7 @@ Response CreateApiKeyRoute(store::Pool* pool, const Request& request) {
 Response RevokeApiKey(store::Pool* pool, const Request& request) {
   if (pool == nullptr) return ErrorResponse(Status::Unavailable("no database configured"));
   const std::string name = request.Param("name");
-  if (!store::ApiKeyRepository(*pool).Revoke(name)) {
-    return ErrorResponse(Status::NotFound("no active API key named '" + name + "'"));
-  }
+  if (Status s = RevokeApiKeyNamed(*pool, name); !s.ok()) return ErrorResponse(s);
   return Response::Json({{"revoked", name},
                          {"effective_within_seconds", kApiKeyCacheSeconds}});
 }

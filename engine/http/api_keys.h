@@ -27,6 +27,11 @@ struct NewApiKey {
 Result<NewApiKey> CreateApiKey(store::Pool& pool, const std::string& name,
                                const std::vector<std::string>& roles, const std::string& created_by);
 
+// Revokes the active key of that name (NotFound when there is none) and
+// drops this process's cached keys, so that here it stops working at once;
+// other engine processes notice within kApiKeyCacheSeconds.
+Status RevokeApiKeyNamed(store::Pool& pool, const std::string& name);
+
 bool LooksLikeApiKey(const std::string& credential);
 
 // The server's authorizer: a Bearer credential that looks like an API key is

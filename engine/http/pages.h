@@ -19,6 +19,24 @@ class Pages {
   virtual Response Conversations(const Request& request) = 0;
   // GET /ui/admin: health, sources, thresholds (admin role).
   virtual Response Admin(const Request& request) = 0;
+  // The admin's writes (admin role; a POST made with the session cookie
+  // carries its CSRF token, checked by the authorizer). A change answers 303
+  // to /ui/admin, whose next view shows what was done; bad input re-renders
+  // the form with the message naming the field.
+  // GET /ui/admin/sources/new, GET /ui/admin/sources/{name}/edit: the form.
+  virtual Response AdminSourceForm(const Request& request) = 0;
+  // POST /ui/admin/sources (add), POST /ui/admin/sources/{name}/edit.
+  virtual Response AdminSourceSave(const Request& request) = 0;
+  // GET /ui/admin/sources/{name}/remove asks; POST removes.
+  virtual Response AdminSourceRemove(const Request& request) = 0;
+  // POST /ui/admin/sources/{name}/poll: a url source fetched now.
+  virtual Response AdminSourcePoll(const Request& request) = 0;
+  // POST /ui/admin/api-keys: a new key, shown on the answer once.
+  virtual Response AdminApiKeyCreate(const Request& request) = 0;
+  // GET /ui/admin/api-keys/{name}/revoke asks; POST revokes.
+  virtual Response AdminApiKeyRevoke(const Request& request) = 0;
+  // POST /ui/admin/export: the manifest of a full export, with its files.
+  virtual Response AdminExport(const Request& request) = 0;
   // GET /ui/static/{file}: the pages' CSS and JavaScript.
   virtual Response Static(const Request& request) = 0;
   // The page shown instead when the access check or the sign-on fails

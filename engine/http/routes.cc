@@ -32,6 +32,15 @@ Handler PageOf(Pages* pages, SessionStore* sessions, PageFn page) {
   };
 }
 
+// A change made from a page (POST): no sign-on here, the session's cookie
+// and CSRF token (or a Bearer token) were checked by the authorizer.
+Handler ActionOf(Pages* pages, PageFn action) {
+  return [pages, action](const Request& r) {
+    if (pages == nullptr) return ErrorResponse(Status::Unavailable("the UI is not configured"));
+    return (pages->*action)(r);
+  };
+}
+
 }  // namespace
 
 std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
@@ -56,6 +65,7 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
   Handler confirm_link = [pool](const Request& r) { return ConfirmLink(pool, r); };
   Handler reject_link = [pool](const Request& r) { return RejectLink(pool, r); };
   Handler delete_link = [pool](const Request& r) { return DeleteLink(pool, r); };
+  Handler export_file = [pool](const Request& r) { return GetExportFile(pool, r); };
   // clang-format off
   return {
     // method  path template        access            handler
@@ -85,6 +95,18 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
     {"GET",    "/ui/records/{module}/{id}", Access::kUser, PageOf(pages, sessions, &Pages::Record), denied},
     {"GET",    "/ui/conversations", Access::kUser,    PageOf(pages, sessions, &Pages::Conversations), denied},
     {"GET",    "/ui/admin",         Access::kAdmin,   PageOf(pages, sessions, &Pages::Admin), denied},
+    // The admin's writes: forms posted with the session's CSRF token; 303 back to /ui/admin.
+    {"GET",    "/ui/admin/sources/new", Access::kAdmin, PageOf(pages, sessions, &Pages::AdminSourceForm), denied},
+    {"POST",   "/ui/admin/sources", Access::kAdmin,   ActionOf(pages, &Pages::AdminSourceSave), denied},
+    {"GET",    "/ui/admin/sources/{name}/edit", Access::kAdmin, PageOf(pages, sessions, &Pages::AdminSourceForm), denied},
+    {"POST",   "/ui/admin/sources/{name}/edit", Access::kAdmin, ActionOf(pages, &Pages::AdminSourceSave), denied},
+    {"GET",    "/ui/admin/sources/{name}/remove", Access::kAdmin, PageOf(pages, sessions, &Pages::AdminSourceRemove), denied},
+    {"POST",   "/ui/admin/sources/{name}/remove", Access::kAdmin, ActionOf(pages, &Pages::AdminSourceRemove), denied},
+    {"POST",   "/ui/admin/sources/{name}/poll", Access::kAdmin, ActionOf(pages, &Pages::AdminSourcePoll), denied},
+    {"POST",   "/ui/admin/api-keys", Access::kAdmin,  ActionOf(pages, &Pages::AdminApiKeyCreate), denied},
+    {"GET",    "/ui/admin/api-keys/{name}/revoke", Access::kAdmin, PageOf(pages, sessions, &Pages::AdminApiKeyRevoke), denied},
+    {"POST",   "/ui/admin/api-keys/{name}/revoke", Access::kAdmin, ActionOf(pages, &Pages::AdminApiKeyRevoke), denied},
+    {"POST",   "/ui/admin/export",  Access::kAdmin,   ActionOf(pages, &Pages::AdminExport), denied},
     {"GET",    "/ui/static/{file}", Access::kPublic,  [pages](const Request& r) { return pages ? pages->Static(r) : ErrorResponse(Status::NotFound("no UI")); }},
     // What the pages change or download, with the session cookie and its CSRF token.
     {"POST",   "/ui/logout",        Access::kUser,    [sessions](const Request& r) { return sessions ? EndSession(*sessions, r) : Response::Text("", 204); }},
@@ -96,13 +118,14 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
     {"POST",   "/ui/api/v1/links/{id}/confirm", Access::kUser, confirm_link},
     {"POST",   "/ui/api/v1/links/{id}/reject", Access::kUser, reject_link},
     {"DELETE", "/ui/api/v1/links/{id}", Access::kUser, delete_link},
+    {"GET",    "/ui/api/v1/admin/export/{file}", Access::kAdmin, export_file},
     // Admin: API keys for machine clients (shown once, stored hashed).
     {"GET",    "/api/v1/admin/api-keys", Access::kAdmin, [pool](const Request& r) { return ListApiKeys(pool, r); }},
     {"POST",   "/api/v1/admin/api-keys", Access::kAdmin, [pool](const Request& r) { return CreateApiKeyRoute(pool, r); }},
     {"DELETE", "/api/v1/admin/api-keys/{name}", Access::kAdmin, [pool](const Request& r) { return RevokeApiKey(pool, r); }},
     // Everything the engine holds, file by file (docs/export-format.md).
     {"GET",    "/api/v1/admin/export", Access::kAdmin, [pool](const Request& r) { return ListExportFiles(pool, r); }},
-    {"GET",    "/api/v1/admin/export/{file}", Access::kAdmin, [pool](const Request& r) { return GetExportFile(pool, r); }},
+    {"GET",    "/api/v1/admin/export/{file}", Access::kAdmin, export_file},
     // A person's social data removed on request (docs/privacy.md).
     {"POST",   "/api/v1/admin/erase", Access::kAdmin, [pool](const Request& r) { return HandleErase(pool, r); }},
   };

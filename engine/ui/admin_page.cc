@@ -1,9 +1,10 @@
 // GET /ui/admin (admin role): engine health (what /readyz says, the index's
 // size, the indexing queue), the sources with their health, the matching
 // thresholds in force and a dry-run preview of other thresholds
-// (?auto=&suggest=&margin=: matching runs with both, storing nothing).
-// Read-only: sources are changed with `scrm sources` and thresholds in the
-// configuration (docs/ui.md).
+// (?auto=&suggest=&margin=: matching runs with both, storing nothing), the
+// roles, API keys and export (admin_access.cc), and the message the last
+// change left. Sources change through its forms (admin_sources.cc) or
+// `scrm sources`; thresholds in the configuration (docs/ui.md).
 #include <cstdio>
 #include <cstdlib>
 
@@ -74,6 +75,7 @@ http::Response PageServer::Admin(const http::Request& request) {
                          {"last_success_at", Optional(s.last_success_at)},
                          {"last_error", Optional(s.last_error)},
                          {"items", s.items_total},
+                         {"can_poll", s.type == "url"},
                          {"state", failing ? "error" : never ? "never" : "ok"},
                          {"state_text", templates_->Message(
                                             lang, failing ? "admin.source_error"
@@ -117,6 +119,8 @@ http::Response PageServer::Admin(const http::Request& request) {
     }
     c["preview"] = preview;
   }
+  AddAccess(request, c);
+  c["flash"] = TakeFlash(request);
   c["session_minutes"] = options_.session_minutes;
   c["crm_origin"] = Optional(options_.crm_origin);
   return Html("admin", c, request);

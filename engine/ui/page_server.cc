@@ -41,6 +41,38 @@ http::Response PageServer::Denied(const http::Request& request, const Status& st
   return ErrorPage(r, http::HttpStatusFor(status.code()), status.message());
 }
 
+http::Response PageServer::Done(const http::Request& request, const std::string& anchor,
+                                const std::string& text, bool failed) {
+  if (!request.csrf_token.empty()) {
+    std::lock_guard<std::mutex> lock(flash_mu_);
+    if (flashes_.size() >= 10000) flashes_.clear();  // bounded: sessions that never came back
+    flashes_[request.csrf_token] = {{"text", text}, {"failed", failed}};
+  }
+  http::Response r = http::Response::Text("", 303);
+  r.SetHeader("Location", "/ui/admin#" + anchor);
+  return r;
+}
+
+nlohmann::json PageServer::TakeFlash(const http::Request& request) {
+  if (request.csrf_token.empty()) return nullptr;
+  std::lock_guard<std::mutex> lock(flash_mu_);
+  auto it = flashes_.find(request.csrf_token);
+  if (it == flashes_.end()) return nullptr;
+  nlohmann::json flash = std::move(it->second);
+  flashes_.erase(it);
+  return flash;
+}
+
+http::Response PageServer::Confirm(const http::Request& request, const std::string& title_key,
+                                   const std::string& question, const std::string& action,
+                                   const std::string& button_key) const {
+  nlohmann::json c = Base(request, title_key);
+  c["question"] = question;
+  c["action"] = action;
+  c["button"] = templates_->Message(request.principal.lang, button_key);
+  return Html("admin_confirm", c, request);
+}
+
 http::Response PageServer::Static(const http::Request& request) {
   const StaticFile* f = templates_->Static(request.Param("file"));
   if (f == nullptr) {

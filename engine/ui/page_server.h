@@ -2,7 +2,9 @@
 // ui-templates/ (Templates) over the store and the index:
 //   /ui/records/{module}/{id}  the Social panel of a Contact, Lead or Account
 //   /ui/conversations          search, facets, histogram, saved searches
-//   /ui/admin                  health, sources, matching thresholds (admin)
+//   /ui/admin                  health, sources, matching thresholds, roles,
+//                              API keys, export (admin); its forms under
+//                              /ui/admin/... (admin_sources.cc, admin_access.cc)
 // Each page is French or English after the principal's lang, sees only
 // what ViewerOf(principal) may see, and embeds the session's CSRF token for
 // its forms. One file per page (record_page.cc, conversations_page.cc,
@@ -10,12 +12,15 @@
 #ifndef SCRM_UI_PAGE_SERVER_H_
 #define SCRM_UI_PAGE_SERVER_H_
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "http/pages.h"
 #include "index/index.h"
+#include "ingest/poller.h"
 #include "store/pool.h"
 #include "ui/render.h"
 
@@ -39,10 +44,22 @@ class PageServer : public http::Pages {
   http::Response Record(const http::Request& request) override;
   http::Response Conversations(const http::Request& request) override;
   http::Response Admin(const http::Request& request) override;
+  http::Response AdminSourceForm(const http::Request& request) override;
+  http::Response AdminSourceSave(const http::Request& request) override;
+  http::Response AdminSourceRemove(const http::Request& request) override;
+  http::Response AdminSourcePoll(const http::Request& request) override;
+  http::Response AdminApiKeyCreate(const http::Request& request) override;
+  http::Response AdminApiKeyRevoke(const http::Request& request) override;
+  http::Response AdminExport(const http::Request& request) override;
   http::Response Static(const http::Request& request) override;
   http::Response Denied(const http::Request& request, const Status& status) override;
 
   const Templates& templates() const { return *templates_; }
+
+  // The poller of `scrm serve`, for the admin's "Poll now" (without one,
+  // the button answers that polling is not running here). Set before the
+  // server starts.
+  void SetPoller(ingest::Poller* poller) { poller_ = poller; }
 
  private:
   // The context every page shares: user, csrf, nav, page title.
@@ -53,10 +70,26 @@ class PageServer : public http::Pages {
   http::Response ErrorPage(const http::Request& request, int status,
                            const std::string& message) const;
 
+  // After an admin's change: remembers `text` for the session's next view
+  // of /ui/admin and answers 303 there (at #anchor).
+  http::Response Done(const http::Request& request, const std::string& anchor,
+                      const std::string& text, bool failed = false);
+  // The message Done() left for this session, once; null when none.
+  nlohmann::json TakeFlash(const http::Request& request);
+  // The admin page's parts of admin_access.cc: API keys, roles, export.
+  void AddAccess(const http::Request& request, nlohmann::json& context) const;
+  // "Are you sure?" with a POST form to `action`.
+  http::Response Confirm(const http::Request& request, const std::string& title_key,
+                         const std::string& question, const std::string& action,
+                         const std::string& button_key) const;
+
   std::unique_ptr<Templates> templates_;
   store::Pool* pool_;
   index::Searcher* searcher_;
   UiOptions options_;
+  ingest::Poller* poller_ = nullptr;
+  std::mutex flash_mu_;
+  std::map<std::string, nlohmann::json> flashes_;  // by the session's CSRF token
 };
 
 }  // namespace scrm::ui

@@ -9,6 +9,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "http/router.h"
+
 namespace scrm::ui {
 
 namespace fs = std::filesystem;
@@ -226,6 +228,16 @@ std::string SafeUrl(const std::string& url) {
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (lower.rfind("http://", 0) == 0 || lower.rfind("https://", 0) == 0) return url;
   return "";
+}
+
+std::multimap<std::string, std::string> FormFields(const http::Request& request) {
+  std::multimap<std::string, std::string> fields;
+  if (http::LowerAscii(request.Header("content-type")).find("application/x-www-form-urlencoded") ==
+          std::string::npos ||
+      !http::ParseQuery(request.body, &fields)) {
+    fields.clear();
+  }
+  return fields;
 }
 
 nlohmann::json Optional(const std::string& value) {

@@ -82,6 +82,10 @@ nlohmann::json Optional(const std::string& value);
 // "a=1&b=x%20y" from query pairs (values percent-encoded).
 std::string QueryString(const std::vector<std::pair<std::string, std::string>>& pairs);
 
+// The fields of a form's application/x-www-form-urlencoded body (a name
+// may repeat: checkboxes); empty for any other body.
+std::multimap<std::string, std::string> FormFields(const http::Request& request);
+
 // "2026-10-01 09:00" (UTC) of epoch seconds; "" for 0.
 std::string FormatDate(int64_t t);
 

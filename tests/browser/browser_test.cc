@@ -35,8 +35,13 @@ TEST_CASE("a browser confirms a suggestion, searches, narrows by a facet, and ru
   INFO(r.err);
   CHECK(r.exit_code == 0);
   CHECK(e.db.Scalar("SELECT status FROM scrm_links WHERE crm_id = 'c-anne'") == "confirmed");
+  // The source the admin added with the form is in the database as typed.
+  CHECK(e.db.Scalar("SELECT CONCAT_WS('|', type, format, location, poll_interval_seconds, "
+                    "visibility, community) FROM scrm_sources WHERE name = 'partner-blog'") ==
+        "url|rss|https://partner.example.test/feed.xml|900|community|partners");
   for (const char* shot : {"record-before.png", "record-after.png", "conversations.png",
-                           "conversations-script.png", "admin.png", "admin-preview.png"}) {
+                           "conversations-script.png", "admin.png", "admin-preview.png",
+                           "admin-source-form.png", "admin-source-added.png"}) {
     INFO(shot);
     CHECK(std::filesystem::file_size(out + "/" + shot) > 1000);
   }

@@ -3,7 +3,8 @@
 //   sales:     open a contact's panel, confirm a suggestion, see it move to linked
 //   marketing: search "réseau social", narrow by a facet; a post holding
 //              <script> renders as text and runs nothing
-//   admin:     the settings page opens; other thresholds are previewed (dry run)
+//   admin:     the settings page opens; other thresholds are previewed (dry run);
+//              a source is added with the form (no script needed) and listed
 // Screenshots of each page go to --out. Exit code 0 when every check holds;
 // otherwise 1 with the failed check on stderr.
 //
@@ -105,6 +106,28 @@ try {
         'a threshold change is previewed (dry run)');
   await fitsWidth('the admin preview');
   await page.screenshot({ path: join(args.out, 'admin-preview.png'), fullPage: true });
+
+  // Admin: add a source with the form, keyboard-reachable labels, and see it listed.
+  await Promise.all([page.waitForEvent('load'), page.getByRole('link', { name: /^Add a source$|^Ajouter une source$/ }).click()]);
+  await page.getByLabel(/^Name$|^Nom$/).fill('partner-blog');
+  await page.getByLabel(/^Type$/).selectOption('url');
+  await page.getByLabel(/^Format$/).selectOption('rss');
+  await page.getByLabel(/File path or URL|Chemin du fichier ou URL/).fill('https://partner.example.test/feed.xml');
+  await page.getByLabel(/Poll interval|Intervalle de relevé/).fill('900');
+  await page.getByLabel(/^Visible to$|^Visible par$/).selectOption('community');
+  await page.getByLabel(/^Community name$|^Nom de la communauté$/).fill('partners');
+  await fitsWidth('the source form');
+  await page.screenshot({ path: join(args.out, 'admin-source-form.png'), fullPage: true });
+  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: /^Add a source$|^Ajouter une source$/ }).click()]);
+  check(new URL(page.url()).pathname === '/ui/admin', 'the form went back to the settings (303)');
+  check(await page.locator('p.notice[role="status"]', { hasText: 'partner-blog' }).count() === 1,
+        'the page says the source was added');
+  check(await page.locator('#sources tbody th', { hasText: 'partner-blog' }).count() === 1,
+        'the new source is listed');
+  check(await page.getByRole('button', { name: /Poll now partner-blog|Relever maintenant partner-blog/ }).count() === 1,
+        'a url source can be polled now');
+  await fitsWidth('the admin page with the new source');
+  await page.screenshot({ path: join(args.out, 'admin-source-added.png'), fullPage: true });
   check(errors.length === 0, `no console errors (${errors.join(' | ')})`);
 } catch (e) {
   failed = true;

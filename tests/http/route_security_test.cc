@@ -75,6 +75,11 @@ TEST_CASE("every route but the public ones needs a token, and the right role", "
       CHECK(allowed);
       continue;
     }
+    // Whatever administers the engine, page or API, is for admins only.
+    if (route->path.rfind("/ui/admin", 0) == 0 || route->path.rfind("/api/v1/admin/", 0) == 0 ||
+        route->path.rfind("/ui/api/v1/admin/", 0) == 0) {
+      CHECK(route->access == Access::kAdmin);
+    }
     ++checked;
     ClientResponse none = CallRoute(port, *route, "");
     CHECK(none.status == 401);

@@ -1,0 +1,429 @@
+// The admin page's writes end to end: the real `scrm serve` on a real
+// MariaDB, spoken to as a browser without JavaScript would (form posts with
+// the session cookie and the page's csrf field, 303 back to /ui/admin):
+// sources added, edited, removed and polled; bad input shown again with the
+// field named and nothing stored; CSRF and the admin role enforced; an API
+// key shown once that then works on the API until revoked; an export.
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/URI.h>
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+
+#include "ui/ui_fixture.h"
+
+using namespace scrm;
+using namespace scrm::testing;
+
+namespace {
+
+bool Contains(const std::string& s, const std::string& what) {
+  return s.find(what) != std::string::npos;
+}
+
+std::string CsrfOf(const std::string& html) {
+  std::smatch m;
+  REQUIRE(std::regex_search(html, m, std::regex("<meta name=\"csrf-token\" content=\"([^\"]*)\">")));
+  return m[1];
+}
+
+// "a=1&b=x%20y", as a browser encodes a form.
+std::string Form(const std::vector<std::pair<std::string, std::string>>& fields) {
+  std::string out;
+  for (const auto& [k, v] : fields) {
+    std::string e;
+    Poco::URI::encode(v, "!#$&'()*+,/:;=?@[]<>\"%", e);
+    out += (out.empty() ? "" : "&") + k + "=" + e;
+  }
+  return out;
+}
+
+const std::map<std::string, std::string> kForm = {
+    {"Content-Type", "application/x-www-form-urlencoded"}};
+
+// An admin signed on at /ui/admin, and the page's CSRF token.
+struct Admin {
+  Browser browser;
+  std::string csrf;
+
+  Admin(Engine& e, const std::string& user = "1", const std::string& roles = "admin")
+      : browser{e.port, ""} {
+    ClientResponse page = browser.SignOn("/ui/admin", e.Token(user, roles));
+    csrf = CsrfOf(page.body);
+  }
+  ClientResponse Post(const std::string& target,
+                      std::vector<std::pair<std::string, std::string>> fields) {
+    fields.insert(fields.begin(), {"csrf", csrf});
+    return browser.Send("POST", target, kForm, Form(fields));
+  }
+};
+
+std::vector<std::pair<std::string, std::string>> NewSource(const std::string& name) {
+  return {{"name", name},           {"type", "url"},
+          {"format", "rss"},        {"location", "https://feeds.example.test/a.xml"},
+          {"poll_interval_seconds", "600"}, {"visibility", "community"},
+          {"community", "lyon"},    {"retention_days", "30"},
+          {"push_secret", ""}};
+}
+
+std::vector<std::pair<std::string, std::string>> With(
+    std::vector<std::pair<std::string, std::string>> fields, const std::string& key,
+    const std::string& value) {
+  for (auto& [k, v] : fields) {
+    if (k == key) v = value;
+  }
+  return fields;
+}
+
+// A feed on loopback (port 0) that answers tests/data/ui/feed.xml to any GET.
+class FeedServer {
+ public:
+  FeedServer()
+      : socket_(Poco::Net::SocketAddress("127.0.0.1", 0)),
+        server_(new Factory(Body()), socket_, new Poco::Net::HTTPServerParams) {
+    server_.start();
+  }
+  ~FeedServer() { server_.stopAll(true); }
+  std::string url() const {
+    return "http://127.0.0.1:" + std::to_string(socket_.address().port()) + "/feed.xml";
+  }
+
+ private:
+  static std::string Body() {
+    std::ifstream in(std::string(SCRM_SOURCE_DIR) + "/tests/data/ui/feed.xml");
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+  struct Handler : Poco::Net::HTTPRequestHandler {
+    explicit Handler(std::string body) : body(std::move(body)) {}
+    void handleRequest(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& r) override {
+      r.setContentType("application/rss+xml");
+      r.sendBuffer(body.data(), body.size());
+    }
+    std::string body;
+  };
+  struct Factory : Poco::Net::HTTPRequestHandlerFactory {
+    explicit Factory(std::string body) : body(std::move(body)) {}
+    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+      return new Handler(body);
+    }
+    std::string body;
+  };
+  Poco::Net::ServerSocket socket_;
+  Poco::Net::HTTPServer server_;
+};
+
+}  // namespace
+
+TEST_CASE("an admin adds, edits and removes a source with the forms", "[mysql][ui][admin]") {
+  Engine e;
+  e.Setup();
+  e.Serve();
+  Admin a(e);
+
+  ClientResponse form = a.browser.Send("GET", "/ui/admin/sources/new");
+  INFO(form.body);
+  REQUIRE(form.status == 200);
+  CHECK(Contains(form.body, "<label for=\"s-name\">Name</label>"));
+  CHECK(Contains(form.body, "id=\"s-name\" name=\"name\""));
+  CHECK(Contains(form.body, "<option value=\"rss\">rss</option>"));
+
+  ClientResponse added = a.Post("/ui/admin/sources", NewSource("feed-one"));
+  INFO(added.body);
+  REQUIRE(added.status == 303);
+  CHECK(added.Header("Location") == "/ui/admin#sources");
+  CHECK(e.db.Scalar("SELECT CONCAT_WS('|', type, format, location, poll_interval_seconds, "
+                    "visibility, community, retention_days) FROM scrm_sources WHERE name = "
+                    "'feed-one'") ==
+        "url|rss|https://feeds.example.test/a.xml|600|community|lyon|30");
+
+  ClientResponse page = a.browser.Send("GET", "/ui/admin");
+  CHECK(Contains(page.body, "Source added: feed-one"));
+  CHECK(Contains(page.body, "/ui/admin/sources/feed-one/edit"));
+  CHECK(Contains(page.body, "action=\"/ui/admin/sources/feed-one/poll\""));
+  // The roles table follows the sources: community lyon is seen by admin and community:lyon.
+  CHECK(Contains(page.body, "<th scope=\"row\">community: lyon</th><td>admin, community:lyon</td>"));
+  CHECK_FALSE(Contains(a.browser.Send("GET", "/ui/admin").body, "Source added"));  // shown once
+
+  ClientResponse edit = a.browser.Send("GET", "/ui/admin/sources/feed-one/edit");
+  CHECK(edit.status == 200);
+  CHECK(Contains(edit.body, "value=\"https://feeds.example.test/a.xml\""));
+  std::vector<std::pair<std::string, std::string>> changed = NewSource("feed-one");
+  changed = With(changed, "visibility", "internal");  // the community box is then ignored
+  changed = With(changed, "poll_interval_seconds", "0");
+  changed = With(changed, "push_secret", "s3cret-value");
+  ClientResponse saved = a.Post("/ui/admin/sources/feed-one/edit", changed);
+  INFO(saved.body);
+  REQUIRE(saved.status == 303);
+  CHECK(e.db.Scalar("SELECT CONCAT_WS('|', visibility, community, poll_interval_seconds) FROM "
+                    "scrm_sources WHERE name = 'feed-one'") == "internal||0");
+  CHECK(e.db.Scalar("SELECT push_secret <> '' FROM scrm_sources WHERE name = 'feed-one'") == "1");
+  CHECK(Contains(a.browser.Send("GET", "/ui/admin").body, "Source saved: feed-one"));
+  // The secret is never sent back to the page.
+  CHECK_FALSE(Contains(a.browser.Send("GET", "/ui/admin/sources/feed-one/edit").body, "s3cret"));
+
+  ClientResponse ask = a.browser.Send("GET", "/ui/admin/sources/feed-one/remove");
+  CHECK(ask.status == 200);
+  CHECK(Contains(ask.body, "action=\"/ui/admin/sources/feed-one/remove\""));
+  CHECK(e.db.Scalar("SELECT COUNT(*) FROM scrm_sources WHERE name = 'feed-one'") == "1");
+  ClientResponse removed = a.Post("/ui/admin/sources/feed-one/remove", {});
+  CHECK(removed.status == 303);
+  CHECK(e.db.Scalar("SELECT COUNT(*) FROM scrm_sources WHERE name = 'feed-one'") == "0");
+  CHECK(Contains(a.browser.Send("GET", "/ui/admin").body, "Source removed (its posts are kept): feed-one"));
+}
+
+TEST_CASE("bad source input comes back with the field named, and nothing is stored",
+          "[mysql][ui][admin]") {
+  Engine e;
+  e.Setup();
+  e.Serve();
+  Admin a(e);
+  const std::string before = e.db.Scalar("SELECT COUNT(*) FROM scrm_sources");
+
+  struct Case {
+    const char* what;
+    std::vector<std::pair<std::string, std::string>> fields;
+    int status;
+    const char* label;     // the field's label, before the message
+    const char* input_id;  // the input marked aria-invalid
+    const char* message;   // part of the message: how to fix it
+  };
+  const std::vector<Case> cases = {
+      {"empty name", With(NewSource("x"), "name", ""), 400, "Name: ", "s-name", "1 to 64"},
+      {"bad URL", With(NewSource("bad-url"), "location", "ftp://<b>files</b>"), 400,
+       "File path or URL: ", "s-location", "http:// or https://"},
+      {"negative interval", With(NewSource("neg"), "poll_interval_seconds", "-5"), 400,
+       "Poll interval (seconds): ", "s-poll", "0 (poll by hand only)"},
+      {"community without a name", With(NewSource("nocomm"), "community", ""), 400,
+       "Community name: ", "s-community", "needs a community name"},
+      {"a name taken", NewSource("community"), 409, "Name: ", "s-name", "community"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.what);
+    ClientResponse r = a.Post("/ui/admin/sources", c.fields);
+    INFO(r.body);
+    CHECK(r.status == c.status);
+    CHECK(Contains(r.Header("Content-Type"), "text/html"));
+    CHECK(Contains(r.body, std::string("role=\"alert\">") + c.label));
+    CHECK(Contains(r.body, c.message));
+    std::smatch m;
+    REQUIRE(std::regex_search(r.body, m, std::regex(std::string("<input id=\"") + c.input_id +
+                                                    "\"[^>]*>")));
+    CHECK(Contains(m.str(), "aria-invalid=\"true\""));
+    CHECK(Contains(m.str(), "form-error"));
+    // What was typed comes back, escaped.
+    CHECK_FALSE(Contains(r.body, "<b>files</b>"));
+  }
+  CHECK(Contains(a.Post("/ui/admin/sources", cases[1].fields).body,
+                 "value=\"ftp://&lt;b&gt;files&lt;/b&gt;\""));
+  CHECK(Contains(a.Post("/ui/admin/sources", cases[2].fields).body,
+                 "name=\"poll_interval_seconds\" inputmode=\"numeric\" value=\"-5\""));
+  CHECK(e.db.Scalar("SELECT COUNT(*) FROM scrm_sources") == before);
+
+  // Editing works the same way, and leaves the source as it was.
+  ClientResponse bad_edit =
+      a.Post("/ui/admin/sources/community/edit",
+             With(With(NewSource("community"), "visibility", "public"), "retention_days", "-1"));
+  CHECK(bad_edit.status == 400);
+  CHECK(Contains(bad_edit.body, "Keep posts for (days): "));
+  CHECK(e.db.Scalar("SELECT CONCAT_WS('|', visibility, retention_days) FROM scrm_sources WHERE "
+                    "name = 'community'") == "public|0");
+  CHECK(a.browser.Send("GET", "/ui/admin/sources/nowhere/edit").status == 404);
+}
+
+TEST_CASE("admin writes need the page's CSRF token and the admin role", "[mysql][ui][admin]") {
+  Engine e;
+  e.Setup();
+  e.Serve();
+  Admin a(e);
+  const std::string body = Form(NewSource("sneaky"));
+
+  ClientResponse none = a.browser.Send("POST", "/ui/admin/sources", kForm, body);
+  CHECK(none.status == 403);
+  CHECK(Contains(none.body, "CSRF"));
+  ClientResponse wrong = a.browser.Send("POST", "/ui/admin/sources", kForm,
+                                        "csrf=x" + a.csrf.substr(1) + "&" + body);
+  CHECK(wrong.status == 403);
+  CHECK(a.browser.Send("POST", "/ui/admin/api-keys", kForm, "name=k&roles=admin").status == 403);
+  CHECK(a.browser.Send("POST", "/ui/admin/sources/community/remove").status == 403);
+  CHECK(a.browser.Send("POST", "/ui/admin/export").status == 403);
+
+  // A signed-on sales user, with their own valid CSRF token: not an admin.
+  Browser sales{e.port, ""};
+  const std::string sales_csrf =
+      CsrfOf(sales.SignOn("/ui/conversations", e.Token("7", "sales")).body);
+  ClientResponse denied = sales.Send("POST", "/ui/admin/sources", kForm,
+                                     "csrf=" + sales_csrf + "&" + body);
+  CHECK(denied.status == 403);
+  CHECK(Contains(denied.Header("Content-Type"), "text/html"));
+  CHECK(Contains(denied.body, "admin role"));
+  CHECK(sales.Send("GET", "/ui/admin/sources/new").status == 403);
+  CHECK(sales.Send("GET", "/ui/admin/sources/community/remove").status == 403);
+  CHECK(sales.Send("POST", "/ui/admin/sources/community/remove", kForm, "csrf=" + sales_csrf)
+            .status == 403);
+  CHECK(sales.Send("POST", "/ui/admin/api-keys", kForm,
+                   "csrf=" + sales_csrf + "&name=mine&roles=admin")
+            .status == 403);
+  CHECK(sales.Send("GET", "/ui/api/v1/admin/export/manifest.json").status == 403);
+  // A bearer token is no way around it either.
+  CHECK(Call(e.port, "POST", "/ui/admin/sources",
+             [&] {
+               CallOptions o;
+               o.headers = kForm;
+               o.headers["Authorization"] = "Bearer " + e.Token("7", "sales");
+               o.body = body;
+               o.send_body = true;
+               return o;
+             }())
+            .status == 403);
+
+  CHECK(e.db.Scalar("SELECT COUNT(*) FROM scrm_sources WHERE name = 'sneaky'") == "0");
+  CHECK(e.db.Scalar("SELECT COUNT(*) FROM scrm_sources WHERE name = 'community'") == "1");
+  CHECK(e.db.Scalar("SELECT COUNT(*) FROM scrm_api_keys") == "0");
+}
+
+TEST_CASE("an API key made on the page is shown once, works, and stops when revoked",
+          "[mysql][ui][admin]") {
+  Engine e;
+  e.Setup();
+  e.Serve();
+  Admin a(e);
+
+  ClientResponse bad = a.Post("/ui/admin/api-keys", {{"name", ""}, {"roles", "admin"}});
+  CHECK(bad.status == 400);
+  CHECK(Contains(bad.body, "role=\"alert\">Name: "));
+  ClientResponse no_role = a.Post("/ui/admin/api-keys", {{"name", "k1"}});
+  CHECK(no_role.status == 400);
+  CHECK(Contains(no_role.body, "role=\"alert\">Roles: "));
+  CHECK(e.db.Scalar("SELECT COUNT(*) FROM scrm_api_keys") == "0");
+
+  ClientResponse made = a.Post("/ui/admin/api-keys", {{"name", "nightly-export"},
+                                                      {"roles", "admin"},
+                                                      {"roles", "marketing"},
+                                                      {"community", "lyon"}});
+  INFO(made.body);
+  REQUIRE(made.status == 200);
+  CHECK(made.Header("Cache-Control") == "no-store");
+  std::smatch m;
+  REQUIRE(std::regex_search(made.body, m, std::regex("value=\"(scrmk_[A-Za-z0-9_-]{43})\"")));
+  const std::string key = m[1];
+  CHECK(Contains(made.body, "only time the key is shown"));
+  CHECK(Contains(made.body, "admin, marketing, community:lyon"));
+  // Stored hashed: the key itself is nowhere in the table, nor on the page again.
+  CHECK(e.db.Scalar("SELECT COUNT(*) FROM scrm_api_keys WHERE name = 'nightly-export' AND "
+                    "key_hash <> '" + key + "' AND prefix = '" + key.substr(0, 12) + "'") == "1");
+  ClientResponse page = a.browser.Send("GET", "/ui/admin");
+  CHECK(Contains(page.body, "nightly-export"));
+  CHECK_FALSE(Contains(page.body, key));
+
+  CallOptions with_key;
+  with_key.headers["Authorization"] = "Bearer " + key;
+  ClientResponse works = Call(e.port, "GET", "/api/v1/admin/export", with_key);
+  CHECK(works.status == 200);
+  CHECK(nlohmann::json::parse(works.body)["format"] == "scrm-export");
+
+  ClientResponse ask = a.browser.Send("GET", "/ui/admin/api-keys/nightly-export/revoke");
+  CHECK(ask.status == 200);
+  CHECK(Contains(ask.body, "action=\"/ui/admin/api-keys/nightly-export/revoke\""));
+  ClientResponse revoked = a.Post("/ui/admin/api-keys/nightly-export/revoke", {});
+  CHECK(revoked.status == 303);
+  CHECK(revoked.Header("Location") == "/ui/admin#api-keys");
+  CHECK(Contains(a.browser.Send("GET", "/ui/admin").body, "API key revoked: nightly-export"));
+  CHECK(a.browser.Send("GET", "/ui/admin/api-keys/nightly-export/revoke").status == 404);
+  // At once in this process, though the key was cached a moment ago.
+  ClientResponse refused = Call(e.port, "GET", "/api/v1/admin/export", with_key);
+  CHECK(refused.status == 401);
+  // A name stays taken: the form says so, on the name.
+  ClientResponse again = a.Post("/ui/admin/api-keys", {{"name", "nightly-export"}, {"roles", "sales"}});
+  CHECK(again.status == 409);
+  CHECK(Contains(again.body, "role=\"alert\">Name: "));
+}
+
+TEST_CASE("the export button makes a manifest whose files download from the page",
+          "[mysql][ui][admin]") {
+  Engine e;
+  e.Setup();
+  e.Serve();
+  Admin a(e);
+
+  ClientResponse exported = a.Post("/ui/admin/export", {});
+  INFO(exported.body);
+  REQUIRE(exported.status == 200);
+  CHECK(Contains(exported.body, "href=\"/ui/api/v1/admin/export/manifest.json\""));
+  CHECK(Contains(exported.body, "href=\"/ui/api/v1/admin/export/posts.jsonl\""));
+
+  ClientResponse manifest = a.browser.Send("GET", "/ui/api/v1/admin/export/manifest.json");
+  REQUIRE(manifest.status == 200);
+  const nlohmann::json mj = nlohmann::json::parse(manifest.body);
+  CHECK(mj["format"] == "scrm-export");
+  int64_t posts_rows = -1;
+  for (const auto& f : mj["files"]) {
+    if (f["file"] == "posts.jsonl") posts_rows = f["rows"].get<int64_t>();
+  }
+  CHECK(posts_rows == std::stoll(e.db.Scalar("SELECT COUNT(*) FROM scrm_posts")));
+  CHECK(posts_rows > 0);
+  ClientResponse posts = a.browser.Send("GET", "/ui/api/v1/admin/export/posts.jsonl");
+  CHECK(posts.status == 200);
+  CHECK(std::count(posts.body.begin(), posts.body.end(), '\n') == posts_rows);
+  // The admin page says how import is done, honestly.
+  CHECK(Contains(a.browser.Send("GET", "/ui/admin").body, "scrm import PATH"));
+}
+
+TEST_CASE("Poll now fetches a url source and says what came of it", "[mysql][ui][admin]") {
+  FeedServer feed;
+  Engine e;
+  e.Setup();
+  e.Serve();
+  Admin a(e);
+
+  REQUIRE(a.Post("/ui/admin/sources", With(With(NewSource("blog"), "location", feed.url()),
+                                            "poll_interval_seconds", "0"))
+              .status == 303);
+  ClientResponse polled = a.Post("/ui/admin/sources/blog/poll", {});
+  CHECK(polled.status == 303);
+  ClientResponse page = a.browser.Send("GET", "/ui/admin");
+  CHECK(Contains(page.body, "Polled blog: 2 new, 0 updated, 0 rejected"));
+  CHECK(e.db.Scalar("SELECT COUNT(*) FROM scrm_posts p JOIN scrm_sources s ON s.id = "
+                    "p.source_id WHERE s.name = 'blog'") == "2");
+
+  // A feed that cannot be reached: the error, on the page and on the source.
+  REQUIRE(a.Post("/ui/admin/sources",
+                 With(With(NewSource("gone"), "location", "http://127.0.0.1:1/feed.xml"),
+                      "poll_interval_seconds", "0"))
+              .status == 303);
+  a.browser.Send("GET", "/ui/admin");  // the "added" message
+  CHECK(a.Post("/ui/admin/sources/gone/poll", {}).status == 303);
+  page = a.browser.Send("GET", "/ui/admin");
+  CHECK(Contains(page.body, "Poll failed for gone: "));
+  CHECK(e.db.Scalar("SELECT last_error <> '' FROM scrm_sources WHERE name = 'gone'") == "1");
+  // A file source is not polled: the page says why.
+  CHECK(a.Post("/ui/admin/sources/community/poll", {}).status == 303);
+  CHECK(Contains(a.browser.Send("GET", "/ui/admin").body, "Poll failed for community: "));
+}
+
+TEST_CASE("the admin's forms speak French to a French admin", "[mysql][ui][admin]") {
+  Engine e;
+  e.Setup();
+  e.Serve();
+  Browser b{e.port, ""};
+  ClientResponse page = b.SignOn("/ui/admin", e.Token("1", "admin", "fr"));
+  CHECK(Contains(page.body, "Ajouter une source"));
+  CHECK(Contains(page.body, "Créer une clé d&apos;API"));  // the apostrophe escaped too
+  CHECK(Contains(page.body, "Rôles et communautés"));
+  const std::string csrf = CsrfOf(page.body);
+  ClientResponse bad =
+      b.Send("POST", "/ui/admin/sources", kForm,
+             "csrf=" + csrf + "&" + Form(With(NewSource("neg"), "poll_interval_seconds", "-5")));
+  CHECK(bad.status == 400);
+  CHECK(Contains(bad.body, "role=\"alert\">Intervalle de relevé (secondes): "));
+}
