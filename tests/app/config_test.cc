@@ -111,7 +111,7 @@ TEST_CASE("every documented key has a help text", "[app]") {
   }
 }
 
-TEST_CASE("the TLS files: from the file, overridden by SCRM_TLS_*; none by default", "[app]") {
+TEST_CASE("the TLS files: from the file, overridden by SCRM_TLS_*, none by default", "[app]") {
   auto d = LoadConfig(WriteTemp("tls0.properties", ""), {});
   REQUIRE(d.ok());
   CHECK(d->http_tls_cert_file.empty());
