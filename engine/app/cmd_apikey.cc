@@ -74,9 +74,7 @@ int CmdApiKey(Context& ctx, int argc, char** argv) {
         std::string roles;
         for (const std::string& r : k.roles) roles += (roles.empty() ? "" : ",") + r;
         if (json) {
-          list.push_back({{"name", k.name}, {"prefix", k.prefix}, {"roles", k.roles},
-                          {"created_by", k.created_by}, {"created_at", When(k.created_at)},
-                          {"last_used_at", When(k.last_used_at)}, {"revoked_at", When(k.revoked_at)}});
+          list.push_back(http::KeyJson(k));
         } else {
           std::printf("%-24s %s...  %-30s used %-20s %s\n", k.name.c_str(), k.prefix.c_str(),
                       roles.c_str(), When(k.last_used_at).c_str(),
@@ -87,10 +85,7 @@ int CmdApiKey(Context& ctx, int argc, char** argv) {
       return kExitOk;
     }
     if (verb == "revoke" && args->positional.size() == 2) {
-      if (!store::ApiKeyRepository(pool).Revoke(args->positional[1])) {
-        return Fail("apikey", Status::NotFound("no active API key named '" + args->positional[1] +
-                                               "' (scrm apikey list shows them)"));
-      }
+      if (Status s = http::RevokeApiKeyNamed(pool, args->positional[1]); !s.ok()) return Fail("apikey", s);
       std::cout << "revoked " << args->positional[1] << "\n";
       return kExitOk;
     }

@@ -48,9 +48,7 @@ int CmdMatch(Context& ctx, int argc, char** argv) {
   }
   if (Status s = RequireDatabase(ctx.config); !s.ok()) return Fail("match", s);
   identity::RunOptions options;
-  options.match.auto_threshold = ctx.config.match_auto_threshold;
-  options.match.suggest_threshold = ctx.config.match_suggest_threshold;
-  options.match.margin = ctx.config.match_margin;
+  options.match = MatchOptionsOf(ctx.config);
   Result<double> auto_t = Threshold(*args, "auto", options.match.auto_threshold);
   if (!auto_t.ok()) return Fail("match", auto_t.status());
   Result<double> suggest_t = Threshold(*args, "suggest", options.match.suggest_threshold);

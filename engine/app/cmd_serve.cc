@@ -158,9 +158,7 @@ class MatchLoop {
   MatchLoop(store::Pool& pool, const Config& config)
       : loop_("matching", std::chrono::seconds(config.match_interval_seconds), [this] { Once(); }) {
     identity::RunOptions options;
-    options.match.auto_threshold = config.match_auto_threshold;
-    options.match.suggest_threshold = config.match_suggest_threshold;
-    options.match.margin = config.match_margin;
+    options.match = MatchOptionsOf(config);
     matcher_ = std::make_unique<identity::IncrementalMatcher>(pool, options);
   }
 
@@ -240,9 +238,7 @@ class ServeApp : public Poco::Util::ServerApplication {
     }
     ui::UiOptions ui_options;
     ui_options.crm_origin = config_.crm_origin;
-    ui_options.match_auto_threshold = config_.match_auto_threshold;
-    ui_options.match_suggest_threshold = config_.match_suggest_threshold;
-    ui_options.match_margin = config_.match_margin;
+    ui_options.match = MatchOptionsOf(config_);
     ui_options.session_minutes = config_.ui_session_minutes;
     ui::PageServer pages(std::move(*templates), &pool, searcher->get(), ui_options);
     http::SessionOptions session_options;

@@ -77,6 +77,14 @@ const std::vector<KeyDoc>& ConfigKeys() {
   return kKeys;
 }
 
+identity::MatchOptions MatchOptionsOf(const Config& config) {
+  identity::MatchOptions m;
+  m.auto_threshold = config.match_auto_threshold;
+  m.suggest_threshold = config.match_suggest_threshold;
+  m.margin = config.match_margin;
+  return m;
+}
+
 index::IndexConfig IndexConfigOf(const Config& config) {
   index::IndexConfig c;
   c.dir = config.index_dir;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "identity/matcher.h"
 #include "index/index.h"
 #include "store/pool.h"
 
@@ -75,6 +76,8 @@ Result<Config> LoadConfig(const std::string& path, const std::map<std::string, s
 
 // Where the index lives and how it is sharded, from the settings above.
 index::IndexConfig IndexConfigOf(const Config& config);
+// The matching thresholds of match.* (scrm match, scrm serve, the admin page).
+identity::MatchOptions MatchOptionsOf(const Config& config);
 
 // The process environment as a map.
 std::map<std::string, std::string> ProcessEnvironment();

@@ -32,16 +32,6 @@ Status ValidName(const std::string& name) {
   return Status::Ok();
 }
 
-nlohmann::json KeyJson(const store::ApiKey& k) {
-  return {{"name", k.name},
-          {"prefix", k.prefix},
-          {"roles", k.roles},
-          {"created_by", k.created_by},
-          {"created_at", FormatIsoTime(k.created_at)},
-          {"last_used_at", k.last_used_at ? nlohmann::json(FormatIsoTime(k.last_used_at)) : nullptr},
-          {"revoked_at", k.revoked_at ? nlohmann::json(FormatIsoTime(k.revoked_at)) : nullptr}};
-}
-
 // Bumped by every revocation: a cache that sees it changed starts afresh.
 std::atomic<uint64_t> revocations{0};
 
@@ -88,9 +78,20 @@ class KeyCache {
 
 }  // namespace
 
+nlohmann::json KeyJson(const store::ApiKey& k) {
+  return {{"name", k.name},
+          {"prefix", k.prefix},
+          {"roles", k.roles},
+          {"created_by", k.created_by},
+          {"created_at", FormatIsoTime(k.created_at)},
+          {"last_used_at", k.last_used_at ? nlohmann::json(FormatIsoTime(k.last_used_at)) : nullptr},
+          {"revoked_at", k.revoked_at ? nlohmann::json(FormatIsoTime(k.revoked_at)) : nullptr}};
+}
+
 Status RevokeApiKeyNamed(store::Pool& pool, const std::string& name) {
   if (!store::ApiKeyRepository(pool).Revoke(name)) {
-    return Status::NotFound("no active API key named '" + name + "'");
+    return Status::NotFound("no active API key named '" + name +
+                            "' (`scrm apikey list` or GET /api/v1/admin/api-keys lists them)");
   }
   revocations.fetch_add(1);
   return Status::Ok();

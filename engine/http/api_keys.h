@@ -6,6 +6,7 @@
 #ifndef SCRM_HTTP_API_KEYS_H_
 #define SCRM_HTTP_API_KEYS_H_
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,11 @@ Result<NewApiKey> CreateApiKey(store::Pool& pool, const std::string& name,
 // drops this process's cached keys, so that here it stops working at once;
 // other engine processes notice within kApiKeyCacheSeconds.
 Status RevokeApiKeyNamed(store::Pool& pool, const std::string& name);
+
+// A key as the API and `scrm apikey list --json` show it: name, prefix,
+// roles, created_by, created_at, last_used_at and revoked_at (ISO 8601 or
+// null); never the key nor its hash.
+nlohmann::json KeyJson(const store::ApiKey& k);
 
 bool LooksLikeApiKey(const std::string& credential);
 

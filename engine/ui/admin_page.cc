@@ -85,15 +85,15 @@ http::Response PageServer::Admin(const http::Request& request) {
     c["sources"] = sources;
     c["no_sources"] = sources.empty();
   }
-  c["thresholds"] = {{"auto", Fixed(options_.match_auto_threshold)},
-                     {"suggest", Fixed(options_.match_suggest_threshold)},
-                     {"margin", Fixed(options_.match_margin)}};
+  c["thresholds"] = {{"auto", Fixed(options_.match.auto_threshold)},
+                     {"suggest", Fixed(options_.match.suggest_threshold)},
+                     {"margin", Fixed(options_.match.margin)}};
   // Dry-run preview: matching with the thresholds in force and with the
   // ones asked, nothing stored, counts side by side.
   if (request.Query("preview") && pool_ != nullptr && ready.status == 200) {
-    std::optional<double> a = Threshold(request, "auto", options_.match_auto_threshold);
-    std::optional<double> s = Threshold(request, "suggest", options_.match_suggest_threshold);
-    std::optional<double> m = Threshold(request, "margin", options_.match_margin);
+    std::optional<double> a = Threshold(request, "auto", options_.match.auto_threshold);
+    std::optional<double> s = Threshold(request, "suggest", options_.match.suggest_threshold);
+    std::optional<double> m = Threshold(request, "margin", options_.match.margin);
     nlohmann::json preview = {{"auto", request.Query("auto").value_or("")},
                               {"suggest", request.Query("suggest").value_or("")},
                               {"margin", request.Query("margin").value_or("")}};
@@ -102,9 +102,7 @@ http::Response PageServer::Admin(const http::Request& request) {
     } else {
       identity::RunOptions now, asked;
       now.dry_run = asked.dry_run = true;
-      now.match.auto_threshold = options_.match_auto_threshold;
-      now.match.suggest_threshold = options_.match_suggest_threshold;
-      now.match.margin = options_.match_margin;
+      now.match = asked.match = options_.match;
       asked.match.auto_threshold = *a;
       asked.match.suggest_threshold = *s;
       asked.match.margin = *m;

@@ -19,6 +19,7 @@
 #include <string>
 
 #include "http/pages.h"
+#include "identity/matcher.h"
 #include "index/index.h"
 #include "ingest/poller.h"
 #include "store/pool.h"
@@ -29,9 +30,7 @@ namespace scrm::ui {
 struct UiOptions {
   std::string crm_origin;  // crm.origin: may frame the pages (CSP frame-ancestors)
   // Shown on the admin page (the engine's matching settings).
-  double match_auto_threshold = 0.9;
-  double match_suggest_threshold = 0.4;
-  double match_margin = 0.1;
+  identity::MatchOptions match;
   int session_minutes = 60;
 };
 
