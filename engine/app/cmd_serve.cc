@@ -248,6 +248,15 @@ class ServeApp : public Poco::Util::ServerApplication {
     services.authorizer =
         http::WithApiKeys(http::TokenAuthorizer(config_.secret, &sessions), &pool);
     services.secret = config_.secret;
+    // The key of the sources' sealed push secrets, read when a push needs it
+    // (and again when the file changes); a refused one is said now.
+    secrets::CachedKeyFile secrets_key(config_.secrets_key_file);
+    if (Result<secrets::Key> key = secrets_key.Get();
+        !key.ok() && key.status().code() != Status::Code::kNotFound) {
+      std::cerr << "scrm serve: " << key.status().message()
+                << "; until then pushes to sources with a sealed secret answer 503\n";
+    }
+    services.secrets_key = &secrets_key;
     http::Server server(options, services);
     SyncLoop sync(pool, config_, server.metrics());
     server.metrics().SetSyncLagSource([&sync] { return sync.LagSeconds(); });
