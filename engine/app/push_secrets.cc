@@ -80,7 +80,11 @@ Result<RotateReport> RotatePushSecrets(store::Pool& pool, const Config& config,
         if (secrets::IsSealed(stored)) {
           if (!old) {
             Result<secrets::Key> k = secrets::ReadKeyFile(config.secrets_key_file);
-            if (!k.ok()) return Status::FailedPrecondition(k.status().message() + "; nothing was changed");
+            if (!k.ok()) {
+              return Status::FailedPrecondition("source '" + name + "' has a sealed secret, "
+                                                "but " + k.status().message() +
+                                                "; nothing was changed");
+            }
             if (k->bytes() == fresh->bytes()) {
               return Status::InvalidArgument("--new-key-file " + new_key_file + " holds the same "
                                              "key as " + config.secrets_key_file + ": make a new one",
