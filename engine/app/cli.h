@@ -67,6 +67,7 @@ int CmdExport(Context& ctx, int argc, char** argv);
 int CmdImport(Context& ctx, int argc, char** argv);
 int CmdErase(Context& ctx, int argc, char** argv);
 int CmdRetention(Context& ctx, int argc, char** argv);
+int CmdSecrets(Context& ctx, int argc, char** argv);
 
 // Whether stderr is a terminal (progress lines are shown only there).
 bool StderrIsTerminal();

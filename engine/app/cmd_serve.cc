@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "app/cli.h"
+#include "app/push_secrets.h"
 #include "core/time.h"
 #include "crm/crm_sync.h"
 #include "http/api_keys.h"
@@ -239,6 +240,9 @@ class ServeApp : public Poco::Util::ServerApplication {
     ui::UiOptions ui_options;
     ui_options.crm_origin = config_.crm_origin;
     ui_options.match = MatchOptionsOf(config_);
+    ui_options.seal_push_secret = [this](const std::string& source, const std::string& clear) {
+      return SealPushSecret(config_, source, clear);
+    };
     ui_options.session_minutes = config_.ui_session_minutes;
     ui::PageServer pages(std::move(*templates), &pool, searcher->get(), ui_options);
     http::SessionOptions session_options;
@@ -253,6 +257,15 @@ class ServeApp : public Poco::Util::ServerApplication {
     services.authorizer =
         http::WithApiKeys(http::TokenAuthorizer(config_.secret, &sessions), &pool);
     services.secret = config_.secret;
+    // The key of the sources' sealed push secrets, read when a push needs it
+    // (and again when the file changes); a refused one is said now.
+    secrets::CachedKeyFile secrets_key(config_.secrets_key_file);
+    if (Result<secrets::Key> key = secrets_key.Get();
+        !key.ok() && key.status().code() != Status::Code::kNotFound) {
+      std::cerr << "scrm serve: " << key.status().message()
+                << "; until then pushes to sources with a sealed secret answer 503\n";
+    }
+    services.secrets_key = &secrets_key;
     http::Server server(options, services);
     SyncLoop sync(pool, config_, server.metrics());
     server.metrics().SetSyncLagSource([&sync] { return sync.LagSeconds(); });

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli.h"
+#include "app/push_secrets.h"
 #include "ingest/poller.h"
 #include "sources/fetcher.h"
 #include "store/index_queue_repository.h"
@@ -30,7 +31,10 @@ const char kUsage[] =
     "--retention-days N: posts published more than N days ago are removed from the database\n"
     "and the index by scrm retention and by scrm serve (retention.interval_hours); 0, the\n"
     "default, keeps every post (docs/privacy.md). set changes the settings given; a\n"
-    "source restored by scrm import has no secret (exports never hold one): set it again.\n";
+    "source restored by scrm import has no secret (exports never hold one): set it again.\n"
+    "--secret KEY: the push source's HMAC key (at most 255 bytes; \"\" removes it). It is\n"
+    "stored sealed with the key of secrets.key_file, created when first needed\n"
+    "(docs/security.md); it is never printed: show says (set).\n";
 
 nlohmann::json ToJson(const Source& s) {
   return {{"id", s.id},
@@ -132,6 +136,9 @@ int CmdSources(Context& ctx, int argc, char** argv) {
       if (Status st = ApplySourceSettings(SettingsOf(*args), &s); !st.ok()) {
         return Fail("sources", AsOption(st));
       }
+      Result<std::string> sealed = SealPushSecret(ctx.config, s.name, s.push_secret);
+      if (!sealed.ok()) return Fail("sources", sealed.status());
+      s.push_secret = *sealed;
       Result<Source> added = repo.Add(s);
       if (!added.ok()) return Fail("sources", added.status());
       if (json) {
@@ -161,6 +168,11 @@ int CmdSources(Context& ctx, int argc, char** argv) {
       }
       if (Status st = ApplySourceSettings(settings, &*s); !st.ok()) {
         return Fail("sources", AsOption(st));
+      }
+      if (args->options.count("secret")) {
+        Result<std::string> sealed = SealPushSecret(ctx.config, s->name, s->push_secret);
+        if (!sealed.ok()) return Fail("sources", sealed.status());
+        s->push_secret = *sealed;
       }
       const std::optional<Source> before = repo.Get(name);
       if (Status st = repo.Update(*s); !st.ok()) return Fail("sources", st);

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/text.h"
+#include "secrets/key_file.h"
 
 extern char** environ;
 
@@ -73,6 +74,9 @@ const std::vector<KeyDoc>& ConfigKeys() {
        "origin of the CRM that embeds the pages (https://crm.example.com): CSP frame-ancestors"},
       {"retention.interval_hours", "24", "",
        "how often scrm serve removes posts older than their source's retention_days (0: off)"},
+      {"secrets.key_file", "(secrets.key beside index.dir)", "SCRM_SECRETS_KEY_FILE",
+       "32-byte key (mode 0600) that seals the sources' push secrets; created when first "
+       "needed; back it up apart from the database (docs/security.md)"},
   };
   return kKeys;
 }
@@ -268,6 +272,14 @@ Result<Config> LoadConfig(const std::string& path, const std::map<std::string, s
   if (const Setting* st = get("http.tls_key_file")) config.http_tls_key_file = st->value;
   if (const Setting* st = get("index.dir")) config.index_dir = st->value;
   if (const Setting* st = get("secret")) config.secret = st->value;
+  const Setting* key_file = get("secrets.key_file");
+  if (key_file != nullptr && key_file->value.empty()) {
+    return Status::InvalidArgument(key_file->origin + ": secrets.key_file is empty: give the path "
+                                   "of the key file, or leave the key out for the default",
+                                   "secrets.key_file");
+  }
+  config.secrets_key_file =
+      key_file != nullptr ? key_file->value : secrets::DefaultKeyFilePath(config.index_dir);
   for (auto [key, target] : std::vector<std::pair<const char*, double*>>{
            {"match.auto_threshold", &config.match_auto_threshold},
            {"match.suggest_threshold", &config.match_suggest_threshold},

@@ -57,6 +57,10 @@ struct Config {
   int ui_session_minutes = 60;  // a /ui/ session ends after this long unused
   std::string crm_origin;       // "https://crm.example.com": may frame the pages; "" none
   int retention_interval_hours = 24;     // scrm serve applies sources' retention (0: off)
+  // The key that seals the sources' push secrets (docs/security.md); unless
+  // set, secrets.key beside index_dir. Created by the first command that
+  // seals a secret.
+  std::string secrets_key_file;
   std::string config_file;     // where settings came from, for messages
 };
 

@@ -22,7 +22,10 @@ struct Source {
   int poll_interval_seconds = 0;   // url sources: 0 means manual only
   std::string visibility = "internal";  // public, internal, community
   std::string community;           // the community's name when visibility is community
-  std::string push_secret;         // push sources: the HMAC-SHA256 key (never printed)
+  // Push sources: the HMAC-SHA256 key as stored, sealed (enc:v1:..., see
+  // secrets/seal.h; clear only in rows older versions wrote, until scrm
+  // migrate). Never printed.
+  std::string push_secret;
   int retention_days = 0;          // posts published longer ago are removed; 0 keeps them
   // Health, written by the engine.
   std::string etag;

@@ -1,5 +1,6 @@
 #include "http/push.h"
 
+#include <iostream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -7,6 +8,7 @@
 #include "http/crypto.h"
 #include "http/errors.h"
 #include "ingest/pipeline.h"
+#include "secrets/seal.h"
 #include "store/source_repository.h"
 
 namespace scrm::http {
@@ -29,7 +31,40 @@ Status VerifyBodySignature(const Request& request, const std::string& secret,
   return Status::Ok();
 }
 
-Response HandlePush(store::Pool* pool, const Request& request) {
+namespace {
+
+// The clear secret of `source`, or 503 saying why it cannot be had.
+Result<std::string> OpenPushSecret(const Source& source, secrets::CachedKeyFile* key_file) {
+  if (!secrets::IsSealed(source.push_secret)) return source.push_secret;  // before scrm migrate
+  const std::string refused = "source '" + source.name + "' cannot take pushes now: ";
+  if (key_file == nullptr) {
+    return Status::Unavailable(refused + "its secret is sealed and this server has no key file");
+  }
+  Result<secrets::Key> key = key_file->Get();
+  if (!key.ok()) {
+    std::cerr << "scrm http: push to source '" << source.name
+              << "' refused, its secret cannot be opened: " << key.status().message() << std::endl;
+    return Status::Unavailable(refused + "the key file that opens its secret is " +
+                               (key.status().code() == Status::Code::kNotFound ? "missing"
+                                                                               : "refused") +
+                               " (secrets.key_file; the engine log says why)");
+  }
+  Result<std::string> clear =
+      secrets::Open(*key, source.push_secret, secrets::PushSecretAssociatedData(source.name));
+  if (!clear.ok()) {
+    std::cerr << "scrm http: push to source '" << source.name
+              << "' refused, its secret cannot be opened: " << clear.status().message()
+              << "; set it again (scrm sources set " << source.name
+              << " --secret) or restore the right key file" << std::endl;
+    return Status::Unavailable(refused + "its secret does not open with the key file (the wrong "
+                               "key, or an altered value; the engine log says more)");
+  }
+  return clear;
+}
+
+}  // namespace
+
+Response HandlePush(store::Pool* pool, secrets::CachedKeyFile* key_file, const Request& request) {
   if (pool == nullptr) return ErrorResponse(Status::Unavailable("no database configured"));
   const std::string name = request.Param("source");
   std::optional<Source> source = store::SourceRepository(*pool).Get(name);
@@ -38,8 +73,9 @@ Response HandlePush(store::Pool* pool, const Request& request) {
     return ErrorResponse(Status::Forbidden(
         "source '" + name + "' accepts no pushes: give it a secret (scrm sources add ... --secret)"));
   }
-  if (Status s = VerifyBodySignature(request, source->push_secret, "the source's secret");
-      !s.ok()) {
+  Result<std::string> secret = OpenPushSecret(*source, key_file);
+  if (!secret.ok()) return ErrorResponse(secret.status());
+  if (Status s = VerifyBodySignature(request, *secret, "the source's secret"); !s.ok()) {
     return ErrorResponse(s);
   }
 

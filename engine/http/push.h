@@ -11,6 +11,7 @@
 
 #include "core/status.h"
 #include "http/request.h"
+#include "secrets/key_file.h"
 #include "store/pool.h"
 
 namespace scrm::http {
@@ -25,7 +26,12 @@ std::string PushSignature(const std::string& secret, const std::string& body);
 Status VerifyBodySignature(const Request& request, const std::string& secret,
                            const std::string& whose);
 
-Response HandlePush(store::Pool* pool, const Request& request);
+// The source's secret is sealed at rest (secrets/seal.h) and opened with
+// `key_file` for each push; a clear one, from before sealing, is used as it
+// is until `scrm migrate` seals it. A secret that cannot be opened (no key
+// file, a refused one, the wrong key, an altered value) answers 503 with the
+// reason; the engine log names the key file. Never the secret, anywhere.
+Response HandlePush(store::Pool* pool, secrets::CachedKeyFile* key_file, const Request& request);
 
 }  // namespace scrm::http
 

@@ -73,7 +73,7 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
     {"GET",    "/readyz",           Access::kPublic,  [pool, searcher](const Request&) { return Readyz(pool, searcher); }},
     {"GET",    "/metrics",          Access::kPublic,  [m](const Request&) { return MetricsText(*m); }},
     // Signed by the source's own secret (HMAC of the body), checked by the handler.
-    {"POST",   "/api/v1/ingest/{source}", Access::kPublic, [pool](const Request& r) { return HandlePush(pool, r); }},
+    {"POST",   "/api/v1/ingest/{source}", Access::kPublic, [pool, key = services.secrets_key](const Request& r) { return HandlePush(pool, key, r); }},
     // The CRM plugin's logic hooks: signed with the shared secret, checked by the handler.
     {"POST",   "/api/v1/crm/events", Access::kPublic, [pool, secret](const Request& r) { return HandleCrmEvent(pool, secret, r); }},
     // Search: the caller's visibility is part of every query.

@@ -13,6 +13,7 @@
 #include "http/pages.h"
 #include "http/router.h"
 #include "index/index.h"
+#include "secrets/key_file.h"
 #include "http/session.h"
 #include "store/pool.h"
 
@@ -36,6 +37,10 @@ struct Services {
   // Sessions of the /ui/ pages, shared with the authorizer. Null: ?sso=
   // shows the page without starting a session (nothing can be changed).
   SessionStore* sessions = nullptr;
+  // The key file that opens the sources' sealed push secrets
+  // (secrets.key_file). Null: pushes to a source whose secret is sealed
+  // answer 503.
+  secrets::CachedKeyFile* secrets_key = nullptr;
 };
 
 std::vector<Route> RouteTable(const Services& services, Metrics& metrics);

@@ -174,4 +174,35 @@ void SourceRepository::RecordFailure(int64_t id, const std::string& error) {
   }
 }
 
+Result<int64_t> SourceRepository::RewritePushSecrets(const SecretRewrite& rewrite) {
+  try {
+    Pool::Lease conn = pool_.Acquire();
+    Transaction tx(*conn);
+    std::vector<std::pair<std::string, std::string>> rows;  // name, stored
+    {
+      std::unique_ptr<sql::Statement> st(conn->createStatement());
+      std::unique_ptr<sql::ResultSet> rs(st->executeQuery(
+          "SELECT name, push_secret FROM scrm_sources WHERE push_secret <> '' ORDER BY name "
+          "FOR UPDATE"));
+      while (rs->next()) rows.emplace_back(rs->getString(1), rs->getString(2));
+    }
+    std::unique_ptr<sql::PreparedStatement> update(conn->prepareStatement(
+        "UPDATE scrm_sources SET push_secret = ?, updated_at = UTC_TIMESTAMP() WHERE name = ?"));
+    int64_t changed = 0;
+    for (const auto& [name, stored] : rows) {
+      Result<std::string> now = rewrite(name, stored);
+      if (!now.ok()) return now.status();
+      if (*now == stored) continue;
+      update->setString(1, *now);
+      update->setString(2, name);
+      update->execute();
+      ++changed;
+    }
+    tx.Commit();
+    return changed;
+  } catch (const sql::SQLException& e) {
+    throw DbError::From(e, "rewriting the sources' push secrets");
+  }
+}
+
 }  // namespace scrm::store

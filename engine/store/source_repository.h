@@ -1,8 +1,12 @@
 // SourceRepository: the configured sources (scrm_sources) and their health.
-// Names are unique. Thread-safe; database failures throw store::DbError.
+// Names are unique. push_secret is stored as the caller gives it: sealed
+// (secrets/seal.h) by the commands that set it, read back by whoever checks a
+// signature. Thread-safe; database failures throw store::DbError.
 #ifndef SCRM_STORE_SOURCE_REPOSITORY_H_
 #define SCRM_STORE_SOURCE_REPOSITORY_H_
 
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +36,15 @@ class SourceRepository {
   void RecordSuccess(int64_t id, int64_t items, const std::string& etag,
                      const std::string& last_modified);
   void RecordFailure(int64_t id, const std::string& error);
+
+  // Rewrites the stored push secrets (sealing clear ones, re-sealing under a
+  // new key) in one transaction, the rows locked: `rewrite` gets each source's
+  // name and non-empty stored value and returns the value to store (the same
+  // one leaves the row alone). Its first error rolls everything back and is
+  // returned. Otherwise: how many rows changed.
+  using SecretRewrite =
+      std::function<Result<std::string>(const std::string& name, const std::string& stored)>;
+  Result<int64_t> RewritePushSecrets(const SecretRewrite& rewrite);
 
  private:
   Pool& pool_;

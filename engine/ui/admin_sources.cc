@@ -122,10 +122,23 @@ http::Response PageServer::AdminSourceSave(const http::Request& request) {
   settings.community = *settings.visibility == "community" ? field("community") : "";
   settings.retention_days = field("retention_days");
   // Blank keeps the secret: it is never sent back to the page.
-  if (!field("push_secret").empty()) s.push_secret = field("push_secret");
+  const std::string new_secret = field("push_secret");
   const std::string title = adding ? "admin.source_add" : "admin.source_edit";
 
   Status status = ApplySourceSettings(settings, &s);
+  if (status.ok() && !new_secret.empty()) {
+    // Stored sealed, as scrm sources add|set --secret does.
+    Result<std::string> sealed =
+        options_.seal_push_secret
+            ? options_.seal_push_secret(s.name, new_secret)
+            : Result<std::string>(Status::InvalidArgument(
+                  "this engine cannot seal secrets; use scrm sources set NAME --secret"));
+    if (sealed.ok()) {
+      s.push_secret = *sealed;
+    } else {
+      status = Status::InvalidArgument(sealed.status().message(), "push_secret");
+    }
+  }
   if (status.ok()) {
     if (adding) {
       Result<Source> added = repo.Add(s);

@@ -12,6 +12,7 @@
 #ifndef SCRM_UI_PAGE_SERVER_H_
 #define SCRM_UI_PAGE_SERVER_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -31,6 +32,10 @@ struct UiOptions {
   std::string crm_origin;  // crm.origin: may frame the pages (CSP frame-ancestors)
   // Shown on the admin page (the engine's matching settings).
   identity::MatchOptions match;
+  // Seals a push secret typed in the admin's source form for storage (the
+  // app's SealPushSecret with the configured key file): source name, clear
+  // secret -> the stored form. Unset: the form refuses to set a secret.
+  std::function<Result<std::string>(const std::string&, const std::string&)> seal_push_secret;
   int session_minutes = 60;
 };
 

@@ -29,17 +29,23 @@ inline std::string DataFile(const std::string& name) {
 struct AppInstance {
   TestDatabase db;
   std::string index_dir;
+  std::string key_file;  // secrets.key_file: beside the index, of this instance only
   std::map<std::string, std::string> env;
 
   AppInstance() {
     index_dir = std::filesystem::temp_directory_path() /
                 ("scrm-app-test-" + std::to_string(::getpid()) + "-" + db.url().database);
+    key_file = index_dir + ".secrets.key";
     std::filesystem::remove_all(index_dir);
+    std::filesystem::remove(key_file);
     env = {{"SCRM_DB_URL", db.url_string()}, {"SCRM_HTTP_PORT", "0"},
            {"SCRM_INDEX_DIR", index_dir},    {"SCRM_SECRET", "test-secret"},
-           {"SCRM_CRM_SYNC_INTERVAL", "0"}};
+           {"SCRM_CRM_SYNC_INTERVAL", "0"},  {"SCRM_SECRETS_KEY_FILE", key_file}};
   }
-  ~AppInstance() { std::filesystem::remove_all(index_dir); }
+  ~AppInstance() {
+    std::filesystem::remove_all(index_dir);
+    std::filesystem::remove(key_file);
+  }
 
   RunResult Scrm(std::vector<std::string> args) const {
     args.insert(args.begin(), ScrmBinary());

@@ -131,3 +131,16 @@ TEST_CASE("the TLS files: from the file, overridden by SCRM_TLS_*, none by defau
   CHECK(j->http_tls_cert_file == "c.pem");
   CHECK(j->http_tls_key_file == "k.pem");
 }
+
+TEST_CASE("the secrets key file defaults to beside the index and can be set", "[app][secrets]") {
+  CHECK(LoadConfig("", {})->secrets_key_file == "secrets.key");
+  CHECK(LoadConfig("", {{"SCRM_INDEX_DIR", "/var/lib/scrm/index"}})->secrets_key_file ==
+        "/var/lib/scrm/secrets.key");
+  const std::string path = WriteTemp("k.properties", "secrets.key_file = /etc/scrm/secrets.key\n");
+  CHECK(LoadConfig(path, {})->secrets_key_file == "/etc/scrm/secrets.key");
+  CHECK(LoadConfig(path, {{"SCRM_SECRETS_KEY_FILE", "/run/k"}})->secrets_key_file == "/run/k");
+  Result<Config> empty = LoadConfig(WriteTemp("e.properties", "secrets.key_file =\n"), {});
+  REQUIRE_FALSE(empty.ok());
+  CHECK(empty.status().field() == "secrets.key_file");
+  CHECK(empty.status().message().find("e.properties:1") != std::string::npos);
+}

@@ -44,13 +44,18 @@ struct Instance {
     index_dir = std::filesystem::temp_directory_path() /
                 ("scrm-search-test-" + std::to_string(::getpid()) + "-" + db.url().database);
     std::filesystem::remove_all(index_dir);
+    std::filesystem::remove(index_dir + ".secrets.key");
     env = {{"SCRM_DB_URL", db.url_string()},
            {"SCRM_HTTP_PORT", "0"},
            {"SCRM_INDEX_DIR", index_dir},
            {"SCRM_SECRET", "test-secret"},
-           {"SCRM_CRM_SYNC_INTERVAL", "0"}};
+           {"SCRM_CRM_SYNC_INTERVAL", "0"},
+           {"SCRM_SECRETS_KEY_FILE", index_dir + ".secrets.key"}};
   }
-  ~Instance() { std::filesystem::remove_all(index_dir); }
+  ~Instance() {
+    std::filesystem::remove_all(index_dir);
+    std::filesystem::remove(index_dir + ".secrets.key");
+  }
 
   RunResult Scrm(std::vector<std::string> args) const {
     args.insert(args.begin(), ScrmBinary());
@@ -69,6 +74,9 @@ struct Instance {
     REQUIRE(Scrm({"migrate", "--allow-empty-crm"}).exit_code == 0);
     REQUIRE(Scrm({"sources", "add", "community", "--type", "push", "--visibility", "public",
                   "--secret", "push-secret"}).exit_code == 0);
+    // Stored sealed (secrets.key_file): the pushes below verify through it.
+    REQUIRE(db.Scalar("SELECT push_secret FROM scrm_sources WHERE name = 'community'")
+                .rfind("enc:v1:", 0) == 0);
     REQUIRE(Scrm({"sources", "add", "staff", "--type", "file", "--visibility", "internal"})
                 .exit_code == 0);
     REQUIRE(Scrm({"sources", "add", "partners", "--type", "file", "--visibility", "community",

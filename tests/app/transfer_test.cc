@@ -16,6 +16,8 @@
 
 #include "app/app_instance.h"
 #include "http/http_client.h"
+#include "secrets/key_file.h"
+#include "secrets/seal.h"
 
 using namespace scrm;
 using namespace scrm::testing;
@@ -86,8 +88,14 @@ TEST_CASE("an export imported into an empty instance exports byte for byte the s
   // Posts keep their raw record; the push secret never leaves, marked as left out.
   const std::string posts = Slurp(first.path / "posts.jsonl");
   CHECK(posts.find("\"raw\":\"{\\\"type\\\":\\\"post\\\"") != std::string::npos);
+  // Neither in clear nor sealed (the database holds it sealed: enc:v1:...).
+  const std::string sealed =
+      a.db.Scalar("SELECT push_secret FROM scrm_sources WHERE name = 'community'");
+  REQUIRE(sealed.rfind("enc:v1:", 0) == 0);
   for (const auto& entry : fs::directory_iterator(first.path)) {
     CHECK(Slurp(entry.path()).find("push-secret-do-not-export") == std::string::npos);
+    CHECK(Slurp(entry.path()).find(sealed.substr(7)) == std::string::npos);
+    CHECK(Slurp(entry.path()).find("enc:v1:") == std::string::npos);
   }
   CHECK(Slurp(first.path / "sources.jsonl").find("\"push_secret\":{\"omitted\":true}") !=
         std::string::npos);
@@ -152,7 +160,16 @@ TEST_CASE("an export imported into an empty instance exports byte for byte the s
   // The push secret did not travel: pushes are refused until it is set again.
   CHECK(b.ScrmJson({"sources", "show", "community"})["push_secret"] == "");
   CHECK(b.ScrmJson({"sources", "set", "community", "--secret", "a-new-secret"})["push_secret"] == "(set)");
-  CHECK(b.db.Scalar("SELECT push_secret FROM scrm_sources WHERE name = 'community'") == "a-new-secret");
+  // Set again, it is stored sealed with b's own key file.
+  const std::string resealed =
+      b.db.Scalar("SELECT push_secret FROM scrm_sources WHERE name = 'community'");
+  CHECK(resealed.find("a-new-secret") == std::string::npos);
+  Result<secrets::Key> b_key = secrets::ReadKeyFile(b.key_file);
+  REQUIRE(b_key.ok());
+  Result<std::string> opened =
+      secrets::Open(*b_key, resealed, secrets::PushSecretAssociatedData("community"));
+  REQUIRE(opened.ok());
+  CHECK(*opened == "a-new-secret");
   // A visibility changed by set is queued for the index (the staff source's one post).
   CHECK(b.db.Count("SELECT COUNT(*) FROM scrm_index_queue") == 0);
   CHECK(b.ScrmJson({"sources", "set", "staff", "--visibility", "public"})["visibility"] == "public");

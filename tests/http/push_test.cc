@@ -8,7 +8,15 @@
 #include "store/content_repository.h"
 #include "store/migrator.h"
 #include "store/source_repository.h"
+#include "secrets/key_file.h"
+#include "secrets/seal.h"
 #include "support/test_db.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 using namespace scrm;
 using namespace scrm::http;
@@ -22,6 +30,8 @@ TEST_CASE("the push signature is HMAC-SHA256 in hex, compared in constant time",
   CHECK_FALSE(ConstantTimeEquals("abc", "abcd"));
 }
 
+// The secret here is stored in clear, as before sealing (scrm migrate seals
+// it): it still verifies, with no key file at all.
 TEST_CASE("a signed push stores its records and answers one result per record",
           "[mysql][http]") {
   testing::TestDatabase db;
@@ -44,13 +54,13 @@ TEST_CASE("a signed push stores its records and answers one result per record",
       R"({"type":"Note","id":"https://c.example/2","content":"deux","published":"2026-01-01T00:00:00Z"})"
       "\n";
 
-  Response unsigned_r = HandlePush(&db.pool(), r);
+  Response unsigned_r = HandlePush(&db.pool(), nullptr, r);
   CHECK(unsigned_r.status == 401);
   r.headers["x-scrm-signature"] = PushSignature("wrong", r.body);
-  CHECK(HandlePush(&db.pool(), r).status == 401);
+  CHECK(HandlePush(&db.pool(), nullptr, r).status == 401);
 
   r.headers["x-scrm-signature"] = PushSignature("s3cret", r.body);
-  Response ok = HandlePush(&db.pool(), r);
+  Response ok = HandlePush(&db.pool(), nullptr, r);
   REQUIRE(ok.status == 200);
   auto j = nlohmann::json::parse(ok.body);
   CHECK(j["new"] == 2);
@@ -64,9 +74,93 @@ TEST_CASE("a signed push stores its records and answers one result per record",
 
   Request other = r;
   other.params["source"] = "nope";
-  CHECK(HandlePush(&db.pool(), other).status == 404);
+  CHECK(HandlePush(&db.pool(), nullptr, other).status == 404);
   Request junk = r;
   junk.body = "not json, not xml";
   junk.headers["x-scrm-signature"] = PushSignature("s3cret", junk.body);
-  CHECK(HandlePush(&db.pool(), junk).status == 400);
+  CHECK(HandlePush(&db.pool(), nullptr, junk).status == 400);
+}
+
+TEST_CASE("a push to a source with a sealed secret verifies it with the key file",
+          "[mysql][http][secrets]") {
+  testing::TestDatabase db;
+  store::MigrateOptions allow;
+  allow.allow_empty_crm = true;
+  REQUIRE(store::Migrate(db.pool(), store::EmbeddedMigrations(), allow).ok());
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    ("scrm-push-test-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  const std::string key_path = (dir / "secrets.key").string();
+  Result<secrets::Key> key = secrets::ReadOrCreateKeyFile(key_path, nullptr);
+  REQUIRE(key.ok());
+
+  store::SourceRepository repo(db.pool());
+  for (const char* name : {"community", "other"}) {
+    Source s;
+    s.name = name;
+    s.type = "push";
+    s.push_secret = secrets::Seal(*key, std::string("s3cret-") + name,
+                                  secrets::PushSecretAssociatedData(name));
+    REQUIRE(repo.Add(s).ok());
+  }
+  // What the table holds is sealed: the clear secret is nowhere in it.
+  const std::string raw =
+      db.Scalar("SELECT push_secret FROM scrm_sources WHERE name = 'community'");
+  CHECK(raw.rfind("enc:v1:", 0) == 0);
+  CHECK(db.Count("SELECT COUNT(*) FROM scrm_sources WHERE push_secret LIKE '%s3cret%'") == 0);
+
+  Request r;
+  r.method = "POST";
+  r.params["source"] = "community";
+  r.body = R"({"type":"Note","id":"https://c.example/1","content":"un","published":"2026-01-01T00:00:00Z"})"
+           "\n";
+  r.headers["x-scrm-signature"] = PushSignature("s3cret-community", r.body);
+  secrets::CachedKeyFile key_file(key_path);
+
+  Response ok = HandlePush(&db.pool(), &key_file, r);
+  CHECK(ok.status == 200);
+  CHECK(nlohmann::json::parse(ok.body)["new"] == 1);
+  Request forged = r;
+  forged.headers["x-scrm-signature"] = PushSignature(raw, r.body);  // the stored text is no key
+  CHECK(HandlePush(&db.pool(), &key_file, forged).status == 401);
+
+  auto refused = [&](secrets::CachedKeyFile* kf, const std::string& says) {
+    Response res = HandlePush(&db.pool(), kf, r);
+    CHECK(res.status == 503);
+    const std::string message = nlohmann::json::parse(res.body)["error"]["message"];
+    CHECK(message.find("source 'community'") != std::string::npos);
+    CHECK(message.find(says) != std::string::npos);
+    CHECK(message.find("s3cret") == std::string::npos);
+    CHECK(message.find(key_path) == std::string::npos);  // paths go to the log only
+  };
+  SECTION("no key file configured") { refused(nullptr, "no key file"); }
+  SECTION("the key file is gone") {
+    std::filesystem::remove(key_path);
+    refused(&key_file, "missing");
+  }
+  SECTION("the key file is too open") {
+    REQUIRE(::chmod(key_path.c_str(), 0644) == 0);
+    refused(&key_file, "refused");
+  }
+  SECTION("another key") {
+    std::filesystem::remove(key_path);
+    REQUIRE(secrets::ReadOrCreateKeyFile(key_path, nullptr).ok());
+    refused(&key_file, "does not open");
+  }
+  SECTION("a sealed value copied from another source's row") {
+    db.Exec("UPDATE scrm_sources SET push_secret = (SELECT push_secret FROM "
+               "(SELECT push_secret FROM scrm_sources WHERE name = 'other') o) "
+               "WHERE name = 'community';");
+    refused(&key_file, "does not open");
+    // Even signed with the other source's secret.
+    r.headers["x-scrm-signature"] = PushSignature("s3cret-other", r.body);
+    CHECK(HandlePush(&db.pool(), &key_file, r).status == 503);
+  }
+  SECTION("an altered value") {
+    std::string tampered = raw;
+    tampered[10] = tampered[10] == 'A' ? 'B' : 'A';
+    db.Exec("UPDATE scrm_sources SET push_secret = '" + tampered + "' WHERE name = 'community';");
+    refused(&key_file, "does not open");
+  }
+  std::filesystem::remove_all(dir);
 }

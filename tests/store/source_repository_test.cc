@@ -1,6 +1,8 @@
 #include "store/source_repository.h"
 
 #include <catch2/catch.hpp>
+#include <utility>
+#include <vector>
 
 #include "store/migrator.h"
 #include "support/test_db.h"
@@ -64,4 +66,53 @@ TEST_CASE("sources are validated, unique by name, listed, updated and removed",
   CHECK(repo.List().size() == 1);
   CHECK(repo.Remove("blog-fr").ok());
   CHECK(repo.Remove("blog-fr").code() == Status::Code::kNotFound);
+}
+
+TEST_CASE("push secrets are rewritten in one transaction, or not at all", "[mysql][store]") {
+  testing::TestDatabase db;
+  store::MigrateOptions allow;
+  allow.allow_empty_crm = true;
+  REQUIRE(store::Migrate(db.pool(), store::EmbeddedMigrations(), allow).ok());
+  store::SourceRepository repo(db.pool());
+  for (auto [name, secret] : std::vector<std::pair<std::string, std::string>>{
+           {"a", "one"}, {"b", "two"}, {"c", ""}, {"d", "sealed-already"}}) {
+    Source s;
+    s.name = name;
+    s.type = "push";
+    s.push_secret = secret;
+    REQUIRE(repo.Add(s).ok());
+  }
+  // The column holds a sealed 255-byte secret (385 characters).
+  Source big = *repo.Get("c");
+  big.push_secret = std::string(385, 'x');
+  REQUIRE(repo.Update(big).ok());
+  CHECK(repo.Get("c")->push_secret.size() == 385);
+  big.push_secret = "";
+  REQUIRE(repo.Update(big).ok());
+
+  std::vector<std::string> seen;
+  Result<int64_t> changed = repo.RewritePushSecrets(
+      [&](const std::string& name, const std::string& stored) -> Result<std::string> {
+        seen.push_back(name + "=" + stored);
+        if (stored == "sealed-already") return stored;
+        return "<" + stored + ">";
+      });
+  REQUIRE(changed.ok());
+  CHECK(*changed == 2);
+  // Sources without a secret are not offered; the rest in name order.
+  CHECK(seen == std::vector<std::string>{"a=one", "b=two", "d=sealed-already"});
+  CHECK(repo.Get("a")->push_secret == "<one>");
+  CHECK(repo.Get("b")->push_secret == "<two>");
+  CHECK(repo.Get("c")->push_secret == "");
+
+  // The first error rolls back the rows already rewritten.
+  Result<int64_t> failed = repo.RewritePushSecrets(
+      [](const std::string& name, const std::string& stored) -> Result<std::string> {
+        if (name == "b") return Status::FailedPrecondition("b does not open");
+        return stored + "!";
+      });
+  REQUIRE_FALSE(failed.ok());
+  CHECK(failed.status().message() == "b does not open");
+  CHECK(repo.Get("a")->push_secret == "<one>");
+  CHECK(repo.Get("d")->push_secret == "sealed-already");
 }

@@ -1,0 +1,117 @@
+#include "app/push_secrets.h"
+
+#include <filesystem>
+#include <iostream>
+#include <optional>
+
+#include "secrets/seal.h"
+#include "store/source_repository.h"
+
+namespace scrm::app {
+
+namespace {
+
+constexpr size_t kMaxSecretBytes = 255;
+
+void SayCreated(const std::string& path) {
+  std::cerr << "scrm: created key file " << path
+            << " (32 random bytes, mode 0600) that seals the sources' push secrets; back it up "
+               "apart from the database: without it they cannot be read (docs/security.md)\n";
+}
+
+bool SameFile(const std::string& a, const std::string& b) {
+  std::error_code ec;
+  if (std::filesystem::equivalent(a, b, ec)) return true;
+  return std::filesystem::weakly_canonical(a, ec) == std::filesystem::weakly_canonical(b, ec);
+}
+
+}  // namespace
+
+Result<secrets::Key> KeyForSealing(const std::string& path) {
+  bool created = false;
+  Result<secrets::Key> key = secrets::ReadOrCreateKeyFile(path, &created);
+  if (key.ok() && created) SayCreated(path);
+  return key;
+}
+
+Result<std::string> SealPushSecret(const Config& config, const std::string& source_name,
+                                   const std::string& clear) {
+  if (clear.empty()) return std::string();
+  if (clear.size() > kMaxSecretBytes) {
+    return Status::InvalidArgument("--secret is " + std::to_string(clear.size()) +
+                                       " bytes; a push secret has at most " +
+                                       std::to_string(kMaxSecretBytes),
+                                   "--secret");
+  }
+  Result<secrets::Key> key = KeyForSealing(config.secrets_key_file);
+  if (!key.ok()) return key.status();
+  return secrets::Seal(*key, clear, secrets::PushSecretAssociatedData(source_name));
+}
+
+Result<int64_t> SealClearPushSecrets(store::Pool& pool, const Config& config) {
+  std::optional<secrets::Key> key;  // read (or made) at the first clear secret
+  return store::SourceRepository(pool).RewritePushSecrets(
+      [&](const std::string& name, const std::string& stored) -> Result<std::string> {
+        if (secrets::IsSealed(stored)) return stored;
+        if (!key) {
+          Result<secrets::Key> k = KeyForSealing(config.secrets_key_file);
+          if (!k.ok()) return k.status();
+          key = *k;
+        }
+        return secrets::Seal(*key, stored, secrets::PushSecretAssociatedData(name));
+      });
+}
+
+Result<RotateReport> RotatePushSecrets(store::Pool& pool, const Config& config,
+                                       const std::string& new_key_file) {
+  if (SameFile(new_key_file, config.secrets_key_file)) {
+    return Status::InvalidArgument("--new-key-file " + new_key_file + " is the key file in use "
+                                   "(secrets.key_file): give a new path",
+                                   "--new-key-file");
+  }
+  RotateReport report;
+  Result<secrets::Key> fresh = secrets::ReadOrCreateKeyFile(new_key_file, &report.created);
+  if (!fresh.ok()) return fresh.status();
+  std::optional<secrets::Key> old;  // read at the first sealed secret
+  Result<int64_t> n = store::SourceRepository(pool).RewritePushSecrets(
+      [&](const std::string& name, const std::string& stored) -> Result<std::string> {
+        const std::string associated = secrets::PushSecretAssociatedData(name);
+        std::string clear = stored;
+        if (secrets::IsSealed(stored)) {
+          if (!old) {
+            Result<secrets::Key> k = secrets::ReadKeyFile(config.secrets_key_file);
+            if (!k.ok()) {
+              return Status::FailedPrecondition("source '" + name + "' has a sealed secret, "
+                                                "but " + k.status().message() +
+                                                "; nothing was changed");
+            }
+            if (k->bytes() == fresh->bytes()) {
+              return Status::InvalidArgument("--new-key-file " + new_key_file + " holds the same "
+                                             "key as " + config.secrets_key_file + ": make a new one",
+                                             "--new-key-file");
+            }
+            old = *k;
+          }
+          Result<std::string> opened = secrets::Open(*old, stored, associated);
+          if (!opened.ok()) {
+            return Status::FailedPrecondition("source '" + name + "': " +
+                                              opened.status().message() + "; nothing was changed");
+          }
+          clear = *opened;
+        }
+        return secrets::Seal(*fresh, clear, associated);
+      });
+  if (!n.ok()) {
+    if (!report.created) return n.status();
+    const std::string message = n.status().message() + " (the new key file " + new_key_file +
+                                " was made and is kept for the next try)";
+    return n.status().code() == Status::Code::kInvalidArgument
+               ? Status::InvalidArgument(message, n.status().field())
+               : Status::FailedPrecondition(message);
+  }
+  if (report.created) SayCreated(new_key_file);
+  report.resealed = *n;
+  return report;
+}
+
+}  // namespace scrm::app

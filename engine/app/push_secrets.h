@@ -1,0 +1,49 @@
+// The sources' push secrets as the commands handle them: sealed with the
+// key of secrets.key_file before they are stored (scrm sources add/set),
+// clear ones of older versions sealed by scrm migrate, and every one
+// re-sealed under a new key by scrm secrets rotate. The key file is created
+// by the first of these that needs it, and the operator is told where.
+#ifndef SCRM_APP_PUSH_SECRETS_H_
+#define SCRM_APP_PUSH_SECRETS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "app/config.h"
+#include "core/status.h"
+#include "secrets/key_file.h"
+#include "store/pool.h"
+
+namespace scrm::app {
+
+// The key of `path`, created when missing (a note on stderr says where and
+// to back it up apart from the database).
+Result<secrets::Key> KeyForSealing(const std::string& path);
+
+// The stored form of `clear` for source `source_name`: "" stays "" (the
+// source takes no pushes); anything else is sealed. InvalidArgument when the
+// secret is longer than 255 bytes.
+Result<std::string> SealPushSecret(const Config& config, const std::string& source_name,
+                                   const std::string& clear);
+
+// Seals, in place and in one transaction, every stored push secret without
+// the enc: prefix. Idempotent; needs (and creates) the key only when there is
+// one to seal. How many were sealed.
+Result<int64_t> SealClearPushSecrets(store::Pool& pool, const Config& config);
+
+struct RotateReport {
+  int64_t resealed = 0;
+  bool created = false;  // the new key file was made by this rotation
+};
+
+// Re-seals every push secret under the key of `new_key_file` (created when
+// missing, else read and checked) in one transaction: sealed ones are
+// opened with config.secrets_key_file first, clear ones just sealed. The
+// first secret that does not open rolls everything back. The configuration
+// is not changed: the operator points secrets.key_file at the new file.
+Result<RotateReport> RotatePushSecrets(store::Pool& pool, const Config& config,
+                                       const std::string& new_key_file);
+
+}  // namespace scrm::app
+
+#endif  // SCRM_APP_PUSH_SECRETS_H_
