@@ -119,6 +119,39 @@ std::vector<PostRow> PostReader::LoadPosts(const std::vector<int64_t>& ids) {
   return out;
 }
 
+std::vector<ParentPost> PostReader::ParentsOf(const std::vector<int64_t>& ids) {
+  std::vector<ParentPost> out;
+  if (ids.empty()) return out;
+  try {
+    Pool::Lease conn = pool_.Acquire();
+    for (size_t start = 0; start < ids.size(); start += kLoadChunk) {
+      const size_t end = std::min(ids.size(), start + kLoadChunk);
+      // The thread join of sql/0003: hash first, then the exact id.
+      std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+          "SELECT r.id, p.id, p.author_name, p.author_handle, "
+          "LEFT(COALESCE(NULLIF(p.body, ''), p.title, ''), 200), COALESCE(p.url, '') "
+          "FROM scrm_posts r JOIN scrm_posts p ON p.source_id = r.source_id "
+          "AND p.key_hash = r.reply_hash AND p.external_id = r.in_reply_to "
+          "WHERE r.reply_hash IS NOT NULL AND r.id IN " + Placeholders(1, end - start)));
+      for (size_t k = start; k < end; ++k) ps->setInt64(static_cast<int>(k - start + 1), ids[k]);
+      std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
+      while (rs->next()) {
+        ParentPost p;
+        p.reply_id = rs->getInt64(1);
+        p.id = rs->getInt64(2);
+        p.author_name = rs->getString(3);
+        p.author_handle = rs->getString(4);
+        p.excerpt = rs->getString(5);
+        p.url = rs->getString(6);
+        out.push_back(std::move(p));
+      }
+    }
+  } catch (const sql::SQLException& e) {
+    throw DbError::From(e, "reading the parents of replies");
+  }
+  return out;
+}
+
 std::vector<PostRow> PostReader::ScanPosts(int64_t after_id, int limit) {
   std::vector<PostRow> out;
   if (limit <= 0) return out;

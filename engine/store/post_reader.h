@@ -1,7 +1,8 @@
 // PostReader: posts read back for the search index, with what the index
 // needs from their source (name, visibility, community). LoadPosts() serves
 // the index queue, ScanPosts() a full rebuild (`scrm reindex`), AllPostIds()
-// the removal of documents whose post is gone. The record as read (raw) is
+// the removal of documents whose post is gone; ParentsOf() the thread
+// context of the sales panel's timeline. The record as read (raw) is
 // not loaded: the index does not need it. Thread-safe; database failures
 // throw store::DbError.
 #ifndef SCRM_STORE_POST_READER_H_
@@ -28,6 +29,16 @@ struct PostRow {
   int64_t ingested_at = 0;  // epoch seconds
 };
 
+// The post a reply answers, as the panel shows it under the reply.
+struct ParentPost {
+  int64_t reply_id = 0;  // the reply's scrm_posts.id
+  int64_t id = 0;        // the parent's
+  std::string author_name;
+  std::string author_handle;
+  std::string excerpt;  // the first 200 characters of its text (or title)
+  std::string url;
+};
+
 class PostReader {
  public:
   explicit PostReader(Pool& pool) : pool_(pool) {}
@@ -41,6 +52,10 @@ class PostReader {
   std::vector<int64_t> AllPostIds(int page_size = 100000);
   // Whether any post is stored (one row read: cheap on any size).
   bool HasPosts();
+  // The stored parents of these posts (replies whose parent, same source,
+  // has arrived; others are absent). A parent shares its reply's source, so
+  // whoever may see the reply may see it.
+  std::vector<ParentPost> ParentsOf(const std::vector<int64_t>& ids);
 
  private:
   Pool& pool_;

@@ -8,6 +8,8 @@
 #include "http/auth.h"
 #include "store/customer_repository.h"
 #include "store/link_repository.h"
+#include "store/post_reader.h"
+#include "store/pool.h"
 #include "store/profile_reader.h"
 #include "ui/chart.h"
 #include "ui/page_server.h"
@@ -123,8 +125,26 @@ http::Response PageServer::Record(const http::Request& request) {
   s.suggestion = false;
   Result<index::SearchResult> timeline = searcher_->Search(s);
   if (!timeline.ok()) return ErrorPage(request, 503, timeline.status().message());
+  // Thread context: the post each reply answers, from the database (a
+  // failure there leaves the timeline without it).
+  std::map<int64_t, store::ParentPost> parents;
+  if (pool_ != nullptr) {
+    std::vector<int64_t> ids;
+    for (const index::SearchHit& h : timeline->results) ids.push_back(h.id);
+    try {
+      for (store::ParentPost& p : store::PostReader(*pool_).ParentsOf(ids)) parents[p.reply_id] = std::move(p);
+    } catch (const store::DbError&) {
+    }
+  }
   nlohmann::json posts = nlohmann::json::array();
   for (const index::SearchHit& h : timeline->results) {
+    nlohmann::json parent = false;
+    if (auto it = parents.find(h.id); it != parents.end()) {
+      const store::ParentPost& p = it->second;
+      parent = {{"author", p.author_name.empty() ? p.author_handle : p.author_name},
+                {"excerpt", p.excerpt},
+                {"url", Optional(SafeUrl(p.url))}};
+    }
     posts.push_back({{"id", h.id},
                      {"platform", h.platform},
                      {"date", FormatDate(h.date)},
@@ -133,6 +153,7 @@ http::Response PageServer::Record(const http::Request& request) {
                      {"thread", Optional(h.title)},
                      {"author", h.author_name.empty() ? h.author_handle : h.author_name},
                      {"snippet", h.snippet},
+                     {"parent", parent},
                      {"url", Optional(SafeUrl(h.url))}});
   }
   c["posts"] = posts;

@@ -96,7 +96,10 @@ TEST_CASE("sso starts a session, the cookie opens pages, CSRF guards changes",
     CHECK_FALSE(Contains(panel.body, "<script>alert(1)"));
     CHECK(Contains(panel.body, "<svg"));  // engagement chart
     CHECK(Contains(panel.body, "https://social.example/@anne/2"));
-    CHECK(Contains(panel.body, "Invoices in November"));  // thread context
+    CHECK(Contains(panel.body, "Invoices in November"));  // thread context: its title
+    // and the post the reply answers, escaped like everything else.
+    CHECK(Contains(panel.body, "In reply to Anne Martin"));
+    CHECK(Contains(panel.body, "The billing page shows &lt;script&gt;alert(1)&lt;/script&gt; instead"));
     CHECK_FALSE(Contains(panel.body, "javascript:"));     // a post's javascript: link is dropped
   }
   SECTION("sign out ends the session (with the CSRF token only)") {
