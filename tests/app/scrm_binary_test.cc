@@ -150,6 +150,16 @@ TEST_CASE("scrm serve survives a MariaDB restart: 503 during the outage, back by
   std::string dir = "/tmp/scrm_restart_" + std::to_string(getpid());
   std::string db_script = std::string(SCRM_SOURCE_DIR) + "/scripts/db";
   std::map<std::string, std::string> db_env = {{"SCRM_DB_DIR", dir}, {"SCRM_DB_NAME", "crm"}};
+  // Stopped and removed however the test ends (a failed REQUIRE included).
+  struct Cleanup {
+    const std::string& script;
+    const std::string& dir;
+    const std::map<std::string, std::string>& env;
+    ~Cleanup() {
+      Run({script, "destroy"}, env);
+      Run({"/bin/rm", "-rf", dir}, {});
+    }
+  } cleanup{db_script, dir, db_env};
   RunResult started = Run({db_script, "start"}, db_env);
   REQUIRE(started.exit_code == 0);
   std::string url;
@@ -176,8 +186,6 @@ TEST_CASE("scrm serve survives a MariaDB restart: 503 during the outage, back by
   CHECK(WaitFor([&] { return HttpGet(port, "/readyz") == 200; }, 10000));
   serve.Signal(SIGTERM);
   CHECK(serve.Wait(15000) == 0);
-  Run({db_script, "destroy"}, db_env);
-  Run({"/bin/rm", "-rf", dir}, {});
 }
 
 TEST_CASE("scrm sources, ingest and rejects work end to end with documented exit codes",
