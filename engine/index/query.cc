@@ -1,6 +1,7 @@
 #include "index/query.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 
 #include "core/text.h"
@@ -91,6 +92,31 @@ class BooleanField : public Xapian::FieldProcessor {
   const Norm norm_;
 };
 
+// The query's boolean fields (author:x, tag:x...) and the terms they match.
+struct BooleanFieldSpec {
+  const char* field;
+  const char* prefix;
+  Norm norm;
+};
+const BooleanFieldSpec kFields[] = {
+    {"author", kPrefixHandle, Norm::kHandle},   {"tag", kPrefixTag, Norm::kTag},
+    {"mention", kPrefixMention, Norm::kMention}, {"platform", kPrefixPlatform, Norm::kLower},
+    {"source", kPrefixSource, Norm::kFold},      {"lang", kPrefixLanguage, Norm::kLower},
+    {"language", kPrefixLanguage, Norm::kLower}, {"domain", kPrefixDomain, Norm::kDomain},
+    {"kind", kPrefixKind, Norm::kLower},         {"customer", kPrefixCustomer, Norm::kLower},
+    {"account", kPrefixAccount, Norm::kLower},   {"owner", kPrefixOwner, Norm::kLower},
+    {"community", kPrefixCommunity, Norm::kFold},
+};
+
+// "tag:x": one of kFields, its colon and a value.
+bool IsBooleanFieldToken(const std::string& t) {
+  for (const BooleanFieldSpec& f : kFields) {
+    const size_t n = std::char_traits<char>::length(f.field);
+    if (t.size() > n + 1 && t.compare(0, n, f.field) == 0 && t[n] == ':') return true;
+  }
+  return false;
+}
+
 void SetUp(Xapian::QueryParser* qp, const Xapian::Database& db) {
   // Plain words go through kWordField (RewriteWords); what is left ("e-mail",
   // "c++", "aujourd'hui", phrases) is matched as written.
@@ -100,20 +126,7 @@ void SetUp(Xapian::QueryParser* qp, const Xapian::Database& db) {
   qp->set_database(db);
   qp->set_max_expansion(kWildcardExpansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
                         Xapian::QueryParser::FLAG_WILDCARD);
-  const struct {
-    const char* field;
-    const char* prefix;
-    Norm norm;
-  } fields[] = {
-      {"author", kPrefixHandle, Norm::kHandle},   {"tag", kPrefixTag, Norm::kTag},
-      {"mention", kPrefixMention, Norm::kMention}, {"platform", kPrefixPlatform, Norm::kLower},
-      {"source", kPrefixSource, Norm::kFold},      {"lang", kPrefixLanguage, Norm::kLower},
-      {"language", kPrefixLanguage, Norm::kLower}, {"domain", kPrefixDomain, Norm::kDomain},
-      {"kind", kPrefixKind, Norm::kLower},         {"customer", kPrefixCustomer, Norm::kLower},
-      {"account", kPrefixAccount, Norm::kLower},   {"owner", kPrefixOwner, Norm::kLower},
-      {"community", kPrefixCommunity, Norm::kFold},
-  };
-  for (const auto& f : fields) {
+  for (const auto& f : kFields) {
     qp->add_boolean_prefix(f.field, (new BooleanField(f.prefix, f.norm))->release());
   }
 }
@@ -219,8 +232,159 @@ Status CheckProximity(const std::string& folded) {
   return Status::Ok();
 }
 
+// Whether the token is a window Xapian's lexer reads (NEAR/n or ADJ/n, n >
+// 0, n counted in a size_t as Xapian does), the whole token.
+bool IsWindow(const std::string& t) {
+  size_t i = t.rfind("NEAR/", 0) == 0 ? 5 : t.rfind("ADJ/", 0) == 0 ? 4 : 0;
+  if (i == 0 || i == t.size()) return false;
+  size_t width = 0;
+  for (; i < t.size(); ++i) {
+    if (t[i] < '0' || t[i] > '9') return false;
+    width = width * 10 + static_cast<size_t>(t[i] - '0');
+  }
+  return width != 0;
+}
+
+// A single word: word characters only (no CJK, which is read as n-grams),
+// not an operator, then punctuation the parser skips ("word,").
+bool IsSingleWord(std::string_view t) {
+  while (!t.empty() && std::strchr(",.;:!?-/", t.back()) != nullptr) t.remove_suffix(1);
+  while (!t.empty() && (t.back() == '+' || t.back() == '#')) t.remove_suffix(1);  // c++, c#
+  if (t.empty() || IsOperator(std::string(t))) return false;
+  bool after_word = false;
+  for (Xapian::Utf8Iterator it(t.data(), t.size()); it != Xapian::Utf8Iterator(); ++it) {
+    const bool apostrophe = *it == '\'' || *it == 0x2019;  // l'avion, l’avion
+    if (apostrophe && after_word) continue;
+    if (*it >= 0x2E80 || !Xapian::Unicode::is_wordchar(*it)) return false;
+    after_word = true;
+  }
+  return true;
+}
+
+// Whether a word after this token starts a group of words (Xapian's
+// parser reads "a b c" as one group, and a window inside one fails): after
+// an operator, a boolean field, a +word or -word, a phrase ("a b",
+// e-mail, a:b), a wildcard, a ')' or CJK text. Checked against Xapian by
+// the fuzz-found cases in tests/index/query_test.cc.
+bool EndsGroup(const std::string& t) {
+  if (IsOperator(t) || IsBooleanFieldToken(t)) return true;
+  if (t.size() > 1 && (t[0] == '+' || t[0] == '-')) return true;
+  if (t.find('"') != std::string::npos || t.back() == ')' || t.back() == '*') return true;
+  for (size_t i = 1; i + 1 < t.size(); ++i) {
+    if (std::strchr(".-/:\\@", t[i]) != nullptr && std::isalnum(static_cast<unsigned char>(t[i + 1])) &&
+        std::isalnum(static_cast<unsigned char>(t[i - 1]))) {
+      return true;
+    }
+  }
+  for (Xapian::Utf8Iterator it(t); it != Xapian::Utf8Iterator(); ++it) {
+    if (*it >= 0x2E80 && Xapian::Unicode::is_wordchar(*it)) return true;
+  }
+  return false;
+}
+
+// The query's tokens as Xapian's parser sees its operators: split at
+// spaces, with each leading '(' and trailing ')' outside phrases a token of
+// its own; quoted: part of a phrase (a word to the operators around it).
+struct OpToken {
+  std::string text;
+  bool quoted;
+};
+
+std::vector<OpToken> OperatorTokens(const std::string& folded) {
+  std::vector<OpToken> out;
+  bool in_quotes = false;
+  for (const std::string& t : SplitSpaces(folded)) {
+    const bool quoted = in_quotes || CountQuotes(t) > 0;
+    if (CountQuotes(t) % 2 == 1) in_quotes = !in_quotes;
+    if (quoted) {
+      out.push_back({t, true});
+      continue;
+    }
+    size_t b = 0, e = t.size();
+    while (b < e && t[b] == '(') out.push_back({"(", false}), ++b;
+    size_t close = e;
+    while (close > b && t[close - 1] == ')') --close;
+    if (close > b) out.push_back({t.substr(b, close - b), false});
+    for (size_t i = close; i < e; ++i) out.push_back({")", false});
+  }
+  return out;
+}
+
+// A token the parser skips between words: no word character ("-", ":").
+bool Skipped(const OpToken& t) { return !t.quoted && t.text != "(" && t.text != ")" && HasNoWordChar(t.text); }
+
+// A window (NEAR/3, ADJ/2) joins two single words, and the word before it
+// must begin its group: the query's first word, or the first after an
+// operator, a '(' or anything else that ends a group (EndsGroup). Xapian
+// 1.4's parser cannot read it anywhere else ("a OR NEAR/2 b", "a b NEAR/2
+// c"): it then falls back to plain words and leaks the 96 bytes that held
+// the window, on each query. Such windows are refused here instead (found
+// by fuzzing, finding 4 of docs/fuzzing.md). Plain NEAR and ADJ hold no
+// allocation and are left to Xapian.
+Status CheckWindows(const std::vector<OpToken>& tokens) {
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    if (tokens[i].quoted || !IsWindow(tokens[i].text)) continue;
+    size_t w = i;  // the word before the window
+    while (w > 0 && Skipped(tokens[w - 1])) --w;
+    bool starts_group = w > 0 && !tokens[w - 1].quoted && IsSingleWord(tokens[w - 1].text);
+    if (starts_group) {
+      size_t p = w - 1;
+      while (p > 0 && Skipped(tokens[p - 1])) --p;
+      starts_group = p == 0 || tokens[p - 1].quoted || tokens[p - 1].text == "(" || EndsGroup(tokens[p - 1].text);
+    }
+    if (!starts_group) {
+      const std::string& op = tokens[i].text;
+      return Status::InvalidArgument("'" + op + "' must stand between two single words, the first at the start " +
+                                         "of the query, after an operator or after '(': write 'a " + op +
+                                         " b', or 'x AND (a " + op + " b)'",
+                                     "q");
+    }
+  }
+  return Status::Ok();
+}
+
+// AND, OR, XOR and NOT need an expression on each side (NOT may also open
+// the query or follow AND: "NOT a", "a AND NOT b"). Xapian's parser says so
+// too, but only once it has read the whole side, and when that side groups
+// CJK text with other words ("AND a 中文 b") Xapian 1.4 leaks 96 bytes
+// first. So the shapes that are sure to fail are refused here, with the
+// operator named. Found by exhaustive search over short queries
+// (tests/index/query_test.cc).
+Status CheckOperators(const std::vector<OpToken>& tokens) {
+  auto binary = [](const OpToken& t) { return !t.quoted && (t.text == "AND" || t.text == "OR" || t.text == "XOR"); };
+  auto is_not = [](const OpToken& t) { return !t.quoted && t.text == "NOT"; };
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    if (!binary(tokens[i]) && !is_not(tokens[i])) continue;
+    size_t p = i, n = i + 1;
+    while (p > 0 && Skipped(tokens[p - 1])) --p;
+    while (n < tokens.size() && Skipped(tokens[n])) ++n;
+    const bool left_open = p == 0 || (!tokens[p - 1].quoted && tokens[p - 1].text == "(");
+    const bool left_op = p > 0 && (binary(tokens[p - 1]) || is_not(tokens[p - 1]));
+    const bool right_open = n == tokens.size() || (!tokens[n].quoted && tokens[n].text == ")");
+    const bool no_left = binary(tokens[i]) ? left_open || left_op : p > 0 && is_not(tokens[p - 1]);
+    if (no_left || right_open) {
+      const std::string& op = tokens[i].text;
+      return Status::InvalidArgument("'" + op + "' needs words on " + (no_left ? "its left" : "its right") +
+                                         ": write 'a " + op + " b' (NOT alone also opens a query: 'NOT b')",
+                                     "q");
+    }
+  }
+  return Status::Ok();
+}
+
+// Word characters only, some of them CJK (indexed as n-grams).
+bool IsCjkWord(const std::string& t) {
+  bool cjk = false;
+  for (Xapian::Utf8Iterator it(t); it != Xapian::Utf8Iterator(); ++it) {
+    if (!Xapian::Unicode::is_wordchar(*it)) return false;
+    cjk |= *it >= 0x2E80;
+  }
+  return cjk;
+}
+
 // "network -sales" -> "scrmword:network -scrmword:sales": every plain word
-// outside phrases, and not next to NEAR or ADJ (which need plain terms).
+// outside phrases, and not next to NEAR or ADJ (which need plain terms); a
+// CJK word is put in brackets.
 std::string RewriteWords(const std::string& folded) {
   const std::vector<std::string> tokens = SplitSpaces(folded);
   std::string out;
@@ -233,6 +397,10 @@ std::string RewriteWords(const std::string& folded) {
     const bool near = BesideProximity(tokens, i);
     if (quoted || near || IsOperator(t)) {
       out += t;
+      continue;
+    }
+    if (IsCjkWord(t)) {  // Xapian 1.4 cannot read "a 中文 b" ("parse error"); "a (中文) b" it can
+      out += "(" + t + ")";
       continue;
     }
     size_t b = 0, e = t.size();
@@ -334,6 +502,11 @@ Result<TextQuery> QueryBuilder::Parse(const std::string& q, bool french, bool en
     }
   }
   s = CheckProximity(folded);
+  if (s.ok()) {
+    const std::vector<OpToken> tokens = OperatorTokens(folded);
+    s = CheckOperators(tokens);
+    if (s.ok()) s = CheckWindows(tokens);
+  }
   if (!s.ok()) return s;
   try {
     static_cast<BothStems*>(both_)->Languages(french, english);

@@ -6,6 +6,7 @@ find_program(SCRM_XAPIAN_TCPSRV xapian-tcpsrv REQUIRED)
 add_executable(index_tests
   ${CMAKE_CURRENT_LIST_DIR}/fold_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/search_test.cc
+  ${CMAKE_CURRENT_LIST_DIR}/query_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/indexer_test.cc
   $<TARGET_OBJECTS:scrm_test_main>
 )
