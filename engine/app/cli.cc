@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <iostream>
 
 namespace scrm::app {
@@ -57,6 +58,15 @@ int FailDb(const std::string& command, const store::DbError& error) {
 }
 
 bool StderrIsTerminal() { return isatty(STDERR_FILENO) == 1; }
+
+std::string OperatorName(const Args& args) {
+  std::string name = args.Get("as");
+  if (name.empty()) {
+    const char* login = std::getenv("USER");
+    name = login && *login ? login : std::to_string(getuid());
+  }
+  return name;
+}
 
 Status RequireDatabase(const Config& config) {
   if (!config.db.url.user.empty()) return Status::Ok();

@@ -68,9 +68,14 @@ int CmdImport(Context& ctx, int argc, char** argv);
 int CmdErase(Context& ctx, int argc, char** argv);
 int CmdRetention(Context& ctx, int argc, char** argv);
 int CmdSecrets(Context& ctx, int argc, char** argv);
+int CmdThresholds(Context& ctx, int argc, char** argv);
 
 // Whether stderr is a terminal (progress lines are shown only there).
 bool StderrIsTerminal();
+
+// Who runs a command, for audit entries ("cli:" + this): --as NAME when
+// the command takes it, else $USER, else the uid.
+std::string OperatorName(const Args& args);
 
 // OK when db.url is set; otherwise the error that says how to set it.
 Status RequireDatabase(const Config& config);

@@ -47,9 +47,7 @@ int CmdApiKey(Context& ctx, int argc, char** argv) {
       for (std::string role; std::getline(in, role, ',');) {
         if (!role.empty()) roles.push_back(role);
       }
-      const char* login = std::getenv("USER");
-      const std::string by = "cli:" + std::string(login && *login ? login : std::to_string(getuid()));
-      Result<http::NewApiKey> made = http::CreateApiKey(pool, args->positional[1], roles, by);
+      Result<http::NewApiKey> made = http::CreateApiKey(pool, args->positional[1], roles, "cli:" + OperatorName(*args));
       if (!made.ok()) {
         Status s = made.status();
         if (s.field() == "roles") {

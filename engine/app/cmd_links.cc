@@ -35,11 +35,7 @@ std::optional<int64_t> ParseId(const std::string& s) {
 }
 
 store::Actor Operator(const Args& args) {
-  std::string name = args.Get("as");
-  if (name.empty()) {
-    const char* login = std::getenv("USER");
-    name = login && *login ? login : std::to_string(getuid());
-  }
+  const std::string name = OperatorName(args);
   return store::Actor{"cli:" + name, name};
 }
 

@@ -4,25 +4,10 @@
 
 #include "app/cli.h"
 #include "identity/run/match_run.h"
+#include "identity/run/match_settings.h"
 #include "ingest/index_feeder.h"
 
 namespace scrm::app {
-
-namespace {
-
-Result<double> Threshold(const Args& args, const std::string& name, double fallback) {
-  const std::string v = args.Get(name);
-  if (v.empty()) return fallback;
-  char* end = nullptr;
-  double d = std::strtod(v.c_str(), &end);
-  if (end == v.c_str() || *end != '\0' || !(d >= 0 && d <= 1)) {
-    return Status::InvalidArgument("--" + name + " must be a number between 0 and 1, not '" + v + "'",
-                                   "--" + name);
-  }
-  return d;
-}
-
-}  // namespace
 
 int CmdMatch(Context& ctx, int argc, char** argv) {
   Result<Args> args = ParseArgs("match", argc, argv, 2, {"auto", "suggest", "margin"},
@@ -32,38 +17,44 @@ int CmdMatch(Context& ctx, int argc, char** argv) {
     std::cout
         << "usage: scrm match [--dry-run] [--json] [--incremental] [--auto X] [--suggest Y]\n\n"
            "Matches social profiles to CRM contacts, leads and accounts (docs/identity.md).\n"
-           "A proposal scored at or above --auto (default match.auto_threshold, 0.9) with\n"
-           "evidence beyond names, no close rival and no opted-out address is linked; one at\n"
-           "or above --suggest (default match.suggest_threshold, 0.4) waits for review (scrm\n"
-           "links list). Rejected pairs are never proposed again; confirmed and manual links\n"
+           "A proposal scored at or above --auto with evidence beyond names, no close rival\n"
+           "and no opted-out address is linked; one at or above --suggest waits for review\n"
+           "(scrm links list). Rejected pairs are never proposed again; confirmed and manual links\n"
            "are never changed. scrm never creates CRM records.\n\n"
            "  --dry-run      store nothing; print the proposals (with --json: one JSON object a\n"
            "                 line: platform, handle, profile_url, profile_id, crm_module, crm_id,\n"
            "                 score, decision, evidence [{kind, detail, weight}])\n"
            "  --json         without --dry-run: print the summary as one JSON object\n"
            "  --incremental  only what changed since the last run (watermark 'match')\n"
-           "  --margin M     a rival within M of the best makes a suggestion (default\n"
-           "                 match.margin, 0.1)\n";
+           "  --auto X, --suggest Y, --margin M (a rival within M of the best makes a\n"
+           "                 suggestion): for this run only; by default the thresholds in force\n"
+           "                 (`scrm thresholds`: stored by an admin, else match.* of the\n"
+           "                 configuration: 0.9, 0.4, 0.1)\n";
     return kExitOk;
   }
   if (Status s = RequireDatabase(ctx.config); !s.ok()) return Fail("match", s);
   identity::RunOptions options;
-  options.match = MatchOptionsOf(ctx.config);
-  Result<double> auto_t = Threshold(*args, "auto", options.match.auto_threshold);
-  if (!auto_t.ok()) return Fail("match", auto_t.status());
-  Result<double> suggest_t = Threshold(*args, "suggest", options.match.suggest_threshold);
-  if (!suggest_t.ok()) return Fail("match", suggest_t.status());
-  Result<double> margin = Threshold(*args, "margin", options.match.margin);
-  if (!margin.ok()) return Fail("match", margin.status());
-  if (*suggest_t > *auto_t) {
-    return Fail("match", Status::InvalidArgument("--suggest must not be above --auto", "--suggest"));
+  store::Pool pool(ctx.config.db);
+  try {
+    // The thresholds in force (stored by an admin, else the configuration's),
+    // then this run's flags over them.
+    options.match = identity::LoadMatchSettings(pool, MatchOptionsOf(ctx.config)).options;
+  } catch (const store::DbError& e) {
+    return FailDb("match", e);
   }
-  options.match.auto_threshold = *auto_t;
-  options.match.suggest_threshold = *suggest_t;
-  options.match.margin = *margin;
+  for (auto [name, out] : {std::pair{"auto", &options.match.auto_threshold},
+                           std::pair{"suggest", &options.match.suggest_threshold},
+                           std::pair{"margin", &options.match.margin}}) {
+    if (args->options.count(name) == 0) continue;
+    Result<double> v = identity::ParseThreshold(args->Get(name), std::string("--") + name);
+    if (!v.ok()) return Fail("match", v.status());
+    *out = *v;
+  }
+  if (Status s = identity::ValidateThresholds(options.match); !s.ok()) {
+    return Fail("match", Status::InvalidArgument("--" + s.field() + ": " + s.message(), "--" + s.field()));
+  }
   options.dry_run = args->Has("dry-run");
   const bool json = args->Has("json");
-  store::Pool pool(ctx.config.db);
   identity::ProposalSink sink;
   if (options.dry_run) {
     sink = [json](const identity::ProposalRecord& r) {

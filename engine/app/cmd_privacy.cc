@@ -19,14 +19,7 @@ namespace scrm::app {
 
 namespace {
 
-std::string Operator(const Args& args) {
-  std::string name = args.Get("as");
-  if (name.empty()) {
-    const char* login = std::getenv("USER");
-    name = login && *login ? login : std::to_string(getuid());
-  }
-  return "cli:" + name;
-}
+std::string Operator(const Args& args) { return "cli:" + OperatorName(args); }
 
 // Takes the removed posts out of the index now; when another process (scrm
 // serve) holds the index, it does so itself within its feed interval.

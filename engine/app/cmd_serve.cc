@@ -18,6 +18,7 @@
 #include "http/api_keys.h"
 #include "http/auth.h"
 #include "identity/run/match_run.h"
+#include "identity/run/match_settings.h"
 #include "http/server.h"
 #include "ingest/index_feeder.h"
 #include "ingest/poller.h"
@@ -157,9 +158,11 @@ class Periodic {
 class MatchLoop {
  public:
   MatchLoop(store::Pool& pool, const Config& config)
-      : loop_("matching", std::chrono::seconds(config.match_interval_seconds), [this] { Once(); }) {
+      : pool_(pool),
+        defaults_(MatchOptionsOf(config)),
+        loop_("matching", std::chrono::seconds(config.match_interval_seconds), [this] { Once(); }) {
     identity::RunOptions options;
-    options.match = MatchOptionsOf(config);
+    options.match = defaults_;
     matcher_ = std::make_unique<identity::IncrementalMatcher>(pool, options);
   }
 
@@ -168,6 +171,12 @@ class MatchLoop {
 
  private:
   void Once() {
+    try {  // the thresholds in force: an admin may have stored others since the last run
+      matcher_->SetMatch(identity::LoadMatchSettings(pool_, defaults_).options);
+    } catch (const store::DbError& e) {
+      std::cerr << "scrm serve: matching: " << e.what() << "\n";
+      return;
+    }
     Result<identity::RunSummary> r = matcher_->RunOnce();
     if (!r.ok()) {
       std::cerr << "scrm serve: matching: " << r.status().message() << "\n";
@@ -177,6 +186,8 @@ class MatchLoop {
     }
   }
 
+  store::Pool& pool_;
+  const identity::MatchOptions defaults_;  // the configuration's
   std::unique_ptr<identity::IncrementalMatcher> matcher_;
   Periodic loop_;  // last: its thread stops before the matcher goes
 };
@@ -257,6 +268,7 @@ class ServeApp : public Poco::Util::ServerApplication {
     services.authorizer =
         http::WithApiKeys(http::TokenAuthorizer(config_.secret, &sessions), &pool);
     services.secret = config_.secret;
+    services.match = MatchOptionsOf(config_);
     // The key of the sources' sealed push secrets, read when a push needs it
     // (and again when the file changes); a refused one is said now.
     secrets::CachedKeyFile secrets_key(config_.secrets_key_file);

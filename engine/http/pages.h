@@ -37,6 +37,9 @@ class Pages {
   virtual Response AdminApiKeyRevoke(const Request& request) = 0;
   // POST /ui/admin/export: the manifest of a full export, with its files.
   virtual Response AdminExport(const Request& request) = 0;
+  // POST /ui/admin/thresholds: stores the matching thresholds (or, with
+  // reset, goes back to the configuration's) for every process.
+  virtual Response AdminThresholds(const Request& request) = 0;
   // GET /ui/static/{file}: the pages' CSS and JavaScript.
   virtual Response Static(const Request& request) = 0;
   // The page shown instead when the access check or the sign-on fails

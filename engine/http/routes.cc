@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "http/admin_export.h"
+#include "http/admin_matching.h"
 #include "http/admin_privacy.h"
 #include "http/api_keys.h"
 #include "http/crm_events.h"
@@ -48,6 +49,7 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
   index::Searcher* searcher = services.searcher;
   Pages* pages = services.pages;
   SessionStore* sessions = services.sessions;
+  const identity::MatchOptions match = services.match;
   Metrics* m = &metrics;
   const std::string secret = services.secret;
   // A refused page answers a page (how to sign in, which role is missing).
@@ -107,6 +109,7 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
     {"GET",    "/ui/admin/api-keys/{name}/revoke", Access::kAdmin, PageOf(pages, sessions, &Pages::AdminApiKeyRevoke), denied},
     {"POST",   "/ui/admin/api-keys/{name}/revoke", Access::kAdmin, ActionOf(pages, &Pages::AdminApiKeyRevoke), denied},
     {"POST",   "/ui/admin/export",  Access::kAdmin,   ActionOf(pages, &Pages::AdminExport), denied},
+    {"POST",   "/ui/admin/thresholds", Access::kAdmin, ActionOf(pages, &Pages::AdminThresholds), denied},
     {"GET",    "/ui/static/{file}", Access::kPublic,  [pages](const Request& r) { return pages ? pages->Static(r) : ErrorResponse(Status::NotFound("no UI")); }},
     // What the pages change or download, with the session cookie and its CSRF token.
     {"POST",   "/ui/logout",        Access::kUser,    [sessions](const Request& r) { return sessions ? EndSession(*sessions, r) : Response::Text("", 204); }},
@@ -128,6 +131,9 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
     {"GET",    "/api/v1/admin/export/{file}", Access::kAdmin, export_file},
     // A person's social data removed on request (docs/privacy.md).
     {"POST",   "/api/v1/admin/erase", Access::kAdmin, [pool](const Request& r) { return HandleErase(pool, r); }},
+    // Matching thresholds for every process (docs/identity.md).
+    {"GET",    "/api/v1/admin/matching", Access::kAdmin, [pool, match](const Request& r) { return GetMatching(pool, match, r); }},
+    {"PUT",    "/api/v1/admin/matching", Access::kAdmin, [pool, match](const Request& r) { return PutMatching(pool, match, r); }},
   };
   // clang-format on
 }

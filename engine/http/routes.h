@@ -15,6 +15,7 @@
 #include "index/index.h"
 #include "secrets/key_file.h"
 #include "http/session.h"
+#include "identity/matcher.h"
 #include "store/pool.h"
 
 namespace scrm::http {
@@ -41,6 +42,9 @@ struct Services {
   // (secrets.key_file). Null: pushes to a source whose secret is sealed
   // answer 503.
   secrets::CachedKeyFile* secrets_key = nullptr;
+  // The configuration's matching thresholds (match.*): what GET
+  // /api/v1/admin/matching shows when none are stored.
+  identity::MatchOptions match;
 };
 
 std::vector<Route> RouteTable(const Services& services, Metrics& metrics);

@@ -54,7 +54,9 @@ void QueueForIndex(sql::Connection& conn, const std::vector<int64_t>& post_ids) 
   }
 }
 
-int64_t Audit(sql::Connection& conn, const AuditEntry& e) {
+}  // namespace
+
+int64_t WriteAuditOn(sql::Connection& conn, const AuditEntry& e) {
   std::unique_ptr<sql::PreparedStatement> ps(conn.prepareStatement(
       "INSERT INTO scrm_audit (action, actor, subject_hash, detail, created_at) "
       "VALUES (?, ?, IF(? = '', '', SHA2(?, 256)), ?, UTC_TIMESTAMP())"));
@@ -68,6 +70,8 @@ int64_t Audit(sql::Connection& conn, const AuditEntry& e) {
   std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT LAST_INSERT_ID()"));
   return rs->next() ? rs->getInt64(1) : 0;
 }
+
+namespace {
 
 // Removes the people behind these identities (and, when module is set, every
 // link to that CRM record) in one transaction.
@@ -129,7 +133,7 @@ EraseCounts Erase(sql::Connection& conn, const std::set<Identity>& people, const
   audit.detail = counts.ToJson();
   audit.detail.erase("audit_id");
   audit.detail["subject"] = module.empty() ? "profile" : "customer";
-  counts.audit_id = Audit(conn, audit);
+  counts.audit_id = WriteAuditOn(conn, audit);
   tx.Commit();
   return counts;
 }
@@ -239,7 +243,7 @@ std::vector<RetentionCounts> PrivacyRepository::ApplyRetention(const std::string
         c.posts += static_cast<int64_t>(ids.size());
       }
       if (c.posts > 0) {
-        Audit(*conn, AuditEntry{"retention", actor, "",
+        WriteAuditOn(*conn, AuditEntry{"retention", actor, "",
                                 {{"source_id", c.source_id}, {"retention_days", c.retention_days},
                                  {"cutoff", c.cutoff}, {"posts", c.posts}}});
       }
@@ -253,7 +257,7 @@ std::vector<RetentionCounts> PrivacyRepository::ApplyRetention(const std::string
 int64_t PrivacyRepository::WriteAudit(const AuditEntry& entry) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    return Audit(*conn, entry);
+    return WriteAuditOn(*conn, entry);
   } catch (const sql::SQLException& e) {
     throw DbError::From(e, "writing the audit log");
   }

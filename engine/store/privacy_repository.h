@@ -34,7 +34,7 @@ struct EraseCounts {
 };
 
 struct AuditEntry {
-  std::string action;        // erase, retention
+  std::string action;        // erase, retention, settings
   std::string actor;         // "cli:<login>", a user id, or "scrm"
   std::string subject;       // hashed (SHA-256) by the database; "" for none
   nlohmann::json detail;     // counts: never names, handles or e-mails
@@ -71,6 +71,9 @@ class PrivacyRepository {
  private:
   Pool& pool_;
 };
+
+// One scrm_audit row on `conn` (inside the caller's transaction); its id.
+int64_t WriteAuditOn(sql::Connection& conn, const AuditEntry& entry);
 
 }  // namespace scrm::store
 

@@ -4,12 +4,14 @@
 // (?auto=&suggest=&margin=: matching runs with both, storing nothing), the
 // roles, API keys and export (admin_access.cc), and the message the last
 // change left. Sources change through its forms (admin_sources.cc) or
-// `scrm sources`; thresholds in the configuration (docs/ui.md).
+// `scrm sources`; thresholds through the preview's "Use these thresholds"
+// (POST /ui/admin/thresholds, AdminThresholds below) or `scrm thresholds`.
 #include <cstdio>
 #include <cstdlib>
 
 #include "http/health.h"
 #include "identity/run/match_run.h"
+#include "identity/run/match_settings.h"
 #include "store/index_queue_repository.h"
 #include "store/source_repository.h"
 #include "ui/page_server.h"
@@ -24,15 +26,13 @@ std::string Fixed(double v) {
   return buf;
 }
 
-// A threshold from the query, or `fallback` when absent; nullopt when not
-// a number in [0, 1].
-std::optional<double> Threshold(const http::Request& r, const char* name, double fallback) {
-  std::optional<std::string> v = r.Query(name);
+// A threshold from the query or the form, or `fallback` when absent;
+// nullopt when not a number in [0, 1].
+std::optional<double> Threshold(const std::optional<std::string>& v, double fallback) {
   if (!v || v->empty()) return fallback;
-  char* end = nullptr;
-  const double d = std::strtod(v->c_str(), &end);
-  if (*end != '\0' || !(d >= 0.0 && d <= 1.0)) return std::nullopt;
-  return d;
+  Result<double> d = identity::ParseThreshold(*v, "");
+  if (!d.ok()) return std::nullopt;
+  return *d;
 }
 
 nlohmann::json RunView(const identity::RunSummary& s) {
@@ -85,15 +85,24 @@ http::Response PageServer::Admin(const http::Request& request) {
     c["sources"] = sources;
     c["no_sources"] = sources.empty();
   }
-  c["thresholds"] = {{"auto", Fixed(options_.match.auto_threshold)},
-                     {"suggest", Fixed(options_.match.suggest_threshold)},
-                     {"margin", Fixed(options_.match.margin)}};
+  // The thresholds in force: stored by an admin, else the configuration's.
+  identity::MatchSettings in_force;
+  in_force.options = options_.match;
+  if (pool_ != nullptr && ready.status == 200) in_force = identity::LoadMatchSettings(*pool_, options_.match);
+  const identity::MatchOptions& match = in_force.options;
+  c["thresholds"] = {{"auto", Fixed(match.auto_threshold)},
+                     {"suggest", Fixed(match.suggest_threshold)},
+                     {"margin", Fixed(match.margin)},
+                     {"stored", in_force.stored},
+                     {"updated_by", in_force.updated_by},
+                     {"updated_at", in_force.updated_at}};
+  c["can_store_thresholds"] = pool_ != nullptr && ready.status == 200;
   // Dry-run preview: matching with the thresholds in force and with the
   // ones asked, nothing stored, counts side by side.
   if (request.Query("preview") && pool_ != nullptr && ready.status == 200) {
-    std::optional<double> a = Threshold(request, "auto", options_.match.auto_threshold);
-    std::optional<double> s = Threshold(request, "suggest", options_.match.suggest_threshold);
-    std::optional<double> m = Threshold(request, "margin", options_.match.margin);
+    std::optional<double> a = Threshold(request.Query("auto"), match.auto_threshold);
+    std::optional<double> s = Threshold(request.Query("suggest"), match.suggest_threshold);
+    std::optional<double> m = Threshold(request.Query("margin"), match.margin);
     nlohmann::json preview = {{"auto", request.Query("auto").value_or("")},
                               {"suggest", request.Query("suggest").value_or("")},
                               {"margin", request.Query("margin").value_or("")}};
@@ -102,7 +111,7 @@ http::Response PageServer::Admin(const http::Request& request) {
     } else {
       identity::RunOptions now, asked;
       now.dry_run = asked.dry_run = true;
-      now.match = asked.match = options_.match;
+      now.match = asked.match = match;
       asked.match.auto_threshold = *a;
       asked.match.suggest_threshold = *s;
       asked.match.margin = *m;
@@ -113,6 +122,8 @@ http::Response PageServer::Admin(const http::Request& request) {
       } else {
         preview["current"] = RunView(*before);
         preview["asked"] = RunView(*after);
+        // What the "store these" form posts: the numbers the preview ran with.
+        preview["store"] = {{"auto", Fixed(*a)}, {"suggest", Fixed(*s)}, {"margin", Fixed(*m)}};
       }
     }
     c["preview"] = preview;
@@ -122,6 +133,38 @@ http::Response PageServer::Admin(const http::Request& request) {
   c["session_minutes"] = options_.session_minutes;
   c["crm_origin"] = Optional(options_.crm_origin);
   return Html("admin", c, request);
+}
+
+http::Response PageServer::AdminThresholds(const http::Request& request) {
+  if (pool_ == nullptr) return ErrorPage(request, 503, "no database configured");
+  const std::string& lang = request.principal.lang;
+  const std::multimap<std::string, std::string> form = FormFields(request);
+  auto field = [&](const char* name) -> std::optional<std::string> {
+    auto it = form.find(name);
+    if (it == form.end()) return std::nullopt;
+    return it->second;
+  };
+  if (form.count("reset") > 0) {
+    const bool had = identity::ResetMatchSettings(*pool_, request.principal.user_id);
+    return Done(request, "matching",
+                templates_->Message(lang, had ? "admin.done_thresholds_reset" : "admin.thresholds_none_stored"));
+  }
+  identity::MatchOptions m = identity::LoadMatchSettings(*pool_, options_.match).options;
+  for (auto [name, out] : {std::pair{"auto", &m.auto_threshold}, std::pair{"suggest", &m.suggest_threshold},
+                           std::pair{"margin", &m.margin}}) {
+    std::optional<double> v = Threshold(field(name), *out);
+    if (!v) {
+      return Done(request, "matching",
+                  templates_->Message(lang, std::string("admin.threshold_bad_") + name) + " '" +
+                      field(name).value_or("") + "'",
+                  true);
+    }
+    *out = *v;
+  }
+  if (Status s = identity::SaveMatchSettings(*pool_, m, request.principal.user_id); !s.ok()) {
+    return Done(request, "matching", templates_->Message(lang, "admin.threshold_bad_order"), true);
+  }
+  return Done(request, "matching", templates_->Message(lang, "admin.done_thresholds_saved"));
 }
 
 }  // namespace scrm::ui

@@ -30,7 +30,8 @@ namespace scrm::ui {
 
 struct UiOptions {
   std::string crm_origin;  // crm.origin: may frame the pages (CSP frame-ancestors)
-  // Shown on the admin page (the engine's matching settings).
+  // The configuration's matching thresholds: in force unless an admin
+  // stored others (identity/run/match_settings.h).
   identity::MatchOptions match;
   // Seals a push secret typed in the admin's source form for storage (the
   // app's SealPushSecret with the configured key file): source name, clear
@@ -55,6 +56,7 @@ class PageServer : public http::Pages {
   http::Response AdminApiKeyCreate(const http::Request& request) override;
   http::Response AdminApiKeyRevoke(const http::Request& request) override;
   http::Response AdminExport(const http::Request& request) override;
+  http::Response AdminThresholds(const http::Request& request) override;
   http::Response Static(const http::Request& request) override;
   http::Response Denied(const http::Request& request, const Status& status) override;
 

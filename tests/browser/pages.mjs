@@ -3,8 +3,9 @@
 //   sales:     open a contact's panel, confirm a suggestion, see it move to linked
 //   marketing: search "réseau social", narrow by a facet; a post holding
 //              <script> renders as text and runs nothing
-//   admin:     the settings page opens; other thresholds are previewed (dry run);
-//              a source is added with the form (no script needed) and listed
+//   admin:     the settings page opens; other thresholds are previewed (dry run),
+//              stored, then reset; a source is added with the form (no script
+//              needed) and listed
 // Screenshots of each page go to --out. Exit code 0 when every check holds;
 // otherwise 1 with the failed check on stderr.
 //
@@ -106,6 +107,16 @@ try {
         'a threshold change is previewed (dry run)');
   await fitsWidth('the admin preview');
   await page.screenshot({ path: join(args.out, 'admin-preview.png'), fullPage: true });
+  // ... then stored for every process, and back to the configuration's.
+  await Promise.all([page.waitForEvent('load'), page.locator('#store-thresholds').click()]);
+  check(await page.locator('#thresholds-origin', { hasText: /Stored here by|Enregistrés ici par/ }).count() === 1,
+        'the previewed thresholds are stored');
+  check(await page.locator('#matching dd', { hasText: '0.50' }).count() === 1, 'the stored automatic threshold is shown');
+  await page.screenshot({ path: join(args.out, 'admin-thresholds-stored.png'), fullPage: true });
+  await Promise.all([page.waitForEvent('load'),
+                     page.getByRole('button', { name: /Back to the configuration|Revenir aux seuils/ }).click()]);
+  check(await page.locator('#thresholds-origin', { hasText: /From the engine|Issus de la configuration/ }).count() === 1,
+        'the configuration\'s thresholds apply again');
 
   // Admin: add a source with the form, keyboard-reachable labels, and see it listed.
   await Promise.all([page.waitForEvent('load'), page.getByRole('link', { name: /^Add a source$|^Ajouter une source$/ }).click()]);

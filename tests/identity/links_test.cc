@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "identity/run/match_run.h"
+#include "identity/run/match_settings.h"
 #include "store/content_repository.h"
 #include "store/customer_repository.h"
 #include "store/link_repository.h"
@@ -316,4 +317,55 @@ TEST_CASE("scrm match --dry-run --json prints one proposal per line", "[mysql][i
   CHECK(c["status"] == "confirmed");
   CHECK(c["decided_by"] == "cli:ops");
   CHECK(c["history"].size() == 2);
+}
+
+// Thresholds stored for every process (identity/run/match_settings.h): a
+// running IncrementalMatcher takes them at its next run (SetMatch, as `scrm
+// serve`'s loop does), and a stored set that no longer validates is ignored
+// for the configuration's.
+TEST_CASE("stored thresholds reach a running matcher, an invalid stored set falls back", "[mysql][identity]") {
+  World w;
+  identity::MatchOptions defaults;  // the configuration's: 0.9, 0.4, 0.1
+  identity::MatchSettings s = identity::LoadMatchSettings(w.db.pool(), defaults);
+  CHECK_FALSE(s.stored);
+  CHECK(s.options.auto_threshold == 0.9);
+
+  identity::MatchOptions strict = defaults;
+  strict.auto_threshold = 1.0;  // nothing is linked without review
+  strict.suggest_threshold = 0.95;
+  REQUIRE(identity::SaveMatchSettings(w.db.pool(), strict, "admin-1").ok());
+  s = identity::LoadMatchSettings(w.db.pool(), defaults);
+  CHECK(s.stored);
+  CHECK(s.updated_by == "admin-1");
+  CHECK(s.options.auto_threshold == 1.0);
+  CHECK(w.db.Count("SELECT COUNT(*) FROM scrm_audit WHERE action = 'settings' AND actor = 'admin-1'") == 1);
+
+  identity::RunOptions options;
+  options.match = defaults;
+  identity::IncrementalMatcher inc(w.db.pool(), options);
+  inc.SetMatch(identity::LoadMatchSettings(w.db.pool(), defaults).options);
+  Result<identity::RunSummary> run = inc.RunOnce();
+  REQUIRE(run.ok());
+  CHECK(run->stored_auto == 0);  // Jean Dupont's e-mail match waits for review under 1.0
+  CHECK(StatusOf(w.db, "c-jean") != "auto");
+
+  // Refused before storing: the field named, the stored set unchanged.
+  identity::MatchOptions upside = defaults;
+  upside.suggest_threshold = 0.95;
+  Status refused = identity::SaveMatchSettings(w.db.pool(), upside, "admin-1");
+  CHECK(refused.code() == Status::Code::kInvalidArgument);
+  CHECK(refused.field() == "suggest");
+  CHECK(identity::ParseThreshold("1.01", "--auto").status().field() == "--auto");
+  CHECK(identity::ParseThreshold("0,5", "auto").status().message().find("'0,5'") != std::string::npos);
+  CHECK(*identity::ParseThreshold("0.85", "auto") == 0.85);
+
+  // A row written by hand (or by an older version) that no longer validates.
+  w.db.Exec("UPDATE scrm_settings SET value = '{\"auto\": 0.3, \"suggest\": 0.8}' WHERE name = 'matching'");
+  s = identity::LoadMatchSettings(w.db.pool(), defaults);
+  CHECK_FALSE(s.stored);
+  CHECK(s.options.auto_threshold == 0.9);
+
+  CHECK(identity::ResetMatchSettings(w.db.pool(), "admin-1"));
+  CHECK_FALSE(identity::ResetMatchSettings(w.db.pool(), "admin-1"));
+  CHECK(w.db.Count("SELECT COUNT(*) FROM scrm_settings") == 0);
 }

@@ -429,3 +429,88 @@ TEST_CASE("the admin's forms speak French to a French admin", "[mysql][ui][admin
   CHECK(bad.status == 400);
   CHECK(Contains(bad.body, "role=\"alert\">Intervalle de relevé (secondes): "));
 }
+
+// Thresholds stored from the page apply to every process on the database:
+// the page, `scrm thresholds` (another process) and the admin API read them
+// back; a bad number or a suggestion threshold above the automatic one is
+// refused with a message and nothing stored; reset goes back to the
+// configuration's. Each change is audited with the admin's user id.
+TEST_CASE("an admin stores matching thresholds for every process, and can go back",
+          "[mysql][ui][admin]") {
+  Engine e;
+  e.Setup();
+  e.Serve();
+  Admin a(e);
+  ClientResponse page = a.browser.Send("GET", "/ui/admin");
+  CHECK(Contains(page.body, "From the engine&apos;s configuration (match.*): none stored."));
+  CHECK(Contains(page.body, "<dd>0.90</dd>"));
+
+  ClientResponse preview = a.browser.Send("GET", "/ui/admin?preview=1&auto=0.95&suggest=0.5&margin=0.1");
+  REQUIRE(preview.status == 200);
+  CHECK(Contains(preview.body, "id=\"store-thresholds\""));
+  CHECK(Contains(preview.body, "<input type=\"hidden\" name=\"auto\" value=\"0.95\">"));
+
+  ClientResponse stored = a.Post("/ui/admin/thresholds", {{"auto", "0.95"}, {"suggest", "0.50"}, {"margin", "0.10"}});
+  INFO(stored.body);
+  REQUIRE(stored.status == 303);
+  CHECK(stored.Header("Location") == "/ui/admin#matching");
+  const nlohmann::json row = nlohmann::json::parse(e.db.Scalar("SELECT value FROM scrm_settings WHERE name = 'matching'"));
+  CHECK(row["auto"] == 0.95);
+  CHECK(row["suggest"] == 0.5);
+  CHECK(e.db.Scalar("SELECT COUNT(*) FROM scrm_audit WHERE action = 'settings' AND actor = '1'") == "1");
+  page = a.browser.Send("GET", "/ui/admin");
+  CHECK(Contains(page.body, "Thresholds stored: matching uses them from its next run"));
+  CHECK(Contains(page.body, "Stored here by 1, "));
+  CHECK(Contains(page.body, "<dd>0.95</dd>"));
+
+  // Another process: the CLI reads what the page stored.
+  RunResult cli = e.Scrm({"thresholds", "--json"});
+  INFO(cli.err);
+  REQUIRE(cli.exit_code == 0);
+  const nlohmann::json shown = nlohmann::json::parse(cli.out);
+  CHECK(shown["origin"] == "stored");
+  CHECK(shown["auto"] == 0.95);
+  CHECK(shown["updated_by"] == "1");
+  // ... and refuses a suggestion threshold above the automatic one, naming the flag.
+  cli = e.Scrm({"thresholds", "--suggest", "0.97"});
+  INFO(cli.exit_code << " out: " << cli.out << " err: " << cli.err);
+  CHECK(cli.exit_code != 0);
+  CHECK(Contains(cli.err, "--suggest"));
+
+  // Refused on the page: a number out of range, then the order; nothing stored.
+  ClientResponse bad = a.Post("/ui/admin/thresholds", {{"auto", "1.5"}, {"suggest", "0.5"}, {"margin", "0.1"}});
+  CHECK(bad.status == 303);
+  CHECK(Contains(a.browser.Send("GET", "/ui/admin").body,
+                 "The automatic link threshold must be a number from 0 to 1, not &apos;1.5&apos;"));
+  bad = a.Post("/ui/admin/thresholds", {{"auto", "0.6"}, {"suggest", "0.7"}, {"margin", "0.1"}});
+  CHECK(Contains(a.browser.Send("GET", "/ui/admin").body,
+                 "The suggestion threshold may not be above the automatic link threshold"));
+  CHECK(nlohmann::json::parse(e.db.Scalar("SELECT value FROM scrm_settings WHERE name = 'matching'"))["auto"] == 0.95);
+
+  // The admin API: the same settings, and a PUT that names a bad field.
+  const std::string token = e.Token("7", "admin");
+  CallOptions api;
+  api.headers["Authorization"] = "Bearer " + token;
+  ClientResponse got = Call(e.port, "GET", "/api/v1/admin/matching", api);
+  REQUIRE(got.status == 200);
+  CHECK(nlohmann::json::parse(got.body)["suggest"] == 0.5);
+  api.body = R"({"margin": "wide"})";
+  api.send_body = true;
+  ClientResponse put = Call(e.port, "PUT", "/api/v1/admin/matching", api);
+  CHECK(put.status == 400);
+  CHECK(Contains(put.body, "margin"));
+  api.body = R"({"margin": 0.2})";
+  put = Call(e.port, "PUT", "/api/v1/admin/matching", api);
+  REQUIRE(put.status == 200);
+  CHECK(nlohmann::json::parse(put.body)["margin"] == 0.2);
+  CHECK(nlohmann::json::parse(put.body)["auto"] == 0.95);  // the others kept
+
+  // Back to the configuration's.
+  ClientResponse reset = a.Post("/ui/admin/thresholds", {{"reset", "1"}});
+  CHECK(reset.status == 303);
+  CHECK(e.db.Scalar("SELECT COUNT(*) FROM scrm_settings") == "0");
+  page = a.browser.Send("GET", "/ui/admin");
+  CHECK(Contains(page.body, "Stored thresholds removed"));
+  CHECK(Contains(page.body, "<dd>0.90</dd>"));
+  CHECK(e.db.Scalar("SELECT COUNT(*) FROM scrm_audit WHERE action = 'settings'") == "3");
+}

@@ -280,6 +280,16 @@ IncrementalMatcher::IncrementalMatcher(store::Pool& pool, RunOptions options)
     : pool_(pool), options_(options), state_(std::make_unique<State>()) {}
 IncrementalMatcher::~IncrementalMatcher() = default;
 
+void IncrementalMatcher::SetMatch(const MatchOptions& match) {
+  const MatchOptions& now = options_.match;
+  if (now.auto_threshold == match.auto_threshold && now.suggest_threshold == match.suggest_threshold &&
+      now.margin == match.margin && now.max_suggestions == match.max_suggestions) {
+    return;
+  }
+  options_.match = match;
+  state_->matcher.reset();
+}
+
 Result<RunSummary> IncrementalMatcher::RunOnce(const ProposalSink& on_proposal) {
   const double t0 = MonotonicSeconds();
   store::ProfileReader reader(pool_);

@@ -81,6 +81,9 @@ class IncrementalMatcher {
   IncrementalMatcher(store::Pool& pool, RunOptions options);
   ~IncrementalMatcher();
   Result<RunSummary> RunOnce(const ProposalSink& on_proposal = {});
+  // Thresholds for the runs from the next on (an admin changed them); the
+  // next run rebuilds its matcher when they differ.
+  void SetMatch(const MatchOptions& match);
 
  private:
   struct State;
