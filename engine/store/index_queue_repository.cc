@@ -6,10 +6,6 @@
 
 namespace scrm::store {
 
-namespace {
-constexpr size_t kChunk = 1000;
-}  // namespace
-
 std::vector<QueuedPost> IndexQueueRepository::Next(int limit) {
   std::vector<QueuedPost> out;
   if (limit <= 0) return out;
@@ -31,16 +27,23 @@ void IndexQueueRepository::Done(const std::vector<int64_t>& seqs) {
   if (seqs.empty()) return;
   try {
     Pool::Lease conn = pool_.Acquire();
-    for (size_t start = 0; start < seqs.size(); start += kChunk) {
-      const size_t end = std::min(seqs.size(), start + kChunk);
-      std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
-          "DELETE FROM scrm_index_queue WHERE seq IN " + Placeholders(1, end - start)));
-      for (size_t k = start; k < end; ++k) ps->setInt64(static_cast<int>(k - start + 1), seqs[k]);
-      ps->execute();
-    }
+    ForIdChunks(
+        *conn, seqs, [](size_t n) { return "DELETE FROM scrm_index_queue WHERE seq IN " + Placeholders(1, n); },
+        [](sql::PreparedStatement& ps) { ps.execute(); });
   } catch (const sql::SQLException& e) {
     throw DbError::From(e, "removing indexed posts from the index queue");
   }
+}
+
+void EnqueuePostsOn(sql::Connection& conn, const std::vector<int64_t>& post_ids) {
+  ForIdChunks(
+      conn, post_ids,
+      [](size_t n) {
+        std::string values = "(?,UTC_TIMESTAMP())";
+        for (size_t k = 1; k < n; ++k) values += ",(?,UTC_TIMESTAMP())";
+        return "INSERT INTO scrm_index_queue (post_id, queued_at) VALUES " + values;
+      },
+      [](sql::PreparedStatement& ps) { ps.execute(); });
 }
 
 void IndexQueueRepository::EnqueuePosts(const std::vector<int64_t>& post_ids) {
@@ -48,17 +51,7 @@ void IndexQueueRepository::EnqueuePosts(const std::vector<int64_t>& post_ids) {
   try {
     Pool::Lease conn = pool_.Acquire();
     Transaction tx(*conn);
-    for (size_t start = 0; start < post_ids.size(); start += kChunk) {
-      const size_t end = std::min(post_ids.size(), start + kChunk);
-      std::string values = "(?,UTC_TIMESTAMP())";
-      for (size_t k = start + 1; k < end; ++k) values += ",(?,UTC_TIMESTAMP())";
-      std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
-          "INSERT INTO scrm_index_queue (post_id, queued_at) VALUES " + values));
-      for (size_t k = start; k < end; ++k) {
-        ps->setInt64(static_cast<int>(k - start + 1), post_ids[k]);
-      }
-      ps->execute();
-    }
+    EnqueuePostsOn(*conn, post_ids);
     tx.Commit();
   } catch (const sql::SQLException& e) {
     throw DbError::From(e, "queueing posts for the index");

@@ -23,6 +23,10 @@ struct QueuedPost {
   int64_t post_id;
 };
 
+// Queues the posts on `conn`, inside the caller's transaction (an erase, a
+// retention run): what EnqueuePosts does in a transaction of its own.
+void EnqueuePostsOn(sql::Connection& conn, const std::vector<int64_t>& post_ids);
+
 class IndexQueueRepository {
  public:
   explicit IndexQueueRepository(Pool& pool) : pool_(pool) {}

@@ -11,7 +11,6 @@ namespace scrm::store {
 
 namespace {
 
-constexpr size_t kLoadChunk = 1000;
 
 // Dates as epoch seconds computed by the server (no time zone involved: the
 // columns hold UTC), NULL as 0. The source's name, visibility and community
@@ -105,14 +104,13 @@ std::vector<PostRow> PostReader::LoadPosts(const std::vector<int64_t>& ids) {
     Pool::Lease conn = pool_.Acquire();
     const Sources sources = ReadSources(*conn);
     out.reserve(sorted.size());
-    for (size_t start = 0; start < sorted.size(); start += kLoadChunk) {
-      const size_t end = std::min(sorted.size(), start + kLoadChunk);
-      std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
-          std::string(kSelect) + "WHERE id IN " + Placeholders(1, end - start) + " ORDER BY id"));
-      for (size_t k = start; k < end; ++k) ps->setInt64(static_cast<int>(k - start + 1), sorted[k]);
-      std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
-      while (rs->next()) out.push_back(ReadRow(*rs, sources));
-    }
+    ForIdChunks(
+        *conn, sorted,
+        [](size_t n) { return std::string(kSelect) + "WHERE id IN " + Placeholders(1, n) + " ORDER BY id"; },
+        [&](sql::PreparedStatement& ps) {
+          std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+          while (rs->next()) out.push_back(ReadRow(*rs, sources));
+        });
   } catch (const sql::SQLException& e) {
     throw DbError::From(e, "reading posts for the index");
   }
@@ -124,28 +122,30 @@ std::vector<ParentPost> PostReader::ParentsOf(const std::vector<int64_t>& ids) {
   if (ids.empty()) return out;
   try {
     Pool::Lease conn = pool_.Acquire();
-    for (size_t start = 0; start < ids.size(); start += kLoadChunk) {
-      const size_t end = std::min(ids.size(), start + kLoadChunk);
-      // The thread join of sql/0003: hash first, then the exact id.
-      std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
-          "SELECT r.id, p.id, p.author_name, p.author_handle, "
-          "LEFT(COALESCE(NULLIF(p.body, ''), p.title, ''), 200), COALESCE(p.url, '') "
-          "FROM scrm_posts r JOIN scrm_posts p ON p.source_id = r.source_id "
-          "AND p.key_hash = r.reply_hash AND p.external_id = r.in_reply_to "
-          "WHERE r.reply_hash IS NOT NULL AND r.id IN " + Placeholders(1, end - start)));
-      for (size_t k = start; k < end; ++k) ps->setInt64(static_cast<int>(k - start + 1), ids[k]);
-      std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
-      while (rs->next()) {
-        ParentPost p;
-        p.reply_id = rs->getInt64(1);
-        p.id = rs->getInt64(2);
-        p.author_name = rs->getString(3);
-        p.author_handle = rs->getString(4);
-        p.excerpt = rs->getString(5);
-        p.url = rs->getString(6);
-        out.push_back(std::move(p));
-      }
-    }
+    // The thread join of sql/0003: hash first, then the exact id.
+    ForIdChunks(
+        *conn, ids,
+        [](size_t n) {
+          return "SELECT r.id, p.id, p.author_name, p.author_handle, "
+                 "LEFT(COALESCE(NULLIF(p.body, ''), p.title, ''), 200), COALESCE(p.url, '') "
+                 "FROM scrm_posts r JOIN scrm_posts p ON p.source_id = r.source_id "
+                 "AND p.key_hash = r.reply_hash AND p.external_id = r.in_reply_to "
+                 "WHERE r.reply_hash IS NOT NULL AND r.id IN " +
+                 Placeholders(1, n);
+        },
+        [&](sql::PreparedStatement& ps) {
+          std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+          while (rs->next()) {
+            ParentPost p;
+            p.reply_id = rs->getInt64(1);
+            p.id = rs->getInt64(2);
+            p.author_name = rs->getString(3);
+            p.author_handle = rs->getString(4);
+            p.excerpt = rs->getString(5);
+            p.url = rs->getString(6);
+            out.push_back(std::move(p));
+          }
+        });
   } catch (const sql::SQLException& e) {
     throw DbError::From(e, "reading the parents of replies");
   }

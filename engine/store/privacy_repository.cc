@@ -4,6 +4,7 @@
 #include <set>
 
 #include "store/id_hash.h"
+#include "store/index_queue_repository.h"
 #include "store/sql_util.h"
 
 namespace scrm::store {
@@ -27,31 +28,13 @@ std::vector<int64_t> Ids(sql::PreparedStatement& ps) {
   return out;
 }
 
-// Runs "PREFIX (?,?,...)" over ids, kChunk at a time; returns rows affected.
+// Runs "PREFIX (?,?,...)" over ids, kIdChunk at a time; returns rows affected.
 int64_t ForIds(sql::Connection& conn, const std::string& prefix, const std::vector<int64_t>& ids) {
   int64_t affected = 0;
-  for (size_t start = 0; start < ids.size(); start += kChunk) {
-    const size_t end = std::min(ids.size(), start + kChunk);
-    std::string list = "(";
-    for (size_t k = start; k < end; ++k) list += k == start ? "?" : ",?";
-    list += ")";
-    std::unique_ptr<sql::PreparedStatement> ps(conn.prepareStatement(prefix + list));
-    for (size_t k = start; k < end; ++k) ps->setInt64(static_cast<int>(k - start + 1), ids[k]);
-    affected += ps->executeUpdate();
-  }
+  ForIdChunks(
+      conn, ids, [&](size_t n) { return prefix + Placeholders(1, n); },
+      [&](sql::PreparedStatement& ps) { affected += ps.executeUpdate(); });
   return affected;
-}
-
-void QueueForIndex(sql::Connection& conn, const std::vector<int64_t>& post_ids) {
-  for (size_t start = 0; start < post_ids.size(); start += kChunk) {
-    const size_t end = std::min(post_ids.size(), start + kChunk);
-    std::string values;
-    for (size_t k = start; k < end; ++k) values += k == start ? "(?,UTC_TIMESTAMP())" : ",(?,UTC_TIMESTAMP())";
-    std::unique_ptr<sql::PreparedStatement> ps(
-        conn.prepareStatement("INSERT INTO scrm_index_queue (post_id, queued_at) VALUES " + values));
-    for (size_t k = start; k < end; ++k) ps->setInt64(static_cast<int>(k - start + 1), post_ids[k]);
-    ps->execute();
-  }
 }
 
 }  // namespace
@@ -125,7 +108,7 @@ EraseCounts Erase(sql::Connection& conn, const std::set<Identity>& people, const
     return counts;
   }
   ForIds(conn, "DELETE FROM scrm_posts WHERE id IN ", posts);
-  QueueForIndex(conn, posts);
+  EnqueuePostsOn(conn, posts);
   ForIds(conn, "DELETE FROM scrm_profiles WHERE id IN ", profiles);
   counts.decisions = ForIds(conn, "DELETE FROM scrm_link_decisions WHERE link_id IN ", links);
   ForIds(conn, "DELETE FROM scrm_links WHERE id IN ", links);
@@ -238,7 +221,7 @@ std::vector<RetentionCounts> PrivacyRepository::ApplyRetention(const std::string
         std::vector<int64_t> ids = Ids(*batch);
         if (ids.empty()) break;
         ForIds(*conn, "DELETE FROM scrm_posts WHERE id IN ", ids);
-        QueueForIndex(*conn, ids);
+        EnqueuePostsOn(*conn, ids);
         tx.Commit();
         c.posts += static_cast<int64_t>(ids.size());
       }

@@ -98,15 +98,16 @@ std::vector<StoredProfile> ProfileReader::ProfilesByIds(const std::vector<int64_
   if (ids.empty()) return out;
   try {
     Pool::Lease conn = pool_.Acquire();
-    for (size_t start = 0; start < ids.size(); start += 1000) {
-      const size_t end = std::min(ids.size(), start + 1000);
-      std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
-          std::string("SELECT ") + kProfileColumns + " FROM scrm_profiles WHERE id IN " +
-          Placeholders(1, end - start) + " ORDER BY id"));
-      for (size_t k = start; k < end; ++k) ps->setInt64(static_cast<int>(k - start + 1), ids[k]);
-      std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
-      while (rs->next()) out.push_back(ProfileOf(*rs));
-    }
+    ForIdChunks(
+        *conn, ids,
+        [](size_t n) {
+          return std::string("SELECT ") + kProfileColumns + " FROM scrm_profiles WHERE id IN " +
+                 Placeholders(1, n) + " ORDER BY id";
+        },
+        [&](sql::PreparedStatement& ps) {
+          std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+          while (rs->next()) out.push_back(ProfileOf(*rs));
+        });
   } catch (const sql::SQLException& e) {
     throw DbError::From(e, "reading profiles");
   }

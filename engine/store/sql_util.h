@@ -9,8 +9,11 @@
 #include <cppconn/statement.h>
 #include <mysql_connection.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace scrm::store {
 
@@ -27,6 +30,22 @@ inline std::string Placeholders(size_t rows, size_t columns) {
     out += group;
   }
   return out;
+}
+
+// Ids are bound at most this many to a statement (IN lists, multi-row INSERTs).
+constexpr size_t kIdChunk = 1000;
+
+// For each run of at most kIdChunk ids: prepares statement(n) (its text for
+// n ids, e.g. "... IN " + Placeholders(1, n)), binds the ids as parameters
+// 1..n, and hands it to run (executeQuery, execute...).
+template <typename Statement, typename Run>
+void ForIdChunks(sql::Connection& conn, const std::vector<int64_t>& ids, Statement statement, Run run) {
+  for (size_t start = 0; start < ids.size(); start += kIdChunk) {
+    const size_t end = std::min(ids.size(), start + kIdChunk);
+    std::unique_ptr<sql::PreparedStatement> ps(conn.prepareStatement(statement(end - start)));
+    for (size_t k = start; k < end; ++k) ps->setInt64(static_cast<int>(k - start + 1), ids[k]);
+    run(*ps);
+  }
 }
 
 inline void Execute(sql::Connection& conn, const std::string& stmt) {
