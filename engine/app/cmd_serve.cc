@@ -9,10 +9,12 @@
 #include <functional>
 #include <iostream>
 #include <mutex>
+#include <shared_mutex>
 #include <thread>
 
 #include "app/cli.h"
 #include "app/push_secrets.h"
+#include "core/gate.h"
 #include "core/time.h"
 #include "crm/crm_sync.h"
 #include "http/api_keys.h"
@@ -34,8 +36,8 @@ namespace {
 // Runs the CRM sync now and then every interval until Stop().
 class SyncLoop {
  public:
-  SyncLoop(store::Pool& pool, const Config& config, http::Metrics& metrics)
-      : pool_(pool), config_(config), metrics_(metrics) {
+  SyncLoop(store::Pool& pool, const Config& config, http::Metrics& metrics, BackgroundGate& gate)
+      : pool_(pool), config_(config), metrics_(metrics), gate_(gate) {
     try {
       std::optional<store::SyncState> state = store::SyncStateRepository(pool_).Get(crm::kCrmSyncName);
       if (state && !state->last_success_at.empty()) {
@@ -70,7 +72,7 @@ class SyncLoop {
     std::unique_lock<std::mutex> lock(mu_);
     while (!stop_) {
       lock.unlock();
-      RunOnce();
+      if (std::shared_lock<std::shared_mutex> pass = gate_.TryEnter(); pass.owns_lock()) RunOnce();
       lock.lock();
       cv_.wait_for(lock, std::chrono::seconds(config_.crm_sync_interval_seconds),
                    [this] { return stop_; });
@@ -102,6 +104,7 @@ class SyncLoop {
   store::Pool& pool_;
   const Config& config_;
   http::Metrics& metrics_;
+  BackgroundGate& gate_;  // closed during an import over the API: the round is skipped
   std::atomic<int64_t> last_success_{0};
   std::mutex mu_;
   std::condition_variable cv_;
@@ -114,8 +117,9 @@ class SyncLoop {
 // the next interval.
 class Periodic {
  public:
-  Periodic(std::string name, std::chrono::seconds interval, std::function<void()> task)
-      : name_(std::move(name)), interval_(interval), task_(std::move(task)) {}
+  // gate: while it is closed (an import over the API), rounds are skipped.
+  Periodic(std::string name, std::chrono::seconds interval, BackgroundGate& gate, std::function<void()> task)
+      : name_(std::move(name)), interval_(interval), gate_(gate), task_(std::move(task)) {}
   ~Periodic() { Stop(); }
 
   void Start() {
@@ -125,7 +129,7 @@ class Periodic {
       while (!stop_) {
         lock.unlock();
         try {
-          task_();
+          if (std::shared_lock<std::shared_mutex> pass = gate_.TryEnter(); pass.owns_lock()) task_();
         } catch (const std::exception& e) {
           std::cerr << "scrm serve: " << name_ << " failed: " << e.what() << "\n";
         }
@@ -147,6 +151,7 @@ class Periodic {
  private:
   const std::string name_;
   const std::chrono::seconds interval_;
+  BackgroundGate& gate_;
   std::function<void()> task_;
   std::mutex mu_;
   std::condition_variable cv_;
@@ -157,10 +162,10 @@ class Periodic {
 // Matches new profiles and changed CRM records every interval until Stop().
 class MatchLoop {
  public:
-  MatchLoop(store::Pool& pool, const Config& config)
+  MatchLoop(store::Pool& pool, const Config& config, BackgroundGate& gate)
       : pool_(pool),
         defaults_(MatchOptionsOf(config)),
-        loop_("matching", std::chrono::seconds(config.match_interval_seconds), [this] { Once(); }) {
+        loop_("matching", std::chrono::seconds(config.match_interval_seconds), gate, [this] { Once(); }) {
     identity::RunOptions options;
     options.match = defaults_;
     matcher_ = std::make_unique<identity::IncrementalMatcher>(pool, options);
@@ -260,6 +265,7 @@ class ServeApp : public Poco::Util::ServerApplication {
     session_options.idle_seconds = int64_t{config_.ui_session_minutes} * 60;
     http::SessionStore sessions(session_options);
 
+    BackgroundGate background;  // closed by an import over the API
     http::Services services;
     services.pool = &pool;
     services.searcher = searcher->get();
@@ -269,6 +275,8 @@ class ServeApp : public Poco::Util::ServerApplication {
         http::WithApiKeys(http::TokenAuthorizer(config_.secret, &sessions), &pool);
     services.secret = config_.secret;
     services.match = MatchOptionsOf(config_);
+    services.import_staging_dir = config_.transfer_staging_dir;
+    services.background = &background;
     // The key of the sources' sealed push secrets, read when a push needs it
     // (and again when the file changes); a refused one is said now.
     secrets::CachedKeyFile secrets_key(config_.secrets_key_file);
@@ -279,7 +287,7 @@ class ServeApp : public Poco::Util::ServerApplication {
     }
     services.secrets_key = &secrets_key;
     http::Server server(options, services);
-    SyncLoop sync(pool, config_, server.metrics());
+    SyncLoop sync(pool, config_, server.metrics(), background);
     server.metrics().SetSyncLagSource([&sync] { return sync.LagSeconds(); });
 
     // URL sources are polled on their interval, with conditional GET.
@@ -290,6 +298,7 @@ class ServeApp : public Poco::Util::ServerApplication {
     poll_options.tick_seconds = config_.poll_tick_seconds;
     poll_options.fetch_timeout_seconds = config_.poll_timeout_seconds;
     poll_options.max_bytes = config_.poll_max_bytes;
+    poll_options.gate = &background;
     poll_options.on_failure = [](const std::string& source, const std::string& message) {
       std::cerr << "scrm serve: polling " << (source.empty() ? "sources" : source) << ": "
                 << message << "\n";
@@ -317,11 +326,11 @@ class ServeApp : public Poco::Util::ServerApplication {
               << server.port() << std::endl;
     sync.Start();
     if (config_.poll_tick_seconds > 0) poller.Start();
-    MatchLoop matching(pool, config_);
+    MatchLoop matching(pool, config_, background);
     matching.Start();
     // Retention per source: at start, then every retention.interval_hours.
     // The removed posts are queued; the feeder takes them out of the index.
-    Periodic retention("retention", std::chrono::hours(config_.retention_interval_hours), [&pool] {
+    Periodic retention("retention", std::chrono::hours(config_.retention_interval_hours), background, [&pool] {
       int64_t removed = 0;
       for (const store::RetentionCounts& c : store::PrivacyRepository(pool).ApplyRetention("scrm", false)) {
         removed += c.posts;

@@ -1,5 +1,6 @@
 #include "app/config.h"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -77,6 +78,9 @@ const std::vector<KeyDoc>& ConfigKeys() {
       {"secrets.key_file", "(secrets.key beside index.dir)", "SCRM_SECRETS_KEY_FILE",
        "32-byte key (mode 0600) that seals the sources' push secrets; created when first "
        "needed; back it up apart from the database (docs/security.md)"},
+      {"transfer.staging_dir", "(import-staging beside index.dir)", "SCRM_TRANSFER_STAGING_DIR",
+       "where the files of an import over the API are uploaded (PUT /api/v1/admin/import/{file}) "
+       "before POST /api/v1/admin/import restores them (docs/export-format.md)"},
   };
   return kKeys;
 }
@@ -280,6 +284,13 @@ Result<Config> LoadConfig(const std::string& path, const std::map<std::string, s
   }
   config.secrets_key_file =
       key_file != nullptr ? key_file->value : secrets::DefaultKeyFilePath(config.index_dir);
+  if (const Setting* st = get("transfer.staging_dir"); st != nullptr && !st->value.empty()) {
+    config.transfer_staging_dir = st->value;
+  } else {  // beside the index directory, as the key file
+    config.transfer_staging_dir =
+        (std::filesystem::path(secrets::DefaultKeyFilePath(config.index_dir)).parent_path() / "import-staging")
+            .string();
+  }
   for (auto [key, target] : std::vector<std::pair<const char*, double*>>{
            {"match.auto_threshold", &config.match_auto_threshold},
            {"match.suggest_threshold", &config.match_suggest_threshold},

@@ -61,6 +61,9 @@ struct Config {
   // set, secrets.key beside index_dir. Created by the first command that
   // seals a secret.
   std::string secrets_key_file;
+  // transfer.staging_dir: uploads of an import over the API; by default
+  // import-staging beside index_dir.
+  std::string transfer_staging_dir;
   std::string config_file;     // where settings came from, for messages
 };
 

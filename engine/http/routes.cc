@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "http/admin_export.h"
+#include "http/admin_import.h"
 #include "http/admin_matching.h"
 #include "http/admin_privacy.h"
 #include "http/api_keys.h"
@@ -50,6 +51,8 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
   Pages* pages = services.pages;
   SessionStore* sessions = services.sessions;
   const identity::MatchOptions match = services.match;
+  const std::string staging = services.import_staging_dir;
+  BackgroundGate* background = services.background;
   Metrics* m = &metrics;
   const std::string secret = services.secret;
   // A refused page answers a page (how to sign in, which role is missing).
@@ -129,6 +132,11 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
     // Everything the engine holds, file by file (docs/export-format.md).
     {"GET",    "/api/v1/admin/export", Access::kAdmin, [pool](const Request& r) { return ListExportFiles(pool, r); }},
     {"GET",    "/api/v1/admin/export/{file}", Access::kAdmin, export_file},
+    // An export restored into an empty instance: files uploaded in pieces, then one POST.
+    {"PUT",    "/api/v1/admin/import/{file}", Access::kAdmin, [staging](const Request& r) { return PutImportFile(staging, r); }},
+    {"GET",    "/api/v1/admin/import", Access::kAdmin, [staging](const Request& r) { return ListImportFiles(staging, r); }},
+    {"POST",   "/api/v1/admin/import", Access::kAdmin, [pool, staging, background](const Request& r) { return RunImport(pool, staging, background, r); }},
+    {"DELETE", "/api/v1/admin/import", Access::kAdmin, [staging](const Request& r) { return ClearImport(staging, r); }},
     // A person's social data removed on request (docs/privacy.md).
     {"POST",   "/api/v1/admin/erase", Access::kAdmin, [pool](const Request& r) { return HandleErase(pool, r); }},
     // Matching thresholds for every process (docs/identity.md).

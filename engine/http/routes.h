@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/gate.h"
 #include "http/metrics.h"
 #include "http/pages.h"
 #include "http/router.h"
@@ -45,6 +46,12 @@ struct Services {
   // The configuration's matching thresholds (match.*): what GET
   // /api/v1/admin/matching shows when none are stored.
   identity::MatchOptions match;
+  // transfer.staging_dir: where an import over the API is uploaded. Empty:
+  // those routes answer 503.
+  std::string import_staging_dir;
+  // Closed while an import restores, so that scrm serve's background jobs
+  // write nothing meanwhile. Null: nothing to close.
+  BackgroundGate* background = nullptr;
 };
 
 std::vector<Route> RouteTable(const Services& services, Metrics& metrics);

@@ -239,7 +239,9 @@ void Poller::Loop() {
   while (!stop_) {
     lock.unlock();
     try {
-      RunDueImpl(NowUnixSeconds(), true);
+      std::shared_lock<std::shared_mutex> pass;
+      if (options_.gate != nullptr) pass = options_.gate->TryEnter();
+      if (options_.gate == nullptr || pass.owns_lock()) RunDueImpl(NowUnixSeconds(), true);
     } catch (const std::exception& e) {
       if (options_.on_failure) options_.on_failure("", e.what());
     }

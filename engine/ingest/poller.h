@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "core/source.h"
+#include "core/gate.h"
 #include "core/status.h"
 #include "ingest/pipeline.h"
 #include "sources/fetcher.h"
@@ -34,6 +35,9 @@ struct PollerOptions {
   int64_t max_bytes = 50 * 1024 * 1024;  // largest feed body accepted
   // Told about every failed poll (source name, message), e.g. to log it.
   std::function<void(const std::string& source, const std::string& message)> on_failure;
+  // Start()'s thread skips its rounds while this gate is closed (an import
+  // over the API). Null: never.
+  BackgroundGate* gate = nullptr;
 };
 
 struct PollerCounters {

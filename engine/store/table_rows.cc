@@ -137,6 +137,15 @@ int64_t TableRows::Count(const std::string& table) {
   }
 }
 
+void TableRows::Clear(const std::string& table) {
+  try {
+    Pool::Lease conn = pool_.Acquire();
+    Execute(*conn, "DELETE FROM " + Quoted(table));
+  } catch (const sql::SQLException& e) {
+    throw DbError::From(e, "clearing " + table);
+  }
+}
+
 void TableRows::Scan(const TableInfo& table, int page_size,
                      const std::function<void(nlohmann::json&&)>& each) {
   std::string select = "SELECT ";

@@ -59,6 +59,8 @@ class TableRows {
   // no primary key (no stable order to read it in).
   Result<TableInfo> Describe(const std::string& table);
   int64_t Count(const std::string& table);
+  // Deletes every row of the table (an import replacing job state).
+  void Clear(const std::string& table);
   // Every row, in primary-key order; `each` may throw to stop.
   void Scan(const TableInfo& table, int page_size,
             const std::function<void(nlohmann::json&& row)>& each);

@@ -77,10 +77,15 @@ Status VerifyChecksums(const std::string& dir, const nlohmann::json& manifest) {
   return Status::Ok();
 }
 
+// scrm_sync_state holds the background jobs' watermarks, not data: a
+// `scrm serve` started on the empty database (to import over the API) has
+// already recorded a run there. The export's rows replace them.
+constexpr char kJobState[] = "scrm_sync_state";
+
 Status RequireEmpty(store::Pool& pool) {
   store::TableRows rows(pool);
   for (const std::string& t : rows.EngineTables()) {
-    if (IsExcludedTable(t)) continue;
+    if (IsExcludedTable(t) || t == kJobState) continue;
     const int64_t n = rows.Count(t);
     if (n > 0) {
       return Status::FailedPrecondition(
@@ -190,6 +195,7 @@ Result<ImportSummary> ImportFrom(store::Pool& pool, const std::string& dir,
   }
   if (Status s = VerifyChecksums(dir, *manifest); !s.ok()) return s;
   if (Status s = RequireEmpty(pool); !s.ok()) return s;
+  store::TableRows(pool).Clear(kJobState);
 
   ImportSummary summary;
   for (const nlohmann::json& entry : (*manifest)["files"]) {
