@@ -188,13 +188,19 @@ class ServeApp : public Poco::Util::ServerApplication {
 
  protected:
   int main(const std::vector<std::string>&) override {
-    // TLS files first: a bad one refuses the start before anything runs.
+    // TLS files first, read once: a bad one refuses the start before
+    // anything runs, a good one is the context the listener serves.
     http::TlsOptions tls;
     tls.cert_file = config_.http_tls_cert_file;
     tls.key_file = config_.http_tls_key_file;
-    if (Status s = http::CheckTls(tls); !s.ok()) {
-      exit_code = Fail("serve", s);
-      return exit_code;
+    std::shared_ptr<http::ServerTls> tls_context;
+    if (tls.enabled()) {
+      Result<std::shared_ptr<http::ServerTls>> loaded = http::ServerTls::Load(tls);
+      if (!loaded.ok()) {
+        exit_code = Fail("serve", loaded.status());
+        return exit_code;
+      }
+      tls_context = *loaded;
     }
     store::Pool pool(config_.db);
     if (Status ping = pool.Ping(); !ping.ok()) {
@@ -212,6 +218,7 @@ class ServeApp : public Poco::Util::ServerApplication {
     options.per_credential = {static_cast<double>(config_.http_rate_limit_per_credential),
                               2.0 * config_.http_rate_limit_per_credential};
     options.tls = tls;
+    options.tls_context = tls_context;
 
     // The index: searched by the API, fed from the database's queue.
     const index::IndexConfig index_config = IndexConfigOf(config_);

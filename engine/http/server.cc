@@ -347,17 +347,17 @@ Status Server::Start() {
   if (o.drain_seconds < 0) {
     return Status::InvalidArgument("drain_seconds must not be negative", "drain_seconds");
   }
-  Poco::Net::Context::Ptr tls;
-  if (o.tls.enabled()) {
-    Result<Poco::Net::Context::Ptr> context = MakeServerContext(o.tls);
-    if (!context.ok()) return context.status();
-    tls = *context;
+  std::shared_ptr<ServerTls> tls = o.tls_context;
+  if (!tls && o.tls.enabled()) {
+    Result<std::shared_ptr<ServerTls>> loaded = ServerTls::Load(o.tls);
+    if (!loaded.ok()) return loaded.status();
+    tls = *loaded;
   }
   try {
     // With TLS, every accepted connection is a SecureStreamSocket whose
     // handshake runs on the request thread, not the accepting one.
     Poco::Net::ServerSocket socket;
-    if (tls) socket = Poco::Net::SecureServerSocket(tls);
+    if (tls) socket = Poco::Net::SecureServerSocket(ContextOf(*tls));
     // SO_REUSEADDR (restart while old connections linger in TIME_WAIT) but
     // not SO_REUSEPORT, which Poco's two-argument bind() also sets: a second
     // engine on the same port must fail, not share the port.
@@ -391,7 +391,10 @@ Status Server::Start() {
 
 int Server::port() const { return impl_->port; }
 
-const char* Server::scheme() const { return state_->options.tls.enabled() ? "https" : "http"; }
+const char* Server::scheme() const {
+  const ServerOptions& o = state_->options;
+  return o.tls.enabled() || o.tls_context ? "https" : "http";
+}
 
 void Server::Stop() {
   if (!impl_->started || impl_->stopped) return;

@@ -36,9 +36,31 @@ struct TlsOptions {
   bool enabled() const { return !cert_file.empty() || !key_file.empty(); }
 };
 
+// The TLS side of a listener: the server context, built once from the two
+// files, so that `scrm serve` checks them before anything else starts and
+// the listener serves what was checked. Shared by the Server and its maker.
+class ServerTls {
+ public:
+  // Reads and checks both files and builds the context; InvalidArgument
+  // naming the key, the file, what is wrong and the fix (see CheckTls).
+  static Result<std::shared_ptr<ServerTls>> Load(const TlsOptions& tls);
+  ~ServerTls();
+  ServerTls(const ServerTls&) = delete;
+  ServerTls& operator=(const ServerTls&) = delete;
+
+  const TlsOptions& options() const;
+
+  struct Impl;  // tls.cc: the Poco and OpenSSL side
+  const Impl& impl() const { return *impl_; }
+
+ private:
+  explicit ServerTls(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
 // OK when tls is not enabled or its files make a usable server certificate;
 // else InvalidArgument naming the key, the file and the fix (what Start()
-// would answer). For `scrm serve`, to refuse before anything else starts.
+// would answer). ServerTls::Load() gives the same answer with the context.
 Status CheckTls(const TlsOptions& tls);
 
 struct ServerOptions {
@@ -54,6 +76,9 @@ struct ServerOptions {
   RateLimit per_address{100, 200};
   RateLimit per_credential{50, 100};
   TlsOptions tls;  // neither file set: plain HTTP
+  // The context built from tls (ServerTls::Load), so the files are read
+  // once; when null and tls is enabled, Start() loads them itself.
+  std::shared_ptr<ServerTls> tls_context;
 };
 
 class Server {

@@ -192,10 +192,35 @@ Result<Poco::Net::Context::Ptr> MakeServerContext(const TlsOptions& tls) {
   }
 }
 
+struct ServerTls::Impl {
+  TlsOptions options;
+  Poco::Net::Context::Ptr context;
+};
+
+Poco::Net::Context::Ptr ContextOf(const ServerTls& tls) { return tls.impl().context; }
+
+Result<std::shared_ptr<ServerTls>> ServerTls::Load(const TlsOptions& tls) {
+  if (!tls.enabled()) {
+    return Status::InvalidArgument("TLS needs http.tls_cert_file and http.tls_key_file",
+                                   kCertKey);
+  }
+  Result<Poco::Net::Context::Ptr> context = MakeServerContext(tls);
+  if (!context.ok()) return context.status();
+  auto impl = std::make_unique<Impl>();
+  impl->options = tls;
+  impl->context = *context;
+  return std::shared_ptr<ServerTls>(new ServerTls(std::move(impl)));
+}
+
+ServerTls::ServerTls(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ServerTls::~ServerTls() = default;
+
+const TlsOptions& ServerTls::options() const { return impl_->options; }
+
 Status CheckTls(const TlsOptions& tls) {
   if (!tls.enabled()) return Status::Ok();
-  Result<Poco::Net::Context::Ptr> context = MakeServerContext(tls);
-  return context.ok() ? Status::Ok() : context.status();
+  Result<std::shared_ptr<ServerTls>> loaded = ServerTls::Load(tls);
+  return loaded.ok() ? Status::Ok() : loaded.status();
 }
 
 }  // namespace scrm::http

@@ -1,7 +1,7 @@
 // TLS for the engine's own listener: the server Context built from a PEM
 // certificate (chain) and its PEM private key, checked before anything
-// listens. Internal to engine/http (server.cc); everyone else sees only
-// TlsOptions and CheckTls() in server.h.
+// listens. Internal to engine/http (server.cc); everyone else sees
+// TlsOptions, ServerTls and CheckTls() in server.h.
 //
 // Promises: TLS 1.2 at least, forward-secret AEAD ciphers only, no client
 // certificate asked for; the key is never written anywhere (messages name
@@ -23,6 +23,9 @@ namespace scrm::http {
 // only one of the two set, a file missing or unreadable, no PEM certificate
 // or key in it, an encrypted key, a key that is not the certificate's.
 Result<Poco::Net::Context::Ptr> MakeServerContext(const TlsOptions& tls);
+
+// What server.cc needs of a ServerTls: the context its listener serves.
+Poco::Net::Context::Ptr ContextOf(const ServerTls& tls);
 
 }  // namespace scrm::http
 

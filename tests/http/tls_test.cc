@@ -295,6 +295,34 @@ TEST_CASE("the server context asks TLS 1.2 at least and no client certificate", 
   CHECK((*context)->isForServerUse());
 }
 
+TEST_CASE("the TLS files are read once: the server serves the context built before it",
+          "[http][tls]") {
+  const Certs& certs = Certs::Get();
+  const fs::path dir = certs.dir() / ("once-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const TlsOptions files{(dir / "cert.pem").string(), (dir / "key.pem").string()};
+  fs::copy_file(certs.server.cert, files.cert_file);
+  fs::copy_file(certs.server.key, files.key_file);
+  Result<std::shared_ptr<ServerTls>> tls = ServerTls::Load(files);
+  REQUIRE(tls.ok());
+  CHECK((*tls)->options().cert_file == files.cert_file);
+  // Gone before Start(): it does not read them again.
+  fs::remove_all(dir);
+  ServerOptions o = TlsOptionsFor(certs.server);
+  o.tls = files;
+  o.tls_context = *tls;
+  Server server(o, Services{});
+  Status started = server.Start();
+  INFO(started.message());
+  REQUIRE(started.ok());
+  CHECK(std::string(server.scheme()) == "https");
+  CHECK(Https(server.port(), certs.server.cert, "GET", "/healthz").status == 200);
+  // Load refuses what CheckTls refuses, with the same words.
+  Result<std::shared_ptr<ServerTls>> bad = ServerTls::Load({certs.server.cert, certs.other.key});
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().message() == CheckTls({certs.server.cert, certs.other.key}).message());
+}
+
 // Each bad configuration: the key at fault, the file, and the words of the fix.
 TEST_CASE("bad TLS settings name the key, the file and the fix, never the key's bytes",
           "[http][tls]") {
