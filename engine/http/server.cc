@@ -315,6 +315,7 @@ struct Server::Impl {
   std::unique_ptr<Poco::ThreadPool> threads;
   std::unique_ptr<Poco::Net::HTTPServer> server;
   Poco::Net::ServerSocket listener;  // the server's own socket, shared: closed by Stop()
+  std::shared_ptr<ServerTls> tls;     // set by Start() with TLS
   int port = 0;
   bool started = false;
   bool stopped = false;
@@ -380,6 +381,7 @@ Status Server::Start() {
     impl_->listener = socket;
     impl_->port = socket.address().port();
     impl_->started = true;
+    if (tls) WatchCertificate(tls);
     return Status::Ok();
   } catch (const Poco::Exception& e) {
     impl_->server.reset();
@@ -389,12 +391,28 @@ Status Server::Start() {
   }
 }
 
+void Server::WatchCertificate(std::shared_ptr<ServerTls> tls) {
+  impl_->tls = tls;
+  Registry& registry = state_->metrics.registry();
+  registry
+      .AddGauge("scrm_tls_cert_not_after_seconds",
+                "Expiry (notAfter, Unix seconds) of the TLS certificate served to new connections.")
+      .SetCallback({}, [tls] { return static_cast<double>(tls->served().not_after); });
+  ScalarFamily& reloads = registry.AddCounter(
+      "scrm_tls_reloads_total", "Reloads of the TLS certificate and key files, by result.",
+      {"result"});
+  reloads.SetCallback({"ok"}, [tls] { return static_cast<double>(tls->reloads_ok()); });
+  reloads.SetCallback({"failed"}, [tls] { return static_cast<double>(tls->reloads_failed()); });
+}
+
 int Server::port() const { return impl_->port; }
 
 const char* Server::scheme() const {
   const ServerOptions& o = state_->options;
   return o.tls.enabled() || o.tls_context ? "https" : "http";
 }
+
+std::shared_ptr<ServerTls> Server::tls() const { return impl_->tls; }
 
 void Server::Stop() {
   if (!impl_->started || impl_->stopped) return;
