@@ -26,6 +26,8 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -422,28 +424,44 @@ TEST_CASE("scrm serve refuses to start on a bad TLS setting, saying which and ho
   CHECK(Contains(mismatch.err, "is not the private key of the certificate"));
 }
 
+// The environment of a real `scrm serve` over TLS on db, its index in dir.
+std::map<std::string, std::string> ServeEnv(const scrm::testing::TestDatabase& db,
+                                            const fs::path& dir, const Pair& pair) {
+  return {{"SCRM_DB_URL", db.url_string()},
+          {"SCRM_HTTP_PORT", "0"},
+          {"SCRM_INDEX_DIR", (dir / "index").string()},
+          {"SCRM_SECRET", kSecret},
+          {"SCRM_CRM_SYNC_INTERVAL", "0"},
+          {"SCRM_TLS_CERT_FILE", pair.cert},
+          {"SCRM_TLS_KEY_FILE", pair.key}};
+}
+
+// Migrates the database of env, starts the real `scrm serve` with it into
+// *serve, and returns the port of the https URL it prints.
+int MigrateAndServe(const std::map<std::string, std::string>& env,
+                    std::unique_ptr<scrm::testing::Child>* serve) {
+  const std::string scrm = scrm::testing::ScrmBinary();
+  RunResult migrate = Run({scrm, "migrate", "--allow-empty-crm"}, env);
+  INFO(migrate.err);
+  REQUIRE(migrate.exit_code == 0);
+  *serve = std::make_unique<scrm::testing::Child>(std::vector<std::string>{scrm, "serve"}, env);
+  const std::string line = (*serve)->WaitForLine("listening on", 15000);
+  INFO((*serve)->Stderr());
+  REQUIRE(Contains(line, "scrm: listening on https://127.0.0.1:"));
+  const int port = std::atoi(line.c_str() + line.rfind(':') + 1);
+  REQUIRE(port > 0);
+  return port;
+}
+
 TEST_CASE("scrm serve over TLS: an https URL, probes, the API and the Secure cookie",
           "[mysql][http][tls]") {
   const Certs& certs = Certs::Get();
   scrm::testing::TestDatabase db;
   const fs::path dir = certs.dir() / ("serve-" + db.url().database);
   fs::create_directories(dir);
-  const std::map<std::string, std::string> env = {
-      {"SCRM_DB_URL", db.url_string()},         {"SCRM_HTTP_PORT", "0"},
-      {"SCRM_INDEX_DIR", (dir / "index").string()}, {"SCRM_SECRET", kSecret},
-      {"SCRM_CRM_SYNC_INTERVAL", "0"},          {"SCRM_TLS_CERT_FILE", certs.server.cert},
-      {"SCRM_TLS_KEY_FILE", certs.server.key}};
-  const std::string scrm = scrm::testing::ScrmBinary();
-  RunResult migrate = Run({scrm, "migrate", "--allow-empty-crm"}, env);
-  INFO(migrate.err);
-  REQUIRE(migrate.exit_code == 0);
-
-  scrm::testing::Child serve({scrm, "serve"}, env);
-  const std::string line = serve.WaitForLine("listening on", 15000);
-  INFO(serve.Stderr());
-  REQUIRE(Contains(line, "scrm: listening on https://127.0.0.1:"));
-  const int port = std::atoi(line.c_str() + line.rfind(':') + 1);
-  REQUIRE(port > 0);
+  std::unique_ptr<scrm::testing::Child> started;
+  const int port = MigrateAndServe(ServeEnv(db, dir, certs.server), &started);
+  scrm::testing::Child& serve = *started;
   const std::string& ca = certs.server.cert;
 
   ClientResponse health = Https(port, ca, "GET", "/healthz");
@@ -716,25 +734,12 @@ TEST_CASE("scrm serve takes a renewed certificate on SIGHUP and when it sees the
   scrm::testing::TestDatabase db;
   LivePair live("serve-renew-" + db.url().database);
   live.Put(certs.server);
-  const std::map<std::string, std::string> env = {
-      {"SCRM_DB_URL", db.url_string()},
-      {"SCRM_HTTP_PORT", "0"},
-      {"SCRM_INDEX_DIR", (live.dir / "index").string()},
-      {"SCRM_SECRET", kSecret},
-      {"SCRM_CRM_SYNC_INTERVAL", "0"},
-      {"SCRM_TLS_CERT_FILE", live.cert()},
-      {"SCRM_TLS_KEY_FILE", live.key()},
-      {"SCRM_TLS_RELOAD_SECONDS", "1"}};
-  const std::string scrm = scrm::testing::ScrmBinary();
-  RunResult migrate = Run({scrm, "migrate", "--allow-empty-crm"}, env);
-  INFO(migrate.err);
-  REQUIRE(migrate.exit_code == 0);
-
-  scrm::testing::Child serve({scrm, "serve"}, env);
-  const std::string line = serve.WaitForLine("listening on", 15000);
+  std::map<std::string, std::string> env = ServeEnv(db, live.dir, {live.cert(), live.key()});
+  env["SCRM_TLS_RELOAD_SECONDS"] = "1";
+  std::unique_ptr<scrm::testing::Child> started;
+  const int port = MigrateAndServe(env, &started);
+  scrm::testing::Child& serve = *started;
   INFO(serve.Stderr());
-  REQUIRE(Contains(line, "scrm: listening on https://127.0.0.1:"));
-  const int port = std::atoi(line.c_str() + line.rfind(':') + 1);
   CHECK(StderrSays(serve, "scrm serve: TLS certificate subject CN=server, serial ", 5000));
   CHECK(PresentedName(port) == "server");
 
