@@ -55,7 +55,7 @@ int Check(Context& ctx, bool json) {
                 << "\n";
       return r.ok() ? kExitOk : kExitFailed;
     }
-    if (!r.key_file_error.empty()) std::cout << "key file: " << r.key_file_error << "\n";
+    if (!r.key_file_error.empty()) std::cout << r.key_file_error << "\n";  // "key file PATH ..."
     for (const SecretProblem& p : r.unreadable) {
       std::cout << "source '" << p.source << "': " << p.error << "\n";
     }
