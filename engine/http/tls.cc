@@ -389,9 +389,11 @@ Result<std::shared_ptr<ServerTls>> ServerTls::Load(const TlsOptions& tls) {
   impl->served = std::make_shared<Served>();
   impl->served->pair = *pair;
   SSL_CTX* ssl = impl->context->sslContext();
-  if (SSL_CTX_set_ex_data(ssl, ServedIndex(), new std::shared_ptr<Served>(impl->served)) != 1) {
+  auto owner = std::make_unique<std::shared_ptr<Served>>(impl->served);
+  if (SSL_CTX_set_ex_data(ssl, ServedIndex(), owner.get()) != 1) {
     return Status::Internal("cannot set up TLS: " + OpenSslErrors());
   }
+  owner.release();  // the SSL_CTX's now: FreeServed deletes it with the context
   SSL_CTX_set_cert_cb(ssl, SetServedPair, impl->served.get());
   return std::shared_ptr<ServerTls>(new ServerTls(std::move(impl)));
 }
