@@ -513,13 +513,22 @@ std::string PresentedName(int port) {
 // Where a test's server reads its pair, replaced the way certbot and
 // operators do: written beside, then renamed into place.
 struct LivePair {
+  // Starts with the "server" pair.
   explicit LivePair(const std::string& name) : dir(Certs::Get().dir() / name) {
     fs::remove_all(dir);
     fs::create_directories(dir);
+    Put(Certs::Get().server);
   }
   ~LivePair() { fs::remove_all(dir); }
 
   TlsOptions options() const { return {cert(), key()}; }
+  // A server on a loopback port reading its pair here.
+  ServerOptions server_options(int threads = 4) const {
+    ServerOptions o = TlsOptionsFor(Certs::Get().server);
+    o.tls = options();
+    o.threads = threads;
+    return o;
+  }
   std::string cert() const { return (dir / "cert.pem").string(); }
   std::string key() const { return (dir / "key.pem").string(); }
 
@@ -540,10 +549,7 @@ TEST_CASE("a renewed certificate is served to new connections without a restart"
           "[http][tls]") {
   const Certs& certs = Certs::Get();
   LivePair live("renew-" + std::to_string(::getpid()));
-  live.Put(certs.server);
-  ServerOptions o = TlsOptionsFor(certs.server);
-  o.tls = live.options();
-  Server server(o, Services{});
+  Server server(live.server_options(), Services{});
   REQUIRE(server.Start().ok());
   const int port = server.port();
   std::shared_ptr<ServerTls> tls = server.tls();
@@ -600,10 +606,7 @@ TEST_CASE("a bad replacement is refused, saying which file and how to fix it, an
           "certificate served stays", "[http][tls]") {
   const Certs& certs = Certs::Get();
   LivePair live("bad-renew-" + std::to_string(::getpid()));
-  live.Put(certs.server);
-  ServerOptions o = TlsOptionsFor(certs.server);
-  o.tls = live.options();
-  Server server(o, Services{});
+  Server server(live.server_options(), Services{});
   REQUIRE(server.Start().ok());
   std::shared_ptr<ServerTls> tls = server.tls();
 
@@ -666,11 +669,7 @@ TEST_CASE("a bad replacement is refused, saying which file and how to fix it, an
 TEST_CASE("handshakes during reloads all succeed, each with one whole pair", "[http][tls]") {
   const Certs& certs = Certs::Get();
   LivePair live("busy-renew-" + std::to_string(::getpid()));
-  live.Put(certs.server);
-  ServerOptions o = TlsOptionsFor(certs.server);
-  o.tls = live.options();
-  o.threads = 8;
-  Server server(o, Services{});
+  Server server(live.server_options(8), Services{});
   REQUIRE(server.Start().ok());
   std::shared_ptr<ServerTls> tls = server.tls();
   const int port = server.port();
@@ -737,7 +736,6 @@ TEST_CASE("scrm serve takes a renewed certificate on SIGHUP and when it sees the
   const Certs& certs = Certs::Get();
   scrm::testing::TestDatabase db;
   LivePair live("serve-renew-" + db.url().database);
-  live.Put(certs.server);
   std::map<std::string, std::string> env = ServeEnv(db, live.dir, {live.cert(), live.key()});
   env["SCRM_TLS_RELOAD_SECONDS"] = "1";
   std::unique_ptr<scrm::testing::Child> started;
