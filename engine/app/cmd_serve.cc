@@ -1,7 +1,10 @@
 // scrm serve: the HTTP server (API, UI, /healthz, /readyz, /metrics) on
 // Poco's ServerApplication, with the CRM sync in the background. SIGTERM or
-// SIGINT stops accepting, drains the requests in flight, and exits 0.
+// SIGINT stops accepting, drains the requests in flight, and exits 0. SIGHUP
+// reloads the TLS certificate and key files (so does a look at them every
+// http.tls_reload_seconds), keeping the old pair when the new one is bad.
 #include <Poco/Util/ServerApplication.h>
+#include <signal.h>
 
 #include <atomic>
 #include <chrono>
@@ -197,6 +200,48 @@ class MatchLoop {
   Periodic loop_;  // last: its thread stops before the matcher goes
 };
 
+std::string Describe(const http::CertificateInfo& c) {
+  return "subject " + c.subject + ", serial " + c.serial + ", expires " + c.not_after_text;
+}
+
+// One line per reload: what is served now, or why the files were refused
+// and what is still served.
+void SayReload(const http::ServerTls& tls, const Result<http::CertificateInfo>& reloaded,
+               const char* trigger) {
+  if (reloaded.ok()) {
+    std::cerr << "scrm serve: TLS certificate reloaded (" << trigger << "): "
+              << Describe(*reloaded) << "; new connections get it" << std::endl;
+  } else {
+    std::cerr << "scrm serve: TLS certificate not reloaded (" << trigger << "), still serving "
+              << Describe(tls.served()) << ": " << reloaded.status().message() << std::endl;
+  }
+}
+
+// Signals scrm serve waits for; SIGHUP is blocked in every thread from the
+// start (threads inherit the mask), so that it is only ever taken here.
+sigset_t WaitedSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGQUIT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
+  return set;
+}
+
+// Poco's waitForTerminationRequest() with SIGHUP added: on_hangup runs for
+// each SIGHUP; SIGINT, SIGQUIT or SIGTERM returns.
+void WaitForTermination(const std::function<void()>& on_hangup) {
+  const sigset_t set = WaitedSignals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  for (;;) {
+    int sig = 0;
+    if (sigwait(&set, &sig) != 0) continue;
+    if (sig != SIGHUP) return;
+    on_hangup();
+  }
+}
+
 class ServeApp : public Poco::Util::ServerApplication {
  public:
   explicit ServeApp(const Config& config) : config_(config) {}
@@ -204,13 +249,26 @@ class ServeApp : public Poco::Util::ServerApplication {
 
  protected:
   int main(const std::vector<std::string>&) override {
-    // TLS files first: a bad one refuses the start before anything runs.
+    // Before any thread starts, so that none of them takes a SIGHUP (whose
+    // default is to end the process): WaitForTermination() does.
+    sigset_t hangup;
+    sigemptyset(&hangup);
+    sigaddset(&hangup, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &hangup, nullptr);
+
+    // TLS files first, read once: a bad one refuses the start before
+    // anything runs, a good one is the context the listener serves.
     http::TlsOptions tls;
     tls.cert_file = config_.http_tls_cert_file;
     tls.key_file = config_.http_tls_key_file;
-    if (Status s = http::CheckTls(tls); !s.ok()) {
-      exit_code = Fail("serve", s);
-      return exit_code;
+    std::shared_ptr<http::ServerTls> tls_context;
+    if (tls.enabled()) {
+      Result<std::shared_ptr<http::ServerTls>> loaded = http::ServerTls::Load(tls);
+      if (!loaded.ok()) {
+        exit_code = Fail("serve", loaded.status());
+        return exit_code;
+      }
+      tls_context = *loaded;
     }
     store::Pool pool(config_.db);
     if (Status ping = pool.Ping(); !ping.ok()) {
@@ -228,6 +286,7 @@ class ServeApp : public Poco::Util::ServerApplication {
     options.per_credential = {static_cast<double>(config_.http_rate_limit_per_credential),
                               2.0 * config_.http_rate_limit_per_credential};
     options.tls = tls;
+    options.tls_context = tls_context;
 
     // The index: searched by the API, fed from the database's queue.
     const index::IndexConfig index_config = IndexConfigOf(config_);
@@ -324,6 +383,19 @@ class ServeApp : public Poco::Util::ServerApplication {
     }
     std::cout << "scrm: listening on " << server.scheme() << "://" << config_.http_bind << ":"
               << server.port() << std::endl;
+    // Renewed certificates (certbot and the like replace the files): looked
+    // for every http.tls_reload_seconds, and reloaded on SIGHUP.
+    Periodic tls_watch("TLS certificate check",
+                       std::chrono::seconds(tls_context ? config_.http_tls_reload_seconds : 0),
+                       [&tls_context] {
+                         if (auto reloaded = tls_context->ReloadIfChanged()) {
+                           SayReload(*tls_context, *reloaded, "the files changed");
+                         }
+                       });
+    if (tls_context) {
+      std::cerr << "scrm serve: TLS certificate " << Describe(tls_context->served()) << std::endl;
+      tls_watch.Start();
+    }
     sync.Start();
     if (config_.poll_tick_seconds > 0) poller.Start();
     MatchLoop matching(pool, config_, background);
@@ -341,8 +413,16 @@ class ServeApp : public Poco::Util::ServerApplication {
     feeder.Start(config_.index_feed_interval_ms, [](const std::string& message) {
       std::cerr << "scrm serve: indexing: " << message << "\n";
     });
-    waitForTerminationRequest();
+    WaitForTermination([&tls_context] {
+      if (tls_context) {
+        SayReload(*tls_context, tls_context->Reload(), "SIGHUP");
+      } else {
+        std::cerr << "scrm serve: SIGHUP: no TLS certificate to reload (http.tls_cert_file is "
+                     "not set)" << std::endl;
+      }
+    });
     std::cerr << "scrm serve: stopping: draining requests in flight\n";
+    tls_watch.Stop();
     server.Stop();
     poller.Stop();  // a poll in progress finishes first (bounded by the fetch timeout)
     sync.Stop();
@@ -370,7 +450,9 @@ int CmdServe(Context& ctx, int argc, char** argv) {
                  "interval. Prints 'scrm: listening on URL'\n"
                  "when ready. SIGTERM or SIGINT drains requests in flight and exits 0.\n"
                  "With http.tls_cert_file and http.tls_key_file (SCRM_TLS_CERT_FILE,\n"
-                 "SCRM_TLS_KEY_FILE), PEM, it speaks only HTTPS (docs/security.md).\n";
+                 "SCRM_TLS_KEY_FILE), PEM, it speaks only HTTPS (docs/security.md); renewed\n"
+                 "files are served to new connections without a restart: on SIGHUP, and when\n"
+                 "seen changed (every http.tls_reload_seconds, SCRM_TLS_RELOAD_SECONDS; 0: off).\n";
     return kExitOk;
   }
   if (Status s = RequireDatabase(ctx.config); !s.ok()) return Fail("serve", s);

@@ -36,6 +36,9 @@ const std::vector<KeyDoc>& ConfigKeys() {
       {"http.tls_key_file", "(none: plain HTTP)", "SCRM_TLS_KEY_FILE",
        "PEM private key of http.tls_cert_file, unencrypted, readable by scrm's user only; "
        "never logged"},
+      {"http.tls_reload_seconds", "60", "SCRM_TLS_RELOAD_SECONDS",
+       "how often scrm serve looks whether the TLS files were replaced (renewed) and, if so, "
+       "serves the new pair to new connections; 0: only on SIGHUP"},
       {"index.dir", "scrm-index", "SCRM_INDEX_DIR", "where the Xapian index lives"},
       {"index.shards", "1", "SCRM_INDEX_SHARDS",
        "local shards under index.dir, written in parallel (changing it needs scrm reindex)"},
@@ -257,6 +260,7 @@ Result<Config> LoadConfig(const std::string& path, const std::map<std::string, s
   SCRM_INT_KEY("http.max_body_bytes", 1024, 1L << 32, config.http_max_body_bytes)
   SCRM_INT_KEY("http.rate_limit_per_address", 0, 1000000, config.http_rate_limit_per_address)
   SCRM_INT_KEY("http.rate_limit_per_credential", 0, 1000000, config.http_rate_limit_per_credential)
+  SCRM_INT_KEY("http.tls_reload_seconds", 0, 86400, config.http_tls_reload_seconds)
   SCRM_INT_KEY("crm.sync_interval_seconds", 0, 86400 * 7, config.crm_sync_interval_seconds)
   SCRM_INT_KEY("crm.sync_overlap_seconds", 0, 86400, config.crm_sync_overlap_seconds)
   SCRM_INT_KEY("poll.tick_seconds", 0, 3600, config.poll_tick_seconds)

@@ -34,6 +34,7 @@ struct Config {
   int http_rate_limit_per_credential = 50;   // requests/s per token, key or session; 0: none
   std::string http_tls_cert_file;  // PEM certificate (chain); with the key: scrm serve speaks TLS
   std::string http_tls_key_file;   // PEM private key of that certificate; never logged
+  int http_tls_reload_seconds = 60;  // scrm serve looks for renewed TLS files; 0: on SIGHUP only
   std::string index_dir = "scrm-index";
   int index_shards = 1;                          // local shards under index_dir
   std::vector<std::string> index_remote_shards;  // host:port of `xapian-tcpsrv --writable`

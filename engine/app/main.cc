@@ -45,7 +45,7 @@ const std::vector<Command>& Commands() {
        scrm::app::CmdErase, true},
       {"retention", "remove posts older than their source's retention_days (or --dry-run)",
        scrm::app::CmdRetention, true},
-      {"secrets", "rotate the key that seals the sources' push secrets", scrm::app::CmdSecrets,
+      {"secrets", "check or rotate the key that seals the sources' push secrets", scrm::app::CmdSecrets,
        true},
       {"entities", "mentions, hashtags, URLs, cashtags, e-mails of text lines on stdin",
        scrm::app::CmdEntities, false},

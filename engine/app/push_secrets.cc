@@ -114,4 +114,40 @@ Result<RotateReport> RotatePushSecrets(store::Pool& pool, const Config& config,
   return report;
 }
 
+CheckReport CheckPushSecrets(store::Pool& pool, const Config& config) {
+  CheckReport report;
+  report.key_file = config.secrets_key_file;
+  Result<secrets::Key> key = secrets::ReadKeyFile(config.secrets_key_file);
+  report.key_file_exists = key.ok() || key.status().code() != Status::Code::kNotFound;
+  const bool key_missing = !report.key_file_exists;
+  if (!key.ok() && !key_missing) report.key_file_error = key.status().message();
+  for (const Source& source : store::SourceRepository(pool).List()) {
+    const std::string& stored = source.push_secret;
+    if (stored.empty()) continue;
+    if (!secrets::IsSealed(stored)) {
+      report.clear.push_back(source.name);
+      continue;
+    }
+    ++report.sealed;
+    if (!key.ok()) {
+      if (key_missing && report.key_file_error.empty()) report.key_file_error = key.status().message();
+      report.unreadable.push_back(
+          {source.name, "the sealed push secret cannot be opened: " + key.status().message()});
+      continue;
+    }
+    Result<std::string> opened =
+        secrets::Open(*key, stored, secrets::PushSecretAssociatedData(source.name));
+    if (opened.ok()) {
+      ++report.opened;
+    } else {
+      report.unreadable.push_back(
+          {source.name, opened.status().message() +
+                            ": point secrets.key_file (SCRM_SECRETS_KEY_FILE) at the key it was "
+                            "sealed with (restore it from its backup), or set the secret again "
+                            "with `scrm sources set " + source.name + " --secret NEW`"});
+    }
+  }
+  return report;
+}
+
 }  // namespace scrm::app

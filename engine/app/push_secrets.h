@@ -1,13 +1,15 @@
 // The sources' push secrets as the commands handle them: sealed with the
 // key of secrets.key_file before they are stored (scrm sources add/set),
 // clear ones of older versions sealed by scrm migrate, and every one
-// re-sealed under a new key by scrm secrets rotate. The key file is created
-// by the first of these that needs it, and the operator is told where.
+// re-sealed under a new key by scrm secrets rotate, and every one checked,
+// without a change, by scrm secrets check. The key file is created by the
+// first of these that needs it, and the operator is told where.
 #ifndef SCRM_APP_PUSH_SECRETS_H_
 #define SCRM_APP_PUSH_SECRETS_H_
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "app/config.h"
 #include "core/status.h"
@@ -43,6 +45,30 @@ struct RotateReport {
 // is not changed: the operator points secrets.key_file at the new file.
 Result<RotateReport> RotatePushSecrets(store::Pool& pool, const Config& config,
                                        const std::string& new_key_file);
+
+struct SecretProblem {
+  std::string source;  // the source's name
+  std::string error;   // what is wrong and how to fix it
+};
+
+struct CheckReport {
+  std::string key_file;        // config.secrets_key_file
+  bool key_file_exists = false;
+  std::string key_file_error;  // "" when usable, or absent and not needed
+  int64_t sealed = 0;          // sealed push secrets in the database
+  int64_t opened = 0;          // of them, those that open with the key file
+  std::vector<std::string> clear;          // sources whose secret is still in clear
+  std::vector<SecretProblem> unreadable;   // sealed secrets that do not open
+  bool ok() const { return key_file_error.empty() && clear.empty() && unreadable.empty(); }
+};
+
+// Checks, changing nothing, that the key file is usable (ReadKeyFile's
+// checks: a regular file, not a symbolic link, 32 bytes, no group or other
+// permission) and that every sealed push secret opens with it; clear ones
+// of older versions are listed (scrm migrate seals them). A key file that
+// does not exist is fine as long as no secret is sealed (it is made on
+// demand). Database failures throw store::DbError.
+CheckReport CheckPushSecrets(store::Pool& pool, const Config& config);
 
 }  // namespace scrm::app
 

@@ -315,6 +315,7 @@ struct Server::Impl {
   std::unique_ptr<Poco::ThreadPool> threads;
   std::unique_ptr<Poco::Net::HTTPServer> server;
   Poco::Net::ServerSocket listener;  // the server's own socket, shared: closed by Stop()
+  std::shared_ptr<ServerTls> tls;     // set by Start() with TLS
   int port = 0;
   bool started = false;
   bool stopped = false;
@@ -347,17 +348,17 @@ Status Server::Start() {
   if (o.drain_seconds < 0) {
     return Status::InvalidArgument("drain_seconds must not be negative", "drain_seconds");
   }
-  Poco::Net::Context::Ptr tls;
-  if (o.tls.enabled()) {
-    Result<Poco::Net::Context::Ptr> context = MakeServerContext(o.tls);
-    if (!context.ok()) return context.status();
-    tls = *context;
+  std::shared_ptr<ServerTls> tls = o.tls_context;
+  if (!tls && o.tls.enabled()) {
+    Result<std::shared_ptr<ServerTls>> loaded = ServerTls::Load(o.tls);
+    if (!loaded.ok()) return loaded.status();
+    tls = *loaded;
   }
   try {
     // With TLS, every accepted connection is a SecureStreamSocket whose
     // handshake runs on the request thread, not the accepting one.
     Poco::Net::ServerSocket socket;
-    if (tls) socket = Poco::Net::SecureServerSocket(tls);
+    if (tls) socket = Poco::Net::SecureServerSocket(ContextOf(*tls));
     // SO_REUSEADDR (restart while old connections linger in TIME_WAIT) but
     // not SO_REUSEPORT, which Poco's two-argument bind() also sets: a second
     // engine on the same port must fail, not share the port.
@@ -380,6 +381,7 @@ Status Server::Start() {
     impl_->listener = socket;
     impl_->port = socket.address().port();
     impl_->started = true;
+    if (tls) WatchCertificate(tls);
     return Status::Ok();
   } catch (const Poco::Exception& e) {
     impl_->server.reset();
@@ -389,9 +391,28 @@ Status Server::Start() {
   }
 }
 
+void Server::WatchCertificate(std::shared_ptr<ServerTls> tls) {
+  impl_->tls = tls;
+  Registry& registry = state_->metrics.registry();
+  registry
+      .AddGauge("scrm_tls_cert_not_after_seconds",
+                "Expiry (notAfter, Unix seconds) of the TLS certificate served to new connections.")
+      .SetCallback({}, [tls] { return static_cast<double>(tls->served().not_after); });
+  ScalarFamily& reloads = registry.AddCounter(
+      "scrm_tls_reloads_total", "Reloads of the TLS certificate and key files, by result.",
+      {"result"});
+  reloads.SetCallback({"ok"}, [tls] { return static_cast<double>(tls->reloads_ok()); });
+  reloads.SetCallback({"failed"}, [tls] { return static_cast<double>(tls->reloads_failed()); });
+}
+
 int Server::port() const { return impl_->port; }
 
-const char* Server::scheme() const { return state_->options.tls.enabled() ? "https" : "http"; }
+const char* Server::scheme() const {
+  const ServerOptions& o = state_->options;
+  return o.tls.enabled() || o.tls_context ? "https" : "http";
+}
+
+std::shared_ptr<ServerTls> Server::tls() const { return impl_->tls; }
 
 void Server::Stop() {
   if (!impl_->started || impl_->stopped) return;

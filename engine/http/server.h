@@ -8,7 +8,8 @@
 // address and per credential, counted and timed into metrics().
 // A body above max_body_bytes answers 413 without being buffered. With
 // tls set, the listener speaks only TLS (Poco NetSSL; http/tls.h), every
-// answer carries Strict-Transport-Security and the UI cookie is Secure.
+// answer carries Strict-Transport-Security and the UI cookie is Secure; its
+// certificate can be renewed while it serves (ServerTls::Reload).
 // Stop()
 // stops accepting connections and drains: it waits, at most drain_seconds,
 // for the requests in flight to be answered, then closes every connection.
@@ -17,7 +18,9 @@
 #define SCRM_HTTP_SERVER_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/status.h"
@@ -36,9 +39,59 @@ struct TlsOptions {
   bool enabled() const { return !cert_file.empty() || !key_file.empty(); }
 };
 
+// What a served certificate says of itself, for logs and /metrics.
+struct CertificateInfo {
+  std::string subject;    // RFC 2253: "CN=scrm.example.com,O=Example"
+  std::string serial;     // hexadecimal
+  int64_t not_after = 0;  // expiry, Unix seconds
+  std::string not_after_text;  // the same, "2026-12-31T23:59:59Z"
+};
+
+// The TLS side of a listener: the server context, built once from the two
+// files, and the (certificate chain, key) pair it presents, which Reload()
+// replaces while connections are served: handshakes that start after a
+// successful Reload() present the new pair, those under way and the
+// connections already open keep theirs. A Reload() that fails changes
+// nothing. Thread-safe; shared by the Server and whoever triggers reloads
+// (`scrm serve`: SIGHUP and a look at the files every
+// http.tls_reload_seconds).
+class ServerTls {
+ public:
+  // Reads and checks both files and builds the context; InvalidArgument
+  // naming the key, the file, what is wrong and the fix (see CheckTls).
+  static Result<std::shared_ptr<ServerTls>> Load(const TlsOptions& tls);
+  ~ServerTls();
+  ServerTls(const ServerTls&) = delete;
+  ServerTls& operator=(const ServerTls&) = delete;
+
+  // Reads both files again and, when they make a usable pair, serves it to
+  // new handshakes: the new certificate's description. Else the error of
+  // Load(), and the pair served before is kept.
+  Result<CertificateInfo> Reload();
+  // Reload() when either file changed (inode, size, modification or status
+  // change time; a symbolic link is followed, as certbot's are) since the
+  // last load or attempt; nullopt, without reading them, when neither did. A
+  // bad pair is so tried once, not at every call, until a file changes again.
+  std::optional<Result<CertificateInfo>> ReloadIfChanged();
+
+  // The pair served to new handshakes now.
+  CertificateInfo served() const;
+  const TlsOptions& options() const;
+  // Reloads that succeeded, and that failed, since Load().
+  int64_t reloads_ok() const;
+  int64_t reloads_failed() const;
+
+  struct Impl;  // tls.cc: the Poco and OpenSSL side
+  const Impl& impl() const { return *impl_; }
+
+ private:
+  explicit ServerTls(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
 // OK when tls is not enabled or its files make a usable server certificate;
 // else InvalidArgument naming the key, the file and the fix (what Start()
-// would answer). For `scrm serve`, to refuse before anything else starts.
+// would answer). ServerTls::Load() gives the same answer with the context.
 Status CheckTls(const TlsOptions& tls);
 
 struct ServerOptions {
@@ -54,6 +107,9 @@ struct ServerOptions {
   RateLimit per_address{100, 200};
   RateLimit per_credential{50, 100};
   TlsOptions tls;  // neither file set: plain HTTP
+  // The context built from tls (ServerTls::Load), so the files are read
+  // once; when null and tls is enabled, Start() loads them itself.
+  std::shared_ptr<ServerTls> tls_context;
 };
 
 class Server {
@@ -79,6 +135,9 @@ class Server {
   int port() const;
   // "https" when options.tls is enabled, else "http": for the URL to print.
   const char* scheme() const;
+  // The TLS context being served (null before Start() or without TLS): to
+  // Reload() its certificate.
+  std::shared_ptr<ServerTls> tls() const;
   // Stops accepting, drains (see above) and returns. Idempotent.
   void Stop();
 
@@ -90,6 +149,9 @@ class Server {
   struct State;  // shared with the request handlers; defined in server.cc
 
  private:
+  // The certificate's expiry and reloads, in metrics(), once serving.
+  void WatchCertificate(std::shared_ptr<ServerTls> tls);
+
   struct Impl;
   std::shared_ptr<State> state_;  // shared with request handlers
   std::unique_ptr<Impl> impl_;    // the Poco side

@@ -132,6 +132,19 @@ TEST_CASE("the TLS files: from the file, overridden by SCRM_TLS_*, none by defau
   CHECK(j->http_tls_key_file == "k.pem");
 }
 
+TEST_CASE("http.tls_reload_seconds: 60 by default, 0 for SIGHUP only, SCRM_TLS_RELOAD_SECONDS",
+          "[app]") {
+  CHECK(LoadConfig(WriteTemp("tlsr0.properties", ""), {})->http_tls_reload_seconds == 60);
+  const std::string path = WriteTemp("tlsr1.properties", "http.tls_reload_seconds = 0\n");
+  CHECK(LoadConfig(path, {})->http_tls_reload_seconds == 0);
+  CHECK(LoadConfig(path, {{"SCRM_TLS_RELOAD_SECONDS", "5"}})->http_tls_reload_seconds == 5);
+  Result<Config> negative =
+      LoadConfig(WriteTemp("tlsr2.properties", "http.tls_reload_seconds = -1\n"), {});
+  REQUIRE_FALSE(negative.ok());
+  CHECK(negative.status().field() == "http.tls_reload_seconds");
+  CHECK(negative.status().message().find("tlsr2.properties:1") != std::string::npos);
+}
+
 TEST_CASE("the secrets key file defaults to beside the index and can be set", "[app][secrets]") {
   CHECK(LoadConfig("", {})->secrets_key_file == "secrets.key");
   CHECK(LoadConfig("", {{"SCRM_INDEX_DIR", "/var/lib/scrm/index"}})->secrets_key_file ==

@@ -238,3 +238,119 @@ TEST_CASE("scrm secrets rotate re-seals every push secret with a new key, all or
   CHECK(same.exit_code == 2);
   CHECK(same.err.find("same key") != std::string::npos);
 }
+
+TEST_CASE("scrm secrets check: the key file and every sealed secret, nothing changed",
+          "[mysql][app][secrets]") {
+  AppInstance in;
+  in.Migrate();
+  // Nothing sealed and no key file yet: all is well (the key is made on demand).
+  RunResult empty = in.Scrm({"secrets", "check", "--json"});
+  INFO(empty.err);
+  REQUIRE(empty.exit_code == 0);
+  CHECK(json::parse(empty.out) == json{{"key_file", in.key_file},
+                                       {"key_file_exists", false},
+                                       {"key_file_error", nullptr},
+                                       {"sealed", 0},
+                                       {"opened", 0},
+                                       {"clear", 0},
+                                       {"clear_sources", json::array()},
+                                       {"unreadable", json::array()},
+                                       {"ok", true}});
+  CHECK_FALSE(fs::exists(in.key_file));  // check makes nothing
+
+  REQUIRE(in.Scrm({"sources", "add", "a", "--type", "push", "--secret", "secret-a"}).exit_code == 0);
+  REQUIRE(in.Scrm({"sources", "add", "b", "--type", "push", "--secret", "secret-b"}).exit_code == 0);
+  REQUIRE(in.Scrm({"sources", "add", "c", "--type", "file"}).exit_code == 0);
+  const std::string a_sealed = Stored(in, "a"), b_sealed = Stored(in, "b");
+
+  // All fine.
+  RunResult fine = in.Scrm({"secrets", "check", "--json"});
+  INFO(fine.err);
+  REQUIRE(fine.exit_code == 0);
+  json report = json::parse(fine.out);
+  CHECK(report["ok"] == true);
+  CHECK(report["key_file_exists"] == true);
+  CHECK(report["sealed"] == 2);
+  CHECK(report["opened"] == 2);
+  CHECK(report["unreadable"].empty());
+  RunResult text = in.Scrm({"secrets", "check"});
+  CHECK(text.exit_code == 0);
+  CHECK(text.out == "ok: 2 of 2 sealed push secrets open with " + in.key_file + ", 0 in clear\n");
+
+  SECTION("a wrong key file names every source it cannot open, and the fix") {
+    const std::string wrong = in.index_dir + ".wrong.key";
+    struct Cleanup {
+      std::string path;
+      ~Cleanup() { fs::remove(path); }
+    } cleanup{wrong};
+    std::ofstream(wrong, std::ios::binary) << std::string(32, 'w');
+    REQUIRE(::chmod(wrong.c_str(), 0600) == 0);
+    in.env["SCRM_SECRETS_KEY_FILE"] = wrong;
+    RunResult bad = in.Scrm({"secrets", "check", "--json"});
+    CHECK(bad.exit_code == 1);
+    report = json::parse(bad.out);
+    CHECK(report["ok"] == false);
+    CHECK(report["key_file_error"] == nullptr);  // the file itself is usable
+    CHECK(report["opened"] == 0);
+    REQUIRE(report["unreadable"].size() == 2);
+    CHECK(report["unreadable"][0]["source"] == "a");
+    CHECK(report["unreadable"][1]["source"] == "b");
+    const std::string error = report["unreadable"][1]["error"];
+    CHECK(error.find("does not open with key file " + wrong) != std::string::npos);
+    CHECK(error.find("scrm sources set b --secret") != std::string::npos);
+    RunResult lines = in.Scrm({"secrets", "check"});
+    CHECK(lines.exit_code == 1);
+    CHECK(lines.out.find("source 'a': the sealed value does not open") != std::string::npos);
+    CHECK(lines.out.find("source 'b': the sealed value does not open") != std::string::npos);
+    CHECK(lines.out.find("problems: 0 of 2 sealed") != std::string::npos);
+  }
+  SECTION("a key file others may read, or none at all, is the problem named") {
+    REQUIRE(::chmod(in.key_file.c_str(), 0644) == 0);
+    RunResult open = in.Scrm({"secrets", "check", "--json"});
+    CHECK(open.exit_code == 1);
+    report = json::parse(open.out);
+    CHECK(report["key_file_error"].get<std::string>().find("chmod 600 " + in.key_file) !=
+          std::string::npos);
+    CHECK(report["unreadable"].size() == 2);
+    CHECK(ModeOf(in.key_file) == 0644);  // reported, not changed
+
+    fs::remove(in.key_file);
+    RunResult gone = in.Scrm({"secrets", "check"});
+    CHECK(gone.exit_code == 1);
+    CHECK(gone.out.rfind("key file " + in.key_file + " does not exist", 0) == 0);
+    CHECK(gone.out.find("source 'a': the sealed push secret cannot be opened") !=
+          std::string::npos);
+  }
+  SECTION("a tampered row is named, the others open") {
+    std::string tampered = b_sealed;
+    tampered[12] = tampered[12] == 'A' ? 'B' : 'A';
+    in.db.Exec("UPDATE scrm_sources SET push_secret = '" + tampered + "' WHERE name = 'b';");
+    RunResult bad = in.Scrm({"secrets", "check", "--json"});
+    CHECK(bad.exit_code == 1);
+    report = json::parse(bad.out);
+    CHECK(report["opened"] == 1);
+    REQUIRE(report["unreadable"].size() == 1);
+    CHECK(report["unreadable"][0]["source"] == "b");
+    CHECK(Stored(in, "b") == tampered);  // nothing changed
+    CHECK(Stored(in, "a") == a_sealed);
+  }
+  SECTION("a clear row of an older version is reported until scrm migrate seals it") {
+    AddClear(in, "legacy", "legacy-clear-secret");
+    RunResult clear = in.Scrm({"secrets", "check", "--json"});
+    CHECK(clear.exit_code == 1);
+    report = json::parse(clear.out);
+    CHECK(report["clear"] == 1);
+    CHECK(report["clear_sources"] == json::array({"legacy"}));
+    CHECK(report["unreadable"].empty());
+    RunResult line = in.Scrm({"secrets", "check"});
+    CHECK(line.out.find("source 'legacy': the push secret is stored in clear") !=
+          std::string::npos);
+    CHECK(line.out.find("run `scrm migrate`") != std::string::npos);
+    CHECK(line.out.find("legacy-clear-secret") == std::string::npos);  // never the secret
+    CHECK(Stored(in, "legacy") == "legacy-clear-secret");               // not sealed by check
+    REQUIRE(in.Scrm({"migrate", "--allow-empty-crm"}).exit_code == 0);
+    CHECK(in.Scrm({"secrets", "check"}).exit_code == 0);
+  }
+  // Nothing changed by any check.
+  CHECK(in.db.Count("SELECT COUNT(*) FROM scrm_sources WHERE name = 'c' AND push_secret = ''") == 1);
+}

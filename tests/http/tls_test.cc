@@ -2,7 +2,9 @@
 // certificates made at test time with the openssl CLI, the real server on a
 // loopback port, real HTTPS clients (Poco HTTPSClientSession, verification
 // on). Then the configuration errors, through CheckTls and through the real
-// `scrm serve`, and `scrm serve` itself over TLS on the test database.
+// `scrm serve`, and `scrm serve` itself over TLS on the test database. Last,
+// renewal: files replaced under a running server, new connections shown the
+// new certificate, a bad replacement refused while the old one stays.
 #include "http/server.h"
 
 #include <Poco/Exception.h>
@@ -10,10 +12,13 @@
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/NetSSL.h>
 #include <Poco/Net/SSLException.h>
+#include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/StreamSocket.h>
+#include <Poco/Net/X509Certificate.h>
 #include <openssl/ssl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <csignal>
@@ -21,9 +26,12 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "http/auth.h"
 #include "http/errors.h"
@@ -59,8 +67,9 @@ struct Pair {
 
 // Self-signed pairs made once per test process in a temporary directory:
 // "server" (SAN localhost and 127.0.0.1), "other" (another key, same names),
-// "elsewhere" (a name that is not 127.0.0.1), plus an encrypted copy of
-// server's key and files that are not PEM.
+// "elsewhere" (a name that is not 127.0.0.1), "renewed" (another key, same
+// names: the renewal) and "rsa" (an RSA key, same names), plus an encrypted
+// copy of server's key and files that are not PEM.
 class Certs {
  public:
   static Certs& Get() {
@@ -70,7 +79,7 @@ class Certs {
   ~Certs() { fs::remove_all(dir_); }
 
   const fs::path& dir() const { return dir_; }
-  Pair server, other, elsewhere;
+  Pair server, other, elsewhere, renewed, rsa;
   std::string encrypted_key;  // server's key under a passphrase
   std::string garbage;        // "not a certificate"
   std::string missing;        // a path that does not exist
@@ -83,6 +92,8 @@ class Certs {
     server = Make("server", "subjectAltName=DNS:localhost,IP:127.0.0.1");
     other = Make("other", "subjectAltName=DNS:localhost,IP:127.0.0.1");
     elsewhere = Make("elsewhere", "subjectAltName=DNS:elsewhere.example");
+    renewed = Make("renewed", "subjectAltName=DNS:localhost,IP:127.0.0.1");
+    rsa = Make("rsa", "subjectAltName=DNS:localhost,IP:127.0.0.1", "rsa:2048");
     encrypted_key = (dir_ / "encrypted-key.pem").string();
     Openssl({"pkey", "-in", server.key, "-aes256", "-passout", "pass:secret", "-out",
              encrypted_key});
@@ -98,12 +109,14 @@ class Certs {
     REQUIRE(r.exit_code == 0);
   }
 
-  Pair Make(const std::string& name, const std::string& san) {
+  Pair Make(const std::string& name, const std::string& san, const std::string& key = "ec") {
     Pair p{(dir_ / (name + "-cert.pem")).string(), (dir_ / (name + "-key.pem")).string()};
-    // P-256 keys: made in milliseconds, unlike RSA.
-    Openssl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-             "-nodes", "-days", "2", "-subj", "/CN=" + name, "-addext", san, "-keyout", p.key,
-             "-out", p.cert});
+    // P-256 keys by default: made in milliseconds, unlike RSA.
+    std::vector<std::string> args = {"req", "-x509", "-newkey", key};
+    if (key == "ec") args.insert(args.end(), {"-pkeyopt", "ec_paramgen_curve:prime256v1"});
+    args.insert(args.end(), {"-nodes", "-days", "2", "-subj", "/CN=" + name, "-addext", san,
+                             "-keyout", p.key, "-out", p.cert});
+    Openssl(args);
     return p;
   }
 
@@ -172,7 +185,11 @@ TEST_CASE("over TLS: healthz, readyz and metrics answer, with HSTS", "[http][tls
   // Several requests on one kept-alive TLS connection.
   Poco::Net::HTTPSClientSession session("127.0.0.1", static_cast<Poco::UInt16>(server.port()),
                                         ClientTrusting(certs.server.cert));
+  session.setKeepAlive(true);  // else Poco's client asks to close after each request
+  REQUIRE(Call(session, "GET", "/healthz").status == 200);
+  const Poco::UInt16 local_port = session.socket().address().port();
   for (int i = 0; i < 3; ++i) CHECK(Call(session, "GET", "/healthz").status == 200);
+  CHECK(session.socket().address().port() == local_port);  // the same connection throughout
   server.Stop();
 }
 
@@ -295,6 +312,34 @@ TEST_CASE("the server context asks TLS 1.2 at least and no client certificate", 
   CHECK((*context)->isForServerUse());
 }
 
+TEST_CASE("the TLS files are read once: the server serves the context built before it",
+          "[http][tls]") {
+  const Certs& certs = Certs::Get();
+  const fs::path dir = certs.dir() / ("once-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const TlsOptions files{(dir / "cert.pem").string(), (dir / "key.pem").string()};
+  fs::copy_file(certs.server.cert, files.cert_file);
+  fs::copy_file(certs.server.key, files.key_file);
+  Result<std::shared_ptr<ServerTls>> tls = ServerTls::Load(files);
+  REQUIRE(tls.ok());
+  CHECK((*tls)->options().cert_file == files.cert_file);
+  // Gone before Start(): it does not read them again.
+  fs::remove_all(dir);
+  ServerOptions o = TlsOptionsFor(certs.server);
+  o.tls = files;
+  o.tls_context = *tls;
+  Server server(o, Services{});
+  Status started = server.Start();
+  INFO(started.message());
+  REQUIRE(started.ok());
+  CHECK(std::string(server.scheme()) == "https");
+  CHECK(Https(server.port(), certs.server.cert, "GET", "/healthz").status == 200);
+  // Load refuses what CheckTls refuses, with the same words.
+  Result<std::shared_ptr<ServerTls>> bad = ServerTls::Load({certs.server.cert, certs.other.key});
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().message() == CheckTls({certs.server.cert, certs.other.key}).message());
+}
+
 // Each bad configuration: the key at fault, the file, and the words of the fix.
 TEST_CASE("bad TLS settings name the key, the file and the fix, never the key's bytes",
           "[http][tls]") {
@@ -383,28 +428,44 @@ TEST_CASE("scrm serve refuses to start on a bad TLS setting, saying which and ho
   CHECK(Contains(mismatch.err, "is not the private key of the certificate"));
 }
 
+// The environment of a real `scrm serve` over TLS on db, its index in dir.
+std::map<std::string, std::string> ServeEnv(const scrm::testing::TestDatabase& db,
+                                            const fs::path& dir, const Pair& pair) {
+  return {{"SCRM_DB_URL", db.url_string()},
+          {"SCRM_HTTP_PORT", "0"},
+          {"SCRM_INDEX_DIR", (dir / "index").string()},
+          {"SCRM_SECRET", kSecret},
+          {"SCRM_CRM_SYNC_INTERVAL", "0"},
+          {"SCRM_TLS_CERT_FILE", pair.cert},
+          {"SCRM_TLS_KEY_FILE", pair.key}};
+}
+
+// Migrates the database of env, starts the real `scrm serve` with it into
+// *serve, and returns the port of the https URL it prints.
+int MigrateAndServe(const std::map<std::string, std::string>& env,
+                    std::unique_ptr<scrm::testing::Child>* serve) {
+  const std::string scrm = scrm::testing::ScrmBinary();
+  RunResult migrate = Run({scrm, "migrate", "--allow-empty-crm"}, env);
+  INFO(migrate.err);
+  REQUIRE(migrate.exit_code == 0);
+  *serve = std::make_unique<scrm::testing::Child>(std::vector<std::string>{scrm, "serve"}, env);
+  const std::string line = (*serve)->WaitForLine("listening on", 15000);
+  INFO((*serve)->Stderr());
+  REQUIRE(Contains(line, "scrm: listening on https://127.0.0.1:"));
+  const int port = std::atoi(line.c_str() + line.rfind(':') + 1);
+  REQUIRE(port > 0);
+  return port;
+}
+
 TEST_CASE("scrm serve over TLS: an https URL, probes, the API and the Secure cookie",
           "[mysql][http][tls]") {
   const Certs& certs = Certs::Get();
   scrm::testing::TestDatabase db;
   const fs::path dir = certs.dir() / ("serve-" + db.url().database);
   fs::create_directories(dir);
-  const std::map<std::string, std::string> env = {
-      {"SCRM_DB_URL", db.url_string()},         {"SCRM_HTTP_PORT", "0"},
-      {"SCRM_INDEX_DIR", (dir / "index").string()}, {"SCRM_SECRET", kSecret},
-      {"SCRM_CRM_SYNC_INTERVAL", "0"},          {"SCRM_TLS_CERT_FILE", certs.server.cert},
-      {"SCRM_TLS_KEY_FILE", certs.server.key}};
-  const std::string scrm = scrm::testing::ScrmBinary();
-  RunResult migrate = Run({scrm, "migrate", "--allow-empty-crm"}, env);
-  INFO(migrate.err);
-  REQUIRE(migrate.exit_code == 0);
-
-  scrm::testing::Child serve({scrm, "serve"}, env);
-  const std::string line = serve.WaitForLine("listening on", 15000);
-  INFO(serve.Stderr());
-  REQUIRE(Contains(line, "scrm: listening on https://127.0.0.1:"));
-  const int port = std::atoi(line.c_str() + line.rfind(':') + 1);
-  REQUIRE(port > 0);
+  std::unique_ptr<scrm::testing::Child> started;
+  const int port = MigrateAndServe(ServeEnv(db, dir, certs.server), &started);
+  scrm::testing::Child& serve = *started;
   const std::string& ca = certs.server.cert;
 
   ClientResponse health = Https(port, ca, "GET", "/healthz");
@@ -429,6 +490,294 @@ TEST_CASE("scrm serve over TLS: an https URL, probes, the API and the Secure coo
   const std::string key = Slurp(certs.server.key);
   const std::string body_line = key.substr(key.find('\n') + 1, 40);
   CHECK_FALSE(Contains(serve.Stderr(), body_line));
+}
+
+
+// ---- Renewal: the files replaced while the server runs ----
+
+// The common name of the certificate a new TLS connection is shown (the
+// client verifies nothing: it only looks).
+std::string PresentedName(int port) {
+  static std::once_flag init;
+  std::call_once(init, [] { Poco::Net::initializeSSL(); });
+  Poco::Net::Context::Ptr looker = new Poco::Net::Context(
+      Poco::Net::Context::TLS_CLIENT_USE, "", "", "", Poco::Net::Context::VERIFY_NONE, 9, false);
+  Poco::Net::SecureStreamSocket socket(
+      Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(port)), looker);
+  socket.completeHandshake();
+  const std::string name = socket.peerCertificate().commonName();
+  socket.close();
+  return name;
+}
+
+// Where a test's server reads its pair, replaced the way certbot and
+// operators do: written beside, then renamed into place.
+struct LivePair {
+  // Starts with the "server" pair.
+  explicit LivePair(const std::string& name) : dir(Certs::Get().dir() / name) {
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    Put(Certs::Get().server);
+  }
+  ~LivePair() { fs::remove_all(dir); }
+
+  TlsOptions options() const { return {cert(), key()}; }
+  // A server on a loopback port reading its pair here.
+  ServerOptions server_options(int threads = 4) const {
+    ServerOptions o = TlsOptionsFor(Certs::Get().server);
+    o.tls = options();
+    o.threads = threads;
+    return o;
+  }
+  std::string cert() const { return (dir / "cert.pem").string(); }
+  std::string key() const { return (dir / "key.pem").string(); }
+
+  static void Replace(const std::string& from, const std::string& to) {
+    const std::string tmp = to + ".new";
+    fs::copy_file(from, tmp, fs::copy_options::overwrite_existing);
+    fs::rename(tmp, to);
+  }
+  void Put(const Pair& p) const {
+    Replace(p.cert, cert());
+    Replace(p.key, key());
+  }
+
+  fs::path dir;
+};
+
+TEST_CASE("a renewed certificate is served to new connections without a restart",
+          "[http][tls]") {
+  const Certs& certs = Certs::Get();
+  LivePair live("renew-" + std::to_string(::getpid()));
+  Server server(live.server_options(), Services{});
+  REQUIRE(server.Start().ok());
+  const int port = server.port();
+  std::shared_ptr<ServerTls> tls = server.tls();
+  REQUIRE(tls != nullptr);
+  CHECK(tls->served().subject == "CN=server");
+  CHECK(tls->served().not_after > static_cast<int64_t>(std::time(nullptr)));
+  CHECK(PresentedName(port) == "server");
+  CHECK_FALSE(tls->ReloadIfChanged().has_value());  // nothing changed yet
+
+  // A connection opened before the renewal, kept alive across it.
+  Poco::Net::HTTPSClientSession before("127.0.0.1", static_cast<Poco::UInt16>(port),
+                                       ClientTrusting(certs.server.cert));
+  before.setKeepAlive(true);  // Poco's client closes after each request unless told
+  REQUIRE(Call(before, "GET", "/healthz").status == 200);
+  const Poco::UInt16 before_port = before.socket().address().port();
+
+  live.Put(certs.renewed);
+  std::optional<Result<CertificateInfo>> reloaded = tls->ReloadIfChanged();
+  REQUIRE(reloaded.has_value());
+  INFO(reloaded->status().message());
+  REQUIRE(reloaded->ok());
+  CHECK((*reloaded)->subject == "CN=renewed");
+  CHECK_FALSE((*reloaded)->not_after_text.empty());
+  CHECK(tls->served().subject == "CN=renewed");
+  CHECK_FALSE(tls->ReloadIfChanged().has_value());  // once per change
+
+  // New connections: the new certificate, verified by a client trusting it
+  // only; a client trusting only the old one now refuses.
+  CHECK(PresentedName(port) == "renewed");
+  CHECK(Https(port, certs.renewed.cert, "GET", "/healthz").status == 200);
+  CHECK_THROWS_AS(Https(port, certs.server.cert, "GET", "/healthz"), Poco::Net::SSLException);
+  // The server never stopped: same port, and the connection opened before
+  // (the same one: same local port, no new handshake) still answers.
+  CHECK(server.port() == port);
+  CHECK(Call(before, "GET", "/healthz").status == 200);
+  CHECK(before.socket().address().port() == before_port);
+
+  // The expiry and the reloads in /metrics.
+  ClientResponse metrics = Https(port, certs.renewed.cert, "GET", "/metrics");
+  CHECK(Contains(metrics.body, "scrm_tls_cert_not_after_seconds " +
+                                   std::to_string(tls->served().not_after)));
+  CHECK(Contains(metrics.body, "scrm_tls_reloads_total{result=\"ok\"} 1"));
+
+  // Another key type (ECDSA to RSA): only the new pair is offered, never the
+  // first one the context was built with.
+  live.Put(certs.rsa);
+  REQUIRE(tls->Reload().ok());
+  CHECK(PresentedName(port) == "rsa");
+  CHECK(Https(port, certs.rsa.cert, "GET", "/healthz").status == 200);
+  CHECK(tls->reloads_ok() == 2);
+}
+
+TEST_CASE("a bad replacement is refused, saying which file and how to fix it, and the "
+          "certificate served stays", "[http][tls]") {
+  const Certs& certs = Certs::Get();
+  LivePair live("bad-renew-" + std::to_string(::getpid()));
+  Server server(live.server_options(), Services{});
+  REQUIRE(server.Start().ok());
+  std::shared_ptr<ServerTls> tls = server.tls();
+
+  struct Case {
+    const char* what;
+    std::string cert, key;  // "" : remove that file
+    std::vector<std::string> says;
+  };
+  const std::vector<Case> cases = {
+      {"certificate not PEM", certs.garbage, certs.server.key,
+       {"http.tls_cert_file (SCRM_TLS_CERT_FILE) = '" + live.cert() + "' holds no PEM certificate",
+        "BEGIN CERTIFICATE"}},
+      {"the key of another certificate", certs.renewed.cert, certs.server.key,
+       {"'" + live.key() + "' is not the private key of the certificate in", live.cert(),
+        "openssl pkey -pubout"}},
+      {"key file missing", certs.renewed.cert, "",
+       {"cannot read http.tls_key_file (SCRM_TLS_KEY_FILE) = '" + live.key() + "'",
+        "No such file or directory"}},
+      {"key encrypted", certs.server.cert, certs.encrypted_key,
+       {"is encrypted with a passphrase", "openssl pkey -in KEY -out KEY.plain"}},
+  };
+  int failed = 0;
+  for (const Case& c : cases) {
+    INFO(c.what);
+    LivePair::Replace(c.cert, live.cert());
+    if (c.key.empty()) {
+      fs::remove(live.key());
+    } else {
+      LivePair::Replace(c.key, live.key());
+    }
+    Result<CertificateInfo> r = tls->Reload();
+    INFO(r.status().message());
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == Status::Code::kInvalidArgument);
+    for (const std::string& words : c.says) CHECK(Contains(r.status().message(), words));
+    CHECK(tls->reloads_failed() == ++failed);
+    // Still the first pair, to new connections too.
+    CHECK(tls->served().subject == "CN=server");
+    CHECK(PresentedName(server.port()) == "server");
+    CHECK(Https(server.port(), certs.server.cert, "GET", "/healthz").status == 200);
+  }
+
+  // A renewal caught half done (the certificate replaced, not yet its key)
+  // is refused once, not at every look, and taken once the key follows.
+  live.Put(certs.server);
+  REQUIRE(tls->Reload().ok());
+  LivePair::Replace(certs.renewed.cert, live.cert());
+  std::optional<Result<CertificateInfo>> half = tls->ReloadIfChanged();
+  REQUIRE(half.has_value());
+  CHECK_FALSE(half->ok());
+  CHECK_FALSE(tls->ReloadIfChanged().has_value());
+  CHECK(PresentedName(server.port()) == "server");
+  LivePair::Replace(certs.renewed.key, live.key());
+  std::optional<Result<CertificateInfo>> whole = tls->ReloadIfChanged();
+  REQUIRE(whole.has_value());
+  REQUIRE(whole->ok());
+  CHECK(PresentedName(server.port()) == "renewed");
+}
+
+TEST_CASE("handshakes during reloads all succeed, each with one whole pair", "[http][tls]") {
+  const Certs& certs = Certs::Get();
+  LivePair live("busy-renew-" + std::to_string(::getpid()));
+  Server server(live.server_options(8), Services{});
+  REQUIRE(server.Start().ok());
+  std::shared_ptr<ServerTls> tls = server.tls();
+  const int port = server.port();
+
+  std::atomic<bool> stop{false};
+  std::atomic<int> handshakes{0};
+  std::mutex mu;
+  std::vector<std::string> odd;  // failures, or names never served
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 4; ++i) {
+    clients.emplace_back([&] {
+      while (!stop) {
+        try {
+          const std::string name = PresentedName(port);
+          if (name != "server" && name != "renewed" && name != "rsa") {
+            std::lock_guard<std::mutex> lock(mu);
+            odd.push_back("shown " + name);
+          }
+          ++handshakes;
+        } catch (const Poco::Exception& e) {
+          std::lock_guard<std::mutex> lock(mu);
+          odd.push_back(e.displayText());
+        }
+      }
+    });
+  }
+  const Pair* rotation[] = {&certs.renewed, &certs.rsa, &certs.server};
+  int reloads = 0;
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (std::chrono::steady_clock::now() < end || reloads < 6) {
+    live.Put(*rotation[reloads % 3]);
+    Result<CertificateInfo> r = tls->Reload();
+    INFO(r.status().message());
+    REQUIRE(r.ok());
+    ++reloads;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  stop = true;
+  for (std::thread& t : clients) t.join();
+  INFO(handshakes.load() << " handshakes, " << reloads << " reloads");
+  CHECK(odd.empty());
+  if (!odd.empty()) FAIL(odd.front());
+  CHECK(handshakes.load() > 20);
+}
+
+// Text scrm serve wrote to stderr containing needle, waiting up to timeout_ms.
+bool StderrSays(const scrm::testing::Child& child, const std::string& needle, int timeout_ms) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < end) {
+    if (Contains(child.Stderr(), needle)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return Contains(child.Stderr(), needle);
+}
+
+size_t Occurrences(const std::string& s, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + 1)) ++n;
+  return n;
+}
+
+TEST_CASE("scrm serve takes a renewed certificate on SIGHUP and when it sees the files change",
+          "[mysql][http][tls]") {
+  const Certs& certs = Certs::Get();
+  scrm::testing::TestDatabase db;
+  LivePair live("serve-renew-" + db.url().database);
+  std::map<std::string, std::string> env = ServeEnv(db, live.dir, {live.cert(), live.key()});
+  env["SCRM_TLS_RELOAD_SECONDS"] = "1";
+  std::unique_ptr<scrm::testing::Child> started;
+  const int port = MigrateAndServe(env, &started);
+  scrm::testing::Child& serve = *started;
+  INFO(serve.Stderr());
+  CHECK(StderrSays(serve, "scrm serve: TLS certificate subject CN=server, serial ", 5000));
+  CHECK(PresentedName(port) == "server");
+
+  // Replaced: seen within a second or two, no signal needed.
+  live.Put(certs.renewed);
+  CHECK(StderrSays(serve,
+                   "TLS certificate reloaded (the files changed): subject CN=renewed, serial ",
+                   10000));
+  CHECK(PresentedName(port) == "renewed");
+  CHECK(Https(port, certs.renewed.cert, "GET", "/readyz").status == 200);
+
+  // SIGHUP reads the files now (its default action would end the process).
+  serve.Signal(SIGHUP);
+  CHECK(StderrSays(serve, "TLS certificate reloaded (SIGHUP): subject CN=renewed", 5000));
+  CHECK(Https(port, certs.renewed.cert, "GET", "/healthz").status == 200);
+
+  // A bad replacement: one line naming the file and the fix, the renewed
+  // certificate still served.
+  LivePair::Replace(certs.garbage, live.cert());
+  const std::string refused = "TLS certificate not reloaded (the files changed), still serving "
+                              "subject CN=renewed";
+  CHECK(StderrSays(serve, refused, 10000));
+  CHECK(Contains(serve.Stderr(), "http.tls_cert_file (SCRM_TLS_CERT_FILE) = '" + live.cert() +
+                                     "' holds no PEM certificate"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  CHECK(Occurrences(serve.Stderr(), refused) == 1);  // said once, not every second
+  serve.Signal(SIGHUP);
+  CHECK(StderrSays(serve, "TLS certificate not reloaded (SIGHUP), still serving subject CN=renewed",
+                   5000));
+  CHECK(PresentedName(port) == "renewed");
+  CHECK(Https(port, certs.renewed.cert, "GET", "/healthz").status == 200);
+
+  serve.Signal(SIGTERM);
+  CHECK(serve.Wait(15000) == 0);
+  const std::string key = Slurp(certs.renewed.key);
+  CHECK_FALSE(Contains(serve.Stderr(), key.substr(key.find('\n') + 1, 40)));
 }
 
 }  // namespace
