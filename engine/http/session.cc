@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "core/reasons.h"
 #include "http/crypto.h"
 #include "http/router.h"
 
@@ -194,12 +195,14 @@ Status CheckCsrf(const Request& request, const std::string& expected) {
   if (expected.empty() || sent.empty()) {
     return Status::Forbidden(
         "missing CSRF token: a request made with the session cookie must send the page's token "
-        "(<meta name=\"csrf-token\">) in the X-CSRF-Token header or a csrf form field");
+        "(<meta name=\"csrf-token\">) in the X-CSRF-Token header or a csrf form field")
+        .WithReason(reason::kCsrfMissing);
   }
   if (!ConstantTimeEquals(sent, expected)) {
     return Status::Forbidden(
         "wrong CSRF token: send the token of the page you opened in this session (X-CSRF-Token); "
-        "reload the page if the session was renewed");
+        "reload the page if the session was renewed")
+        .WithReason(reason::kCsrfWrong);
   }
   return Status::Ok();
 }

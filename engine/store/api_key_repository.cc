@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "core/reasons.h"
 #include "core/time.h"
 #include "store/sql_util.h"
 
@@ -64,7 +65,8 @@ Result<ApiKey> ApiKeyRepository::Add(const std::string& name, const std::string&
   } catch (const sql::SQLException& e) {
     if (e.getErrorCode() == 1062) {  // ER_DUP_ENTRY
       return Status::Conflict("an API key named '" + name +
-                              "' exists (perhaps revoked): choose another name");
+                              "' exists (perhaps revoked): choose another name")
+          .WithReason(reason::kKeyExists, {{"name", name}});
     }
     throw DbError::From(e, "adding an API key");
   }

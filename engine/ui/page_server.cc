@@ -1,5 +1,6 @@
 #include "ui/page_server.h"
 
+#include "core/reasons.h"
 #include "http/errors.h"
 
 namespace scrm::ui {
@@ -33,12 +34,22 @@ http::Response PageServer::ErrorPage(const http::Request& request, int status,
   return Html("error", c, request, status);
 }
 
+http::Response PageServer::ErrorPage(const http::Request& request, const Status& status) const {
+  return ErrorPage(request, http::HttpStatusFor(status.code()),
+                   templates_->Explain(request.principal.lang, status));
+}
+
+http::Response PageServer::NoDatabase(const http::Request& request) const {
+  return ErrorPage(request,
+                   Status::Unavailable("no database configured").WithReason(reason::kNoDatabase));
+}
+
 http::Response PageServer::Denied(const http::Request& request, const Status& status) {
   // Before sign-on there is no principal: the language comes from the
   // browser (Accept-Language), so a French user reads French.
   http::Request r = request;
   if (r.principal.lang.empty()) r.principal.lang = r.Header("accept-language").substr(0, 2);
-  return ErrorPage(r, http::HttpStatusFor(status.code()), status.message());
+  return ErrorPage(r, status);
 }
 
 http::Response PageServer::Done(const http::Request& request, const std::string& anchor,
@@ -51,6 +62,12 @@ http::Response PageServer::Done(const http::Request& request, const std::string&
   http::Response r = http::Response::Text("", 303);
   r.SetHeader("Location", "/ui/admin#" + anchor);
   return r;
+}
+
+http::Response PageServer::Failed(const http::Request& request, const std::string& anchor,
+                                  const Status& status, const std::string& prefix) {
+  const std::string text = templates_->Explain(request.principal.lang, status);
+  return Done(request, anchor, prefix.empty() ? text : prefix + ": " + text, true);
 }
 
 nlohmann::json PageServer::TakeFlash(const http::Request& request) {

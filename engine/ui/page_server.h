@@ -73,11 +73,20 @@ class PageServer : public http::Pages {
   // An error page (404, 400, 503...) in the user's language.
   http::Response ErrorPage(const http::Request& request, int status,
                            const std::string& message) const;
+  // The error page of a failed status: its HTTP status, and what it says in
+  // the user's language (Templates::Explain).
+  http::Response ErrorPage(const http::Request& request, const Status& status) const;
+  // The page for an engine started without a database (503).
+  http::Response NoDatabase(const http::Request& request) const;
 
   // After an admin's change: remembers `text` for the session's next view
   // of /ui/admin and answers 303 there (at #anchor).
   http::Response Done(const http::Request& request, const std::string& anchor,
                       const std::string& text, bool failed = false);
+  // Done() with what a failed status says in the user's language, after
+  // `prefix` when not empty.
+  http::Response Failed(const http::Request& request, const std::string& anchor,
+                        const Status& status, const std::string& prefix = "");
   // The message Done() left for this session, once; null when none.
   nlohmann::json TakeFlash(const http::Request& request);
   // The admin page's parts of admin_access.cc: API keys, roles, export.
