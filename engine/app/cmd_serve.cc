@@ -247,7 +247,10 @@ class ServeApp : public Poco::Util::ServerApplication {
     ui::PageServer pages(std::move(*templates), &pool, searcher->get(), ui_options);
     http::SessionOptions session_options;
     session_options.idle_seconds = int64_t{config_.ui_session_minutes} * 60;
-    http::SessionStore sessions(session_options);
+    // In the database: a restart keeps everyone signed in, and engines
+    // behind one load balancer share the sessions (docs/ui.md).
+    http::SessionStore sessions(session_options, &pool);
+    pages.SetSessions(&sessions);
 
     http::Services services;
     services.pool = &pool;

@@ -10,7 +10,9 @@
 #include <mysql_connection.h>
 
 #include <memory>
+#include <sstream>
 #include <string>
+#include <vector>
 
 namespace scrm::store {
 
@@ -27,6 +29,24 @@ inline std::string Placeholders(size_t rows, size_t columns) {
     out += group;
   }
   return out;
+}
+
+// A roles column ("admin,community:lyon", as in tokens) and back; empty
+// items are dropped.
+inline std::string JoinRoles(const std::vector<std::string>& roles) {
+  std::string joined;
+  for (const std::string& r : roles) joined += (joined.empty() ? "" : ",") + r;
+  return joined;
+}
+
+inline std::vector<std::string> SplitRoles(const std::string& joined) {
+  std::vector<std::string> roles;
+  std::istringstream in(joined);
+  std::string role;
+  while (std::getline(in, role, ',')) {
+    if (!role.empty()) roles.push_back(role);
+  }
+  return roles;
 }
 
 inline void Execute(sql::Connection& conn, const std::string& stmt) {

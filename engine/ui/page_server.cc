@@ -1,5 +1,8 @@
 #include "ui/page_server.h"
 
+#include <ctime>
+#include <optional>
+
 #include "core/reasons.h"
 #include "http/errors.h"
 
@@ -54,10 +57,11 @@ http::Response PageServer::Denied(const http::Request& request, const Status& st
 
 http::Response PageServer::Done(const http::Request& request, const std::string& anchor,
                                 const std::string& text, bool failed) {
-  if (!request.csrf_token.empty()) {
-    std::lock_guard<std::mutex> lock(flash_mu_);
-    if (flashes_.size() >= 10000) flashes_.clear();  // bounded: sessions that never came back
-    flashes_[request.csrf_token] = {{"text", text}, {"failed", failed}};
+  // Only a session has a next view to show it in (a bearer token has none).
+  if (sessions_ != nullptr && !request.csrf_token.empty()) {
+    sessions_->SetFlash(http::CookieValue(request, http::kSessionCookie),
+                        nlohmann::json{{"text", text}, {"failed", failed}}.dump(),
+                        static_cast<int64_t>(std::time(nullptr)));
   }
   http::Response r = http::Response::Text("", 303);
   r.SetHeader("Location", "/ui/admin#" + anchor);
@@ -71,13 +75,12 @@ http::Response PageServer::Failed(const http::Request& request, const std::strin
 }
 
 nlohmann::json PageServer::TakeFlash(const http::Request& request) {
-  if (request.csrf_token.empty()) return nullptr;
-  std::lock_guard<std::mutex> lock(flash_mu_);
-  auto it = flashes_.find(request.csrf_token);
-  if (it == flashes_.end()) return nullptr;
-  nlohmann::json flash = std::move(it->second);
-  flashes_.erase(it);
-  return flash;
+  if (sessions_ == nullptr || request.csrf_token.empty()) return nullptr;
+  std::optional<std::string> flash =
+      sessions_->TakeFlash(http::CookieValue(request, http::kSessionCookie));
+  if (!flash) return nullptr;
+  nlohmann::json j = nlohmann::json::parse(*flash, nullptr, false);
+  return j.is_object() ? j : nullptr;
 }
 
 http::Response PageServer::Confirm(const http::Request& request, const std::string& title_key,

@@ -543,3 +543,59 @@ TEST_CASE("a French admin reads every kind of bad input in French, naming the fi
   CHECK(cli.exit_code != 0);
   CHECK(Contains(cli.err, "a url source needs an http:// or https:// location, got 'ftp://x'"));
 }
+
+TEST_CASE("sessions and the admin's one-time message survive a restart and span two engines",
+          "[mysql][ui][admin][session]") {
+  Engine e;
+  e.Setup();
+  e.Serve();
+  Admin a(e, "1", "admin");
+  const std::string cookie_value = a.browser.cookie.substr(a.browser.cookie.find('=') + 1);
+  // Stored hashed: the cookie's value is in no column of the table.
+  CHECK(e.db.Count("SELECT COUNT(*) FROM scrm_ui_sessions") == 1);
+  CHECK(e.db.Count("SELECT COUNT(*) FROM scrm_ui_sessions WHERE CONCAT_WS('|', id_hash, user_id, "
+                   "user_name, roles, lang, csrf_token) LIKE '%" + cookie_value + "%'") == 0);
+  CHECK(e.db.Scalar("SELECT CONCAT_WS('|', user_id, user_name, roles, lang) FROM "
+                    "scrm_ui_sessions") == "1|User 1|admin|en");
+
+  // A change, and the engine restarts before its message is seen.
+  REQUIRE(a.Post("/ui/admin/sources", NewSource("before-restart")).status == 303);
+  CHECK(e.db.Count("SELECT COUNT(*) FROM scrm_ui_flashes") == 1);
+  e.serve.reset();
+  e.Serve();
+  a.browser.port = e.port;
+  ClientResponse page = a.browser.Send("GET", "/ui/admin");
+  INFO(page.body);
+  REQUIRE(page.status == 200);  // still signed in
+  CHECK(CsrfOf(page.body) == a.csrf);
+  CHECK(Contains(page.body, "Source added: before-restart"));
+  CHECK_FALSE(Contains(a.browser.Send("GET", "/ui/admin").body, "Source added"));  // once
+  CHECK(e.db.Count("SELECT COUNT(*) FROM scrm_ui_flashes") == 0);
+
+  // A second engine on the same database (its own index and port): the
+  // session works there too, CSRF included, and its message comes back here.
+  std::map<std::string, std::string> env2 = e.env;
+  env2["SCRM_INDEX_DIR"] = e.dir + "/index2";
+  Child second({ScrmBinary(), "--config", e.config, "serve"}, env2);
+  const std::string line = second.WaitForLine("listening on", 15000);
+  const int port2 = std::atoi(line.c_str() + line.rfind(':') + 1);
+  REQUIRE(port2 > 0);
+  Browser there{port2, a.browser.cookie};
+  REQUIRE(there.Send("GET", "/ui/admin").status == 200);
+  ClientResponse changed = there.Send("POST", "/ui/admin/sources/before-restart/remove", kForm,
+                                      "csrf=" + a.csrf);
+  CHECK(changed.status == 303);
+  CHECK(Contains(a.browser.Send("GET", "/ui/admin").body,
+                 "Source removed (its posts are kept): before-restart"));
+
+  // Signed out on the second engine: the first refuses the cookie once it
+  // reads the session again (at most 30 s; at once for a cookie it has not
+  // cached, as after a restart).
+  CHECK(there.Send("POST", "/ui/logout", {{"X-CSRF-Token", a.csrf}}).status == 204);
+  CHECK(e.db.Count("SELECT COUNT(*) FROM scrm_ui_sessions") == 0);
+  CHECK(there.Send("GET", "/ui/admin").status == 401);
+  e.serve.reset();
+  e.Serve();
+  a.browser.port = e.port;
+  CHECK(a.browser.Send("GET", "/ui/admin").status == 401);
+}
