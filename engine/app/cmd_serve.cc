@@ -120,8 +120,9 @@ class SyncLoop {
 // the next interval.
 class Periodic {
  public:
-  // gate: while it is closed (an import over the API), rounds are skipped.
-  Periodic(std::string name, std::chrono::seconds interval, BackgroundGate& gate, std::function<void()> task)
+  // gate (may be null): while it is closed (an import over the API), rounds
+  // are skipped.
+  Periodic(std::string name, std::chrono::seconds interval, BackgroundGate* gate, std::function<void()> task)
       : name_(std::move(name)), interval_(interval), gate_(gate), task_(std::move(task)) {}
   ~Periodic() { Stop(); }
 
@@ -132,7 +133,9 @@ class Periodic {
       while (!stop_) {
         lock.unlock();
         try {
-          if (std::shared_lock<std::shared_mutex> pass = gate_.TryEnter(); pass.owns_lock()) task_();
+          std::shared_lock<std::shared_mutex> pass;
+          if (gate_ != nullptr) pass = gate_->TryEnter();
+          if (gate_ == nullptr || pass.owns_lock()) task_();
         } catch (const std::exception& e) {
           std::cerr << "scrm serve: " << name_ << " failed: " << e.what() << "\n";
         }
@@ -154,7 +157,7 @@ class Periodic {
  private:
   const std::string name_;
   const std::chrono::seconds interval_;
-  BackgroundGate& gate_;
+  BackgroundGate* gate_;
   std::function<void()> task_;
   std::mutex mu_;
   std::condition_variable cv_;
@@ -168,7 +171,7 @@ class MatchLoop {
   MatchLoop(store::Pool& pool, const Config& config, BackgroundGate& gate)
       : pool_(pool),
         defaults_(MatchOptionsOf(config)),
-        loop_("matching", std::chrono::seconds(config.match_interval_seconds), gate, [this] { Once(); }) {
+        loop_("matching", std::chrono::seconds(config.match_interval_seconds), &gate, [this] { Once(); }) {
     identity::RunOptions options;
     options.match = defaults_;
     matcher_ = std::make_unique<identity::IncrementalMatcher>(pool, options);
@@ -322,7 +325,10 @@ class ServeApp : public Poco::Util::ServerApplication {
     ui::PageServer pages(std::move(*templates), &pool, searcher->get(), ui_options);
     http::SessionOptions session_options;
     session_options.idle_seconds = int64_t{config_.ui_session_minutes} * 60;
-    http::SessionStore sessions(session_options);
+    // In the database: a restart keeps everyone signed in, and engines
+    // behind one load balancer share the sessions (docs/ui.md).
+    http::SessionStore sessions(session_options, &pool);
+    pages.SetSessions(&sessions);
 
     BackgroundGate background;  // closed by an import over the API
     http::Services services;
@@ -386,7 +392,7 @@ class ServeApp : public Poco::Util::ServerApplication {
     // Renewed certificates (certbot and the like replace the files): looked
     // for every http.tls_reload_seconds, and reloaded on SIGHUP.
     Periodic tls_watch("TLS certificate check",
-                       std::chrono::seconds(tls_context ? config_.http_tls_reload_seconds : 0),
+                       std::chrono::seconds(tls_context ? config_.http_tls_reload_seconds : 0), nullptr,
                        [&tls_context] {
                          if (auto reloaded = tls_context->ReloadIfChanged()) {
                            SayReload(*tls_context, *reloaded, "the files changed");
@@ -402,7 +408,7 @@ class ServeApp : public Poco::Util::ServerApplication {
     matching.Start();
     // Retention per source: at start, then every retention.interval_hours.
     // The removed posts are queued; the feeder takes them out of the index.
-    Periodic retention("retention", std::chrono::hours(config_.retention_interval_hours), background, [&pool] {
+    Periodic retention("retention", std::chrono::hours(config_.retention_interval_hours), &background, [&pool] {
       int64_t removed = 0;
       for (const store::RetentionCounts& c : store::PrivacyRepository(pool).ApplyRetention("scrm", false)) {
         removed += c.posts;

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <optional>
 
+#include "core/reasons.h"
 #include "secrets/seal.h"
 #include "store/source_repository.h"
 
@@ -41,7 +42,9 @@ Result<std::string> SealPushSecret(const Config& config, const std::string& sour
     return Status::InvalidArgument("--secret is " + std::to_string(clear.size()) +
                                        " bytes; a push secret has at most " +
                                        std::to_string(kMaxSecretBytes),
-                                   "--secret");
+                                   "--secret")
+        .WithReason(reason::kSecretTooLong, {{"bytes", std::to_string(clear.size())},
+                                             {"max", std::to_string(kMaxSecretBytes)}});
   }
   Result<secrets::Key> key = KeyForSealing(config.secrets_key_file);
   if (!key.ok()) return key.status();

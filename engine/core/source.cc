@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/reasons.h"
+
 namespace scrm {
 
 const std::vector<std::string>& KnownFormats() {
@@ -46,41 +48,50 @@ Status ValidateSource(const Source& s) {
     return Status::InvalidArgument("source name '" + s.name +
                                        "' must be 1 to 64 of a-z, 0-9, '_', '-', '.', starting "
                                        "with a letter or digit",
-                                   "name");
+                                   "name")
+        .WithReason(reason::kSourceName, {{"value", s.name}});
   }
   if (!OneOf(s.type, {"file", "url", "push"})) {
     return Status::InvalidArgument("source type '" + s.type + "' must be file, url or push",
-                                   "type");
+                                   "type")
+        .WithReason(reason::kSourceType, {{"value", s.type}});
   }
   const auto& formats = KnownFormats();
   if (s.format != "auto" && std::find(formats.begin(), formats.end(), s.format) == formats.end()) {
     std::string list = "auto";
     for (const std::string& f : formats) list += ", " + f;
-    return Status::InvalidArgument("format '" + s.format + "' is not one of: " + list, "format");
+    return Status::InvalidArgument("format '" + s.format + "' is not one of: " + list, "format")
+        .WithReason(reason::kSourceFormat, {{"value", s.format}, {"formats", list}});
   }
   if (s.type == "url" && s.location.rfind("http://", 0) != 0 &&
       s.location.rfind("https://", 0) != 0) {
     return Status::InvalidArgument("a url source needs an http:// or https:// location, got '" +
                                        s.location + "'",
-                                   "location");
+                                   "location")
+        .WithReason(reason::kSourceUrl, {{"value", s.location}});
   }
   if (s.retention_days < 0 || s.retention_days > 36500) {
     return Status::InvalidArgument("retention_days must be 0 (keep every post) to 36500 days",
-                                   "retention_days");
+                                   "retention_days")
+        .WithReason(reason::kSourceRetentionRange, {{"max", "36500"}});
   }
   if (s.poll_interval_seconds < 0) {
     return Status::InvalidArgument("poll interval must be 0 (manual) or a number of seconds",
-                                   "poll_interval_seconds");
+                                   "poll_interval_seconds")
+        .WithReason(reason::kSourcePollNegative);
   }
   if (!OneOf(s.visibility, {"public", "internal", "community"})) {
     return Status::InvalidArgument(
-        "visibility '" + s.visibility + "' must be public, internal or community", "visibility");
+        "visibility '" + s.visibility + "' must be public, internal or community", "visibility")
+        .WithReason(reason::kSourceVisibility, {{"value", s.visibility}});
   }
   if ((s.visibility == "community") == s.community.empty()) {
     return Status::InvalidArgument(
         s.community.empty() ? "visibility community needs a community name"
                             : "a community name goes with visibility community only",
-        "community");
+        "community")
+        .WithReason(s.community.empty() ? reason::kSourceCommunityMissing
+                                        : reason::kSourceCommunityUnexpected);
   }
   return Status::Ok();
 }
@@ -99,7 +110,8 @@ Status ApplySourceSettings(const SourceSettings& settings, Source* source) {
       return Status::InvalidArgument("poll interval '" + *settings.poll_interval_seconds +
                                          "' is not a number of seconds: 0 (poll by hand only) "
                                          "or more, digits only",
-                                     "poll_interval_seconds");
+                                     "poll_interval_seconds")
+          .WithReason(reason::kSourcePollNumber, {{"value", *settings.poll_interval_seconds}});
     }
     source->poll_interval_seconds = *poll;
   }
@@ -109,7 +121,9 @@ Status ApplySourceSettings(const SourceSettings& settings, Source* source) {
       return Status::InvalidArgument("retention '" + *settings.retention_days +
                                          "' is not a number of days from 0 (keep every post) "
                                          "to 36500",
-                                     "retention_days");
+                                     "retention_days")
+          .WithReason(reason::kSourceRetentionNumber,
+                      {{"value", *settings.retention_days}, {"max", "36500"}});
     }
     source->retention_days = *days;
   }

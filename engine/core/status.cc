@@ -1,5 +1,7 @@
 #include "core/status.h"
 
+#include <memory>
+
 namespace scrm {
 
 namespace {
@@ -11,6 +13,20 @@ const std::string& Empty() {
 
 const std::string& Status::message() const { return rep_ ? rep_->message : Empty(); }
 const std::string& Status::field() const { return rep_ ? rep_->field : Empty(); }
+const std::string& Status::reason() const { return rep_ ? rep_->reason : Empty(); }
+
+const std::map<std::string, std::string>& Status::reason_args() const {
+  static const std::map<std::string, std::string> kNone;
+  return rep_ ? rep_->args : kNone;
+}
+
+Status Status::WithReason(std::string reason, std::map<std::string, std::string> args) const {
+  if (ok()) return *this;
+  Rep rep = *rep_;
+  rep.reason = std::move(reason);
+  rep.args = std::move(args);
+  return Status(std::make_shared<const Rep>(std::move(rep)));
+}
 
 std::string Status::CodeName() const {
   switch (code()) {

@@ -5,9 +5,15 @@
 // Unexpected failures (database down, disk full) are exceptions, caught at the
 // edges (CLI command, HTTP handler, ingest loop). Status is a cheap value type;
 // an OK status holds no allocation.
+//
+// A failure a user may read on a page also carries a reason: a stable id from
+// core/reasons.h and its arguments (the value typed, a limit...), so that the
+// pages say it in the user's language from ui-templates/i18n ("reason.<id>")
+// while message() stays the English text the CLI and the API print.
 #ifndef SCRM_CORE_STATUS_H_
 #define SCRM_CORE_STATUS_H_
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,10 +52,16 @@ class Status {
   }
   static Status Internal(std::string msg) { return Status(Code::kInternal, std::move(msg)); }
 
+  // This status with a reason (core/reasons.h) and its arguments, by name
+  // ({"value": "-5"}); message() and field() unchanged. An OK status stays OK.
+  Status WithReason(std::string reason, std::map<std::string, std::string> args = {}) const;
+
   bool ok() const { return rep_ == nullptr; }
   Code code() const { return rep_ ? rep_->code : Code::kOk; }
   const std::string& message() const;
   const std::string& field() const;
+  const std::string& reason() const;  // "" when none
+  const std::map<std::string, std::string>& reason_args() const;
   // "invalid_argument", "not_found"...: stable names used in JSON error bodies.
   std::string CodeName() const;
   // "invalid_argument: message (field: x)".
@@ -60,9 +72,12 @@ class Status {
     Code code;
     std::string message;
     std::string field;
+    std::string reason;
+    std::map<std::string, std::string> args;
   };
+  explicit Status(std::shared_ptr<const Rep> rep) : rep_(std::move(rep)) {}
   Status(Code code, std::string msg, std::string field = "")
-      : rep_(std::make_shared<const Rep>(Rep{code, std::move(msg), std::move(field)})) {}
+      : rep_(std::make_shared<const Rep>(Rep{code, std::move(msg), std::move(field), {}, {}})) {}
   std::shared_ptr<const Rep> rep_;
 };
 

@@ -11,6 +11,7 @@
 #include "http/search.h"
 #include "http/auth.h"
 #include "http/crypto.h"
+#include "core/reasons.h"
 #include "http/errors.h"
 
 namespace scrm::http {
@@ -27,7 +28,8 @@ Status ValidName(const std::string& name) {
       name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") !=
           std::string::npos) {
     return Status::InvalidArgument(
-        "name: 1 to 100 characters among letters, digits, '.', '_' and '-'", "name");
+        "name: 1 to 100 characters among letters, digits, '.', '_' and '-'", "name")
+        .WithReason(reason::kKeyName, {{"max", "100"}});
   }
   return Status::Ok();
 }
@@ -91,7 +93,8 @@ nlohmann::json KeyJson(const store::ApiKey& k) {
 Status RevokeApiKeyNamed(store::Pool& pool, const std::string& name) {
   if (!store::ApiKeyRepository(pool).Revoke(name)) {
     return Status::NotFound("no active API key named '" + name +
-                            "' (`scrm apikey list` or GET /api/v1/admin/api-keys lists them)");
+                            "' (`scrm apikey list` or GET /api/v1/admin/api-keys lists them)")
+        .WithReason(reason::kKeyUnknown, {{"name", name}});
   }
   revocations.fetch_add(1);
   return Status::Ok();
@@ -107,13 +110,15 @@ Result<NewApiKey> CreateApiKey(store::Pool& pool, const std::string& name,
   if (Status s = ValidName(name); !s.ok()) return s;
   if (roles.empty()) {
     return Status::InvalidArgument(
-        "roles: at least one of admin, marketing, sales, support, viewer, community:NAME", "roles");
+        "roles: at least one of admin, marketing, sales, support, viewer, community:NAME", "roles")
+        .WithReason(reason::kKeyRolesMissing);
   }
   for (const std::string& role : roles) {
     if (!IsKnownRole(role)) {
       return Status::InvalidArgument(
           "roles: '" + role + "' is not a role; use admin, marketing, sales, support, viewer or "
-          "community:NAME", "roles");
+          "community:NAME", "roles")
+          .WithReason(reason::kKeyRoleUnknown, {{"value", role}});
     }
   }
   NewApiKey out;

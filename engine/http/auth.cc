@@ -3,6 +3,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "core/reasons.h"
 #include "http/crypto.h"
 #include "http/session.h"
 
@@ -88,7 +89,8 @@ Status CheckRoles(Access access, const Principal& principal) {
         "support, viewer or community:NAME (for CRM users, the plugin's role mapping)");
   }
   if (access == Access::kAdmin && !principal.HasRole("admin")) {
-    return Status::Forbidden("this route needs the admin role");
+    return Status::Forbidden("this route needs the admin role")
+        .WithReason(reason::kAdminRoleNeeded);
   }
   return Status::Ok();
 }
@@ -124,6 +126,9 @@ Authorizer TokenAuthorizer(std::string secret, SessionStore* sessions) {
             "your session has ended (idle too long, or the engine restarted): open the page "
             "again from the CRM");
       }
+      // Only the language, so that a refusal page speaks the user's: the
+      // principal itself is set once every check has passed.
+      request.principal.lang = s->principal.lang;
       if (Status csrf = CheckCsrf(request, s->csrf); !csrf.ok()) return csrf;
       principal = std::move(s->principal);
       request.csrf_token = s->csrf;
@@ -136,6 +141,7 @@ Authorizer TokenAuthorizer(std::string secret, SessionStore* sessions) {
     if (access == Access::kApiKey) {
       return Status::Forbidden("this route needs an API key");
     }
+    request.principal.lang = principal.lang;
     if (Status s = CheckRoles(access, principal); !s.ok()) return s;
     request.principal = std::move(principal);
     return Status::Ok();

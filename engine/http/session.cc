@@ -2,12 +2,15 @@
 
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <fstream>
 #include <stdexcept>
 #include <vector>
 
+#include "core/reasons.h"
 #include "http/crypto.h"
 #include "http/router.h"
+#include "store/ui_session_repository.h"
 
 namespace scrm::http {
 
@@ -46,6 +49,27 @@ std::optional<Session> SessionStore::Create(const Principal& principal, const st
   s.principal.token_nonce.clear();
   s.principal.token_expires_at = 0;
   s.created_at = s.last_used_at = now;
+  const std::string key = Sha256Hex(s.id);
+  if (pool_ != nullptr) {
+    MaybeSweepDatabase(now);
+    store::UiSessionRepository repo(*pool_);
+    if (!nonce.empty() && !repo.UseNonce(Sha256Hex(nonce), token_expires_at)) return std::nullopt;
+    store::UiSessionRow row;
+    row.id_hash = key;
+    row.user_id = s.principal.user_id;
+    row.user_name = s.principal.user_name;
+    row.roles = s.principal.roles;
+    row.lang = s.principal.lang;
+    row.csrf_token = s.csrf;
+    row.created_at = row.last_seen_at = now;
+    row.expires_at = now + options_.idle_seconds;
+    repo.Add(row);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (sessions_.size() >= options_.max_sessions) sessions_.clear();  // a cache: read again
+    sessions_[key] = Entry{s, now, "", false};
+    sessions_[key].session.id.clear();  // the cache holds no cookie value
+    return s;
+  }
   std::lock_guard<std::mutex> lock(mu_);
   SweepLocked(now);
   if (!nonce.empty()) {
@@ -55,30 +79,77 @@ std::optional<Session> SessionStore::Create(const Principal& principal, const st
     // Full of live sessions: the least recently used one ends.
     auto oldest = sessions_.begin();
     for (auto it = sessions_.begin(); it != sessions_.end(); ++it) {
-      if (it->second.last_used_at < oldest->second.last_used_at) oldest = it;
+      if (it->second.session.last_used_at < oldest->second.session.last_used_at) oldest = it;
     }
     if (oldest != sessions_.end()) sessions_.erase(oldest);
   }
-  sessions_.emplace(s.id, s);
+  sessions_.emplace(key, Entry{s, now, "", false});
   return s;
 }
 
 std::optional<Session> SessionStore::Find(const std::string& id, int64_t now) {
   if (id.empty()) return std::nullopt;
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = sessions_.find(id);
-  if (it == sessions_.end()) return std::nullopt;
-  if (now - it->second.last_used_at > options_.idle_seconds) {
-    sessions_.erase(it);
+  const std::string key = Sha256Hex(id);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = sessions_.find(key);
+    if (it != sessions_.end()) {
+      Session& s = it->second.session;
+      if (now - s.last_used_at > options_.idle_seconds) {
+        sessions_.erase(it);
+        if (pool_ == nullptr) return std::nullopt;
+        // Idle here, but perhaps used on another engine: the database says.
+      } else if (pool_ == nullptr || now - it->second.checked_at < options_.recheck_seconds) {
+        s.last_used_at = std::max(s.last_used_at, now);
+        Session found = s;
+        found.id = id;
+        return found;
+      }
+    } else if (pool_ == nullptr) {
+      return std::nullopt;
+    }
+  }
+  std::optional<Session> loaded = Load(key, now);
+  if (loaded) loaded->id = id;
+  return loaded;
+}
+
+std::optional<Session> SessionStore::Load(const std::string& key, int64_t now) {
+  MaybeSweepDatabase(now);
+  store::UiSessionRepository repo(*pool_);
+  std::optional<store::UiSessionRow> row = repo.Find(key);
+  if (!row || row->expires_at <= now) {
+    if (row) repo.Remove(key);  // expired: deleted on the way
+    std::lock_guard<std::mutex> lock(mu_);
+    sessions_.erase(key);
     return std::nullopt;
   }
-  it->second.last_used_at = now;
-  return it->second;
+  // Each read from the database records the use: the other engines, and
+  // this one after a restart, count the idle time from here.
+  repo.Touch(key, now, now + options_.idle_seconds, now);
+  Session s;
+  s.csrf = row->csrf_token;
+  s.principal.user_id = row->user_id;
+  s.principal.user_name = row->user_name;
+  s.principal.roles = row->roles;
+  s.principal.lang = row->lang;
+  s.created_at = row->created_at;
+  s.last_used_at = now;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (sessions_.size() >= options_.max_sessions) sessions_.clear();
+  // The id itself is not kept: the caller has it (its cookie).
+  sessions_[key] = Entry{s, now, "", false};
+  return s;
 }
 
 void SessionStore::Remove(const std::string& id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  sessions_.erase(id);
+  if (id.empty()) return;
+  const std::string key = Sha256Hex(id);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    sessions_.erase(key);
+  }
+  if (pool_ != nullptr) store::UiSessionRepository(*pool_).Remove(key);
 }
 
 size_t SessionStore::size() const {
@@ -86,9 +157,44 @@ size_t SessionStore::size() const {
   return sessions_.size();
 }
 
+void SessionStore::SetFlash(const std::string& id, const std::string& message, int64_t now) {
+  if (id.empty()) return;
+  const std::string key = Sha256Hex(id);
+  if (pool_ != nullptr) {
+    store::UiSessionRepository(*pool_).SetFlash(key, message, now);
+    return;
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = sessions_.find(key);
+  if (it == sessions_.end()) return;
+  it->second.flash = message;
+  it->second.has_flash = true;
+}
+
+std::optional<std::string> SessionStore::TakeFlash(const std::string& id) {
+  if (id.empty()) return std::nullopt;
+  const std::string key = Sha256Hex(id);
+  if (pool_ != nullptr) return store::UiSessionRepository(*pool_).TakeFlash(key);
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = sessions_.find(key);
+  if (it == sessions_.end() || !it->second.has_flash) return std::nullopt;
+  it->second.has_flash = false;
+  return std::move(it->second.flash);
+}
+
+void SessionStore::MaybeSweepDatabase(int64_t now) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (now - last_db_sweep_ < options_.sweep_seconds) return;
+    last_db_sweep_ = now;
+  }
+  store::UiSessionRepository(*pool_).RemoveExpired(now);
+}
+
 void SessionStore::SweepLocked(int64_t now) {
   for (auto it = sessions_.begin(); it != sessions_.end();) {
-    it = now - it->second.last_used_at > options_.idle_seconds ? sessions_.erase(it) : ++it;
+    it = now - it->second.session.last_used_at > options_.idle_seconds ? sessions_.erase(it)
+                                                                         : ++it;
   }
   // A nonce is remembered while its token could still be presented.
   for (auto it = used_nonces_.begin(); it != used_nonces_.end();) {
@@ -194,12 +300,14 @@ Status CheckCsrf(const Request& request, const std::string& expected) {
   if (expected.empty() || sent.empty()) {
     return Status::Forbidden(
         "missing CSRF token: a request made with the session cookie must send the page's token "
-        "(<meta name=\"csrf-token\">) in the X-CSRF-Token header or a csrf form field");
+        "(<meta name=\"csrf-token\">) in the X-CSRF-Token header or a csrf form field")
+        .WithReason(reason::kCsrfMissing);
   }
   if (!ConstantTimeEquals(sent, expected)) {
     return Status::Forbidden(
         "wrong CSRF token: send the token of the page you opened in this session (X-CSRF-Token); "
-        "reload the page if the session was renewed");
+        "reload the page if the session was renewed")
+        .WithReason(reason::kCsrfWrong);
   }
   return Status::Ok();
 }

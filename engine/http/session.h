@@ -4,10 +4,18 @@
 // routes authenticate by that cookie. Every state-changing request made with
 // the cookie (POST, PUT, PATCH, DELETE) must carry the session's CSRF token
 // in the X-CSRF-Token header or a `csrf` form field. docs/ui.md explains the
-// choices (cookie attributes in a CRM iframe, memory store, expiry).
+// choices (cookie attributes in a CRM iframe, where sessions live, expiry).
 //
-// The store lives in memory: a restart ends every session, and the next page
-// the CRM opens (with a fresh ?sso=) starts a new one. Thread-safe.
+// With a database (the case of `scrm serve`), MariaDB is the truth:
+// sessions, the one-time message an admin's change leaves for the next
+// page, and the sign-on nonces already used are rows of sql/0011 (a session
+// known by the SHA-256 of its cookie, never the cookie itself), so a
+// restart keeps everyone signed in and several engines share them. Each
+// engine keeps the sessions it has seen in memory and checks them against
+// the database again at most recheck_seconds later: a session deleted or
+// expired in the database stops working everywhere within that bound (at
+// once on the engine that ended it). Without a database, the store lives in
+// memory alone and a restart ends every session. Thread-safe.
 #ifndef SCRM_HTTP_SESSION_H_
 #define SCRM_HTTP_SESSION_H_
 
@@ -19,6 +27,7 @@
 
 #include "core/status.h"
 #include "http/request.h"
+#include "store/pool.h"
 
 namespace scrm::http {
 
@@ -36,12 +45,23 @@ struct Session {
 
 struct SessionOptions {
   int64_t idle_seconds = 3600;   // ui.session_minutes * 60
-  size_t max_sessions = 100000;  // past it, the least recently used session ends
+  // In memory alone: past it, the least recently used session ends. With a
+  // database: the most sessions cached (past it the cache starts afresh).
+  size_t max_sessions = 100000;
+  // With a database: how long a session is trusted from the cache before
+  // it is read again (deleted or expired there: refused from then on).
+  int64_t recheck_seconds = 30;
+  // With a database: how often at most this engine deletes the expired
+  // rows (sessions, their messages, nonces), on the way of a request.
+  int64_t sweep_seconds = 60;
 };
 
 class SessionStore {
  public:
-  explicit SessionStore(SessionOptions options = {}) : options_(options) {}
+  // pool: the database that holds the sessions, or null to keep them in
+  // memory only. Database failures throw store::DbError (503 by the router).
+  explicit SessionStore(SessionOptions options = {}, store::Pool* pool = nullptr)
+      : options_(options), pool_(pool) {}
 
   // A new session for this principal, with fresh random id and CSRF token.
   // `nonce`: the token's nonce; a nonce used once cannot start a second
@@ -50,19 +70,40 @@ class SessionStore {
   std::optional<Session> Create(const Principal& principal, const std::string& nonce,
                                 int64_t token_expires_at, int64_t now);
   // The live session of this id (its idle clock restarted), or nullopt
-  // when unknown or idle for longer than idle_seconds.
+  // when unknown or idle for longer than idle_seconds (with a database:
+  // deleted there, or past its expires_at, when last read from it).
   std::optional<Session> Find(const std::string& id, int64_t now);
+  // Ends the session, here and (with a database) for every engine.
   void Remove(const std::string& id);
+  // Sessions held in this process (with a database: the cached ones).
   size_t size() const;
   int64_t idle_seconds() const { return options_.idle_seconds; }
 
+  // The one-time message of a session: SetFlash leaves it (replacing one not
+  // taken yet; nothing when the session is gone), TakeFlash returns it once,
+  // whichever engine asks.
+  void SetFlash(const std::string& id, const std::string& message, int64_t now);
+  std::optional<std::string> TakeFlash(const std::string& id);
+
  private:
+  struct Entry {
+    Session session;
+    int64_t checked_at = 0;  // with a database: when last read from it
+    std::string flash;       // in memory alone: the one-time message
+    bool has_flash = false;
+  };
   void SweepLocked(int64_t now);
+  // With a database: the session from the database, cached; nullopt when
+  // deleted or expired there.
+  std::optional<Session> Load(const std::string& key, int64_t now);
+  void MaybeSweepDatabase(int64_t now);
 
   const SessionOptions options_;
+  store::Pool* const pool_;
   mutable std::mutex mu_;
-  std::map<std::string, Session> sessions_;
-  std::map<std::string, int64_t> used_nonces_;  // nonce -> token expiry
+  std::map<std::string, Entry> sessions_;  // by the SHA-256 of the id
+  std::map<std::string, int64_t> used_nonces_;  // in memory: nonce -> token expiry
+  int64_t last_db_sweep_ = 0;
 };
 
 // The value of one cookie of the Cookie header, "" when absent.

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/reasons.h"
 #include "core/time.h"
 #include "store/source_repository.h"
 
@@ -116,18 +117,24 @@ int Poller::RunDueImpl(int64_t now, bool background) {
 
 Result<IngestSummary> Poller::PollNow(const std::string& name) {
   std::optional<Source> source = store::SourceRepository(pool_).Get(name);
-  if (!source) return Status::NotFound("no source named '" + name + "'");
+  if (!source) {
+    return Status::NotFound("no source named '" + name + "'")
+        .WithReason(reason::kSourceUnknown, {{"name", name}});
+  }
   if (source->type != "url") {
     return Status::FailedPrecondition("source '" + name + "' is a " + source->type +
-                                      " source: only url sources are fetched");
+                                      " source: only url sources are fetched")
+        .WithReason(reason::kPollNotUrl, {{"name", name}, {"type", source->type}});
   }
   if (source->location.empty()) {
-    return Status::FailedPrecondition("source '" + name + "' has no URL (location)");
+    return Status::FailedPrecondition("source '" + name + "' has no URL (location)")
+        .WithReason(reason::kPollNoLocation, {{"name", name}});
   }
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!in_flight_.insert(source->id).second) {
-      return Status::Conflict("source '" + name + "' is being polled right now");
+      return Status::Conflict("source '" + name + "' is being polled right now")
+          .WithReason(reason::kPollBusy, {{"name", name}});
     }
   }
   return Poll(*source, NowUnixSeconds());

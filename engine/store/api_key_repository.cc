@@ -1,7 +1,6 @@
 #include "store/api_key_repository.h"
 
-#include <sstream>
-
+#include "core/reasons.h"
 #include "core/time.h"
 #include "store/sql_util.h"
 
@@ -12,16 +11,6 @@ const char kSelect[] =
     "SELECT id, name, prefix, roles, created_by, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s'), "
     "COALESCE(DATE_FORMAT(last_used_at, '%Y-%m-%d %H:%i:%s'), ''), "
     "COALESCE(DATE_FORMAT(revoked_at, '%Y-%m-%d %H:%i:%s'), '') FROM scrm_api_keys";
-
-std::vector<std::string> SplitRoles(const std::string& joined) {
-  std::vector<std::string> roles;
-  std::istringstream in(joined);
-  std::string role;
-  while (std::getline(in, role, ',')) {
-    if (!role.empty()) roles.push_back(role);
-  }
-  return roles;
-}
 
 ApiKey Read(sql::ResultSet& rs) {
   ApiKey k;
@@ -42,8 +31,6 @@ Result<ApiKey> ApiKeyRepository::Add(const std::string& name, const std::string&
                                      const std::string& prefix,
                                      const std::vector<std::string>& roles,
                                      const std::string& created_by) {
-  std::string joined;
-  for (const std::string& r : roles) joined += (joined.empty() ? "" : ",") + r;
   try {
     Pool::Lease conn = pool_.Acquire();
     std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
@@ -52,7 +39,7 @@ Result<ApiKey> ApiKeyRepository::Add(const std::string& name, const std::string&
     ps->setString(1, name);
     ps->setString(2, key_hash);
     ps->setString(3, prefix);
-    ps->setString(4, joined);
+    ps->setString(4, JoinRoles(roles));
     ps->setString(5, created_by);
     ps->execute();
     std::unique_ptr<sql::PreparedStatement> get(
@@ -64,7 +51,8 @@ Result<ApiKey> ApiKeyRepository::Add(const std::string& name, const std::string&
   } catch (const sql::SQLException& e) {
     if (e.getErrorCode() == 1062) {  // ER_DUP_ENTRY
       return Status::Conflict("an API key named '" + name +
-                              "' exists (perhaps revoked): choose another name");
+                              "' exists (perhaps revoked): choose another name")
+          .WithReason(reason::kKeyExists, {{"name", name}});
     }
     throw DbError::From(e, "adding an API key");
   }

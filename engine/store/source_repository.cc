@@ -1,5 +1,6 @@
 #include "store/source_repository.h"
 
+#include "core/reasons.h"
 #include "store/sql_util.h"
 
 namespace scrm::store {
@@ -61,7 +62,8 @@ Result<Source> SourceRepository::Add(const Source& source) {
   } catch (const sql::SQLException& e) {
     if (e.getErrorCode() == 1062) {  // ER_DUP_ENTRY
       return Status::Conflict("a source named '" + source.name +
-                              "' exists already (scrm sources show " + source.name + ")");
+                              "' exists already (scrm sources show " + source.name + ")")
+          .WithReason(reason::kSourceExists, {{"name", source.name}});
     }
     throw DbError::From(e, "adding source " + source.name);
   }
@@ -79,7 +81,8 @@ Status SourceRepository::Update(const Source& source) {
         "WHERE name = ?"));
     BindSettings(*ps, source);
     if (ps->executeUpdate() == 0 && !Get(source.name)) {
-      return Status::NotFound("no source named '" + source.name + "' (scrm sources list)");
+      return Status::NotFound("no source named '" + source.name + "' (scrm sources list)")
+          .WithReason(reason::kSourceUnknown, {{"name", source.name}});
     }
     return Status::Ok();
   } catch (const sql::SQLException& e) {
@@ -135,7 +138,8 @@ Status SourceRepository::Remove(const std::string& name) {
         conn->prepareStatement("DELETE FROM scrm_sources WHERE name = ?"));
     ps->setString(1, name);
     if (ps->executeUpdate() == 0) {
-      return Status::NotFound("no source named '" + name + "' (scrm sources list)");
+      return Status::NotFound("no source named '" + name + "' (scrm sources list)")
+          .WithReason(reason::kSourceUnknown, {{"name", name}});
     }
     return Status::Ok();
   } catch (const sql::SQLException& e) {

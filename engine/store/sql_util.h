@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,24 @@ void ForIdChunks(sql::Connection& conn, const std::vector<int64_t>& ids, Stateme
     for (size_t k = start; k < end; ++k) ps->setInt64(static_cast<int>(k - start + 1), ids[k]);
     run(*ps);
   }
+}
+
+// A roles column ("admin,community:lyon", as in tokens) and back; empty
+// items are dropped.
+inline std::string JoinRoles(const std::vector<std::string>& roles) {
+  std::string joined;
+  for (const std::string& r : roles) joined += (joined.empty() ? "" : ",") + r;
+  return joined;
+}
+
+inline std::vector<std::string> SplitRoles(const std::string& joined) {
+  std::vector<std::string> roles;
+  std::istringstream in(joined);
+  std::string role;
+  while (std::getline(in, role, ',')) {
+    if (!role.empty()) roles.push_back(role);
+  }
+  return roles;
 }
 
 inline void Execute(sql::Connection& conn, const std::string& stmt) {

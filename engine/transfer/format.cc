@@ -12,7 +12,10 @@
 namespace scrm::transfer {
 
 bool IsExcludedTable(const std::string& table) {
-  return table == "scrm_index_queue" || table == "scrm_schema_version";
+  // Sessions, their messages and used sign-on nonces (scrm_ui_*) are the
+  // engines' short-lived state, and a session's hash is a credential's.
+  return table == "scrm_index_queue" || table == "scrm_schema_version" ||
+         table.rfind("scrm_ui_", 0) == 0;
 }
 
 std::string KindOf(const std::string& table) {

@@ -32,7 +32,8 @@ inline constexpr char kFormatName[] = "scrm-export";
 inline constexpr int kFormatVersion = 1;
 
 // Tables never exported: derived (the index queue: an import rebuilds the
-// index) or the schema's own bookkeeping (recorded in the manifest).
+// index), the schema's own bookkeeping (recorded in the manifest), or the
+// pages' sessions, their messages and used sign-on nonces (scrm_ui_*).
 bool IsExcludedTable(const std::string& table);
 // "scrm_posts" -> "posts".
 std::string KindOf(const std::string& table);

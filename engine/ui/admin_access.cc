@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/reasons.h"
 #include "http/admin_export.h"
 #include "http/api_keys.h"
 #include "http/auth.h"
@@ -109,7 +110,7 @@ void PageServer::AddAccess(const http::Request& request, nlohmann::json& c) cons
 }
 
 http::Response PageServer::AdminApiKeyCreate(const http::Request& request) {
-  if (pool_ == nullptr) return ErrorPage(request, 503, "no database configured");
+  if (pool_ == nullptr) return NoDatabase(request);
   const std::multimap<std::string, std::string> form = FormFields(request);
   auto first = [&](const std::string& name) {
     auto it = form.find(name);
@@ -133,7 +134,7 @@ http::Response PageServer::AdminApiKeyCreate(const http::Request& request) {
     status = http::HttpStatusFor(made.status().code());
     const std::string field =
         made.status().code() == Status::Code::kConflict ? "name" : made.status().field();
-    c["error"] = {{"message", made.status().message()},
+    c["error"] = {{"message", templates_->Explain(request.principal.lang, made.status())},
                   {"label", Optional(field.empty() ? ""
                                                    : templates_->Message(request.principal.lang,
                                                                          "admin.key_" + field))}};
@@ -146,7 +147,7 @@ http::Response PageServer::AdminApiKeyCreate(const http::Request& request) {
 }
 
 http::Response PageServer::AdminApiKeyRevoke(const http::Request& request) {
-  if (pool_ == nullptr) return ErrorPage(request, 503, "no database configured");
+  if (pool_ == nullptr) return NoDatabase(request);
   const std::string name = request.Param("name");
   const std::string& lang = request.principal.lang;
   if (request.method == "GET") {
@@ -154,19 +155,22 @@ http::Response PageServer::AdminApiKeyRevoke(const http::Request& request) {
     for (const store::ApiKey& k : store::ApiKeyRepository(*pool_).List()) {
       active = active || (k.name == name && k.revoked_at == 0);
     }
-    if (!active) return ErrorPage(request, 404, "no active API key named '" + name + "'");
+    if (!active) {
+      return ErrorPage(request, Status::NotFound("no active API key named '" + name + "'")
+                                    .WithReason(reason::kKeyUnknown, {{"name", name}}));
+    }
     return Confirm(request, "admin.key_revoke",
                    templates_->Message(lang, "admin.key_revoke_question") + " " + name,
                    "/ui/admin/api-keys/" + name + "/revoke", "admin.key_revoke");
   }
   if (Status s = http::RevokeApiKeyNamed(*pool_, name); !s.ok()) {
-    return Done(request, "api-keys", s.message(), true);
+    return Failed(request, "api-keys", s);
   }
   return Done(request, "api-keys", templates_->Message(lang, "admin.done_key_revoked") + " " + name);
 }
 
 http::Response PageServer::AdminExport(const http::Request& request) {
-  if (pool_ == nullptr) return ErrorPage(request, 503, "no database configured");
+  if (pool_ == nullptr) return NoDatabase(request);
   // The API's own handler: a full read of the data, every file's rows and SHA-256.
   http::Request manifest_request = request;
   manifest_request.params["file"] = "manifest.json";

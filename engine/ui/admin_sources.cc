@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "core/reasons.h"
 #include "http/errors.h"
 #include "store/index_queue_repository.h"
 #include "store/source_repository.h"
@@ -22,6 +23,11 @@ std::string Trimmed(const std::string& s) {
   const size_t b = s.find_first_not_of(" \t\r\n");
   if (b == std::string::npos) return "";
   return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
+}
+
+Status NoSource(const std::string& name) {
+  return Status::NotFound("no source named '" + name + "'")
+      .WithReason(reason::kSourceUnknown, {{"name", name}});
 }
 
 nlohmann::json Options(const std::vector<std::string>& values, const std::string& selected,
@@ -68,7 +74,7 @@ http::Response SourceForm(const Templates& templates, const UiOptions& options,
     status = http::HttpStatusFor(error.code());
     std::string field = error.field();
     if (error.code() == Status::Code::kConflict) field = "name";
-    c["error"] = {{"message", error.message()},
+    c["error"] = {{"message", templates.Explain(lang, error)},
                   {"field", Optional(field)},
                   {"label", Optional(field.empty() ? "" : t("admin.field_" + field))}};
     c["invalid"] = {{field.empty() ? "none" : field, true}};
@@ -79,12 +85,12 @@ http::Response SourceForm(const Templates& templates, const UiOptions& options,
 }  // namespace
 
 http::Response PageServer::AdminSourceForm(const http::Request& request) {
-  if (pool_ == nullptr) return ErrorPage(request, 503, "no database configured");
+  if (pool_ == nullptr) return NoDatabase(request);
   const std::string name = request.Param("name");
   Source s;
   if (!name.empty()) {
     std::optional<Source> found = store::SourceRepository(*pool_).Get(name);
-    if (!found) return ErrorPage(request, 404, "no source named '" + name + "'");
+    if (!found) return ErrorPage(request, NoSource(name));
     s = *found;
   }
   const bool adding = name.empty();
@@ -94,7 +100,7 @@ http::Response PageServer::AdminSourceForm(const http::Request& request) {
 }
 
 http::Response PageServer::AdminSourceSave(const http::Request& request) {
-  if (pool_ == nullptr) return ErrorPage(request, 503, "no database configured");
+  if (pool_ == nullptr) return NoDatabase(request);
   store::SourceRepository repo(*pool_);
   const std::string name = request.Param("name");
   const bool adding = name.empty();
@@ -109,7 +115,7 @@ http::Response PageServer::AdminSourceSave(const http::Request& request) {
     s.name = field("name");
   } else {
     before = repo.Get(name);
-    if (!before) return ErrorPage(request, 404, "no source named '" + name + "'");
+    if (!before) return ErrorPage(request, NoSource(name));
     s = *before;
   }
   SourceSettings settings;
@@ -131,12 +137,16 @@ http::Response PageServer::AdminSourceSave(const http::Request& request) {
     Result<std::string> sealed =
         options_.seal_push_secret
             ? options_.seal_push_secret(s.name, new_secret)
-            : Result<std::string>(Status::InvalidArgument(
-                  "this engine cannot seal secrets; use scrm sources set NAME --secret"));
+            : Result<std::string>(
+                  Status::InvalidArgument(
+                      "this engine cannot seal secrets; use scrm sources set NAME --secret")
+                      .WithReason(reason::kSecretNoSealing));
     if (sealed.ok()) {
       s.push_secret = *sealed;
     } else {
-      status = Status::InvalidArgument(sealed.status().message(), "push_secret");
+      // Blamed on the form's field, whatever the sealer called it (--secret).
+      status = Status::InvalidArgument(sealed.status().message(), "push_secret")
+                   .WithReason(sealed.status().reason(), sealed.status().reason_args());
     }
   }
   if (status.ok()) {
@@ -166,18 +176,18 @@ http::Response PageServer::AdminSourceSave(const http::Request& request) {
 }
 
 http::Response PageServer::AdminSourceRemove(const http::Request& request) {
-  if (pool_ == nullptr) return ErrorPage(request, 503, "no database configured");
+  if (pool_ == nullptr) return NoDatabase(request);
   const std::string name = request.Param("name");
   const std::string& lang = request.principal.lang;
   store::SourceRepository repo(*pool_);
   if (request.method == "GET") {
-    if (!repo.Get(name)) return ErrorPage(request, 404, "no source named '" + name + "'");
+    if (!repo.Get(name)) return ErrorPage(request, NoSource(name));
     return Confirm(request, "admin.source_remove",
                    templates_->Message(lang, "admin.source_remove_question") + " " + name,
                    "/ui/admin/sources/" + name + "/remove", "admin.source_remove");
   }
   if (Status s = repo.Remove(name); !s.ok()) {
-    return Done(request, "sources", s.message(), true);
+    return Failed(request, "sources", s);
   }
   return Done(request, "sources", templates_->Message(lang, "admin.done_source_removed") + " " + name);
 }
@@ -191,10 +201,7 @@ http::Response PageServer::AdminSourcePoll(const http::Request& request) {
                                         t("admin.poll_unavailable"), true);
   }
   Result<ingest::IngestSummary> s = poller_->PollNow(name);
-  if (!s.ok()) {
-    return Done(request, "sources", t("admin.poll_failed") + " " + name + ": " + s.status().message(),
-                true);
-  }
+  if (!s.ok()) return Failed(request, "sources", s.status(), t("admin.poll_failed") + " " + name);
   std::string text = t("admin.polled") + " " + name + ": " + std::to_string(s->posts_new) + " " +
                      t("admin.poll_new") + ", " + std::to_string(s->posts_updated) + " " +
                      t("admin.poll_updated") + ", " + std::to_string(s->rejected) + " " +

@@ -1,5 +1,9 @@
 #include "ui/page_server.h"
 
+#include <ctime>
+#include <optional>
+
+#include "core/reasons.h"
 #include "http/errors.h"
 
 namespace scrm::ui {
@@ -33,34 +37,50 @@ http::Response PageServer::ErrorPage(const http::Request& request, int status,
   return Html("error", c, request, status);
 }
 
+http::Response PageServer::ErrorPage(const http::Request& request, const Status& status) const {
+  return ErrorPage(request, http::HttpStatusFor(status.code()),
+                   templates_->Explain(request.principal.lang, status));
+}
+
+http::Response PageServer::NoDatabase(const http::Request& request) const {
+  return ErrorPage(request,
+                   Status::Unavailable("no database configured").WithReason(reason::kNoDatabase));
+}
+
 http::Response PageServer::Denied(const http::Request& request, const Status& status) {
   // Before sign-on there is no principal: the language comes from the
   // browser (Accept-Language), so a French user reads French.
   http::Request r = request;
   if (r.principal.lang.empty()) r.principal.lang = r.Header("accept-language").substr(0, 2);
-  return ErrorPage(r, http::HttpStatusFor(status.code()), status.message());
+  return ErrorPage(r, status);
 }
 
 http::Response PageServer::Done(const http::Request& request, const std::string& anchor,
                                 const std::string& text, bool failed) {
-  if (!request.csrf_token.empty()) {
-    std::lock_guard<std::mutex> lock(flash_mu_);
-    if (flashes_.size() >= 10000) flashes_.clear();  // bounded: sessions that never came back
-    flashes_[request.csrf_token] = {{"text", text}, {"failed", failed}};
+  // Only a session has a next view to show it in (a bearer token has none).
+  if (sessions_ != nullptr && !request.csrf_token.empty()) {
+    sessions_->SetFlash(http::CookieValue(request, http::kSessionCookie),
+                        nlohmann::json{{"text", text}, {"failed", failed}}.dump(),
+                        static_cast<int64_t>(std::time(nullptr)));
   }
   http::Response r = http::Response::Text("", 303);
   r.SetHeader("Location", "/ui/admin#" + anchor);
   return r;
 }
 
+http::Response PageServer::Failed(const http::Request& request, const std::string& anchor,
+                                  const Status& status, const std::string& prefix) {
+  const std::string text = templates_->Explain(request.principal.lang, status);
+  return Done(request, anchor, prefix.empty() ? text : prefix + ": " + text, true);
+}
+
 nlohmann::json PageServer::TakeFlash(const http::Request& request) {
-  if (request.csrf_token.empty()) return nullptr;
-  std::lock_guard<std::mutex> lock(flash_mu_);
-  auto it = flashes_.find(request.csrf_token);
-  if (it == flashes_.end()) return nullptr;
-  nlohmann::json flash = std::move(it->second);
-  flashes_.erase(it);
-  return flash;
+  if (sessions_ == nullptr || request.csrf_token.empty()) return nullptr;
+  std::optional<std::string> flash =
+      sessions_->TakeFlash(http::CookieValue(request, http::kSessionCookie));
+  if (!flash) return nullptr;
+  nlohmann::json j = nlohmann::json::parse(*flash, nullptr, false);
+  return j.is_object() ? j : nullptr;
 }
 
 http::Response PageServer::Confirm(const http::Request& request, const std::string& title_key,

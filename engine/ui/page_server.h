@@ -13,13 +13,12 @@
 #define SCRM_UI_PAGE_SERVER_H_
 
 #include <functional>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "http/pages.h"
+#include "http/session.h"
 #include "identity/matcher.h"
 #include "index/index.h"
 #include "ingest/poller.h"
@@ -66,6 +65,10 @@ class PageServer : public http::Pages {
   // the button answers that polling is not running here). Set before the
   // server starts.
   void SetPoller(ingest::Poller* poller) { poller_ = poller; }
+  // The sessions of `scrm serve`, which carry the one-time message an
+  // admin's change leaves for the next view of /ui/admin (without them,
+  // none is shown). Set before the server starts.
+  void SetSessions(http::SessionStore* sessions) { sessions_ = sessions; }
 
  private:
   // The context every page shares: user, csrf, nav, page title.
@@ -75,11 +78,21 @@ class PageServer : public http::Pages {
   // An error page (404, 400, 503...) in the user's language.
   http::Response ErrorPage(const http::Request& request, int status,
                            const std::string& message) const;
+  // The error page of a failed status: its HTTP status, and what it says in
+  // the user's language (Templates::Explain).
+  http::Response ErrorPage(const http::Request& request, const Status& status) const;
+  // The page for an engine started without a database (503).
+  http::Response NoDatabase(const http::Request& request) const;
 
-  // After an admin's change: remembers `text` for the session's next view
-  // of /ui/admin and answers 303 there (at #anchor).
+  // After an admin's change: leaves `text` for the session's next view of
+  // /ui/admin (in the session's row: shown once, by whichever engine serves
+  // that view) and answers 303 there (at #anchor).
   http::Response Done(const http::Request& request, const std::string& anchor,
                       const std::string& text, bool failed = false);
+  // Done() with what a failed status says in the user's language, after
+  // `prefix` when not empty.
+  http::Response Failed(const http::Request& request, const std::string& anchor,
+                        const Status& status, const std::string& prefix = "");
   // The message Done() left for this session, once; null when none.
   nlohmann::json TakeFlash(const http::Request& request);
   // The admin page's parts of admin_access.cc: API keys, roles, export.
@@ -94,8 +107,7 @@ class PageServer : public http::Pages {
   index::Searcher* searcher_;
   UiOptions options_;
   ingest::Poller* poller_ = nullptr;
-  std::mutex flash_mu_;
-  std::map<std::string, nlohmann::json> flashes_;  // by the session's CSRF token
+  http::SessionStore* sessions_ = nullptr;
 };
 
 }  // namespace scrm::ui

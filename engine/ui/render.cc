@@ -178,6 +178,25 @@ std::string Templates::Message(const std::string& lang, const std::string& key) 
   return it == m.end() ? "" : it->second;
 }
 
+std::string Templates::Explain(const std::string& lang, const Status& status) const {
+  if (status.reason().empty()) return status.message();
+  const std::string text = Message(lang, "reason." + status.reason());
+  if (text.empty()) return status.message();
+  // One pass, so that an argument holding "{...}" is never expanded again.
+  std::string out;
+  size_t at = 0;
+  while (at < text.size()) {
+    const size_t open = text.find('{', at);
+    const size_t close = open == std::string::npos ? open : text.find('}', open);
+    if (close == std::string::npos) break;
+    out += text.substr(at, open - at);
+    auto arg = status.reason_args().find(text.substr(open + 1, close - open - 1));
+    out += arg != status.reason_args().end() ? arg->second : text.substr(open, close - open + 1);
+    at = close + 1;
+  }
+  return out + text.substr(at);
+}
+
 std::string Templates::Render(const std::string& name, const nlohmann::json& context,
                               const std::string& lang) const {
   auto page = pages_.find(name);

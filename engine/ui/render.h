@@ -44,6 +44,11 @@ class Templates {
   const nlohmann::json& Messages(const std::string& lang) const;
   // One message by dotted key ("record.title"), "" when absent.
   std::string Message(const std::string& lang, const std::string& key) const;
+  // What a failed status says, in that language: the catalogue's
+  // "reason.<id>" for its reason (core/reasons.h), each {name} in it
+  // replaced by the status's argument of that name; its English message()
+  // when it has no reason or the catalogue lacks that one.
+  std::string Explain(const std::string& lang, const Status& status) const;
 
   // Renders page `name` (file name without .mustache) with `context`, to
   // which are added "t" (the messages), "lang", and the partials. Throws

@@ -27,3 +27,18 @@ TEST_CASE("Result holds a value or the status that explains its absence", "[core
   CHECK_FALSE(bad.ok());
   CHECK(bad.status().message() == "no such customer");
 }
+
+TEST_CASE("a reason and its arguments travel with a status, message and field unchanged",
+          "[core]") {
+  Status s = Status::InvalidArgument("retention 'x' is not a number", "retention_days")
+                 .WithReason("source_retention_number", {{"value", "x"}, {"max", "36500"}});
+  CHECK(s.message() == "retention 'x' is not a number");
+  CHECK(s.field() == "retention_days");
+  CHECK(s.reason() == "source_retention_number");
+  CHECK(s.reason_args().at("max") == "36500");
+  Status plain = Status::InvalidArgument("retention 'x' is not a number", "retention_days");
+  CHECK(plain.reason().empty());  // WithReason made a new value
+  CHECK(Status::Ok().WithReason("x").ok());
+  CHECK(Status::NotFound("x").reason().empty());
+  CHECK(Status::Ok().reason_args().empty());
+}

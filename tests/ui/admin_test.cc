@@ -514,3 +514,173 @@ TEST_CASE("an admin stores matching thresholds for every process, and can go bac
   CHECK(Contains(page.body, "<dd>0.90</dd>"));
   CHECK(e.db.Scalar("SELECT COUNT(*) FROM scrm_audit WHERE action = 'settings'") == "3");
 }
+
+TEST_CASE("a French admin reads every kind of bad input in French, naming the field",
+          "[mysql][ui][admin][i18n]") {
+  Engine e;
+  e.Setup();
+  e.Serve();
+  Browser b{e.port, ""};
+  const std::string csrf = CsrfOf(b.SignOn("/ui/admin", e.Token("1", "admin", "fr")).body);
+  auto post = [&](const std::string& target,
+                  const std::vector<std::pair<std::string, std::string>>& fields) {
+    return b.Send("POST", target, kForm, "csrf=" + csrf + (fields.empty() ? "" : "&" + Form(fields)));
+  };
+  const std::string sources_before = e.db.Scalar("SELECT COUNT(*) FROM scrm_sources");
+
+  struct Case {
+    const char* what;
+    std::string target;
+    std::vector<std::pair<std::string, std::string>> fields;
+    int status;
+    const char* french;   // the field's French label, then the French message
+    const char* english;  // the CLI's English message, which must not show
+  };
+  const std::string long_secret(300, 's');
+  const std::vector<Case> cases = {
+      {"bad name", "/ui/admin/sources", With(NewSource("x"), "name", "Bad Name"), 400,
+       "Nom: le nom de source « Bad Name » doit compter de 1 à 64 caractères", "must be 1 to 64"},
+      {"bad type", "/ui/admin/sources", With(NewSource("t1"), "type", "ftp"), 400,
+       "Type: le type de source « ftp » doit être file, url ou push", "must be file, url or push"},
+      {"bad format", "/ui/admin/sources", With(NewSource("f1"), "format", "xls"), 400,
+       "Format: le format « xls » n&apos;est pas l&apos;un de : auto, as2,", "is not one of"},
+      {"bad URL", "/ui/admin/sources", With(NewSource("u1"), "location", "ftp://x"), 400,
+       "Chemin du fichier ou URL: une source url demande une adresse http:// ou https://, "
+       "reçu « ftp://x »",
+       "needs an http://"},
+      {"interval not a number", "/ui/admin/sources",
+       With(NewSource("p1"), "poll_interval_seconds", "-5"), 400,
+       "Intervalle de relevé (secondes): l&apos;intervalle « -5 » n&apos;est pas un nombre de "
+       "secondes",
+       "is not a number of seconds"},
+      {"retention too long", "/ui/admin/sources", With(NewSource("r1"), "retention_days", "99999"),
+       400,
+       "Conserver les messages (jours): la durée « 99999 » n&apos;est pas un nombre de jours de 0 "
+       "(garder tous les messages) à 36500",
+       "is not a number of days"},
+      {"bad visibility", "/ui/admin/sources", With(NewSource("v1"), "visibility", "secret"), 400,
+       "Visible par: la visibilité « secret » doit être public, internal ou community",
+       "must be public, internal or community"},
+      {"community without a name", "/ui/admin/sources", With(NewSource("c1"), "community", ""), 400,
+       "Nom de la communauté: la visibilité communauté demande un nom de communauté",
+       "needs a community name"},
+      {"a source name taken", "/ui/admin/sources", NewSource("community"), 409,
+       "Nom: une source nommée « community » existe déjà", "exists already"},
+      {"a secret too long", "/ui/admin/sources",
+       With(With(NewSource("s1"), "type", "push"), "push_secret", long_secret), 400,
+       "Secret de push: le secret fait 300 octets ; un secret de push en compte au plus 255",
+       "--secret is 300 bytes"},
+      {"bad edit", "/ui/admin/sources/community/edit",
+       With(NewSource("community"), "retention_days", "-1"), 400,
+       "Conserver les messages (jours): la durée « -1 »", "is not a number of days"},
+      {"key without a name", "/ui/admin/api-keys", {{"name", ""}, {"roles", "admin"}}, 400,
+       "Nom: de 1 à 100 caractères parmi les lettres", "characters among letters"},
+      {"key without a role", "/ui/admin/api-keys", {{"name", "k1"}}, 400,
+       "Rôles: cochez au moins un rôle", "at least one of"},
+      {"key with an unknown role", "/ui/admin/api-keys", {{"name", "k2"}, {"roles", "boss"}}, 400,
+       "Rôles: « boss » n&apos;est pas un rôle", "is not a role"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.what);
+    ClientResponse r = post(c.target, c.fields);
+    INFO(r.body);
+    CHECK(r.status == c.status);
+    CHECK(Contains(r.body, std::string("role=\"alert\">") + c.french));
+    CHECK_FALSE(Contains(r.body, c.english));
+  }
+  CHECK(e.db.Scalar("SELECT COUNT(*) FROM scrm_sources") == sources_before);
+  CHECK(e.db.Scalar("SELECT retention_days FROM scrm_sources WHERE name = 'community'") == "0");
+
+  // A key name taken (409), once the key exists.
+  REQUIRE(post("/ui/admin/api-keys", {{"name", "k3"}, {"roles", "sales"}}).status == 200);
+  ClientResponse taken = post("/ui/admin/api-keys", {{"name", "k3"}, {"roles", "sales"}});
+  CHECK(taken.status == 409);
+  CHECK(Contains(taken.body, "role=\"alert\">Nom: une clé d&apos;API nommée « k3 » existe"));
+
+  // The messages of the pages around the forms: unknown names, Poll now of a
+  // file source (shown once on the admin page), CSRF, the admin role.
+  ClientResponse unknown = b.Send("GET", "/ui/admin/sources/nowhere/edit");
+  CHECK(unknown.status == 404);
+  CHECK(Contains(unknown.body, "aucune source ne s&apos;appelle « nowhere »"));
+  ClientResponse no_key = b.Send("GET", "/ui/admin/api-keys/nokey/revoke");
+  CHECK(no_key.status == 404);
+  CHECK(Contains(no_key.body, "aucune clé d&apos;API active ne s&apos;appelle « nokey »"));
+  CHECK(post("/ui/admin/sources/community/poll", {}).status == 303);
+  ClientResponse admin = b.Send("GET", "/ui/admin");
+  CHECK(Contains(admin.body, "Échec du relevé de community: la source « community » est de type "
+                             "file : seules les sources url sont relevées"));
+  CHECK_FALSE(Contains(admin.body, "only url sources are fetched"));
+  ClientResponse no_csrf = b.Send("POST", "/ui/admin/sources", kForm, Form(NewSource("z1")));
+  CHECK(no_csrf.status == 403);
+  CHECK(Contains(no_csrf.body, "jeton CSRF manquant"));
+  ClientResponse bad_csrf =
+      b.Send("POST", "/ui/admin/sources", kForm, "csrf=x" + csrf.substr(1) + "&name=z2");
+  CHECK(bad_csrf.status == 403);
+  CHECK(Contains(bad_csrf.body, "jeton CSRF erroné"));
+  Browser sales{e.port, ""};
+  sales.SignOn("/ui/conversations", e.Token("7", "sales", "fr"));
+  ClientResponse denied = sales.Send("GET", "/ui/admin/sources/new");
+  CHECK(denied.status == 403);
+  CHECK(Contains(denied.body, "cette page demande le rôle admin"));
+
+  // The command line keeps its English, word for word.
+  RunResult cli = e.Scrm({"sources", "add", "cli-bad", "--type", "url", "--location", "ftp://x"});
+  CHECK(cli.exit_code != 0);
+  CHECK(Contains(cli.err, "a url source needs an http:// or https:// location, got 'ftp://x'"));
+}
+
+TEST_CASE("sessions and the admin's one-time message survive a restart and span two engines",
+          "[mysql][ui][admin][session]") {
+  Engine e;
+  e.Setup();
+  e.Serve();
+  Admin a(e, "1", "admin");
+  const std::string cookie_value = a.browser.cookie.substr(a.browser.cookie.find('=') + 1);
+  // Stored hashed: the cookie's value is in no column of the table.
+  CHECK(e.db.Count("SELECT COUNT(*) FROM scrm_ui_sessions") == 1);
+  CHECK(e.db.Count("SELECT COUNT(*) FROM scrm_ui_sessions WHERE CONCAT_WS('|', id_hash, user_id, "
+                   "user_name, roles, lang, csrf_token) LIKE '%" + cookie_value + "%'") == 0);
+  CHECK(e.db.Scalar("SELECT CONCAT_WS('|', user_id, user_name, roles, lang) FROM "
+                    "scrm_ui_sessions") == "1|User 1|admin|en");
+
+  // A change, and the engine restarts before its message is seen.
+  REQUIRE(a.Post("/ui/admin/sources", NewSource("before-restart")).status == 303);
+  CHECK(e.db.Count("SELECT COUNT(*) FROM scrm_ui_flashes") == 1);
+  e.serve.reset();
+  e.Serve();
+  a.browser.port = e.port;
+  ClientResponse page = a.browser.Send("GET", "/ui/admin");
+  INFO(page.body);
+  REQUIRE(page.status == 200);  // still signed in
+  CHECK(CsrfOf(page.body) == a.csrf);
+  CHECK(Contains(page.body, "Source added: before-restart"));
+  CHECK_FALSE(Contains(a.browser.Send("GET", "/ui/admin").body, "Source added"));  // once
+  CHECK(e.db.Count("SELECT COUNT(*) FROM scrm_ui_flashes") == 0);
+
+  // A second engine on the same database (its own index and port): the
+  // session works there too, CSRF included, and its message comes back here.
+  std::map<std::string, std::string> env2 = e.env;
+  env2["SCRM_INDEX_DIR"] = e.dir + "/index2";
+  Child second({ScrmBinary(), "--config", e.config, "serve"}, env2);
+  const std::string line = second.WaitForLine("listening on", 15000);
+  const int port2 = std::atoi(line.c_str() + line.rfind(':') + 1);
+  REQUIRE(port2 > 0);
+  Browser there{port2, a.browser.cookie};
+  REQUIRE(there.Send("GET", "/ui/admin").status == 200);
+  ClientResponse changed = there.Send("POST", "/ui/admin/sources/before-restart/remove", kForm,
+                                      "csrf=" + a.csrf);
+  CHECK(changed.status == 303);
+  CHECK(Contains(a.browser.Send("GET", "/ui/admin").body,
+                 "Source removed (its posts are kept): before-restart"));
+
+  // Signed out on the second engine: the first refuses the cookie once it
+  // reads the session again (at most 30 s; at once for a cookie it has not
+  // cached, as after a restart).
+  CHECK(there.Send("POST", "/ui/logout", {{"X-CSRF-Token", a.csrf}}).status == 204);
+  CHECK(e.db.Count("SELECT COUNT(*) FROM scrm_ui_sessions") == 0);
+  CHECK(there.Send("GET", "/ui/admin").status == 401);
+  e.serve.reset();
+  e.Serve();
+  a.browser.port = e.port;
+  CHECK(a.browser.Send("GET", "/ui/admin").status == 401);
+}

@@ -6,7 +6,12 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <sstream>
 
+#include "core/reasons.h"
 #include "ui/chart.h"
 #include "ui/render.h"
 
@@ -97,4 +102,76 @@ TEST_CASE("charts scale bars to the largest bucket", "[ui][render]") {
   CHECK(c["first"] == "2026-10-01");
   CHECK(c["has_bars"] == true);
   CHECK(ChartOf({}, "day", "x")["has_bars"] == false);
+}
+
+namespace {
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// The {name}s of a message.
+std::set<std::string> Placeholders(const std::string& text) {
+  std::set<std::string> out;
+  const std::regex brace("\\{([a-z_]+)\\}");
+  for (std::sregex_iterator it(text.begin(), text.end(), brace), end; it != end; ++it) {
+    out.insert((*it)[1]);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("every reason has its message in English and French, with the same arguments",
+          "[ui][render][i18n]") {
+  // The catalogues as files, not through Templates: what ships is checked.
+  const nlohmann::json en = nlohmann::json::parse(ReadText(kTemplates + "/i18n/en.json"));
+  const nlohmann::json fr = nlohmann::json::parse(ReadText(kTemplates + "/i18n/fr.json"));
+  // Every id declared in core/reasons.h is in kAllReasons (none forgotten).
+  const std::string header = ReadText(std::string(SCRM_SOURCE_DIR) + "/engine/core/reasons.h");
+  std::set<std::string> declared;
+  const std::regex decl("inline constexpr char k[A-Za-z]+\\[\\] = \"([a-z_]+)\"");
+  for (std::sregex_iterator it(header.begin(), header.end(), decl), end; it != end; ++it) {
+    declared.insert((*it)[1]);
+  }
+  const std::set<std::string> listed(std::begin(reason::kAllReasons), std::end(reason::kAllReasons));
+  CHECK(declared.size() >= 20);
+  CHECK(declared == listed);
+  CHECK(listed.size() == std::size(reason::kAllReasons));  // no id listed twice
+  for (const std::string& id : listed) {
+    INFO("reason." << id);
+    REQUIRE(en["reason"].contains(id));
+    REQUIRE(fr["reason"].contains(id));
+    const std::string e = en["reason"][id].get<std::string>();
+    const std::string f = fr["reason"][id].get<std::string>();
+    CHECK_FALSE(e.empty());
+    CHECK_FALSE(f.empty());
+    CHECK(e != f);  // translated, not copied
+    CHECK(Placeholders(e) == Placeholders(f));
+  }
+  // And no catalogue carries a reason the engine does not know.
+  for (const auto& [id, text] : en["reason"].items()) CHECK(listed.count(id) == 1);
+}
+
+TEST_CASE("Explain says a status in the user's language, else its English message",
+          "[ui][render][i18n]") {
+  Result<std::unique_ptr<Templates>> t = Templates::Load(kTemplates);
+  REQUIRE(t.ok());
+  const Status poll = Status::InvalidArgument("poll interval 'x' is not a number", "poll")
+                          .WithReason(reason::kSourcePollNumber, {{"value", "{value}-5"}});
+  CHECK((*t)->Explain("fr", poll) ==
+        "l'intervalle « {value}-5 » n'est pas un nombre de secondes : 0 (relevé à la main "
+        "seulement) ou plus, chiffres seulement");  // an argument is never expanded again
+  CHECK((*t)->Explain("en-GB", poll).rfind("poll interval '{value}-5' is not", 0) == 0);
+  CHECK(poll.message() == "poll interval 'x' is not a number");  // the CLI's text unchanged
+  CHECK(poll.field() == "poll");
+  // No reason, or one no catalogue has: the English message.
+  CHECK((*t)->Explain("fr", Status::NotFound("no such thing")) == "no such thing");
+  CHECK((*t)->Explain("fr", Status::NotFound("gone").WithReason("not_a_reason")) == "gone");
+  // A missing argument stays visible rather than vanishing.
+  CHECK((*t)->Explain("fr", Status::NotFound("x").WithReason(reason::kSourceUnknown)) ==
+        "aucune source ne s'appelle « {name} »");
 }
