@@ -140,7 +140,8 @@ class Periodic {
           std::cerr << "scrm serve: " << name_ << " failed: " << e.what() << "\n";
         }
         lock.lock();
-        cv_.wait_for(lock, interval_, [this] { return stop_; });
+        cv_.wait_for(lock, interval_, [this] { return stop_ || soon_; });
+        soon_ = false;
       }
     });
   }
@@ -154,6 +155,16 @@ class Periodic {
     if (thread_.joinable()) thread_.join();
   }
 
+  // The next round starts now instead of at the end of the interval (or
+  // right after the one running).
+  void RunSoon() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      soon_ = true;
+    }
+    cv_.notify_all();
+  }
+
  private:
   const std::string name_;
   const std::chrono::seconds interval_;
@@ -162,6 +173,7 @@ class Periodic {
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
+  bool soon_ = false;
   std::thread thread_;
 };
 
@@ -179,6 +191,7 @@ class MatchLoop {
 
   void Start() { loop_.Start(); }
   void Stop() { loop_.Stop(); }
+  void RunSoon() { loop_.RunSoon(); }
 
  private:
   void Once() {
@@ -342,6 +355,12 @@ class ServeApp : public Poco::Util::ServerApplication {
     services.match = MatchOptionsOf(config_);
     services.import_staging_dir = config_.transfer_staging_dir;
     services.background = &background;
+    // A record the CRM plugin reports as changed is matched at once. The
+    // loop starts after the server; requests end (server.Stop) before it goes.
+    std::atomic<MatchLoop*> match_now{nullptr};
+    services.crm_record_changed = [&match_now] {
+      if (MatchLoop* m = match_now.load()) m->RunSoon();
+    };
     // The key of the sources' sealed push secrets, read when a push needs it
     // (and again when the file changes); a refused one is said now.
     secrets::CachedKeyFile secrets_key(config_.secrets_key_file);
@@ -406,6 +425,7 @@ class ServeApp : public Poco::Util::ServerApplication {
     if (config_.poll_tick_seconds > 0) poller.Start();
     MatchLoop matching(pool, config_, background);
     matching.Start();
+    match_now = &matching;
     // Retention per source: at start, then every retention.interval_hours.
     // The removed posts are queued; the feeder takes them out of the index.
     Periodic retention("retention", std::chrono::hours(config_.retention_interval_hours), &background, [&pool] {

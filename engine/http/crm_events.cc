@@ -28,7 +28,8 @@ Result<std::string> StringField(const nlohmann::json& body, const std::string& n
 
 }  // namespace
 
-Response HandleCrmEvent(store::Pool* pool, const std::string& secret, const Request& request) {
+Response HandleCrmEvent(store::Pool* pool, const std::string& secret, const Request& request,
+                        const std::function<void()>& changed) {
   if (pool == nullptr) return ErrorResponse(Status::Unavailable("no database configured"));
   if (secret.empty()) {
     return ErrorResponse(Status::Forbidden(
@@ -82,6 +83,7 @@ Response HandleCrmEvent(store::Pool* pool, const std::string& secret, const Requ
   stored.event_at = FormatSqlDateTime(*at_seconds);
   stored.outcome = crm::RecordOutcomeName(outcome);
   store::CrmEventRepository(*pool).Record(stored);
+  if (changed) changed();
   return Response::Json({{"module", stored.module},
                          {"id", stored.crm_id},
                          {"event", stored.event},

@@ -80,7 +80,7 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
     // Signed by the source's own secret (HMAC of the body), checked by the handler.
     {"POST",   "/api/v1/ingest/{source}", Access::kPublic, [pool, key = services.secrets_key](const Request& r) { return HandlePush(pool, key, r); }},
     // The CRM plugin's logic hooks: signed with the shared secret, checked by the handler.
-    {"POST",   "/api/v1/crm/events", Access::kPublic, [pool, secret](const Request& r) { return HandleCrmEvent(pool, secret, r); }},
+    {"POST",   "/api/v1/crm/events", Access::kPublic, [pool, secret, changed = services.crm_record_changed](const Request& r) { return HandleCrmEvent(pool, secret, r, changed); }},
     // Search: the caller's visibility is part of every query.
     {"GET",    "/api/v1/search",    Access::kUser,    [searcher](const Request& r) { return HandleSearch(searcher, r); }},
     {"GET",    "/api/v1/search/export", Access::kUser, export_search},

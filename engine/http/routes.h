@@ -52,6 +52,9 @@ struct Services {
   // Closed while an import restores, so that scrm serve's background jobs
   // write nothing meanwhile. Null: nothing to close.
   BackgroundGate* background = nullptr;
+  // Called after POST /api/v1/crm/events has read a record again (scrm
+  // serve: run matching now). Empty: nothing more happens.
+  std::function<void()> crm_record_changed;
 };
 
 std::vector<Route> RouteTable(const Services& services, Metrics& metrics);

@@ -15,8 +15,8 @@ $manifest = [
     'name' => 'Social CRM (scrm)',
     'description' => 'Linked social profiles and conversations in Contacts, Leads and Accounts; a Conversations tab; record changes pushed to the scrm engine.',
     'author' => 'scrm',
-    'version' => '0.1.0',
-    'published_date' => '2026-11-22',
+    'version' => '0.2.0',
+    'published_date' => '2026-12-04',
     'type' => 'module',
     'is_uninstallable' => true,
     'remove_tables' => '',
@@ -71,7 +71,10 @@ $installdefs = [
         ['from' => '<basepath>/language/administration/en_us.lang.php', 'to_module' => 'Administration', 'language' => 'en_us'],
         ['from' => '<basepath>/language/administration/fr_FR.lang.php', 'to_module' => 'Administration', 'language' => 'fr_FR'],
     ],
-    'post_execute' => ['<basepath>/scripts/post_install.php'],
-    'post_uninstall' => ['<basepath>/scripts/post_uninstall.php'],
+    // scripts/pre_install.php and scripts/post_install.php are not listed:
+    // the Module Loader includes them by name and calls pre_install() and
+    // post_install() itself. Uninstall has no such call for modules, so its
+    // clean-up is an installdefs script.
+    'post_uninstall' => ['<basepath>/scripts/uninstall_cleanup.php'],
 ];
 unset($scrmHooks, $module, $hook, $method);

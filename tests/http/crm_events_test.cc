@@ -63,8 +63,14 @@ TEST_CASE("a signed CRM event re-reads the record and is kept", "[mysql][http][c
   crm.Contact("c1", "Martin");
   store::Pool* pool = &crm.db.pool();
 
-  Response saved = HandleCrmEvent(pool, kSecret, Signed(Event("Contacts", "c1", "save")));
+  int changed = 0;  // scrm serve wakes its matching there
+  Response saved = HandleCrmEvent(pool, kSecret, Signed(Event("Contacts", "c1", "save")),
+                                  [&changed] { ++changed; });
   REQUIRE(saved.status == 202);
+  CHECK(changed == 1);
+  CHECK(HandleCrmEvent(pool, kSecret, Signed(Event("Contacts", "c1", "save"), "wrong"),
+                       [&changed] { ++changed; }).status == 401);
+  CHECK(changed == 1);  // a refused event wakes nothing
   CHECK(Body(saved) == nlohmann::json{{"module", "Contacts"}, {"id", "c1"}, {"event", "save"},
                                       {"outcome", "inserted"}});
   std::optional<Customer> c = crm.Get("c1");

@@ -134,8 +134,30 @@ final class ManifestTest extends TestCase
         $script = file_get_contents(self::from(self::$installdefs['post_uninstall'][0]));
         $this->assertStringContainsString("unset(\$system['SCRM_Conversations'])", $script, 'the tab');
         $this->assertStringContainsString("DELETE FROM config WHERE category = 'scrm'", $script, 'the settings');
-        $install = file_get_contents(self::from(self::$installdefs['post_execute'][0]));
+        $install = file_get_contents(SCRM_PLUGIN_DIR . '/scripts/post_install.php');
         $this->assertStringContainsString("\$system['SCRM_Conversations'] = 'SCRM_Conversations'", $install);
+    }
+
+    /**
+     * UpgradeWizard_commit.php includes scripts/pre_install.php and
+     * scripts/post_install.php by name and then calls pre_install() and
+     * post_install(): a script without the function stopped 0.1.0's install
+     * half-way with a fatal error. Neither may also be an installdefs script
+     * (it would run twice).
+     */
+    public function testTheModuleLoadersScriptsDefineTheFunctionsItCalls(): void
+    {
+        foreach (['pre_install', 'post_install'] as $name) {
+            require_once SCRM_PLUGIN_DIR . "/scripts/$name.php";
+            $this->assertTrue(function_exists($name), "scripts/$name.php defines $name()");
+            foreach (['pre_execute', 'post_execute'] as $section) {
+                foreach (self::$installdefs[$section] ?? [] as $script) {
+                    $this->assertStringNotContainsString("scripts/$name.php", $script, "$section runs $name.php a second time");
+                }
+            }
+        }
+        // The Module Loader calls no post_uninstall() for modules: a script so named would be misread.
+        $this->assertFileDoesNotExist(SCRM_PLUGIN_DIR . '/scripts/post_uninstall.php');
     }
 
     /** @return array<string, string> the strings a language file sets, flattened */

@@ -79,21 +79,73 @@ final class TokenTest extends TestCase
         $this->assertSame(['seed_sally_id', 'sally', ['sales'], 'fr'], [$json['sub'], $json['name'], $json['roles'], $json['lang']]);
     }
 
-    public function testPageUrlsAndTheIframeAreEscaped(): void
+    public function testPageUrlsAndTheFrameAreEscaped(): void
     {
         $client = new ScrmClient('https://scrm.example.com/base/', 'k');
-        $this->assertSame('https://scrm.example.com/base/ui/records/Contacts/a%2Fb%20c?sso=v1.x-y_z.s',
+        $this->assertSame('https://scrm.example.com/base/ui/records/Contacts/a%2Fb%20c?embed=crm&sso=v1.x-y_z.s',
             $client->recordUrl('Contacts', 'a/b c', 'v1.x-y_z.s'));
-        $this->assertSame('https://scrm.example.com/base/ui/conversations?sso=t', $client->conversationsUrl('t'));
-        $this->assertSame('https://scrm.example.com/base/ui/admin?sso=t', $client->adminUrl('t'));
+        $this->assertSame('https://scrm.example.com/base/ui/conversations?embed=crm&sso=t', $client->conversationsUrl('t'));
+        $this->assertSame('https://scrm.example.com/base/ui/admin?embed=crm&sso=t', $client->adminUrl('t'));
+        $this->assertSame('https://scrm.example.com', $client->engineOrigin());
+        $this->assertSame('http://127.0.0.1:8080', (new ScrmClient('HTTP://127.0.0.1:8080', 'k'))->engineOrigin());
 
-        $html = ScrmClient::iframeHtml('https://e/ui?a=1&b="2"', 'Social <b>');
-        $this->assertStringContainsString('src="https://e/ui?a=1&amp;b=&quot;2&quot;"', $html);
-        $this->assertStringContainsString('title="Social &lt;b&gt;"', $html);
+        $html = ScrmClient::frameHtml('https://e/ui?a=1&b="2"', 'https://e', 'Social <b>', 'down <i>');
+        $this->assertStringContainsString('data-scrm-src="https://e/ui?a=1&amp;b=&quot;2&quot;"', $html);
+        $this->assertStringContainsString('data-scrm-title="Social &lt;b&gt;"', $html);
+        $this->assertStringContainsString('data-scrm-origin="https://e"', $html);
+        $this->assertStringContainsString('down &lt;i&gt;', $html);
         $this->assertStringNotContainsString('<b>', $html);
+        $this->assertStringNotContainsString('<i>', $html);
+        // The frame is made by the script, once the placeholder is in place: no iframe in the markup.
+        $this->assertStringNotContainsString('<iframe', $html);
 
-        $panel = ScrmHooks::panelHtml('https://e/ui/records/Leads/1?sso=t', 'Social');
+        $panel = ScrmHooks::panelHtml($client, 'https://e/ui/records/Leads/1?sso=t', 'Social', 'down');
         $this->assertStringContainsString('role="region" aria-label="Social"', $panel);
-        $this->assertStringContainsString('src="https://e/ui/records/Leads/1?sso=t"', $panel);
+        $this->assertStringContainsString('data-scrm-src="https://e/ui/records/Leads/1?sso=t"', $panel);
+    }
+
+    public function testEngineUrlsAreCheckedWithoutRegexTraps(): void
+    {
+        foreach (['http://127.0.0.1:8080', 'https://scrm.example.com/base/', 'http://[::1]:8080', 'HTTPS://Scrm.Example.com'] as $ok) {
+            $this->assertTrue(ScrmClient::isEngineUrl($ok), $ok);
+        }
+        foreach (['', 'ftp://x', 'http://', 'https://a b', 'https://x?y=1', 'https://x#f', 'https://u:p@x', 'javascript:alert(1)', 'scrm.example.com'] as $no) {
+            $this->assertFalse(ScrmClient::isEngineUrl($no), $no);
+        }
+    }
+
+    public function testTheConnectionTestNamesTheFix(): void
+    {
+        $answers = [];
+        $transport = static function (string $method, string $url, string $body, array $headers) use (&$answers): array {
+            $a = array_shift($answers);
+            if ($a instanceof \Throwable) {
+                throw $a;
+            }
+            return $a;
+        };
+        $client = new ScrmClient('http://127.0.0.1:9', 'k', $transport);
+        $answers = [new RuntimeException('Connection refused')];
+        $r = $client->testConnection();
+        $this->assertFalse($r['ok']);
+        $this->assertStringContainsString('cannot reach the engine at http://127.0.0.1:9', $r['message']);
+        $answers = [['status' => 200, 'body' => 'ok'], ['status' => 401, 'body' => '{}']];
+        $r = $client->testConnection();
+        $this->assertStringContainsString('the shared secret differs', $r['message']);
+        $answers = [['status' => 200, 'body' => 'ok'], ['status' => 200, 'body' => '[]']];
+        $this->assertTrue($client->testConnection()['ok']);
+    }
+
+    public function testTheConnectionTestSignsAsAViewer(): void
+    {
+        $seen = [];
+        $transport = static function (string $method, string $url, string $body, array $headers) use (&$seen): array {
+            $seen[] = $headers;
+            return ['status' => 200, 'body' => '[]'];
+        };
+        (new ScrmClient('http://e', 'k', $transport))->testConnection();
+        $auth = substr($seen[1][0], strlen('Authorization: Bearer '));
+        $claims = json_decode(base64_decode(strtr(explode('.', $auth)[1], '-_', '+/')), true);
+        $this->assertSame(['viewer'], $claims['roles'], 'a token with no role is refused by the engine (403)');
     }
 }

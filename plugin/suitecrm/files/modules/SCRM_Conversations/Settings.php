@@ -36,7 +36,7 @@ if ($_SERVER['REQUEST_METHOD'] === 'POST') {
         $values['secret'] = $secret;
     }
     $errors = [];
-    if ($url !== '' && !preg_match('#^https?://[^\s/?#]+(/[^\s?#]*)?$#', $url)) {
+    if ($url !== '' && !ScrmClient::isEngineUrl($url)) {
         $errors[] = $mod_strings['LBL_SCRM_BAD_URL'];
     }
     foreach (array_filter(array_map('trim', explode(',', $values['default_roles']))) as $role) {

@@ -175,32 +175,135 @@ final class ScrmClient
         ]);
     }
 
+    /**
+     * Whether $url can be the engine's base URL: http or https, a host, an
+     * optional port and path, no query, fragment, user or password.
+     */
+    public static function isEngineUrl(string $url): bool
+    {
+        if (!preg_match('#^https?://[^\s?\#]+$#i', $url)) {
+            return false;  // another scheme, a space, a query or a fragment
+        }
+        $parts = parse_url($url);
+        return $parts !== false && ($parts['host'] ?? '') !== ''
+            && !isset($parts['user']) && !isset($parts['pass']);
+    }
+
+    /** "https://scrm.example.com:8443/base" => "https://scrm.example.com:8443": where its pages' messages come from. */
+    public function engineOrigin(): string
+    {
+        $p = parse_url($this->engineUrl);
+        if ($p === false || !isset($p['scheme'], $p['host'])) {
+            return '';
+        }
+        $host = str_contains($p['host'], ':') && $p['host'][0] !== '[' ? '[' . $p['host'] . ']' : $p['host'];
+        return strtolower($p['scheme']) . '://' . strtolower($host) . (isset($p['port']) ? ':' . $p['port'] : '');
+    }
+
     /** The Social panel of a record: /ui/records/{module}/{id}?sso=TOKEN. */
     public function recordUrl(string $module, string $id, string $token): string
     {
         return $this->engineUrl . '/ui/records/' . rawurlencode($module) . '/' . rawurlencode($id)
-            . '?sso=' . rawurlencode($token);
+            . '?embed=crm&sso=' . rawurlencode($token);
     }
 
     public function conversationsUrl(string $token): string
     {
-        return $this->engineUrl . '/ui/conversations?sso=' . rawurlencode($token);
+        return $this->engineUrl . '/ui/conversations?embed=crm&sso=' . rawurlencode($token);
     }
 
     public function adminUrl(string $token): string
     {
-        return $this->engineUrl . '/ui/admin?sso=' . rawurlencode($token);
+        return $this->engineUrl . '/ui/admin?embed=crm&sso=' . rawurlencode($token);
     }
 
-    /** An iframe showing an engine page, with every attribute escaped. */
-    public static function iframeHtml(string $url, string $title, string $height = '640px'): string
+    /**
+     * An engine page in the CRM: a placeholder whose script (FRAME_SCRIPT)
+     * creates the iframe once the placeholder is where it stays (an iframe
+     * moved in the DOM loads again, and its one-time sign-on link would be
+     * refused the second time), sizes it to the page's "size" messages, turns
+     * its "create-case" and "create-lead" messages into the plugin's pages,
+     * and says plainly when the engine does not answer. Every attribute is
+     * escaped; the messages are taken only from $origin and from that frame.
+     *
+     * @param string $unreachable the text shown when the engine does not answer
+     */
+    public static function frameHtml(string $url, string $origin, string $title, string $unreachable, string $minHeight = '320px'): string
     {
         $h = static fn (string $s): string => htmlspecialchars($s, ENT_QUOTES | ENT_SUBSTITUTE, 'UTF-8');
-        return '<iframe class="scrm-frame" src="' . $h($url) . '" title="' . $h($title) . '"'
-            . ' style="width:100%;height:' . $h($height) . ';border:0"'
-            . ' sandbox="allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox allow-downloads"'
-            . ' referrerpolicy="no-referrer"></iframe>';
+        return '<div class="scrm-frame-box" data-scrm-src="' . $h($url) . '" data-scrm-origin="' . $h($origin) . '"'
+            . ' data-scrm-title="' . $h($title) . '" data-scrm-min-height="' . $h($minHeight) . '">'
+            . '<p class="scrm-unreachable alert alert-warning" role="alert" hidden>' . $h($unreachable) . '</p></div>'
+            . '<script>' . self::FRAME_SCRIPT . '</script>';
     }
+
+    /**
+     * The script of frameHtml(): starts every placeholder not started yet
+     * (so a page that prints two panels still signs on once per frame).
+     * Messages from the engine's pages (docs/ui.md, "Messages to the
+     * embedding CRM"): {scrm: 1, type: "size", height}, {scrm: 1, type:
+     * "create-case", record, post}, {scrm: 1, type: "create-lead", profile}.
+     */
+    public const FRAME_SCRIPT = <<<'JS'
+(function () {
+  var boxes = document.querySelectorAll('.scrm-frame-box:not([data-scrm-started])');
+  Array.prototype.forEach.call(boxes, function (box) {
+    box.setAttribute('data-scrm-started', '1');
+    var panel = box.closest('.scrm-social');
+    if (panel) {
+      var view = document.querySelector('.detail-view') || document.getElementById('content');
+      if (view && !view.contains(panel)) view.appendChild(panel);
+    }
+    var origin = box.getAttribute('data-scrm-origin');
+    var notice = box.querySelector('.scrm-unreachable');
+    var heard = false;
+    var frame = document.createElement('iframe');
+    frame.className = 'scrm-frame';
+    frame.title = box.getAttribute('data-scrm-title');
+    frame.setAttribute('sandbox', 'allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox allow-downloads');
+    frame.setAttribute('referrerpolicy', 'no-referrer');
+    frame.style.cssText = 'width:100%;border:0;display:block;height:' + box.getAttribute('data-scrm-min-height');
+    function unreachable() {
+      if (heard) return;
+      notice.hidden = false;
+      frame.style.display = 'none';
+    }
+    function open(action, fields) {
+      var q = new URLSearchParams({module: 'SCRM_Conversations', action: action});
+      Object.keys(fields).forEach(function (k) {
+        var v = fields[k];
+        if (v !== undefined && v !== null && v !== '') q.set(k, String(v).slice(0, 2000));
+      });
+      window.location.href = 'index.php?' + q.toString();
+    }
+    window.addEventListener('message', function (e) {
+      var m = e.data;
+      if (e.origin !== origin || e.source !== frame.contentWindow || !m || m.scrm !== 1) return;
+      if (!heard) {
+        heard = true;
+        notice.hidden = true;
+        frame.style.display = 'block';
+      }
+      if (m.type === 'size' && m.height > 0) {
+        frame.style.height = Math.min(Math.ceil(m.height), 20000) + 'px';
+      } else if (m.type === 'create-case' && m.post) {
+        var r = m.record || {};
+        open('CreateCase', {record_module: r.module, record_id: r.id, post_id: m.post.id, post_url: m.post.url,
+          post_text: m.post.text, post_author: m.post.author, post_published: m.post.published});
+      } else if (m.type === 'create-lead' && m.profile) {
+        var p = m.profile;
+        open('CreateLead', {profile_id: p.id, name: p.name, handle: p.handle, url: p.url, network: p.network, email: p.email});
+      }
+    });
+    // A page of the engine says its size as soon as it loads; an error page
+    // (engine down, refused connection) says nothing.
+    frame.addEventListener('load', function () { setTimeout(unreachable, 2000); });
+    setTimeout(unreachable, 10000);
+    box.appendChild(frame);
+    frame.src = box.getAttribute('data-scrm-src');
+  });
+})();
+JS;
 
     /** The JSON body of a record event: {module, id, event, at}. */
     public function eventPayload(string $module, string $id, string $event, ?int $at = null): string
@@ -256,34 +359,64 @@ final class ScrmClient
 
     /**
      * Settings page check: is the engine up (GET /readyz), and does it accept
-     * a token signed with our secret (GET /api/v1/saved-searches)?
+     * a token signed with our secret (GET /api/v1/saved-searches, as a
+     * viewer: the least role there is)? Each failure's message names the fix.
      *
      * @return array{ok: bool, message: string}
      */
     public function testConnection(): array
     {
+        $url = $this->engineUrl;
         try {
-            if ($this->engineUrl === '') {
-                return ['ok' => false, 'message' => 'no engine URL set'];
+            if ($url === '') {
+                return ['ok' => false, 'message' => 'no engine URL is set: enter the address where this CRM server reaches scrm serve, e.g. https://scrm.example.com'];
             }
-            $ready = ($this->transport)('GET', $this->engineUrl . '/readyz', '', [], self::TIMEOUT_MS);
+            try {
+                $ready = ($this->transport)('GET', $url . '/readyz', '', [], self::TIMEOUT_MS);
+            } catch (\Throwable $e) {
+                return ['ok' => false, 'message' => "cannot reach the engine at $url (" . $e->getMessage() . '): check that scrm serve is running there and that this CRM server can reach that address and port'];
+            }
             if ($ready['status'] !== 200) {
-                return ['ok' => false, 'message' => 'engine is not ready: HTTP ' . $ready['status'] . ' ' . substr($ready['body'], 0, 300)];
+                return ['ok' => false, 'message' => "the engine at $url is not ready (HTTP " . $ready['status'] . '): ' . substr($ready['body'], 0, 300) . ' (see GET /readyz and the engine log)'];
             }
             if ($this->secret === '') {
-                return ['ok' => false, 'message' => 'engine is ready, but no shared secret is set'];
+                return ['ok' => false, 'message' => 'the engine is ready, but no shared secret is set: enter the engine\'s secret (its SCRM_SECRET)'];
             }
-            $token = $this->signToken(['sub' => 'scrm-connection-test', 'name' => 'connection test', 'roles' => []], 60);
-            $auth = ($this->transport)('GET', $this->engineUrl . '/api/v1/saved-searches', '', ['Authorization: Bearer ' . $token], self::TIMEOUT_MS);
+            $token = $this->signToken(['sub' => 'scrm-connection-test', 'name' => 'connection test', 'roles' => ['viewer']], 60);
+            $auth = ($this->transport)('GET', $url . '/api/v1/saved-searches', '', ['Authorization: Bearer ' . $token], self::TIMEOUT_MS);
             if ($auth['status'] === 401) {
-                return ['ok' => false, 'message' => 'engine is ready but refuses our tokens: the shared secret differs from the engine\'s SCRM_SECRET'];
+                return ['ok' => false, 'message' => 'the engine is ready but refuses our signature (HTTP 401): the shared secret differs from the engine\'s secret; enter the engine\'s SCRM_SECRET here'];
             }
             if ($auth['status'] !== 200) {
-                return ['ok' => false, 'message' => 'engine is ready but a signed request answered HTTP ' . $auth['status']];
+                return ['ok' => false, 'message' => 'the engine is ready but a signed request answered HTTP ' . $auth['status'] . ': ' . substr($auth['body'], 0, 300)];
             }
-            return ['ok' => true, 'message' => 'engine is ready and accepts the shared secret'];
+            return ['ok' => true, 'message' => "the engine at $url is ready and accepts the shared secret"];
         } catch (\Throwable $e) {
-            return ['ok' => false, 'message' => 'cannot reach the engine: ' . $e->getMessage()];
+            return ['ok' => false, 'message' => 'the connection test failed: ' . $e->getMessage()];
+        }
+    }
+
+    /**
+     * Links the engine's profile to a CRM record (POST /api/v1/links) with
+     * $token, the signed-in user's: the engine records the decision as theirs.
+     *
+     * @return array{ok: bool, message: string}
+     */
+    public function linkProfile(string $token, int $profileId, string $module, string $id): array
+    {
+        try {
+            $body = json_encode(['profile_id' => $profileId, 'crm_module' => $module, 'crm_id' => $id], JSON_THROW_ON_ERROR);
+            $answer = ($this->transport)('POST', $this->engineUrl . '/api/v1/links', $body, [
+                'Content-Type: application/json',
+                'Authorization: Bearer ' . $token,
+            ], self::TIMEOUT_MS);
+            if ($answer['status'] === 200 || $answer['status'] === 201) {
+                return ['ok' => true, 'message' => 'linked'];
+            }
+            $error = json_decode($answer['body'], true);
+            return ['ok' => false, 'message' => 'HTTP ' . $answer['status'] . ': ' . (is_array($error) ? (string) ($error['error']['message'] ?? $error['message'] ?? $answer['body']) : substr($answer['body'], 0, 300))];
+        } catch (\Throwable $e) {
+            return ['ok' => false, 'message' => $e->getMessage()];
         }
     }
 

@@ -31,6 +31,7 @@ class ScrmHooks
     private static array $queue = [];
     private static ?ScrmClient $client = null;
     private static bool $flushRegistered = false;
+    private static bool $panelShown = false;
     private static int $overflow = 0;
 
     public function afterSave($bean, $event = null, $arguments = []): void
@@ -120,10 +121,13 @@ class ScrmHooks
         }
     }
 
-    /** after_ui_frame: the Social panel under a record's detail view. */
+    /** after_ui_frame: the Social panel under a record's detail view, once per request. */
     public function showPanel(...$ignored): void
     {
         try {
+            if (self::$panelShown) {
+                return;
+            }
             $controller = $GLOBALS['app']->controller ?? null;
             if ($controller === null || ($controller->action ?? '') !== 'DetailView') {
                 return;
@@ -138,28 +142,27 @@ class ScrmHooks
             if ($settings['engine_url'] === '' || $settings['secret'] === '') {
                 return;
             }
+            self::$panelShown = true;
             $client = ScrmSuite::client($settings);
             $url = $client->recordUrl($module, (string) $bean->id, ScrmSuite::tokenForCurrentUser($settings));
-            echo self::panelHtml($url, (string) ($GLOBALS['app_strings']['LBL_SCRM_SOCIAL_PANEL'] ?? 'Social'));
+            echo self::panelHtml($client, $url, (string) ($GLOBALS['app_strings']['LBL_SCRM_SOCIAL_PANEL'] ?? 'Social'),
+                ScrmSuite::unreachableText($client));
         } catch (\Throwable $e) {
             self::logFailure('the Social panel failed: ' . get_class($e) . ': ' . $e->getMessage());
         }
     }
 
     /**
-     * The panel: a SuiteP-styled panel holding the iframe, moved by a line of
-     * script to the end of the detail view (after_ui_frame output comes after
-     * the page's footer otherwise).
+     * The panel: a SuiteP panel holding the engine's page, placed at the end
+     * of the detail view (after_ui_frame output comes after the page's
+     * footer) before its frame is created (ScrmClient::frameHtml).
      */
-    public static function panelHtml(string $url, string $title): string
+    public static function panelHtml(ScrmClient $client, string $url, string $title, string $unreachable): string
     {
         $t = htmlspecialchars($title, ENT_QUOTES | ENT_SUBSTITUTE, 'UTF-8');
         return '<div id="scrm-social-panel" class="panel panel-default scrm-social" role="region" aria-label="' . $t . '">'
             . '<div class="panel-heading"><h4 class="panel-title">' . $t . '</h4></div>'
-            . '<div class="panel-body">' . ScrmClient::iframeHtml($url, $title) . '</div></div>'
-            . '<script>(function(){var p=document.getElementById("scrm-social-panel");'
-            . 'var d=document.querySelector(".detail-view")||document.getElementById("content");'
-            . 'if(p&&d){d.appendChild(p);}})();</script>';
+            . '<div class="panel-body">' . ScrmClient::frameHtml($url, $client->engineOrigin(), $title, $unreachable) . '</div></div>';
     }
 
     private static function client(): ScrmClient

@@ -116,11 +116,24 @@ final class ScrmSuite
                 return;
             }
             $client = self::client($settings);
-            echo ScrmClient::iframeHtml($urlFor($client, self::tokenForCurrentUser($settings)), $title, '80vh');
+            echo ScrmClient::frameHtml($urlFor($client, self::tokenForCurrentUser($settings)), $client->engineOrigin(),
+                $title, self::unreachableText($client), '70vh');
         } catch (\Throwable $e) {
             self::log('error', "$title: " . $e->getMessage());
             echo '<p role="alert">' . self::h($mod_strings['LBL_SCRM_UNAVAILABLE']) . '</p>';
         }
+    }
+
+    /** What a frame says when the engine does not answer, in the user's language. */
+    public static function unreachableText(ScrmClient $client): string
+    {
+        global $app_strings, $sugar_config;
+        $crm = (string) ($sugar_config['site_url'] ?? '');
+        $p = parse_url($crm);
+        $crmOrigin = isset($p['scheme'], $p['host']) ? $p['scheme'] . '://' . $p['host'] . (isset($p['port']) ? ':' . $p['port'] : '') : $crm;
+        $format = (string) ($app_strings['LBL_SCRM_UNREACHABLE']
+            ?? 'The Social CRM engine at %1$s does not answer. SuiteCRM works as usual; this panel comes back when the engine does. Administrators: check that scrm serve runs there and that its crm.origin is %2$s.');
+        return sprintf($format, $client->engineUrl(), $crmOrigin);
     }
 
     /** Escapes for HTML text and attributes. */

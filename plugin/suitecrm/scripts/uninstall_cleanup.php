@@ -1,9 +1,9 @@
 <?php
-// scrm, after uninstall: removes what the Module Loader does not: the
-// Conversations tab from the system tabs and the plugin's settings (config
-// table, category scrm: engine URL, shared secret, role map). Copied files,
-// logic hooks, language and Admin extensions are removed by the Module
-// Loader itself from $installdefs.
+// scrm, after uninstall (installdefs post_uninstall: the Module Loader
+// includes it after removing what $installdefs installed): removes what it
+// does not remove itself, the Conversations tab from the system tabs and the
+// plugin's settings (config table, category scrm: engine URL, shared secret,
+// role map). The engine's data (scrm_* tables) is left alone.
 if (!defined('sugarEntry') || !sugarEntry) {
     die('Not A Valid Entry Point');
 }
