@@ -1,6 +1,9 @@
 // scrm pages: forms marked data-api are sent with fetch() and the page's
 // CSRF token (X-CSRF-Token), then the page reloads to show the change.
 // Without JavaScript the same forms post their hidden csrf field.
+// In the CRM's frame it also tells the CRM the page's height and relays the
+// Create case / Create lead buttons (docs/ui.md, "Messages to the embedding
+// CRM").
 (function () {
   'use strict';
   function token() {
