@@ -126,9 +126,11 @@ Authorizer TokenAuthorizer(std::string secret, SessionStore* sessions) {
             "your session has ended (idle too long, or the engine restarted): open the page "
             "again from the CRM");
       }
-      // Only the language, so that a refusal page speaks the user's: the
-      // principal itself is set once every check has passed.
+      // Only the language and the frame, so that a refusal page speaks the
+      // user's language in the right look: the principal itself is set
+      // once every check has passed.
       request.principal.lang = s->principal.lang;
+      request.embed = s->embed;
       if (Status csrf = CheckCsrf(request, s->csrf); !csrf.ok()) return csrf;
       principal = std::move(s->principal);
       request.csrf_token = s->csrf;

@@ -44,6 +44,9 @@ struct Request {
   // Set by the authorizer when the caller came with a /ui/ session cookie:
   // the session's CSRF token, for the page to embed. "" otherwise.
   std::string csrf_token;
+  // Set by the authorizer from the session: "crm" when the session was
+  // opened in the CRM's frame (?embed=crm on its sign-on link), else "".
+  std::string embed;
 
   // The path parameter, or "" when the template has none of that name.
   std::string Param(const std::string& name) const;

@@ -41,8 +41,10 @@ bool SafeMethod(const std::string& method) {
 }  // namespace
 
 std::optional<Session> SessionStore::Create(const Principal& principal, const std::string& nonce,
-                                            int64_t token_expires_at, int64_t now) {
+                                            int64_t token_expires_at, int64_t now,
+                                            const std::string& embed) {
   Session s;
+  s.embed = embed;
   s.id = RandomId();
   s.csrf = RandomId();
   s.principal = principal;
@@ -61,6 +63,7 @@ std::optional<Session> SessionStore::Create(const Principal& principal, const st
     row.roles = s.principal.roles;
     row.lang = s.principal.lang;
     row.csrf_token = s.csrf;
+    row.embed = s.embed;
     row.created_at = row.last_seen_at = now;
     row.expires_at = now + options_.idle_seconds;
     repo.Add(row);
@@ -135,6 +138,7 @@ std::optional<Session> SessionStore::Load(const std::string& key, int64_t now) {
   s.principal.lang = row->lang;
   s.created_at = row->created_at;
   s.last_used_at = now;
+  s.embed = row->embed;
   std::lock_guard<std::mutex> lock(mu_);
   if (sessions_.size() >= options_.max_sessions) sessions_.clear();
   // The id itself is not kept: the caller has it (its cookie).
@@ -250,8 +254,8 @@ std::string TargetWithoutSso(const Request& request) {
 
 Result<Response> StartSession(SessionStore& sessions, const Request& request, int64_t now) {
   const Principal& p = request.principal;
-  std::optional<Session> s =
-      sessions.Create(p, p.token_nonce, p.token_expires_at, now);
+  const std::string embed = request.Query("embed").value_or("") == kEmbedCrm ? kEmbedCrm : "";
+  std::optional<Session> s = sessions.Create(p, p.token_nonce, p.token_expires_at, now, embed);
   Response r;
   r.status = 303;
   r.content_type = "text/plain; charset=utf-8";

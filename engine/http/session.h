@@ -41,7 +41,14 @@ struct Session {
   Principal principal;
   int64_t created_at = 0;
   int64_t last_used_at = 0;  // epoch seconds; idle expiry counts from here
+  // "crm" when the sign-on link said embed=crm (the CRM plugin's frame): every
+  // page of the session then keeps the CRM's look; "" when opened directly.
+  std::string embed;
 };
+
+// The one embed value a sign-on link may carry (?embed=crm): the pages are
+// inside the CRM's frame. Any other value is ignored.
+constexpr char kEmbedCrm[] = "crm";
 
 struct SessionOptions {
   int64_t idle_seconds = 3600;   // ui.session_minutes * 60
@@ -67,8 +74,10 @@ class SessionStore {
   // `nonce`: the token's nonce; a nonce used once cannot start a second
   // session (Create answers nullopt), so a leaked ?sso= link is worth
   // nothing after its first use.
+  // `embed`: Session::embed, kept for the session's life.
   std::optional<Session> Create(const Principal& principal, const std::string& nonce,
-                                int64_t token_expires_at, int64_t now);
+                                int64_t token_expires_at, int64_t now,
+                                const std::string& embed = "");
   // The live session of this id (its idle clock restarted), or nullopt
   // when unknown or idle for longer than idle_seconds (with a database:
   // deleted there, or past its expires_at, when last read from it).
@@ -126,7 +135,8 @@ std::string TargetWithoutSso(const Request& request);
 
 // GET /ui/...?sso=TOKEN, the token already verified (request.principal set,
 // with its nonce and expiry): starts a session and answers 303 to the same
-// page without ?sso=, setting the cookie. A nonce already used answers 303
+// page without ?sso=, setting the cookie; ?embed=crm marks the session as
+// the CRM frame's (Session::embed). A nonce already used answers 303
 // as well when the request carries a live session of the same user (a
 // reload), else 401 (a Status for the caller to render).
 Result<Response> StartSession(SessionStore& sessions, const Request& request, int64_t now);

@@ -103,6 +103,7 @@ struct SearchRequest {
   // Filters: values of one filter are OR'ed, filters are AND'ed.
   std::vector<std::string> platforms, sources, communities, languages, kinds;
   std::vector<std::string> customers, accounts, owners;  // as in IndexedPost
+  std::vector<std::string> authors;  // Post::author_id (a profile's external_id), as given
   std::optional<bool> linked;  // true: linked to at least one customer
   int64_t from = 0, to = 0;    // published, epoch seconds, inclusive; 0: open
   int64_t ingested_after = 0;  // only posts ingested after this time (saved-search alerts)

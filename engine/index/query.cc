@@ -68,7 +68,7 @@ std::string_view AfterLeading(std::string_view v, char c) {
   return v;
 }
 
-enum class Norm { kFold, kLower, kTag, kMention, kHandle, kDomain };
+enum class Norm { kFold, kLower, kTag, kMention, kHandle, kDomain, kAsGiven };
 
 class BooleanField : public Xapian::FieldProcessor {
  public:
@@ -82,6 +82,7 @@ class BooleanField : public Xapian::FieldProcessor {
       case Norm::kMention:
       case Norm::kHandle: v = FoldValue(AfterLeading(value, '@')); break;
       case Norm::kDomain: v = WebsiteDomain(value); break;
+      case Norm::kAsGiven: v = value; break;
     }
     if (v.empty()) return Xapian::Query::MatchNothing;
     return Xapian::Query(BooleanTerm(prefix_, v));
@@ -134,7 +135,7 @@ void SetUp(Xapian::QueryParser* qp, const Xapian::Database& db) {
 Xapian::Query AnyOf(const std::string& prefix, const std::vector<std::string>& values, Norm norm) {
   std::vector<Xapian::Query> terms;
   for (const std::string& v : values) {
-    std::string n = norm == Norm::kFold ? FoldValue(v) : LowerValue(v);
+    std::string n = norm == Norm::kFold ? FoldValue(v) : norm == Norm::kAsGiven ? v : LowerValue(v);
     if (!n.empty()) terms.emplace_back(BooleanTerm(prefix, n));
   }
   if (terms.empty()) return Xapian::Query::MatchNothing;  // a filter of blank values
@@ -581,6 +582,7 @@ Filter FilterOf(const SearchRequest& r, const Xapian::Database& db) {
       {kPrefixCommunity, &r.communities, Norm::kFold}, {kPrefixLanguage, &r.languages, Norm::kLower},
       {kPrefixKind, &r.kinds, Norm::kLower},           {kPrefixCustomer, &r.customers, Norm::kLower},
       {kPrefixAccount, &r.accounts, Norm::kLower},     {kPrefixOwner, &r.owners, Norm::kLower},
+      {kPrefixAuthor, &r.authors, Norm::kAsGiven},
   };
   for (const auto& f : filters) {
     if (!f.values->empty()) must.push_back(AnyOf(f.prefix, *f.values, f.norm));

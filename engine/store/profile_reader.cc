@@ -1,5 +1,6 @@
 #include "store/profile_reader.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
@@ -108,6 +109,30 @@ std::vector<StoredProfile> ProfileReader::ProfilesByIds(const std::vector<int64_
           std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
           while (rs->next()) out.push_back(ProfileOf(*rs));
         });
+  } catch (const sql::SQLException& e) {
+    throw DbError::From(e, "reading profiles");
+  }
+  return out;
+}
+
+std::vector<StoredProfile> ProfileReader::ProfilesByKeys(
+    const std::vector<std::pair<std::string, std::string>>& keys) {
+  std::vector<StoredProfile> out;
+  if (keys.empty()) return out;
+  const size_t n = std::min<size_t>(keys.size(), 1000);
+  std::string where;
+  for (size_t k = 0; k < n; ++k) where += k ? " OR (platform = ? AND external_id = ?)" : "(platform = ? AND external_id = ?)";
+  try {
+    Pool::Lease conn = pool_.Acquire();
+    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+        std::string("SELECT ") + kProfileColumns + " FROM scrm_profiles WHERE " + where +
+        " ORDER BY id"));
+    for (size_t k = 0; k < n; ++k) {
+      ps->setString(static_cast<unsigned>(2 * k + 1), keys[k].first);
+      ps->setString(static_cast<unsigned>(2 * k + 2), keys[k].second);
+    }
+    std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
+    while (rs->next()) out.push_back(ProfileOf(*rs));
   } catch (const sql::SQLException& e) {
     throw DbError::From(e, "reading profiles");
   }

@@ -35,6 +35,10 @@ class ProfileReader {
   // Profiles with updated_at >= since (UTC "YYYY-MM-DD HH:MM:SS"), at most limit.
   std::vector<StoredProfile> ProfilesUpdatedSince(const std::string& since, int limit);
   std::vector<StoredProfile> ProfilesByIds(const std::vector<int64_t>& ids);
+  // The profiles of these (platform, Profile::external_id) pairs, as a
+  // post's author names them (at most 1,000 pairs); unknown ones are absent.
+  std::vector<StoredProfile> ProfilesByKeys(
+      const std::vector<std::pair<std::string, std::string>>& keys);
   // Ids of profiles whose display name, handle, URL or e-mails contain one
   // of these strings (accent- and case-insensitive). A scan of the table:
   // meant for the few customers an incremental sync changed.

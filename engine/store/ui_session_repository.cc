@@ -9,7 +9,7 @@ namespace {
 const char kSelect[] =
     "SELECT id_hash, user_id, user_name, roles, lang, csrf_token, "
     "DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s'), DATE_FORMAT(last_seen_at, '%Y-%m-%d %H:%i:%s'), "
-    "DATE_FORMAT(expires_at, '%Y-%m-%d %H:%i:%s') FROM scrm_ui_sessions";
+    "DATE_FORMAT(expires_at, '%Y-%m-%d %H:%i:%s'), embed FROM scrm_ui_sessions";
 
 }  // namespace
 
@@ -18,7 +18,7 @@ void UiSessionRepository::Add(const UiSessionRow& row) {
     Pool::Lease conn = pool_.Acquire();
     std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
         "INSERT INTO scrm_ui_sessions (id_hash, user_id, user_name, roles, lang, csrf_token, "
-        "created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        "created_at, last_seen_at, expires_at, embed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     ps->setString(1, row.id_hash);
     ps->setString(2, row.user_id);
     ps->setString(3, row.user_name);
@@ -28,6 +28,7 @@ void UiSessionRepository::Add(const UiSessionRow& row) {
     ps->setString(7, FormatSqlDateTime(row.created_at));
     ps->setString(8, FormatSqlDateTime(row.last_seen_at));
     ps->setString(9, FormatSqlDateTime(row.expires_at));
+    ps->setString(10, row.embed);
     ps->execute();
   } catch (const sql::SQLException& e) {
     throw DbError::From(e, "storing a session");
@@ -52,6 +53,7 @@ std::optional<UiSessionRow> UiSessionRepository::Find(const std::string& id_hash
     row.created_at = ParseSqlDateTime(rs->getString(7)).value_or(0);
     row.last_seen_at = ParseSqlDateTime(rs->getString(8)).value_or(0);
     row.expires_at = ParseSqlDateTime(rs->getString(9)).value_or(0);
+    row.embed = rs->getString(10);
     return row;
   } catch (const sql::SQLException& e) {
     throw DbError::From(e, "looking up a session");

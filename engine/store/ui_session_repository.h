@@ -1,6 +1,7 @@
 // The sessions of the /ui/ pages (scrm_ui_sessions), the one-time messages
 // they carry to the next admin page (scrm_ui_flashes), and the sign-on
-// nonces already used (scrm_ui_sso_nonces): sql/0011_ui_sessions.sql. The
+// nonces already used (scrm_ui_sso_nonces): sql/0011_ui_sessions.sql and
+// 0012_ui_session_embed.sql. The
 // repository never sees a cookie value nor a nonce, only their SHA-256
 // (http/session.h hashes them). Times are epoch seconds, stored as UTC
 // DATETIME. Thread-safe; database failures throw store::DbError.
@@ -26,6 +27,7 @@ struct UiSessionRow {
   int64_t created_at = 0;
   int64_t last_seen_at = 0;
   int64_t expires_at = 0;
+  std::string embed;  // "crm": opened in the CRM's frame (sql/0012); "" otherwise
 };
 
 class UiSessionRepository {

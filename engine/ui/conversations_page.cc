@@ -2,10 +2,13 @@
 // /api/v1/search (q, platform, source, language, account, from, to, sort,
 // offset, like...), so a page's URL is a search anyone can share or save.
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "http/auth.h"
 #include "http/saved_searches.h"
 #include "http/search.h"
+#include "store/link_repository.h"
+#include "store/profile_reader.h"
 #include "ui/chart.h"
 #include "ui/page_server.h"
 
@@ -38,16 +41,51 @@ Pairs Without(const Pairs& params, const std::string& key, const std::string& va
 
 }  // namespace
 
+std::map<std::string, nlohmann::json> PageServer::LeadProfiles(
+    const std::vector<index::SearchHit>& hits) const {
+  std::map<std::string, nlohmann::json> out;
+  std::vector<std::pair<std::string, std::string>> authors;
+  for (const index::SearchHit& h : hits) {
+    if (!h.author_id.empty()) authors.emplace_back(h.platform, h.author_id);
+  }
+  if (pool_ == nullptr || authors.empty()) return out;
+  try {
+    std::set<std::string> linked;
+    for (const store::AuthorLinks& a : store::LinkRepository(*pool_).LinkedOfAuthors(authors)) {
+      if (!a.customers.empty()) linked.insert(a.platform + '\x1f' + a.author_id);
+    }
+    std::vector<std::pair<std::string, std::string>> unlinked;
+    for (const auto& a : authors) {
+      if (!linked.count(a.first + '\x1f' + a.second)) unlinked.push_back(a);
+    }
+    for (const store::StoredProfile& s : store::ProfileReader(*pool_).ProfilesByKeys(unlinked)) {
+      const Profile& p = s.profile;
+      out[p.platform + '\x1f' + p.external_id] = {
+          {"id", s.id},
+          {"name", p.display_name},
+          {"handle", p.handle},
+          {"url", SafeUrl(p.url)},
+          {"network", p.platform},
+          {"email", p.emails.empty() ? "" : p.emails.front()}};
+    }
+  } catch (const store::DbError&) {
+    out.clear();  // no "Create lead" rather than one for a linked author
+  }
+  return out;
+}
+
 http::Response PageServer::Conversations(const http::Request& request) {
   const std::string& lang = request.principal.lang;
   if (searcher_ == nullptr || pool_ == nullptr) {
     return ErrorPage(request, 503, templates_->Message(lang, "error.unavailable"));
   }
   nlohmann::json c = Base(request, "conversations.title");
-  Pairs params;  // the search as asked, in order, without the sign-on token
+  // The search as asked, in order, without the sign-on's token and frame
+  // (the session remembers the frame: links need not carry it).
+  Pairs params;
   std::multimap<std::string, std::string> search_params;
   for (const auto& [k, v] : request.query) {
-    if (k == "sso" || v.empty()) continue;
+    if (k == "sso" || k == "embed" || v.empty()) continue;
     params.emplace_back(k, v);
     search_params.emplace(k, v);
   }
@@ -68,8 +106,18 @@ http::Response PageServer::Conversations(const http::Request& request) {
       c["error"] = result.status().message();
       status = result.status().code() == Status::Code::kInvalidArgument ? 400 : 503;
     } else {
+      const nlohmann::json cases = CasePosts(result->results);
+      const std::map<std::string, nlohmann::json> leads = LeadProfiles(result->results);
       nlohmann::json hits = nlohmann::json::array();
       for (const index::SearchHit& h : result->results) {
+        // The case's record: the post's one linked record, else none.
+        nlohmann::json record = nullptr;
+        const size_t slash = h.customers.size() == 1 ? h.customers[0].find('/') : std::string::npos;
+        if (slash != std::string::npos) {
+          record = {{"module", h.customers[0].substr(0, slash)},
+                    {"id", h.customers[0].substr(slash + 1)}};
+        }
+        auto lead = leads.find(h.platform + '\x1f' + h.author_id);
         hits.push_back({{"id", h.id},
                         {"platform", h.platform},
                         {"source", h.source},
@@ -80,7 +128,10 @@ http::Response PageServer::Conversations(const http::Request& request) {
                         {"snippet", h.snippet},
                         {"url", Optional(SafeUrl(h.url))},
                         {"linked", !h.customers.empty()},
-                        {"more_like", Link({{"like", std::to_string(h.id)}})}});
+                        {"more_like", Link({{"like", std::to_string(h.id)}})},
+                        {"case", cases.at(std::to_string(h.id))},
+                        {"case_record", record},
+                        {"lead", lead == leads.end() ? nlohmann::json(nullptr) : lead->second}});
       }
       c["results"] = hits;
       c["total"] = result->total;

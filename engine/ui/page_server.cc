@@ -4,7 +4,9 @@
 #include <optional>
 
 #include "core/reasons.h"
+#include "core/text.h"
 #include "http/errors.h"
+#include "store/post_reader.h"
 
 namespace scrm::ui {
 
@@ -15,11 +17,25 @@ PageServer::PageServer(std::unique_ptr<Templates> templates, store::Pool* pool,
 
 nlohmann::json PageServer::Base(const http::Request& request, const std::string& title_key) const {
   const http::Principal& p = request.principal;
+  // Nobody is signed in on a refused page (401, 403): no "Signed in as".
+  nlohmann::json user = nullptr;
+  if (!p.user_id.empty()) {
+    user = {{"id", p.user_id}, {"name", p.user_name.empty() ? p.user_id : p.user_name}};
+  }
   return {{"title", templates_->Message(p.lang, title_key)},
-          {"user", {{"id", p.user_id}, {"name", p.user_name.empty() ? p.user_id : p.user_name}}},
+          {"user", user},
           {"csrf", request.csrf_token},
           {"can_change", !request.csrf_token.empty()},
-          {"is_admin", p.HasRole("admin")}};
+          {"is_admin", p.HasRole("admin")},
+          {"embedded", Embedded(request)},
+          {"crm_origin", Optional(options_.crm_origin)}};
+}
+
+bool PageServer::Embedded(const http::Request& request) {
+  // The session remembers it; the sign-on link's own ?embed=crm (kept by
+  // the redirect) covers its refusal page, which has no session.
+  return request.embed == http::kEmbedCrm ||
+         request.Query("embed").value_or("") == http::kEmbedCrm;
 }
 
 http::Response PageServer::Html(const std::string& page, const nlohmann::json& context,
@@ -31,6 +47,11 @@ http::Response PageServer::Html(const std::string& page, const nlohmann::json& c
 http::Response PageServer::ErrorPage(const http::Request& request, int status,
                                      const std::string& message) const {
   nlohmann::json c = Base(request, "error.title");
+  if (status == 401 || status == 403) {
+    // Refused: the page names no one and offers nothing of a session.
+    c["user"] = nullptr;
+    c["can_change"] = c["is_admin"] = false;
+  }
   c["status"] = status;
   c["message"] = message;
   c["signin"] = status == 401;
@@ -42,6 +63,30 @@ http::Response PageServer::ErrorPage(const http::Request& request, const Status&
                    templates_->Explain(request.principal.lang, status));
 }
 
+nlohmann::json PageServer::CasePosts(const std::vector<index::SearchHit>& hits) const {
+  std::map<int64_t, std::string> texts;
+  std::vector<int64_t> ids;
+  for (const index::SearchHit& h : hits) ids.push_back(h.id);
+  if (pool_ != nullptr && !ids.empty()) {
+    try {
+      for (const store::PostRow& row : store::PostReader(*pool_).LoadPosts(ids)) {
+        texts[row.id] = TruncateUtf8(row.post.text.empty() ? row.post.title : row.post.text,
+                                     kCaseTextChars);
+      }
+    } catch (const store::DbError&) {
+    }
+  }
+  nlohmann::json out = nlohmann::json::object();
+  for (const index::SearchHit& h : hits) {
+    out[std::to_string(h.id)] = {{"id", h.id},
+                                 {"url", SafeUrl(h.url)},
+                                 {"text", texts[h.id]},
+                                 {"author", h.author_name.empty() ? h.author_handle : h.author_name},
+                                 {"published", IsoDate(h.date)}};
+  }
+  return out;
+}
+
 http::Response PageServer::NoDatabase(const http::Request& request) const {
   return ErrorPage(request,
                    Status::Unavailable("no database configured").WithReason(reason::kNoDatabase));
@@ -50,7 +95,10 @@ http::Response PageServer::NoDatabase(const http::Request& request) const {
 http::Response PageServer::Denied(const http::Request& request, const Status& status) {
   // Before sign-on there is no principal: the language comes from the
   // browser (Accept-Language), so a French user reads French.
+  // Nobody is signed in: only the language the authorizer found is kept.
   http::Request r = request;
+  r.principal = http::Principal{};
+  r.principal.lang = request.principal.lang;
   if (r.principal.lang.empty()) r.principal.lang = r.Header("accept-language").substr(0, 2);
   return ErrorPage(r, status);
 }

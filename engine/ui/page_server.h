@@ -13,6 +13,7 @@
 #define SCRM_UI_PAGE_SERVER_H_
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -71,8 +72,12 @@ class PageServer : public http::Pages {
   void SetSessions(http::SessionStore* sessions) { sessions_ = sessions; }
 
  private:
-  // The context every page shares: user, csrf, nav, page title.
+  // The context every page shares: user, csrf, nav, page title, and
+  // whether the page is inside the CRM's frame (embedded, crm_origin).
   nlohmann::json Base(const http::Request& request, const std::string& title_key) const;
+  // True when the page is shown in the CRM's frame: its session was opened
+  // with ?embed=crm, or the request says embed=crm itself.
+  static bool Embedded(const http::Request& request);
   http::Response Html(const std::string& page, const nlohmann::json& context,
                       const http::Request& request, int status = 200) const;
   // An error page (404, 400, 503...) in the user's language.
@@ -81,6 +86,20 @@ class PageServer : public http::Pages {
   // The error page of a failed status: its HTTP status, and what it says in
   // the user's language (Templates::Explain).
   http::Response ErrorPage(const http::Request& request, const Status& status) const;
+  // What a "Create case" button sends to the CRM (docs/ui.md, "Messages to
+  // the embedding CRM") for each of these posts: post id -> {id, url, text
+  // (its first kCaseTextChars characters, from the database), author,
+  // published}. A post the database no longer has is absent; a database
+  // failure leaves every text out ("" in the message).
+  nlohmann::json CasePosts(const std::vector<index::SearchHit>& hits) const;
+  static constexpr size_t kCaseTextChars = 2000;
+  // What a "Create lead" button sends for the authors of these posts whose
+  // profile is linked to no CRM record: "platform\x1fauthor_id" -> {id,
+  // name, handle, url, network, email} ("" when unknown). Authors with a
+  // live link, or without a stored profile, are absent; so is everyone
+  // when the database fails.
+  std::map<std::string, nlohmann::json> LeadProfiles(
+      const std::vector<index::SearchHit>& hits) const;
   // The page for an engine started without a database (503).
   http::Response NoDatabase(const http::Request& request) const;
 

@@ -60,6 +60,44 @@ nlohmann::json LinkView(const store::Link& l, const Templates& t, const std::str
           {"decided_at", Optional(l.decided_at)}};
 }
 
+// What the record page says of a linked profile's posts the viewer cannot
+// see, counted by the index with the visibility every search applies
+// (ViewerOf): the posts in communities not theirs (and of removed sources),
+// and the internal ones when the viewer sees public posts only. Nothing of
+// the posts themselves is shown. A failed count says nothing.
+nlohmann::json HiddenPosts(index::Searcher& searcher, const store::Link& l,
+                           const index::Viewer& viewer, const Templates& t,
+                           const std::string& lang) {
+  nlohmann::json out = nlohmann::json::array();
+  if (viewer.everything || l.external_id.empty()) return out;
+  const auto count = [&](const index::Viewer& v) -> int64_t {
+    index::SearchRequest r;
+    r.authors = {l.external_id};
+    r.platforms = {l.platform};
+    r.viewer = v;
+    r.limit = 0;
+    r.facets = r.histogram = r.snippets = r.suggestion = false;
+    Result<index::SearchResult> found = searcher.Search(r);
+    return found.ok() ? found->total : -1;
+  };
+  index::Viewer all, staff = viewer;
+  all.everything = true;
+  staff.internal = true;
+  const int64_t total = count(all), as_staff = count(staff);
+  const int64_t seen = viewer.internal ? as_staff : count(viewer);
+  if (total < 0 || as_staff < 0 || seen < 0) return out;
+  for (const auto& [n, key] : {std::pair<int64_t, std::string>{total - as_staff, "community"},
+                               {as_staff - seen, "internal"}}) {
+    if (n <= 0) continue;
+    std::string text = t.Message(lang, "record.hidden_" + key + (n == 1 ? "_one" : ""));
+    if (const size_t at = text.find("{count}"); at != std::string::npos) {
+      text.replace(at, 7, std::to_string(n));
+    }
+    out.push_back({{"kind", key}, {"count", n}, {"text", text}});
+  }
+  return out;
+}
+
 }  // namespace
 
 http::Response PageServer::Record(const http::Request& request) {
@@ -83,8 +121,13 @@ http::Response PageServer::Record(const http::Request& request) {
   // Links: live ones, then the suggestions waiting for a decision.
   nlohmann::json linked = nlohmann::json::array(), suggested = nlohmann::json::array();
   store::LinkRepository links(*pool_);
+  const index::Viewer viewer = http::ViewerOf(request.principal);
   for (const store::Link& l : links.List("", module_name, crm_id, 200, 0)) {
-    if (Live(l.status)) linked.push_back(LinkView(l, *templates_, lang));
+    if (Live(l.status)) {
+      nlohmann::json view = LinkView(l, *templates_, lang);
+      view["hidden"] = HiddenPosts(*searcher_, l, viewer, *templates_, lang);
+      linked.push_back(std::move(view));
+    }
     if (l.status == "suggested") suggested.push_back(LinkView(l, *templates_, lang));
   }
   c["linked"] = linked;
@@ -118,7 +161,7 @@ http::Response PageServer::Record(const http::Request& request) {
   } else {
     s.customers = {module_name + "/" + crm_id};
   }
-  s.viewer = http::ViewerOf(request.principal);
+  s.viewer = viewer;
   s.sort = index::SearchRequest::Sort::kDate;
   s.limit = kTimelineSize;
   s.facets = false;
@@ -136,6 +179,7 @@ http::Response PageServer::Record(const http::Request& request) {
     } catch (const store::DbError&) {
     }
   }
+  const nlohmann::json cases = CasePosts(timeline->results);
   nlohmann::json posts = nlohmann::json::array();
   for (const index::SearchHit& h : timeline->results) {
     nlohmann::json parent = false;
@@ -154,7 +198,8 @@ http::Response PageServer::Record(const http::Request& request) {
                      {"author", h.author_name.empty() ? h.author_handle : h.author_name},
                      {"snippet", h.snippet},
                      {"parent", parent},
-                     {"url", Optional(SafeUrl(h.url))}});
+                     {"url", Optional(SafeUrl(h.url))},
+                     {"case", cases.at(std::to_string(h.id))}});
   }
   c["posts"] = posts;
   c["total"] = timeline->total;

@@ -274,14 +274,20 @@ std::string QueryString(const std::vector<std::pair<std::string, std::string>>& 
   return out;
 }
 
-std::string FormatDate(int64_t t) {
+namespace {
+std::string Utc(int64_t t, const char* format) {
   if (t == 0) return "";
   std::time_t tt = static_cast<std::time_t>(t);
   std::tm tm{};
   gmtime_r(&tt, &tm);
   char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+  std::strftime(buf, sizeof buf, format, &tm);
   return buf;
 }
+}  // namespace
+
+std::string FormatDate(int64_t t) { return Utc(t, "%Y-%m-%d %H:%M"); }
+
+std::string IsoDate(int64_t t) { return Utc(t, "%Y-%m-%dT%H:%M:%SZ"); }
 
 }  // namespace scrm::ui

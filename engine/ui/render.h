@@ -93,6 +93,8 @@ std::multimap<std::string, std::string> FormFields(const http::Request& request)
 
 // "2026-10-01 09:00" (UTC) of epoch seconds; "" for 0.
 std::string FormatDate(int64_t t);
+// "2026-10-01T09:00:00Z" (ISO 8601, UTC) of epoch seconds; "" for 0.
+std::string IsoDate(int64_t t);
 
 }  // namespace scrm::ui
 

@@ -239,3 +239,170 @@ TEST_CASE("the admin page is for admins, others get a 403 page", "[mysql][ui]") 
   CHECK(unknown.status == 404);
   CHECK(Contains(unknown.body, "Contacts|Leads|Accounts"));
 }
+
+namespace {
+
+// Posts of Anne in other places than the public forum: three in the
+// "partners" community, one internal, and one of 2,500 characters in public.
+void AddHiddenAndLongPosts(Engine& e) {
+  REQUIRE(e.Scrm({"sources", "add", "partners", "--type", "file", "--visibility", "community",
+                  "--community", "partners"}).exit_code == 0);
+  REQUIRE(e.Scrm({"sources", "add", "staff", "--type", "file", "--visibility", "internal"})
+              .exit_code == 0);
+  const std::string anne =
+      R"("platform":"mastodon","author":{"id":"https://social.example/users/anne","name":"Anne Martin","handle":"anne@social.example"})";
+  const auto ingest = [&](const std::string& source, const std::string& lines) {
+    const std::string file = e.dir + "/" + source + ".jsonl";
+    std::ofstream(file) << "{\"scrm\": 1}\n" << lines;
+    RunResult r = e.Scrm({"ingest", "--source", source, file});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+  };
+  std::string partners;
+  for (int i = 1; i <= 3; ++i) {
+    partners += R"({"type":"post","id":"p)" + std::to_string(i) + R"(",)" + anne +
+                R"(,"text":"Partners only secret roadmap )" + std::to_string(i) +
+                R"(","published":"2026-10-0)" + std::to_string(i + 3) + R"(T10:00:00Z","language":"en"})" + "\n";
+  }
+  ingest("partners", partners);
+  ingest("staff", R"({"type":"post","id":"s1",)" + anne +
+                      R"(,"text":"Internal note on the billing escalation","published":"2026-10-08T10:00:00Z","language":"en"})" + "\n");
+  ingest("community", R"({"type":"post","id":"long1","platform":"mastodon","author":{"id":"https://social.example/users/eric","name":"Éric Lefèvre","handle":"eric@social.example"},"text":"Longpost )" +
+                          std::string(2500, 'y') + R"(","published":"2026-10-09T10:00:00Z","language":"en"})" + "\n");
+}
+
+}  // namespace
+
+TEST_CASE("a page opened with embed=crm keeps the CRM's look for the session, with its buttons",
+          "[mysql][ui]") {
+  Engine e;
+  e.Setup();
+  AddHiddenAndLongPosts(e);
+  e.Serve();
+
+  Browser crm{e.port, ""};
+  // SignOn checks that the redirect keeps embed=crm and drops only sso.
+  ClientResponse page = crm.SignOn("/ui/conversations?embed=crm&q=billing", e.Token("5", "marketing"));
+  INFO(page.body);
+  REQUIRE(page.status == 200);
+  CHECK(e.db.Scalar("SELECT GROUP_CONCAT(embed) FROM scrm_ui_sessions") == "crm");
+  CHECK(Contains(page.body, "<body class=\"embed-crm\""));
+  CHECK(Contains(page.body, std::string("data-crm-origin=\"") + kCrmOrigin + "\""));
+  CHECK_FALSE(Contains(page.body, "Sign out"));
+  CHECK_FALSE(Contains(page.body, "Signed in as"));
+  CHECK_FALSE(Contains(page.body, "<header class=\"bar\""));
+  // Create case on each result, hidden until scrm.js sees the CRM's frame;
+  // the whole text of the post (escaped), not the snippet.
+  CHECK(Contains(page.body, "data-crm-action=\"create-case\""));
+  CHECK(Contains(page.body,
+                 "data-post-text=\"The billing page shows &lt;script&gt;alert(1)&lt;/script&gt; "
+                 "instead of my invoice #billing\""));
+  CHECK(Contains(page.body, "data-post-published=\"2026-10-02T10:00:00Z\""));
+  CHECK(Contains(page.body, "data-post-url=\"https://social.example/@anne/2\""));
+  CHECK_FALSE(Contains(page.body, "<button type=\"button\" class=\"crm-action secondary\" data-crm"));
+
+  // The session remembers the frame: a later page without embed=crm.
+  ClientResponse later = crm.Send("GET", "/ui/conversations?q=panne");
+  INFO(later.body);
+  CHECK(Contains(later.body, "<body class=\"embed-crm\""));
+  // Éric's profile is linked to nothing: Create lead, with what is known of
+  // him (his javascript: profile URL dropped, no e-mail: empty).
+  const std::string eric_id = e.db.Scalar(
+      "SELECT id FROM scrm_profiles WHERE external_id = 'https://social.example/users/eric'");
+  CHECK(Contains(later.body, "data-crm-action=\"create-lead\""));
+  CHECK(Contains(later.body, "data-profile-id=\"" + eric_id + "\" data-profile-name=\"Éric Lefèvre\" "
+                             "data-profile-handle=\"eric@social.example\" data-profile-url=\"\""));
+  CHECK(Contains(later.body, "data-profile-network=\"mastodon\" data-profile-email=\"\""));
+  CHECK(Contains(later.body, "aria-label=\"Create lead: Éric Lefèvre\""));
+
+  // A text is cut to 2,000 characters.
+  ClientResponse longer = crm.Send("GET", "/ui/conversations?q=longpost");
+  std::smatch m;
+  const std::string body = longer.body;
+  REQUIRE(std::regex_search(body, m, std::regex("data-post-text=\"Longpost (y*)\"")));
+  CHECK(m[1].length() == 2000 - 9);
+
+  // Opened directly: our header, no embed.
+  Browser direct{e.port, ""};
+  ClientResponse own = direct.SignOn("/ui/conversations?q=billing", e.Token("5", "marketing"));
+  CHECK(Contains(own.body, "<body class=\"\""));
+  CHECK(Contains(own.body, "Sign out"));
+  CHECK(Contains(own.body, "Signed in as User 5"));
+  CHECK(e.db.Count("SELECT COUNT(*) FROM scrm_ui_sessions WHERE embed = ''") == 1);
+
+  // French buttons.
+  Browser french{e.port, ""};
+  ClientResponse fr = french.SignOn("/ui/conversations?embed=crm&q=panne", e.Token("6", "marketing", "fr"));
+  CHECK(Contains(fr.body, ">Créer un ticket</button>"));
+  CHECK(Contains(fr.body, ">Créer un prospect</button>"));
+
+  // The script posts to the configured origin only, never to "*".
+  ClientResponse js = Call(e.port, "GET", "/ui/static/scrm.js");
+  CHECK(Contains(js.body, "window.parent.postMessage(message, origin)"));
+  CHECK_FALSE(Contains(js.body, "'*'"));
+}
+
+TEST_CASE("the record page gives Create case the record, and says how many posts the role hides",
+          "[mysql][ui]") {
+  Engine e;
+  const int64_t link = e.Setup();
+  AddHiddenAndLongPosts(e);
+  REQUIRE(store::LinkRepository(e.db.pool()).Confirm(link, {"1", "Admin"}).ok());
+  REQUIRE(e.Scrm({"reindex"}).exit_code == 0);  // Anne's posts tagged with her record
+  e.Serve();
+
+  const std::string record = "/ui/records/Contacts/c-anne";
+  Browser sales{e.port, ""};
+  ClientResponse page = sales.SignOn(record + "?embed=crm", e.Token("7", "sales"));
+  INFO(page.body);
+  REQUIRE(page.status == 200);
+  CHECK(Contains(page.body, "data-crm-action=\"create-case\"\n        data-record-module=\"Contacts\" "
+                            "data-record-id=\"c-anne\""));
+  CHECK(Contains(page.body, "Same billing problem again this month"));
+  // Sales see internal posts, not the partners' community: said, not shown.
+  CHECK(Contains(page.body, "3 posts of this profile are in communities your role cannot see."));
+  CHECK_FALSE(Contains(page.body, "internal: your role cannot see"));
+  CHECK_FALSE(Contains(page.body, "secret roadmap"));
+  CHECK(Contains(page.body, "Internal note on the billing escalation"));
+
+  Browser viewer{e.port, ""};
+  ClientResponse v = viewer.SignOn(record, e.Token("8", "viewer", "fr"));
+  INFO(v.body);
+  CHECK(Contains(v.body, "3 publications de ce profil sont dans des communautés que votre rôle ne "
+                         "permet pas de voir."));
+  CHECK(Contains(v.body, "1 publication de ce profil est interne : votre rôle ne permet pas de la voir."));
+  CHECK_FALSE(Contains(v.body, "Internal note"));
+
+  Browser partner{e.port, ""};
+  ClientResponse p = partner.SignOn(record, e.Token("9", "sales,community:partners"));
+  CHECK(Contains(p.body, "secret roadmap"));
+  CHECK_FALSE(Contains(p.body, "your role cannot see"));
+  Browser admin{e.port, ""};
+  CHECK_FALSE(Contains(admin.SignOn(record, e.Token("1", "admin")).body, "your role cannot see"));
+}
+
+TEST_CASE("a refused page says nobody is signed in, in the CRM's look when framed", "[mysql][ui]") {
+  Engine e;
+  e.Setup();
+  e.Serve();
+  ClientResponse denied =
+      Call(e.port, "GET", "/ui/admin?embed=crm&sso=" + e.Token("7", "sales", "fr"));
+  INFO(denied.body);
+  CHECK(denied.status == 403);
+  CHECK(Contains(denied.body, "<body class=\"embed-crm\""));
+  CHECK_FALSE(Contains(denied.body, "Connecté en tant que"));
+
+  // Signed in, then refused: the 403 page names no one either.
+  Browser sales{e.port, ""};
+  ClientResponse page = sales.SignOn("/ui/conversations", e.Token("7", "sales"));
+  CHECK(Contains(page.body, "Signed in as User 7"));
+  ClientResponse admin = sales.Send("GET", "/ui/admin");
+  INFO(admin.body);
+  CHECK(admin.status == 403);
+  CHECK_FALSE(Contains(admin.body, "Signed in as"));
+  CHECK_FALSE(Contains(admin.body, "Sign out"));
+  ClientResponse none = Call(e.port, "GET", "/ui/conversations");
+  CHECK(none.status == 401);
+  CHECK_FALSE(Contains(none.body, "Signed in as"));
+  CHECK(Contains(none.body, "<body class=\"\""));
+}
