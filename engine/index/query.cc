@@ -154,6 +154,13 @@ class BothStems : public Xapian::FieldProcessor {
   // that stem, and the plain word when the word is its own stem (terms.h):
   // so each stem is looked for both ways.
   Xapian::Query operator()(const std::string& word) override {
+    const std::vector<std::string> terms = Terms(word);
+    if (terms.empty()) return Xapian::Query(word);
+    return Xapian::Query(Xapian::Query::OP_SYNONYM, terms.begin(), terms.end());
+  }
+  // The terms a word of the query looks for: Z<stem> and <stem> in each
+  // language asked for.
+  std::vector<std::string> Terms(const std::string& word) {
     std::vector<std::string> terms;
     auto add = [&terms](std::string t) {
       if (std::find(terms.begin(), terms.end(), t) == terms.end()) terms.push_back(std::move(t));
@@ -165,8 +172,7 @@ class BothStems : public Xapian::FieldProcessor {
       add("Z" + s);
       add(s);
     }
-    if (terms.empty()) return Xapian::Query(word);
-    return Xapian::Query(Xapian::Query::OP_SYNONYM, terms.begin(), terms.end());
+    return terms;
   }
 
  private:
@@ -633,7 +639,24 @@ Result<Xapian::Query> MoreLikeQuery(const Xapian::Database& db, int64_t post_id,
                        Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()), id);
 }
 
+namespace {
+
+// Whether a query word finds anything as itself: the word, or one of the
+// stems it is searched by ("facture" finds "factures" through Zfactur). Such
+// a word is never replaced by a suggestion, whatever its neighbours.
+bool Indexed(const Xapian::Database& db, const std::string& word, BothStems* stems) {
+  if (db.get_termfreq(word) != 0) return true;
+  if (!IsStemmableWord(word)) return false;
+  for (const std::string& t : stems->Terms(word)) {
+    if (db.get_termfreq(t) != 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 std::string Suggest(const Xapian::Database& db, const std::string& q) {
+  BothStems stems;  // both languages, as a query without lang: searches
   std::string out;
   bool changed = false;
   bool in_quotes = false;
@@ -648,7 +671,7 @@ std::string Suggest(const Xapian::Database& db, const std::string& q) {
                        std::all_of(folded.begin(), folded.end(), [](char c) {
                          return (c >= 'a' && c <= 'z') || static_cast<unsigned char>(c) >= 0x80;
                        });
-    if (plain && !IsStopWord(folded) && db.get_termfreq(folded) == 0) {
+    if (plain && !IsStopWord(folded) && !Indexed(db, folded, &stems)) {
       const std::string s = db.get_spelling_suggestion(folded, folded.size() >= 6 ? 2 : 1);
       if (!s.empty()) {
         const size_t at = token.find(core);
