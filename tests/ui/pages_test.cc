@@ -201,6 +201,46 @@ TEST_CASE("the conversations page escapes posts, facets add filters, French foll
   CHECK_FALSE(Contains(fr.body, "Search the conversations"));
 }
 
+// Issue 13: the Account facet listed CRM ids. It shows the account's name
+// from the synced CRM (escaped), the filter it adds stays the id, and the
+// active filter shows the name too.
+TEST_CASE("the account facet and filter show account names, filter by id", "[mysql][ui]") {
+  Engine e;
+  const int64_t link = e.Setup();
+  Customer acme;
+  acme.module = CrmModule::kAccounts;
+  acme.crm_id = "a-acme-0001";
+  acme.name = "Acme <Énergie>";
+  acme.company = acme.name;
+  store::CustomerRepository customers(e.db.pool());
+  customers.Upsert(CrmModule::kAccounts, {acme});
+  std::optional<Customer> anne = customers.Get(CrmModule::kContacts, "c-anne");
+  REQUIRE(anne);
+  anne->account_ids = {"a-acme-0001"};
+  customers.Upsert(CrmModule::kContacts, {*anne});
+  // Confirming the link queues Anne's posts; the engine's feeder tags them.
+  REQUIRE(store::LinkRepository(e.db.pool()).Confirm(link, {"1", "Test"}).ok());
+  e.Serve();
+  Browser marketing{e.port, ""};
+  ClientResponse page = marketing.SignOn("/ui/conversations?q=billing", e.Token("5", "marketing"));
+  for (int i = 0; i < 100 && !Contains(page.body, "account=a-acme-0001"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    page = marketing.Send("GET", "/ui/conversations?q=billing");
+  }
+  INFO(page.body);
+  REQUIRE(page.status == 200);
+  CHECK(Contains(page.body, "q=billing&amp;account=a-acme-0001\">Acme &lt;Énergie&gt;</a>"));
+  CHECK_FALSE(Contains(page.body, ">a-acme-0001<"));
+
+  ClientResponse filtered = marketing.Send("GET", "/ui/conversations?q=billing&account=a-acme-0001");
+  INFO(filtered.body);
+  CHECK(Contains(filtered.body, "account: Acme &lt;Énergie&gt; ✕"));
+  CHECK(Contains(filtered.body, "name=\"account\" value=\"a-acme-0001\""));  // kept as the id
+  // An account the engine does not hold shows its id.
+  ClientResponse unknown = marketing.Send("GET", "/ui/conversations?account=a-gone");
+  CHECK(Contains(unknown.body, "account: a-gone ✕"));
+}
+
 TEST_CASE("the admin page is for admins, others get a 403 page", "[mysql][ui]") {
   Engine e;
   e.Setup();
