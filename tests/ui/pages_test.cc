@@ -241,6 +241,42 @@ TEST_CASE("the account facet and filter show account names, filter by id", "[mys
   CHECK(Contains(unknown.body, "account: a-gone ✕"));
 }
 
+// Issue 13: evidence lines were English inside French pages. Real matching
+// (`scrm match`) stores its phrases; the panel says them in the reader's
+// language, and evidence stored without phrases keeps its English detail.
+TEST_CASE("a French panel shows matching's evidence in French", "[mysql][ui]") {
+  Engine e;
+  e.Setup();
+  store::CustomerRepository customers(e.db.pool());
+  std::optional<Customer> anne = customers.Get(CrmModule::kContacts, "c-anne");
+  REQUIRE(anne);
+  anne->website = "https://social.example/@anne";  // the profile's address, recorded in the CRM
+  customers.Upsert(CrmModule::kContacts, {*anne});
+  RunResult match = e.Scrm({"match"});
+  INFO(match.out << match.err);
+  REQUIRE(match.exit_code == 0);
+  const std::string evidence = e.db.Scalar("SELECT evidence FROM scrm_links WHERE crm_id = 'c-anne'");
+  INFO(evidence);
+  REQUIRE(Contains(evidence, "\"phrases\""));
+  e.Serve();
+
+  Browser french{e.port, ""};
+  ClientResponse fr = french.SignOn("/ui/records/Contacts/c-anne", e.Token("6", "sales", "fr"));
+  INFO(fr.body);
+  REQUIRE(fr.status == 200);
+  CHECK(Contains(fr.body, "le champ site web du CRM contient l&apos;adresse de ce profil "
+                          "social.example/@anne"));
+  CHECK(Contains(fr.body, "même nom : « Anne Martin » = « Anne Martin » (un nom de famille courant)"));
+  CHECK_FALSE(Contains(fr.body, "the CRM&apos;s website field"));
+  CHECK_FALSE(Contains(fr.body, "same name"));
+
+  Browser english{e.port, ""};
+  ClientResponse en = english.SignOn("/ui/records/Contacts/c-anne", e.Token("7", "sales"));
+  CHECK(Contains(en.body, "the CRM&apos;s website field holds this profile&apos;s address "
+                          "social.example/@anne"));
+  CHECK(Contains(en.body, "same name: &apos;Anne Martin&apos; = &apos;Anne Martin&apos;"));
+}
+
 TEST_CASE("the admin page is for admins, others get a 403 page", "[mysql][ui]") {
   Engine e;
   e.Setup();
