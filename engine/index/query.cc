@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstring>
 
+#include "core/reasons.h"
 #include "core/text.h"
 #include "index/internal.h"
 #include "index/terms.h"
@@ -231,7 +232,8 @@ Status CheckProximity(const std::string& folded) {
         return Status::InvalidArgument("'" + tokens[i] + "' beside '" + *t +
                                            "': NEAR and ADJ join plain words only; drop the + or - "
                                            "(or use AND / NOT instead)",
-                                       "q");
+                                       "q")
+            .WithReason(reason::kQueryNearSign, {{"operator", tokens[i]}, {"word", *t}});
       }
     }
   }
@@ -343,7 +345,8 @@ Status CheckWindows(const std::vector<OpToken>& tokens) {
       return Status::InvalidArgument("'" + op + "' must stand between two single words, the first at the start " +
                                          "of the query, after an operator or after '(': write 'a " + op +
                                          " b', or 'x AND (a " + op + " b)'",
-                                     "q");
+                                     "q")
+          .WithReason(reason::kQueryNearPlace, {{"operator", op}});
     }
   }
   return Status::Ok();
@@ -372,7 +375,9 @@ Status CheckOperators(const std::vector<OpToken>& tokens) {
       const std::string& op = tokens[i].text;
       return Status::InvalidArgument("'" + op + "' needs words on " + (no_left ? "its left" : "its right") +
                                          ": write 'a " + op + " b' (NOT alone also opens a query: 'NOT b')",
-                                     "q");
+                                     "q")
+          .WithReason(no_left ? reason::kQueryOperatorLeft : reason::kQueryOperatorRight,
+                      {{"operator", op}});
     }
   }
   return Status::Ok();
@@ -470,7 +475,7 @@ Status CheckBalanced(const std::string& q) {
   if (CountQuotes(q) % 2 == 1) {
     return Status::InvalidArgument(
         "the query has an unbalanced double quote: close the phrase with \" or remove the quote",
-        "q");
+        "q").WithReason(reason::kQueryQuote);
   }
   int depth = 0;
   bool in_quotes = false;
@@ -480,12 +485,14 @@ Status CheckBalanced(const std::string& q) {
     if (c == '(') ++depth;
     if (c == ')' && --depth < 0) {
       return Status::InvalidArgument(
-          "the query closes a parenthesis it never opened: remove the ')' or add a '(' before it", "q");
+          "the query closes a parenthesis it never opened: remove the ')' or add a '(' before it", "q")
+          .WithReason(reason::kQueryParenClosed);
     }
   }
   if (depth > 0) {
     return Status::InvalidArgument(
-        "the query has an unbalanced parenthesis: close each '(' with a ')'", "q");
+        "the query has an unbalanced parenthesis: close each '(' with a ')'", "q")
+        .WithReason(reason::kQueryParenOpen);
   }
   return Status::Ok();
 }
@@ -520,7 +527,8 @@ Result<TextQuery> QueryBuilder::Parse(const std::string& q, bool french, bool en
   } catch (const Xapian::QueryParserError& e) {
     return Status::InvalidArgument("the query cannot be read (" + e.get_msg() +
                                        "): check its quotes, parentheses and operators",
-                                   "q");
+                                   "q")
+        .WithReason(reason::kQueryUnreadable, {{"detail", e.get_msg()}});
   } catch (const Xapian::UnimplementedError& e) {
     // Found by fuzzing ("a ADJ - l"): NEAR/ADJ next to something that is
     // not a plain word make Xapian build a query it does not implement; it
@@ -528,7 +536,8 @@ Result<TextQuery> QueryBuilder::Parse(const std::string& q, bool french, bool en
     return Status::InvalidArgument("the query cannot be read (" + e.get_msg() +
                                        "): NEAR and ADJ join plain words only (a NEAR b); "
                                        "put no sign, field or phrase beside them",
-                                   "q");
+                                   "q")
+        .WithReason(reason::kQueryNearUnreadable, {{"detail", e.get_msg()}});
   }
   return out;
 }

@@ -88,13 +88,13 @@ http::Response PageServer::Conversations(const http::Request& request) {
   Result<index::SearchRequest> parsed = http::ParseSearchParams(search_params);
   int status = 200;
   if (!parsed.ok()) {
-    c["error"] = parsed.status().message();
+    c["error"] = templates_->Explain(lang, parsed.status());
     status = 400;
   } else {
     parsed->viewer = http::ViewerOf(request.principal);
     Result<index::SearchResult> result = searcher_->Search(*parsed);
     if (!result.ok()) {
-      c["error"] = result.status().message();
+      c["error"] = templates_->Explain(lang, result.status());
       status = result.status().code() == Status::Code::kInvalidArgument ? 400 : 503;
     } else {
       nlohmann::json hits = nlohmann::json::array();

@@ -148,6 +148,32 @@ TEST_CASE("bad or expired sign-on links answer a 401 page that says how to fix i
   ClientResponse ended = Call(e.port, "GET", "/ui/conversations", gone);
   CHECK(ended.status == 401);
   CHECK(Contains(ended.body, "session has ended"));
+
+  // Issue 13: the same refusals in French, by reason (the language from
+  // Accept-Language before sign-on, from the token or session after).
+  CallOptions french;
+  french.headers["Accept-Language"] = "fr-FR,fr;q=0.9";
+  ClientResponse fr_bad = Call(e.port, "GET", "/ui/conversations?sso=v1.bogus.sig", french);
+  CHECK(fr_bad.status == 401);
+  CHECK(Contains(fr_bad.body, "la signature du jeton ne correspond pas"));
+  ClientResponse fr_expired =
+      Call(e.port, "GET", "/ui/conversations?sso=" + http::MintToken(old, kSecret), french);
+  CHECK(Contains(fr_expired.body, "le jeton de connexion a expiré"));
+  ClientResponse fr_malformed = Call(e.port, "GET", "/ui/conversations?sso=nope", french);
+  CHECK(Contains(fr_malformed.body, "le jeton de connexion est mal formé"));
+  ClientResponse fr_none = Call(e.port, "GET", "/ui/conversations", french);
+  CHECK(Contains(fr_none.body, "vous n&apos;êtes pas connecté"));
+  french.headers["Cookie"] = "scrm_session=not-a-session";
+  ClientResponse fr_ended = Call(e.port, "GET", "/ui/conversations", french);
+  CHECK(Contains(fr_ended.body, "votre session a pris fin"));
+  CHECK_FALSE(Contains(fr_ended.body, "session has ended"));
+  // A French token used twice.
+  const std::string token = e.Token("8", "sales", "fr");
+  Browser first{e.port, ""};
+  first.SignOn("/ui/conversations", token);
+  ClientResponse replay = Call(e.port, "GET", "/ui/conversations?sso=" + token);
+  CHECK(replay.status == 401);
+  CHECK(Contains(replay.body, "ce lien de connexion a déjà servi"));
 }
 
 TEST_CASE("the conversations page escapes posts, facets add filters, French follows the token",
@@ -199,6 +225,17 @@ TEST_CASE("the conversations page escapes posts, facets add filters, French foll
   CHECK(Contains(panel.body, "Profils suggérés"));
   CHECK(Contains(panel.body, "<li>Nom: Anne Martin"));  // the evidence's kind, translated
   CHECK_FALSE(Contains(fr.body, "Search the conversations"));
+  // Refused searches are said in French too.
+  ClientResponse fr_paren = french.Send("GET", "/ui/conversations?q=%28reseau");
+  CHECK(fr_paren.status == 400);
+  CHECK(Contains(fr_paren.body, "la recherche a une parenthèse non fermée"));
+  ClientResponse fr_limit = french.Send("GET", "/ui/conversations?limit=0");
+  CHECK(fr_limit.status == 400);
+  CHECK(Contains(fr_limit.body, "paramètre limit : doit être compris entre 1 et 1000"));
+  ClientResponse fr_or = french.Send("GET", "/ui/conversations?q=OR+reseau");
+  INFO(fr_or.body);
+  CHECK(fr_or.status == 400);
+  CHECK(Contains(fr_or.body, "« OR » demande des mots à sa gauche"));
 }
 
 // Issue 13: the Account facet listed CRM ids. It shows the account's name
