@@ -43,6 +43,32 @@ inline constexpr char kCsrfMissing[] = "csrf_missing";
 inline constexpr char kCsrfWrong[] = "csrf_wrong";
 // A page that needs the database on an engine without one.
 inline constexpr char kNoDatabase[] = "no_database";
+// Signing on (http::VerifyToken, TokenAuthorizer, StartSession): the 401 pages.
+inline constexpr char kTokenMalformed[] = "token_malformed";
+inline constexpr char kTokenSignature[] = "token_signature";
+inline constexpr char kTokenExpired[] = "token_expired";
+inline constexpr char kNoSecret[] = "no_secret";
+inline constexpr char kSessionEnded[] = "session_ended";
+inline constexpr char kNotSignedIn[] = "not_signed_in";
+inline constexpr char kSsoUsed[] = "sso_used";
+// Searches from the Conversations page (http::ParseSearchParams, the index's
+// query checks).
+inline constexpr char kSearchParamUnknown[] = "search_param_unknown";    // {name}
+inline constexpr char kSearchParamBool[] = "search_param_bool";          // {name} {value}
+inline constexpr char kSearchParamDate[] = "search_param_date";          // {name} {value}
+inline constexpr char kSearchParamSort[] = "search_param_sort";          // {value}
+inline constexpr char kSearchParamInteger[] = "search_param_integer";    // {name} {value}
+inline constexpr char kSearchParamRange[] = "search_param_range";        // {name} {min} {max}
+inline constexpr char kSearchFromAfterTo[] = "search_from_after_to";
+inline constexpr char kQueryQuote[] = "query_quote";
+inline constexpr char kQueryParenClosed[] = "query_paren_closed";
+inline constexpr char kQueryParenOpen[] = "query_paren_open";
+inline constexpr char kQueryOperatorLeft[] = "query_operator_left";      // {operator}
+inline constexpr char kQueryOperatorRight[] = "query_operator_right";    // {operator}
+inline constexpr char kQueryNearSign[] = "query_near_sign";              // {operator} {word}
+inline constexpr char kQueryNearPlace[] = "query_near_place";            // {operator}
+inline constexpr char kQueryUnreadable[] = "query_unreadable";           // {detail}: Xapian's
+inline constexpr char kQueryNearUnreadable[] = "query_near_unreadable";  // {detail}: Xapian's
 
 inline constexpr const char* kAllReasons[] = {
     kSourceName,         kSourceType,          kSourceFormat,
@@ -54,6 +80,14 @@ inline constexpr const char* kAllReasons[] = {
     kKeyName,            kKeyRolesMissing,     kKeyRoleUnknown,
     kKeyExists,          kKeyUnknown,          kAdminRoleNeeded,
     kCsrfMissing,        kCsrfWrong,           kNoDatabase,
+    kTokenMalformed,     kTokenSignature,      kTokenExpired,
+    kNoSecret,           kSessionEnded,        kNotSignedIn,
+    kSsoUsed,            kSearchParamUnknown,  kSearchParamBool,
+    kSearchParamDate,    kSearchParamSort,     kSearchParamInteger,
+    kSearchParamRange,   kSearchFromAfterTo,   kQueryQuote,
+    kQueryParenClosed,   kQueryParenOpen,      kQueryOperatorLeft,
+    kQueryOperatorRight, kQueryNearSign,       kQueryNearPlace,
+    kQueryUnreadable,    kQueryNearUnreadable,
 };
 
 }  // namespace scrm::reason

@@ -84,4 +84,24 @@ std::string WebsiteDomain(std::string_view website) {
   return std::string(host);
 }
 
+std::string FillArgs(std::string_view text, const std::map<std::string, std::string>& args) {
+  std::string out;
+  size_t at = 0;
+  while (at < text.size()) {
+    const size_t open = text.find('{', at);
+    const size_t close = open == std::string_view::npos ? open : text.find('}', open);
+    if (close == std::string_view::npos) break;
+    out += text.substr(at, open - at);
+    auto arg = args.find(std::string(text.substr(open + 1, close - open - 1)));
+    if (arg != args.end()) {
+      out += arg->second;
+    } else {
+      out += text.substr(open, close - open + 1);
+    }
+    at = close + 1;
+  }
+  out += text.substr(at);
+  return out;
+}
+
 }  // namespace scrm

@@ -4,6 +4,7 @@
 #ifndef SCRM_CORE_TEXT_H_
 #define SCRM_CORE_TEXT_H_
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,11 @@ std::string NormalizeEmail(std::string_view raw);
 // "example.co.uk", "http://shop.example.fr:8080"), lower-cased, without a
 // leading "www.". Empty when there is no plausible host.
 std::string WebsiteDomain(std::string_view website);
+
+// text with each "{name}" replaced by args' value of that name, in one pass
+// (a value holding "{...}" is never expanded again); a name without a value
+// stays as written. For the catalogues' messages and their arguments.
+std::string FillArgs(std::string_view text, const std::map<std::string, std::string>& args);
 
 }  // namespace scrm
 

@@ -27,30 +27,38 @@ std::string MintToken(TokenClaims claims, const std::string& secret) {
 
 Result<Principal> VerifyToken(const std::string& token, const std::string& secret, int64_t now) {
   if (token.size() > kMaxTokenBytes || token.rfind(kVersion, 0) != 0) {
-    return Status::Unauthenticated("malformed token: expected v1.CLAIMS.SIGNATURE");
+    return Status::Unauthenticated("malformed token: expected v1.CLAIMS.SIGNATURE")
+        .WithReason(reason::kTokenMalformed);
   }
   const size_t dot = token.rfind('.');
-  if (dot < sizeof(kVersion)) return Status::Unauthenticated("malformed token: no signature");
+  if (dot < sizeof(kVersion)) {
+    return Status::Unauthenticated("malformed token: no signature").WithReason(reason::kTokenMalformed);
+  }
   const std::string signed_part = token.substr(0, dot);
   std::optional<std::string> sig = Base64UrlDecode(token.substr(dot + 1));
   if (!sig || !ConstantTimeEquals(*sig, HmacSha256(secret, signed_part))) {
     return Status::Unauthenticated(
         "token signature does not match: the CRM plugin and the engine must share the same "
-        "secret (SCRM_SECRET)");
+        "secret (SCRM_SECRET)")
+        .WithReason(reason::kTokenSignature);
   }
   std::optional<std::string> payload = Base64UrlDecode(signed_part.substr(sizeof(kVersion) - 1));
   nlohmann::json j = payload ? nlohmann::json::parse(*payload, nullptr, false)
                              : nlohmann::json();
   if (!j.is_object() || !j.contains("sub") || !j["sub"].is_string() ||
       !j.contains("exp") || !j["exp"].is_number_integer()) {
-    return Status::Unauthenticated("malformed token claims: sub and exp are required");
+    return Status::Unauthenticated("malformed token claims: sub and exp are required")
+        .WithReason(reason::kTokenMalformed);
   }
   if (j["exp"].get<int64_t>() < now) {
-    return Status::Unauthenticated("token expired: ask the CRM (or `scrm token`) for a new one");
+    return Status::Unauthenticated("token expired: ask the CRM (or `scrm token`) for a new one")
+        .WithReason(reason::kTokenExpired);
   }
   Principal p;
   p.user_id = j["sub"].get<std::string>();
-  if (p.user_id.empty()) return Status::Unauthenticated("token has an empty sub (user id)");
+  if (p.user_id.empty()) {
+    return Status::Unauthenticated("token has an empty sub (user id)").WithReason(reason::kTokenMalformed);
+  }
   if (j.contains("name") && j["name"].is_string()) p.user_name = j["name"].get<std::string>();
   if (j.contains("lang") && j["lang"].is_string()) p.lang = j["lang"].get<std::string>();
   if (j.contains("nonce") && j["nonce"].is_string()) p.token_nonce = j["nonce"].get<std::string>();
@@ -100,7 +108,8 @@ Authorizer TokenAuthorizer(std::string secret, SessionStore* sessions) {
     if (secret.empty()) {
       return Status::Unauthenticated(
           "this server has no secret configured: set SCRM_SECRET (or `secret` in the config) "
-          "to the secret shared with the CRM plugin");
+          "to the secret shared with the CRM plugin")
+          .WithReason(reason::kNoSecret);
     }
     const int64_t now = static_cast<int64_t>(std::time(nullptr));
     const bool ui = request.path.rfind("/ui/", 0) == 0;
@@ -124,7 +133,8 @@ Authorizer TokenAuthorizer(std::string secret, SessionStore* sessions) {
       if (!s) {
         return Status::Unauthenticated(
             "your session has ended (idle too long, or the engine restarted): open the page "
-            "again from the CRM");
+            "again from the CRM")
+            .WithReason(reason::kSessionEnded);
       }
       // Only the language and the frame, so that a refusal page speaks the
       // user's language in the right look: the principal itself is set
@@ -135,10 +145,11 @@ Authorizer TokenAuthorizer(std::string secret, SessionStore* sessions) {
       principal = std::move(s->principal);
       request.csrf_token = s->csrf;
     } else {
+      if (!ui) return Status::Unauthenticated("missing credentials: send Authorization: Bearer TOKEN");
       return Status::Unauthenticated(
-          ui ? "not signed in: open this page from the CRM (it adds ?sso=TOKEN), or send "
-               "Authorization: Bearer TOKEN"
-             : "missing credentials: send Authorization: Bearer TOKEN");
+                 "not signed in: open this page from the CRM (it adds ?sso=TOKEN), or send "
+                 "Authorization: Bearer TOKEN")
+          .WithReason(reason::kNotSignedIn);
     }
     if (access == Access::kApiKey) {
       return Status::Forbidden("this route needs an API key");

@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/reasons.h"
 #include "core/time.h"
 #include "http/auth.h"
 #include "http/errors.h"
@@ -120,17 +121,24 @@ Result<index::SearchRequest> ParseSearchParams(
     const std::string& name = param.first;
     const std::string& value = param.second;
     if (KnownParams().count(name) == 0) {
-      return BadParam(name, "unknown parameter (see docs/api.md#search)");
+      return BadParam(name, "unknown parameter (see docs/api.md#search)")
+          .WithReason(reason::kSearchParamUnknown, {{"name", name}});
     }
     auto flag = [&](bool* out) -> Status {
       std::optional<bool> b = ParseBool(value);
-      if (!b) return BadParam(name, "expected true or false, got '" + value + "'");
+      if (!b) {
+        return BadParam(name, "expected true or false, got '" + value + "'")
+            .WithReason(reason::kSearchParamBool, {{"name", name}, {"value", value}});
+      }
       *out = *b;
       return Status::Ok();
     };
     auto time = [&](int64_t* out) -> Status {
       std::optional<int64_t> t = ParseTimeParam(value);
-      if (!t) return BadParam(name, "expected YYYY-MM-DD, an RFC 3339 time or epoch seconds, got '" + value + "'");
+      if (!t) {
+        return BadParam(name, "expected YYYY-MM-DD, an RFC 3339 time or epoch seconds, got '" + value + "'")
+            .WithReason(reason::kSearchParamDate, {{"name", name}, {"value", value}});
+      }
       *out = *t;
       return Status::Ok();
     };
@@ -157,16 +165,24 @@ Result<index::SearchRequest> ParseSearchParams(
     else if (name == "sort") {
       if (value == "relevance") r.sort = index::SearchRequest::Sort::kRelevance;
       else if (value == "date") r.sort = index::SearchRequest::Sort::kDate;
-      else s = BadParam(name, "expected relevance or date, got '" + value + "'");
+      else s = BadParam(name, "expected relevance or date, got '" + value + "'")
+                   .WithReason(reason::kSearchParamSort, {{"value", value}});
     } else if (name == "limit" || name == "offset" || name == "like") {
       std::optional<int64_t> n = ParseInt(value);
       if (!n) {
-        s = BadParam(name, "expected a non-negative integer, got '" + value + "'");
+        s = BadParam(name, "expected a non-negative integer, got '" + value + "'")
+                .WithReason(reason::kSearchParamInteger, {{"name", name}, {"value", value}});
       } else if (name == "limit") {
-        if (*n < 1 || *n > 1000) s = BadParam(name, "must be between 1 and 1000");
+        if (*n < 1 || *n > 1000) {
+          s = BadParam(name, "must be between 1 and 1000")
+                  .WithReason(reason::kSearchParamRange, {{"name", name}, {"min", "1"}, {"max", "1000"}});
+        }
         else r.limit = static_cast<int>(*n);
       } else if (name == "offset") {
-        if (*n > 1000000) s = BadParam(name, "must be at most 1000000");
+        if (*n > 1000000) {
+          s = BadParam(name, "must be at most 1000000")
+                  .WithReason(reason::kSearchParamRange, {{"name", name}, {"min", "0"}, {"max", "1000000"}});
+        }
         else r.offset = static_cast<int>(*n);
       } else {
         r.more_like = *n;
@@ -177,7 +193,9 @@ Result<index::SearchRequest> ParseSearchParams(
     else if (name == "suggestion") s = flag(&r.suggestion);
     if (!s.ok()) return s;
   }
-  if (r.from != 0 && r.to != 0 && r.from > r.to) return BadParam("from", "is after to");
+  if (r.from != 0 && r.to != 0 && r.from > r.to) {
+    return BadParam("from", "is after to").WithReason(reason::kSearchFromAfterTo);
+  }
   return r;
 }
 

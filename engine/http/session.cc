@@ -273,8 +273,9 @@ Result<Response> StartSession(SessionStore& sessions, const Request& request, in
   std::optional<Session> existing = sessions.Find(CookieValue(request, kSessionCookie), now);
   if (existing && existing->principal.user_id == p.user_id) return r;
   return Status::Unauthenticated(
-      "this sign-on link was used already: open the page again from the CRM, which signs a new "
-      "one");
+             "this sign-on link was used already: open the page again from the CRM, which signs a "
+             "new one")
+      .WithReason(reason::kSsoUsed);
 }
 
 Response EndSession(SessionStore& sessions, const Request& request) {

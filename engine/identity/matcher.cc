@@ -82,11 +82,14 @@ uint64_t KeyHash(char kind, std::string_view key) {
   return h.value();
 }
 
-std::string Fmt(const char* f, const std::string& a, const std::string& b = "",
-                const std::string& c = "") {
-  char buf[512];
-  std::snprintf(buf, sizeof buf, f, a.c_str(), b.c_str(), c.c_str());
-  return buf;
+// A piece of evidence whose English detail is what its phrases say.
+Evidence Said(const char* kind, std::vector<Phrase> phrases, double weight) {
+  Evidence e;
+  e.kind = kind;
+  e.detail = English(phrases);
+  e.weight = weight;
+  e.phrases = std::move(phrases);
+  return e;
 }
 
 struct Prepared {
@@ -506,7 +509,7 @@ GivenMatch CompareGiven(const Prepared& c, const std::vector<std::string>& rest)
 
 struct NameResult {
   double weight = 0;
-  std::string detail;
+  Phrase phrase;
   bool matched = false;  // the family name was found
 };
 
@@ -536,34 +539,33 @@ NameResult CompareName(const Prepared& c, const ProfileView& v, const std::strin
       GivenMatch g = CompareGiven(c, rest);
       NameResult r;
       r.matched = true;
-      const std::string shown = "'" + display + "'";
-      const std::string crm = "'" + c.name + "'";
+      const std::map<std::string, std::string> names = {{"profile_name", display},
+                                                        {"crm_name", c.name}};
       if (exact || part) {
         switch (g) {
           case GivenMatch::kExact:
             r.weight = part ? kNameFull - 1.5 : kNameFull;
-            r.detail = part ? Fmt("name %s contains the family name of %s", shown, crm)
-                            : Fmt("same name: %s = %s", shown, crm);
+            r.phrase = {part ? "name_part" : "name_same", names};
             break;
           case GivenMatch::kNickname:
             r.weight = kNameNickname;
-            r.detail = Fmt("name %s = %s (nickname or variant of the first name)", shown, crm);
+            r.phrase = {"name_nickname", names};
             break;
           case GivenMatch::kTypo:
             r.weight = kNameInitial;
-            r.detail = Fmt("name %s ~ %s (first name one letter apart)", shown, crm);
+            r.phrase = {"name_given_typo", names};
             break;
           case GivenMatch::kInitial:
             r.weight = kNameInitial;
-            r.detail = Fmt("name %s = %s (initial)", shown, crm);
+            r.phrase = {"name_initial", names};
             break;
           case GivenMatch::kAbsent:
             r.weight = kNameFamilyOnly;
-            r.detail = Fmt("family name only: %s, of %s", shown, crm);
+            r.phrase = {"name_family_only", names};
             break;
           default:
             r.weight = kNameConflict;
-            r.detail = Fmt("same family name but another first name: %s vs %s", shown, crm);
+            r.phrase = {"name_other_given", names};
         }
       } else {
         switch (g) {
@@ -580,7 +582,7 @@ NameResult CompareName(const Prepared& c, const ProfileView& v, const std::strin
           default:
             continue;
         }
-        r.detail = Fmt("similar name (one letter or sound apart): %s ~ %s", shown, crm);
+        r.phrase = {"name_similar", names};
       }
       if (!best.matched || r.weight > best.weight) best = r;
     }
@@ -803,57 +805,46 @@ std::vector<Scored> Matcher::ScoreAll(const Profile& profile, const Excluded& ex
     if (excluded && excluded(c.module, c.crm_id)) continue;
     Scored s;
     s.customer = ci;
-    auto add = [&](const char* kind, std::string detail, double w) {
-      s.evidence.push_back({kind, std::move(detail), w});
+    auto add = [&](const char* kind, std::vector<Phrase> phrases, double w) {
+      s.evidence.push_back(Said(kind, std::move(phrases), w));
     };
     // E-mail addresses.
     for (const auto& ce : c.emails) {
       if (std::find(v.emails.begin(), v.emails.end(), ce.address) == v.emails.end()) continue;
       const std::string local = EmailLocal(ce.address);
       const size_t holders = im.Count(KeyHash(kEmail, ce.address));
-      std::string where = ce.opt_out ? " (opted out in the CRM: never linked automatically)" : "";
+      std::vector<Phrase> said;
+      double w = kEmailPersonal;
       if (IsGenericLocalPart(local)) {
-        if (IsPerson(c)) {
-          add("email", Fmt("same role address %s (a team's, not a person's)%s", ce.address, where),
-              kEmailGenericPerson);
-        } else {
-          add("email", Fmt("same address %s as the account%s", ce.address, where),
-              kEmailGenericAccount);
-        }
+        said = {{IsPerson(c) ? "email_role_person" : "email_role_account", {{"address", ce.address}}}};
+        w = IsPerson(c) ? kEmailGenericPerson : kEmailGenericAccount;
       } else if (holders > 1) {
-        add("email",
-            Fmt("same e-mail address %s, shared by %s CRM records%s", ce.address,
-                std::to_string(holders), where),
-            kEmailShared);
+        said = {{"email_shared", {{"address", ce.address}, {"count", std::to_string(holders)}}}};
+        w = kEmailShared;
       } else {
-        add("email", Fmt("same e-mail address %s%s", ce.address, where), kEmailPersonal);
+        said = {{"email_personal", {{"address", ce.address}}}};
       }
+      if (ce.opt_out) said.push_back({"note_opted_out", {}});
+      add("email", std::move(said), w);
       if (ce.opt_out) s.opted_out = true;
       break;  // one address says it; more of the same person's add little
     }
     // Handles and profile URLs recorded in the CRM.
     const std::string& crm_handle = v.twitter ? c.twitter : v.facebook ? c.facebook : c.twitter;
     if ((v.twitter || v.facebook) && !crm_handle.empty()) {
-      if (crm_handle == v.handle_local) {
-        add("crm_handle",
-            Fmt("the CRM records this %s handle: @%s", v.twitter ? "Twitter/X" : "Facebook",
-                crm_handle),
-            kCrmHandle);
-      } else {
-        add("crm_handle",
-            Fmt("the CRM records another %s handle: @%s", v.twitter ? "Twitter/X" : "Facebook",
-                crm_handle),
-            kCrmHandleOther);
-      }
+      const bool same = crm_handle == v.handle_local;
+      add("crm_handle",
+          {{same ? "crm_handle_same" : "crm_handle_other",
+            {{"platform", v.twitter ? "Twitter/X" : "Facebook"}, {"handle", crm_handle}}}},
+          same ? kCrmHandle : kCrmHandleOther);
     } else if (!v.handle_local.empty() &&
                (v.handle_local == c.twitter || v.handle_local == c.facebook)) {
-      add("crm_handle_elsewhere",
-          Fmt("same handle as recorded in the CRM for another platform: %s", v.handle_local),
+      add("crm_handle_elsewhere", {{"crm_handle_elsewhere", {{"handle", v.handle_local}}}},
           kCrmHandleElsewhere);
     }
     for (const auto& u : c.urls) {
       if (std::find(v.urls.begin(), v.urls.end(), u) != v.urls.end()) {
-        add("crm_url", Fmt("the CRM's website field holds this profile's address %s", u), kCrmUrl);
+        add("crm_url", {{"crm_url", {{"url", u}}}}, kCrmUrl);
         break;
       }
     }
@@ -861,15 +852,15 @@ std::vector<Scored> Matcher::ScoreAll(const Profile& profile, const Excluded& ex
     double company_bits = 0;
     std::vector<Evidence> company_ev;
     if (!c.domain.empty() && std::find(v.domains.begin(), v.domains.end(), c.domain) != v.domains.end()) {
-      company_ev.push_back({"domain", Fmt("the profile's website is on %s, the %s's website domain",
-                                          c.domain, IsPerson(c) ? "record" : "account"),
-                            IsPerson(c) ? kDomainPerson : kDomainAccount});
+      company_ev.push_back(Said("domain",
+                                {{IsPerson(c) ? "domain_record_website" : "domain_account_website",
+                                  {{"domain", c.domain}}}},
+                                IsPerson(c) ? kDomainPerson : kDomainAccount));
     } else {
       for (const auto& d : v.domains) {
         if (std::find(c.email_domains.begin(), c.email_domains.end(), d) != c.email_domains.end()) {
-          company_ev.push_back({"domain",
-                                Fmt("the profile's website is on %s, the domain of the CRM record's e-mail", d),
-                                IsPerson(c) ? kDomainPerson : kDomainAccount});
+          company_ev.push_back(Said("domain", {{"domain_record_email", {{"domain", d}}}},
+                                    IsPerson(c) ? kDomainPerson : kDomainAccount));
           break;
         }
       }
@@ -879,21 +870,19 @@ std::vector<Scored> Matcher::ScoreAll(const Profile& profile, const Excluded& ex
                   std::find(c.email_domains.begin(), c.email_domains.end(), d) != c.email_domains.end();
       if (same) {
         company_ev.push_back(
-            {"email_domain", Fmt("the profile's e-mail is at %s, as the CRM record's", d),
-             kEmailDomainCompany});
+            Said("email_domain", {{"email_domain", {{"domain", d}}}}, kEmailDomainCompany));
         break;
       }
     }
     if (IsPerson(c) && !v.company.empty() && !c.company.empty()) {
+      const std::map<std::string, std::string> companies = {{"company", v.company},
+                                                            {"crm_company", c.company}};
       if (v.company_norm == c.company_norm) {
-        company_ev.push_back({"company", Fmt("works at '%s', the CRM's company '%s'", v.company, c.company),
-                              kCompanyPerson});
+        company_ev.push_back(Said("company", {{"company_same", companies}}, kCompanyPerson));
       } else if (CompanyTokensMatch(v.company_tokens, c.company_tokens)) {
-        company_ev.push_back({"company_fuzzy", Fmt("works at '%s', much like the CRM's company '%s'", v.company, c.company),
-                              kCompanyPersonFuzzy});
+        company_ev.push_back(Said("company_fuzzy", {{"company_fuzzy", companies}}, kCompanyPersonFuzzy));
       } else {
-        company_ev.push_back({"company", Fmt("works at '%s', not the CRM's company '%s'", v.company, c.company),
-                              kCompanyConflict});
+        company_ev.push_back(Said("company", {{"company_other", companies}}, kCompanyConflict));
       }
     }
     for (const auto& e : company_ev) company_bits += e.weight;
@@ -929,34 +918,37 @@ std::vector<Scored> Matcher::ScoreAll(const Profile& profile, const Excluded& ex
         if (o != ci && other.alive && other.company_norm != c.company_norm) ++same_name;
       });
       double rarity = std::min(kRarityCapBits, std::log2(static_cast<double>(same_name)));
-      std::string rarity_note =
-          same_name > 1 ? " (" + std::to_string(same_name) + " CRM records have this name)" : "";
+      std::vector<Phrase> rarity_notes;
+      if (same_name > 1) rarity_notes.push_back({"note_same_name", {{"count", std::to_string(same_name)}}});
       if (c.common_family) {
         rarity -= kCommonFamily;
-        rarity_note += " (a common family name)";
+        rarity_notes.push_back({"note_common_family", {}});
       }
+      // The phrase, then the notes on the name's rarity.
+      auto noted = [&rarity_notes](Phrase p) {
+        std::vector<Phrase> out = {std::move(p)};
+        out.insert(out.end(), rarity_notes.begin(), rarity_notes.end());
+        return out;
+      };
+      const Phrase built = {"handle_from_name", {{"handle", v.handle_local}, {"crm_name", c.name}}};
       if (name.matched && name.weight > 0 && handle_w > name.weight) {
         // The handle says more than the name shown ("J. Dupont", @jean_dupont).
-        add("handle", Fmt("handle '%s' is built from the name '%s'", v.handle_local, c.name) + rarity_note,
-            handle_w - rarity);
-        add("name", name.detail, kHandleCorroborates);
+        add("handle", noted(built), handle_w - rarity);
+        add("name", {name.phrase}, kHandleCorroborates);
       } else if (name.matched && name.weight > 0) {
-        add("name", name.detail + rarity_note, name.weight - rarity);
+        add("name", noted(name.phrase), name.weight - rarity);
         if (handle_w > 0) {
-          add("handle", Fmt("handle '%s' agrees with the name", v.handle_local), kHandleCorroborates);
+          add("handle", {{"handle_agrees", {{"handle", v.handle_local}}}}, kHandleCorroborates);
         }
       } else if (name.matched) {
-        add("name", name.detail, name.weight);
+        add("name", {name.phrase}, name.weight);
       } else if (handle_w > 0) {
-        add("handle", Fmt("handle '%s' is built from the name '%s'", v.handle_local, c.name) + rarity_note,
-            handle_w - rarity);
+        add("handle", noted(built), handle_w - rarity);
       } else if (!c.given_canonical.empty() && !v.company.empty() && !c.company.empty() &&
                  CompanyTokensMatch(v.company_tokens, c.company_tokens)) {
         for (const auto& t : v.name_tokens) {
           if (CanonicalGivenName(t) == c.given_canonical) {
-            add("name",
-                Fmt("same first name '%s' at the same company, another family name (married name?)", t),
-                kGivenWithCompany);
+            add("name", {{"name_married", {{"given", t}}}}, kGivenWithCompany);
             break;
           }
         }
@@ -965,16 +957,17 @@ std::vector<Scored> Matcher::ScoreAll(const Profile& profile, const Excluded& ex
       // Accounts: the profile is the organisation's own when its name is the account's.
       if (!profile.display_name.empty() &&
           CompanyTokensMatch(v.display_company_tokens, c.company_tokens)) {
-        add("name", Fmt("profile name '%s' is the account's name '%s'", profile.display_name, c.company),
+        add("name",
+            {{"name_account", {{"profile_name", profile.display_name}, {"crm_name", c.company}}}},
             kAccountName);
       }
     }
     // Place.
     if (!v.location_tokens.empty()) {
       if (!c.city.empty() && HasToken(v.location_tokens, c.city)) {
-        add("location", Fmt("located in %s, the CRM's city", profile.location), kCity);
+        add("location", {{"location_city", {{"location", profile.location}}}}, kCity);
       } else if (CountryMatches(v.location_tokens, c.country)) {
-        add("location", Fmt("located in %s, the CRM's country", profile.location), kCountry);
+        add("location", {{"location_country", {{"location", profile.location}}}}, kCountry);
       }
     }
     if (c.opted_out) s.opted_out = true;

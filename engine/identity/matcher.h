@@ -30,14 +30,18 @@
 
 #include "core/customer.h"
 #include "core/post.h"
+#include "identity/evidence_text.h"
 
 namespace scrm::identity {
 
 // One reason for (or against) a link: a salesperson reads detail.
 struct Evidence {
   std::string kind;    // email, crm_handle, crm_url, domain, name, handle, company, location...
-  std::string detail;  // "same e-mail address jean.dupont@acme.fr"
+  std::string detail;  // "same e-mail address jean.dupont@acme.fr": English(phrases)
   double weight = 0;   // log-likelihood ratio in bits; negative counts against
+  // What detail says, for pages in other languages (evidence_text.h): the
+  // main phrase, then its notes.
+  std::vector<Phrase> phrases;
 };
 
 struct MatchOptions {

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstring>
 
+#include "core/reasons.h"
 #include "core/text.h"
 #include "index/internal.h"
 #include "index/terms.h"
@@ -155,6 +156,13 @@ class BothStems : public Xapian::FieldProcessor {
   // that stem, and the plain word when the word is its own stem (terms.h):
   // so each stem is looked for both ways.
   Xapian::Query operator()(const std::string& word) override {
+    const std::vector<std::string> terms = Terms(word);
+    if (terms.empty()) return Xapian::Query(word);
+    return Xapian::Query(Xapian::Query::OP_SYNONYM, terms.begin(), terms.end());
+  }
+  // The terms a word of the query looks for: Z<stem> and <stem> in each
+  // language asked for.
+  std::vector<std::string> Terms(const std::string& word) {
     std::vector<std::string> terms;
     auto add = [&terms](std::string t) {
       if (std::find(terms.begin(), terms.end(), t) == terms.end()) terms.push_back(std::move(t));
@@ -166,8 +174,7 @@ class BothStems : public Xapian::FieldProcessor {
       add("Z" + s);
       add(s);
     }
-    if (terms.empty()) return Xapian::Query(word);
-    return Xapian::Query(Xapian::Query::OP_SYNONYM, terms.begin(), terms.end());
+    return terms;
   }
 
  private:
@@ -226,7 +233,8 @@ Status CheckProximity(const std::string& folded) {
         return Status::InvalidArgument("'" + tokens[i] + "' beside '" + *t +
                                            "': NEAR and ADJ join plain words only; drop the + or - "
                                            "(or use AND / NOT instead)",
-                                       "q");
+                                       "q")
+            .WithReason(reason::kQueryNearSign, {{"operator", tokens[i]}, {"word", *t}});
       }
     }
   }
@@ -338,7 +346,8 @@ Status CheckWindows(const std::vector<OpToken>& tokens) {
       return Status::InvalidArgument("'" + op + "' must stand between two single words, the first at the start " +
                                          "of the query, after an operator or after '(': write 'a " + op +
                                          " b', or 'x AND (a " + op + " b)'",
-                                     "q");
+                                     "q")
+          .WithReason(reason::kQueryNearPlace, {{"operator", op}});
     }
   }
   return Status::Ok();
@@ -367,7 +376,9 @@ Status CheckOperators(const std::vector<OpToken>& tokens) {
       const std::string& op = tokens[i].text;
       return Status::InvalidArgument("'" + op + "' needs words on " + (no_left ? "its left" : "its right") +
                                          ": write 'a " + op + " b' (NOT alone also opens a query: 'NOT b')",
-                                     "q");
+                                     "q")
+          .WithReason(no_left ? reason::kQueryOperatorLeft : reason::kQueryOperatorRight,
+                      {{"operator", op}});
     }
   }
   return Status::Ok();
@@ -465,7 +476,7 @@ Status CheckBalanced(const std::string& q) {
   if (CountQuotes(q) % 2 == 1) {
     return Status::InvalidArgument(
         "the query has an unbalanced double quote: close the phrase with \" or remove the quote",
-        "q");
+        "q").WithReason(reason::kQueryQuote);
   }
   int depth = 0;
   bool in_quotes = false;
@@ -475,12 +486,14 @@ Status CheckBalanced(const std::string& q) {
     if (c == '(') ++depth;
     if (c == ')' && --depth < 0) {
       return Status::InvalidArgument(
-          "the query closes a parenthesis it never opened: remove the ')' or add a '(' before it", "q");
+          "the query closes a parenthesis it never opened: remove the ')' or add a '(' before it", "q")
+          .WithReason(reason::kQueryParenClosed);
     }
   }
   if (depth > 0) {
     return Status::InvalidArgument(
-        "the query has an unbalanced parenthesis: close each '(' with a ')'", "q");
+        "the query has an unbalanced parenthesis: close each '(' with a ')'", "q")
+        .WithReason(reason::kQueryParenOpen);
   }
   return Status::Ok();
 }
@@ -515,7 +528,8 @@ Result<TextQuery> QueryBuilder::Parse(const std::string& q, bool french, bool en
   } catch (const Xapian::QueryParserError& e) {
     return Status::InvalidArgument("the query cannot be read (" + e.get_msg() +
                                        "): check its quotes, parentheses and operators",
-                                   "q");
+                                   "q")
+        .WithReason(reason::kQueryUnreadable, {{"detail", e.get_msg()}});
   } catch (const Xapian::UnimplementedError& e) {
     // Found by fuzzing ("a ADJ - l"): NEAR/ADJ next to something that is
     // not a plain word make Xapian build a query it does not implement; it
@@ -523,7 +537,8 @@ Result<TextQuery> QueryBuilder::Parse(const std::string& q, bool french, bool en
     return Status::InvalidArgument("the query cannot be read (" + e.get_msg() +
                                        "): NEAR and ADJ join plain words only (a NEAR b); "
                                        "put no sign, field or phrase beside them",
-                                   "q");
+                                   "q")
+        .WithReason(reason::kQueryNearUnreadable, {{"detail", e.get_msg()}});
   }
   return out;
 }
@@ -635,7 +650,24 @@ Result<Xapian::Query> MoreLikeQuery(const Xapian::Database& db, int64_t post_id,
                        Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()), id);
 }
 
+namespace {
+
+// Whether a query word finds anything as itself: the word, or one of the
+// stems it is searched by ("facture" finds "factures" through Zfactur). Such
+// a word is never replaced by a suggestion, whatever its neighbours.
+bool Indexed(const Xapian::Database& db, const std::string& word, BothStems* stems) {
+  if (db.get_termfreq(word) != 0) return true;
+  if (!IsStemmableWord(word)) return false;
+  for (const std::string& t : stems->Terms(word)) {
+    if (db.get_termfreq(t) != 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 std::string Suggest(const Xapian::Database& db, const std::string& q) {
+  BothStems stems;  // both languages, as a query without lang: searches
   std::string out;
   bool changed = false;
   bool in_quotes = false;
@@ -650,7 +682,7 @@ std::string Suggest(const Xapian::Database& db, const std::string& q) {
                        std::all_of(folded.begin(), folded.end(), [](char c) {
                          return (c >= 'a' && c <= 'z') || static_cast<unsigned char>(c) >= 0x80;
                        });
-    if (plain && !IsStopWord(folded) && db.get_termfreq(folded) == 0) {
+    if (plain && !IsStopWord(folded) && !Indexed(db, folded, &stems)) {
       const std::string s = db.get_spelling_suggestion(folded, folded.size() >= 6 ? 2 : 1);
       if (!s.empty()) {
         const size_t at = token.find(core);

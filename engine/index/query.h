@@ -58,7 +58,9 @@ Xapian::Query Restrict(const Xapian::Query& query, const Filter& filter);
 Result<Xapian::Query> MoreLikeQuery(const Xapian::Database& db, int64_t post_id, const Viewer& viewer);
 
 // A corrected query for words found nowhere in the index, from the spelling
-// data (docs/index-terms.md); "" when there is nothing to correct.
+// data (docs/index-terms.md); "" when there is nothing to correct. Decided
+// word by word: a word that finds posts as itself or through its French or
+// English stem is never replaced.
 std::string Suggest(const Xapian::Database& db, const std::string& q);
 
 }  // namespace scrm::index::internal

@@ -283,6 +283,28 @@ std::optional<Customer> CustomerRepository::Get(CrmModule module, const std::str
   }
 }
 
+std::map<std::string, std::string> CustomerRepository::NamesOf(CrmModule module,
+                                                               const std::vector<std::string>& crm_ids) {
+  std::map<std::string, std::string> out;
+  try {
+    Pool::Lease conn = pool_.Acquire();
+    for (size_t start = 0; start < crm_ids.size(); start += kChunk) {
+      const size_t end = std::min(crm_ids.size(), start + kChunk);
+      std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+          "SELECT crm_id, name FROM scrm_customers WHERE module = ? AND name <> '' AND crm_id IN " +
+          InList(end - start)));
+      int i = 1;
+      ps->setString(i++, CrmModuleName(module));
+      for (size_t k = start; k < end; ++k) ps->setString(i++, crm_ids[k]);
+      std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
+      while (rs->next()) out[rs->getString(1)] = rs->getString(2);
+    }
+  } catch (const sql::SQLException& e) {
+    throw DbError::From(e, std::string("reading the names of ") + CrmModuleName(module));
+  }
+  return out;
+}
+
 int64_t CustomerRepository::Count(CrmModule module) {
   try {
     Pool::Lease conn = pool_.Acquire();

@@ -7,6 +7,7 @@
 #define SCRM_STORE_CUSTOMER_REPOSITORY_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,10 @@ class CustomerRepository {
   // Every crm_id held for a module, sorted.
   std::vector<std::string> AllIds(CrmModule module);
   std::optional<Customer> Get(CrmModule module, const std::string& crm_id);
+  // The names of these records, by crm_id as the database holds it (ids are
+  // compared as MariaDB does, case-insensitively); ids the engine does not
+  // hold, and records without a name, are left out. For labels.
+  std::map<std::string, std::string> NamesOf(CrmModule module, const std::vector<std::string>& crm_ids);
   int64_t Count(CrmModule module);
 
  private:

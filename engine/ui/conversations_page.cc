@@ -4,10 +4,13 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/text.h"
 #include "http/auth.h"
 #include "http/saved_searches.h"
 #include "http/search.h"
+#include "store/customer_repository.h"
 #include "store/link_repository.h"
+#include "store/pool.h"
 #include "store/profile_reader.h"
 #include "ui/chart.h"
 #include "ui/page_server.h"
@@ -37,6 +40,26 @@ Pairs Without(const Pairs& params, const std::string& key, const std::string& va
     out.push_back(kv);
   }
   return out;
+}
+
+// Account names for the account ids of the facet and the filters (the index
+// holds ids lower-cased), read from the synced CRM; an id the engine does
+// not hold, or a database that fails here, shows the id itself.
+std::map<std::string, std::string> AccountNames(store::Pool& pool, const std::vector<std::string>& ids) {
+  std::map<std::string, std::string> out;
+  if (ids.empty()) return out;
+  try {
+    for (const auto& [id, name] : store::CustomerRepository(pool).NamesOf(CrmModule::kAccounts, ids)) {
+      out[ToLowerAscii(id)] = name;
+    }
+  } catch (const store::DbError&) {
+  }
+  return out;
+}
+
+std::string Label(const std::map<std::string, std::string>& names, const std::string& id) {
+  auto it = names.find(ToLowerAscii(id));
+  return it == names.end() ? id : it->second;
 }
 
 }  // namespace
@@ -94,16 +117,22 @@ http::Response PageServer::Conversations(const http::Request& request) {
   c["q"] = q;
   c["sort_date"] = request.Query("sort").value_or("") == "date";
 
+  std::vector<std::string> account_ids;  // shown by name: the filters', then the facet's
+  for (const auto& [k, v] : params) {
+    if (k == "account") account_ids.push_back(v);
+  }
+  std::map<std::string, std::string> account_names;
+
   Result<index::SearchRequest> parsed = http::ParseSearchParams(search_params);
   int status = 200;
   if (!parsed.ok()) {
-    c["error"] = parsed.status().message();
+    c["error"] = templates_->Explain(lang, parsed.status());
     status = 400;
   } else {
     parsed->viewer = http::ViewerOf(request.principal);
     Result<index::SearchResult> result = searcher_->Search(*parsed);
     if (!result.ok()) {
-      c["error"] = result.status().message();
+      c["error"] = templates_->Explain(lang, result.status());
       status = result.status().code() == Status::Code::kInvalidArgument ? 400 : 503;
     } else {
       const nlohmann::json cases = CasePosts(result->results);
@@ -142,7 +171,12 @@ http::Response PageServer::Conversations(const http::Request& request) {
         c["suggestion"] = {{"q", result->suggestion},
                            {"link", Link(Pairs{{"q", result->suggestion}})}};
       }
-      // Facets: each value a link that adds the filter.
+      // Facets: each value a link that adds the filter (an account's shows
+      // its name; the filter stays the id).
+      if (auto it = result->facets.find("account"); it != result->facets.end()) {
+        for (const index::FacetCount& f : it->second) account_ids.push_back(f.value);
+      }
+      account_names = AccountNames(*pool_, account_ids);
       nlohmann::json facets = nlohmann::json::array();
       for (const auto& [facet, param] : FacetParams()) {
         auto it = result->facets.find(facet);
@@ -156,7 +190,10 @@ http::Response PageServer::Conversations(const http::Request& request) {
           } else {
             next.emplace_back(param, f.value);
           }
-          values.push_back({{"value", f.value}, {"count", f.count}, {"link", Link(next)}});
+          values.push_back({{"value", f.value},
+                            {"label", facet == "account" ? Label(account_names, f.value) : f.value},
+                            {"count", f.count},
+                            {"link", Link(next)}});
           if (values.size() >= 8) break;
         }
         facets.push_back({{"name", facet},
@@ -181,10 +218,14 @@ http::Response PageServer::Conversations(const http::Request& request) {
     }
   }
   // Active filters, each with a link that removes it.
+  if (account_names.empty()) account_names = AccountNames(*pool_, account_ids);
   nlohmann::json active = nlohmann::json::array();
   for (const auto& [k, v] : params) {
     if (k == "q" || k == "offset" || k == "limit" || k == "sort") continue;
-    active.push_back({{"name", k}, {"value", v}, {"remove", Link(Without(Without(params, "offset"), k, v))}});
+    active.push_back({{"name", k},
+                      {"value", v},
+                      {"label", k == "account" ? Label(account_names, v) : v},
+                      {"remove", Link(Without(Without(params, "offset"), k, v))}});
   }
   c["filters"] = active;
   c["has_filters"] = !active.empty();

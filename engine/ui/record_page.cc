@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "core/customer.h"
+#include "core/text.h"
 #include "http/auth.h"
 #include "store/customer_repository.h"
 #include "store/link_repository.h"
@@ -25,8 +26,33 @@ bool Live(const std::string& status) {
   return status == "auto" || status == "confirmed" || status == "manual";
 }
 
-// Evidence as matching explained it; the kind's label comes from the
-// catalogue (evidence.KIND), the detail stays as matching wrote it.
+// What a piece of evidence says in the reader's language: its phrases
+// (identity/evidence_text.h) from the catalogue (evidence_text.ID with the
+// arguments), joined as identity joins them. Evidence stored before phrases
+// existed, or a phrase the catalogue lacks, shows matching's English detail.
+std::string DetailOf(const nlohmann::json& item, const Templates& t, const std::string& lang) {
+  const std::string english = item.value("detail", "");
+  const nlohmann::json* phrases = item.contains("phrases") ? &item["phrases"] : nullptr;
+  if (phrases == nullptr || !phrases->is_array() || phrases->empty()) return english;
+  std::string out;
+  for (const nlohmann::json& p : *phrases) {
+    if (!p.is_object() || !p.contains("id") || !p["id"].is_string()) return english;
+    const std::string text = t.Message(lang, "evidence_text." + p["id"].get<std::string>());
+    if (text.empty()) return english;
+    std::map<std::string, std::string> args;
+    if (p.contains("args") && p["args"].is_object()) {
+      for (const auto& [name, value] : p["args"].items()) {
+        if (value.is_string()) args[name] = value.get<std::string>();
+      }
+    }
+    if (!out.empty()) out += ' ';
+    out += FillArgs(text, args);
+  }
+  return out;
+}
+
+// Evidence as matching explained it: the kind's label (evidence.KIND) and
+// the detail in the reader's language.
 nlohmann::json EvidenceOf(const std::string& evidence_json, const Templates& t,
                           const std::string& lang) {
   nlohmann::json out = nlohmann::json::array();
@@ -37,7 +63,7 @@ nlohmann::json EvidenceOf(const std::string& evidence_json, const Templates& t,
     const std::string kind = item.value("kind", "");
     const std::string label = t.Message(lang, "evidence." + kind);
     out.push_back({{"kind", label.empty() ? kind : label},
-                   {"detail", item.value("detail", "")},
+                   {"detail", DetailOf(item, t, lang)},
                    {"weight", item.contains("weight") && item["weight"].is_number()
                                   ? item["weight"].get<double>()
                                   : 0.0}});

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/text.h"
 #include "http/router.h"
 
 namespace scrm::ui {
@@ -182,19 +183,7 @@ std::string Templates::Explain(const std::string& lang, const Status& status) co
   if (status.reason().empty()) return status.message();
   const std::string text = Message(lang, "reason." + status.reason());
   if (text.empty()) return status.message();
-  // One pass, so that an argument holding "{...}" is never expanded again.
-  std::string out;
-  size_t at = 0;
-  while (at < text.size()) {
-    const size_t open = text.find('{', at);
-    const size_t close = open == std::string::npos ? open : text.find('}', open);
-    if (close == std::string::npos) break;
-    out += text.substr(at, open - at);
-    auto arg = status.reason_args().find(text.substr(open + 1, close - open - 1));
-    out += arg != status.reason_args().end() ? arg->second : text.substr(open, close - open + 1);
-    at = close + 1;
-  }
-  return out + text.substr(at);
+  return FillArgs(text, status.reason_args());
 }
 
 std::string Templates::Render(const std::string& name, const nlohmann::json& context,

@@ -54,6 +54,38 @@ TEST_CASE("the same personal e-mail links automatically, with its reason", "[ide
   CHECK(props[0].evidence[0].detail.find("jean.dupont@acme.fr") != std::string::npos);
 }
 
+// Pages say evidence in their reader's language from its phrases; the
+// command line and the API keep the English detail, unchanged.
+TEST_CASE("evidence carries phrases whose English is its detail", "[identity]") {
+  Matcher m;
+  Customer jean = Person("c1", "Jean", "Dupont", "Acme", {"jean.dupont@acme.fr"});
+  jean.emails[0].opt_out = true;
+  m.Upsert(jean);
+  m.Upsert(Person("c2", "Jean", "Dupont", "Radium"));
+  Profile p = Prof("forum", "jdupont", "Jean Dupont");
+  p.emails = {"jean.dupont@acme.fr"};
+  p.company = "Acme";
+  size_t seen = 0;
+  for (const Proposal& pr : m.Match(p)) {
+    for (const Evidence& e : pr.evidence) {
+      INFO(e.kind << ": " << e.detail);
+      REQUIRE_FALSE(e.phrases.empty());
+      CHECK(English(e.phrases) == e.detail);
+      ++seen;
+    }
+  }
+  CHECK(seen >= 4);
+  const std::vector<Phrase> email = {{"email_personal", {{"address", "jean.dupont@acme.fr"}}},
+                                     {"note_opted_out", {}}};
+  CHECK(English(email) ==
+        "same e-mail address jean.dupont@acme.fr (opted out in the CRM: never linked automatically)");
+  const std::vector<Phrase> name = {
+      {"name_same", {{"profile_name", "Jean Dupont"}, {"crm_name", "Jean Dupont"}}},
+      {"note_same_name", {{"count", "2"}}}};
+  CHECK(English(name) == "same name: 'Jean Dupont' = 'Jean Dupont' (2 CRM records have this name)");
+  CHECK(English({{"no_such_phrase", {}}}) == "no_such_phrase");
+}
+
 TEST_CASE("an opted-out address is evidence but never an auto link", "[identity]") {
   Matcher m;
   Customer c = Person("c1", "Jean", "Dupont", "Acme", {"jean.dupont@acme.fr"});

@@ -526,6 +526,35 @@ TEST_CASE_METHOD(CorpusFixture, "a misspelt word gets a suggestion", "[index]") 
   CHECK(Find(r).suggestion.empty());
 }
 
+// Issue 13: "facture" (142 matches) was offered "Did you mean factura": the
+// word itself may be in no post while its stem is ("factures",
+// "facturation"). A word that finds posts is kept, and the rule is per word.
+TEST_CASE("a word that finds posts through its stems gets no suggestion", "[index]") {
+  testing::TempDir dir;
+  IndexConfig config = testing::LocalConfig(dir.path(), 1);
+  std::vector<IndexedPost> posts;
+  for (int i = 1; i <= 30; ++i) {
+    posts.push_back(MakePost(i, "fr", i % 2 ? "Nos factures arrivent en retard" : "La facturation double le montant",
+                             k20250101 + i * kDay));
+  }
+  for (int i = 31; i <= 40; ++i) {
+    posts.push_back(MakePost(i, "es", "La factura llega tarde al cliente", k20250101 + i * kDay));
+  }
+  posts.push_back(MakePost(41, "en", "Our network is growing", k20250101 + 41 * kDay));
+  testing::IndexAll(config, posts);
+  std::unique_ptr<Searcher> searcher = testing::OpenSearcher(config);
+
+  SearchResult res = MustSearch(*searcher, Everything("facture"));
+  CHECK(res.total == 30);  // the word itself is in no post; its stem is
+  CHECK(res.suggestion.empty());
+  CHECK(MustSearch(*searcher, Everything("Facturé")).suggestion.empty());
+  // Per word: the misspelt one is corrected, the one with matches is kept.
+  CHECK(MustSearch(*searcher, Everything("facture netwrk")).suggestion == "facture network");
+  CHECK(MustSearch(*searcher, Everything("netwrk facture")).suggestion == "network facture");
+  // A word with no match at all, in any form, still gets one.
+  CHECK(MustSearch(*searcher, Everything("factuxa")).suggestion == "factura");
+}
+
 TEST_CASE_METHOD(CorpusFixture, "a query Xapian cannot read is InvalidArgument on q", "[index]") {
   for (const char* q : {"\"unclosed phrase", "(network OR fox", "network)"}) {
     Result<SearchResult> r = searcher_->Search(Everything(q));

@@ -148,6 +148,32 @@ TEST_CASE("bad or expired sign-on links answer a 401 page that says how to fix i
   ClientResponse ended = Call(e.port, "GET", "/ui/conversations", gone);
   CHECK(ended.status == 401);
   CHECK(Contains(ended.body, "session has ended"));
+
+  // Issue 13: the same refusals in French, by reason (the language from
+  // Accept-Language before sign-on, from the token or session after).
+  CallOptions french;
+  french.headers["Accept-Language"] = "fr-FR,fr;q=0.9";
+  ClientResponse fr_bad = Call(e.port, "GET", "/ui/conversations?sso=v1.bogus.sig", french);
+  CHECK(fr_bad.status == 401);
+  CHECK(Contains(fr_bad.body, "la signature du jeton ne correspond pas"));
+  ClientResponse fr_expired =
+      Call(e.port, "GET", "/ui/conversations?sso=" + http::MintToken(old, kSecret), french);
+  CHECK(Contains(fr_expired.body, "le jeton de connexion a expiré"));
+  ClientResponse fr_malformed = Call(e.port, "GET", "/ui/conversations?sso=nope", french);
+  CHECK(Contains(fr_malformed.body, "le jeton de connexion est mal formé"));
+  ClientResponse fr_none = Call(e.port, "GET", "/ui/conversations", french);
+  CHECK(Contains(fr_none.body, "vous n&apos;êtes pas connecté"));
+  french.headers["Cookie"] = "scrm_session=not-a-session";
+  ClientResponse fr_ended = Call(e.port, "GET", "/ui/conversations", french);
+  CHECK(Contains(fr_ended.body, "votre session a pris fin"));
+  CHECK_FALSE(Contains(fr_ended.body, "session has ended"));
+  // A French token used twice.
+  const std::string token = e.Token("8", "sales", "fr");
+  Browser first{e.port, ""};
+  first.SignOn("/ui/conversations", token);
+  ClientResponse replay = Call(e.port, "GET", "/ui/conversations?sso=" + token);
+  CHECK(replay.status == 401);
+  CHECK(Contains(replay.body, "ce lien de connexion a déjà servi"));
 }
 
 TEST_CASE("the conversations page escapes posts, facets add filters, French follows the token",
@@ -199,6 +225,93 @@ TEST_CASE("the conversations page escapes posts, facets add filters, French foll
   CHECK(Contains(panel.body, "Profils suggérés"));
   CHECK(Contains(panel.body, "<li>Nom: Anne Martin"));  // the evidence's kind, translated
   CHECK_FALSE(Contains(fr.body, "Search the conversations"));
+  // Refused searches are said in French too.
+  ClientResponse fr_paren = french.Send("GET", "/ui/conversations?q=%28reseau");
+  CHECK(fr_paren.status == 400);
+  CHECK(Contains(fr_paren.body, "la recherche a une parenthèse non fermée"));
+  ClientResponse fr_limit = french.Send("GET", "/ui/conversations?limit=0");
+  CHECK(fr_limit.status == 400);
+  CHECK(Contains(fr_limit.body, "paramètre limit : doit être compris entre 1 et 1000"));
+  ClientResponse fr_or = french.Send("GET", "/ui/conversations?q=OR+reseau");
+  INFO(fr_or.body);
+  CHECK(fr_or.status == 400);
+  CHECK(Contains(fr_or.body, "« OR » demande des mots à sa gauche"));
+}
+
+// Issue 13: the Account facet listed CRM ids. It shows the account's name
+// from the synced CRM (escaped), the filter it adds stays the id, and the
+// active filter shows the name too.
+TEST_CASE("the account facet and filter show account names, filter by id", "[mysql][ui]") {
+  Engine e;
+  const int64_t link = e.Setup();
+  Customer acme;
+  acme.module = CrmModule::kAccounts;
+  acme.crm_id = "a-acme-0001";
+  acme.name = "Acme <Énergie>";
+  acme.company = acme.name;
+  store::CustomerRepository customers(e.db.pool());
+  customers.Upsert(CrmModule::kAccounts, {acme});
+  std::optional<Customer> anne = customers.Get(CrmModule::kContacts, "c-anne");
+  REQUIRE(anne);
+  anne->account_ids = {"a-acme-0001"};
+  customers.Upsert(CrmModule::kContacts, {*anne});
+  // Confirming the link queues Anne's posts; the engine's feeder tags them.
+  REQUIRE(store::LinkRepository(e.db.pool()).Confirm(link, {"1", "Test"}).ok());
+  e.Serve();
+  Browser marketing{e.port, ""};
+  ClientResponse page = marketing.SignOn("/ui/conversations?q=billing", e.Token("5", "marketing"));
+  for (int i = 0; i < 100 && !Contains(page.body, "account=a-acme-0001"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    page = marketing.Send("GET", "/ui/conversations?q=billing");
+  }
+  INFO(page.body);
+  REQUIRE(page.status == 200);
+  CHECK(Contains(page.body, "q=billing&amp;account=a-acme-0001\">Acme &lt;Énergie&gt;</a>"));
+  CHECK_FALSE(Contains(page.body, ">a-acme-0001<"));
+
+  ClientResponse filtered = marketing.Send("GET", "/ui/conversations?q=billing&account=a-acme-0001");
+  INFO(filtered.body);
+  CHECK(Contains(filtered.body, "account: Acme &lt;Énergie&gt; ✕"));
+  CHECK(Contains(filtered.body, "name=\"account\" value=\"a-acme-0001\""));  // kept as the id
+  // An account the engine does not hold shows its id.
+  ClientResponse unknown = marketing.Send("GET", "/ui/conversations?account=a-gone");
+  CHECK(Contains(unknown.body, "account: a-gone ✕"));
+}
+
+// Issue 13: evidence lines were English inside French pages. Real matching
+// (`scrm match`) stores its phrases; the panel says them in the reader's
+// language, and evidence stored without phrases keeps its English detail.
+TEST_CASE("a French panel shows matching's evidence in French", "[mysql][ui]") {
+  Engine e;
+  e.Setup();
+  store::CustomerRepository customers(e.db.pool());
+  std::optional<Customer> anne = customers.Get(CrmModule::kContacts, "c-anne");
+  REQUIRE(anne);
+  anne->website = "https://social.example/@anne";  // the profile's address, recorded in the CRM
+  customers.Upsert(CrmModule::kContacts, {*anne});
+  RunResult match = e.Scrm({"match"});
+  INFO(match.out << match.err);
+  REQUIRE(match.exit_code == 0);
+  const std::string evidence = e.db.Scalar("SELECT evidence FROM scrm_links WHERE crm_id = 'c-anne'");
+  INFO(evidence);
+  REQUIRE(Contains(evidence, "\"phrases\""));
+  e.Serve();
+
+  Browser french{e.port, ""};
+  ClientResponse fr = french.SignOn("/ui/records/Contacts/c-anne", e.Token("6", "sales", "fr"));
+  INFO(fr.body);
+  REQUIRE(fr.status == 200);
+  CHECK(Contains(fr.body, "le champ site web du CRM contient l&apos;adresse de ce profil "
+                          "social.example/@anne"));
+  CHECK(Contains(fr.body, "même nom : « Anne Martin » = « Anne Martin » (un nom de famille courant)"));
+  CHECK_FALSE(Contains(fr.body, "the CRM&apos;s website field"));
+  CHECK_FALSE(Contains(fr.body, "same name"));
+
+  Browser english{e.port, ""};
+  ClientResponse en = english.SignOn("/ui/records/Contacts/c-anne", e.Token("7", "sales"));
+  CHECK(Contains(en.body, "the CRM&apos;s website field holds this profile&apos;s address "
+                          "social.example/@anne"));
+  CHECK(Contains(en.body, "same name: &apos;Anne Martin&apos; = &apos;Anne Martin&apos;"));
 }
 
 TEST_CASE("the admin page is for admins, others get a 403 page", "[mysql][ui]") {

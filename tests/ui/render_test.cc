@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "core/reasons.h"
+#include "identity/evidence_text.h"
 #include "ui/chart.h"
 #include "ui/render.h"
 
@@ -154,6 +155,26 @@ TEST_CASE("every reason has its message in English and French, with the same arg
   }
   // And no catalogue carries a reason the engine does not know.
   for (const auto& [id, text] : en["reason"].items()) CHECK(listed.count(id) == 1);
+}
+
+TEST_CASE("every evidence phrase is in English and French, English as matching writes it",
+          "[ui][render][i18n]") {
+  const nlohmann::json en = nlohmann::json::parse(ReadText(kTemplates + "/i18n/en.json"));
+  const nlohmann::json fr = nlohmann::json::parse(ReadText(kTemplates + "/i18n/fr.json"));
+  std::set<std::string> ids;
+  for (const identity::PhraseText& p : identity::Phrases()) {
+    INFO("evidence_text." << p.id);
+    CHECK(ids.insert(p.id).second);  // no id twice
+    REQUIRE(en["evidence_text"].contains(p.id));
+    REQUIRE(fr["evidence_text"].contains(p.id));
+    const std::string e = en["evidence_text"][p.id].get<std::string>();
+    const std::string f = fr["evidence_text"][p.id].get<std::string>();
+    CHECK(e == p.english);  // English pages say what the command line says
+    CHECK(e != f);
+    CHECK(Placeholders(e) == Placeholders(f));
+  }
+  CHECK(ids.size() >= 30);
+  for (const auto& [id, text] : en["evidence_text"].items()) CHECK(ids.count(id) == 1);
 }
 
 TEST_CASE("Explain says a status in the user's language, else its English message",

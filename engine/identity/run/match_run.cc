@@ -181,7 +181,9 @@ std::string Earlier(const std::string& sql_time, int seconds) {
 nlohmann::json EvidenceJson(const std::vector<Evidence>& evidence) {
   nlohmann::json list = nlohmann::json::array();
   for (const Evidence& e : evidence) {
-    list.push_back({{"kind", e.kind}, {"detail", e.detail}, {"weight", e.weight}});
+    nlohmann::json phrases = nlohmann::json::array();
+    for (const Phrase& p : e.phrases) phrases.push_back({{"id", p.id}, {"args", p.args}});
+    list.push_back({{"kind", e.kind}, {"detail", e.detail}, {"weight", e.weight}, {"phrases", phrases}});
   }
   return list;
 }
