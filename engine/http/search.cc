@@ -4,6 +4,7 @@
 #include <ctime>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 #include "core/reasons.h"
 #include "core/time.h"
@@ -44,9 +45,21 @@ std::optional<int64_t> ParseInt(const std::string& v) {
   return std::stoll(v);
 }
 
+std::string Join(const std::vector<std::string>& v, const char* sep) {
+  std::string out;
+  for (size_t i = 0; i < v.size(); ++i) out += (i ? sep : "") + v[i];
+  return out;
+}
+
+}  // namespace
+
 std::string CsvCell(std::string v) {
-  // A cell that a spreadsheet would run as a formula is made text.
-  if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@')) v.insert(0, "'");
+  // A cell that a spreadsheet would run as a formula is made text. TAB and
+  // CR count too: spreadsheets skip them and read the '=' that follows
+  // (OWASP "CSV Injection").
+  if (!v.empty() && std::string_view("=+-@\t\r").find(v[0]) != std::string_view::npos) {
+    v.insert(0, "'");
+  }
   if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
   std::string out = "\"";
   for (char c : v) {
@@ -55,14 +68,6 @@ std::string CsvCell(std::string v) {
   }
   return out + "\"";
 }
-
-std::string Join(const std::vector<std::string>& v, const char* sep) {
-  std::string out;
-  for (size_t i = 0; i < v.size(); ++i) out += (i ? sep : "") + v[i];
-  return out;
-}
-
-}  // namespace
 
 std::string FormatIsoTime(int64_t t) {
   if (t <= 0) return "";

@@ -35,6 +35,11 @@ nlohmann::json SearchResultJson(const index::SearchResult& result,
 //  "title","author":{"name","handle","id"},"external_id","customers","snippet"}
 nlohmann::json SearchHitJson(const index::SearchHit& hit);
 
+// One cell of the CSV export: quoted as RFC 4180 says when it holds a comma,
+// quote, CR or LF, and made text with a leading ' when a spreadsheet would
+// run it as a formula (it starts with = + - @ TAB or CR).
+std::string CsvCell(std::string v);
+
 // "2026-11-22T10:00:00Z" of epoch seconds; "" for 0 (unknown).
 std::string FormatIsoTime(int64_t t);
 

@@ -69,3 +69,25 @@ TEST_CASE("search times accept dates, RFC 3339 and epoch seconds", "[http][searc
   CHECK_FALSE(ParseTimeParam("2026-11-22T10:00").has_value());
   CHECK_FALSE(ParseTimeParam("22/11/2026").has_value());
 }
+
+TEST_CASE("the CSV export makes formula-looking cells text", "[http][search][security]") {
+  struct Case {
+    std::string in, out;
+  };
+  const std::vector<Case> cases = {
+      {"hello", "hello"},
+      {"=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\""},
+      {"+1", "'+1"},
+      {"-1", "'-1"},
+      {"@SUM(A1)", "'@SUM(A1)"},
+      // Spreadsheets skip a leading TAB or CR and run what follows.
+      {"\t=1+1", "'\t=1+1"},
+      {"\r=1+1", "\"'\r=1+1\""},
+      {"a,b", "\"a,b\""},
+      {"", ""},
+  };
+  for (const Case& c : cases) {
+    INFO(c.in);
+    CHECK(CsvCell(c.in) == c.out);
+  }
+}
