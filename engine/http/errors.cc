@@ -75,8 +75,13 @@ Response CallHandler(const Handler& handler, const Request& request) {
     return handler(request);
   } catch (const store::DbError& e) {
     if (e.unavailable()) {
-      Response r =
-          ErrorResponse(503, "unavailable", std::string("database unavailable: ") + e.what());
+      // The detail names the database's address and user: for the log and
+      // /readyz, not for whoever is calling.
+      const std::string ref = NewErrorRef();
+      std::cerr << "scrm http: " << request.method << " " << request.path << " (ref " << ref
+                << "): database unavailable: " << e.what() << std::endl;
+      Response r = ErrorResponse(503, "unavailable",
+                                 "the database is unavailable (ref " + ref + "); retry later");
       r.SetHeader("Retry-After", "5");
       return r;
     }

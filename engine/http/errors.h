@@ -1,8 +1,9 @@
 // Errors on the wire: the one place where a scrm::Status becomes an HTTP
 // status and a JSON body {"error":{"code","message","field"}}, and where an
 // exception escaping a handler becomes a response. An unreachable database is
-// a 503 that says so; any other exception is a 500 whose detail goes to the
-// log (stderr) under a short reference, never to the client.
+// a 503 "the database is unavailable (ref ...)"; any other exception is a 500.
+// Either way the detail (for the database: its address and user name) goes
+// to the log (stderr) under that short reference, never to the client.
 #ifndef SCRM_HTTP_ERRORS_H_
 #define SCRM_HTTP_ERRORS_H_
 
