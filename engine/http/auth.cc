@@ -117,7 +117,10 @@ Authorizer TokenAuthorizer(std::string secret, SessionStore* sessions) {
     const std::string authz = request.Header("authorization");
     if (authz.rfind("Bearer ", 0) == 0) {
       token = authz.substr(7);
-    } else if (ui && request.method == "GET") {
+    } else if (ui && request.method == "GET" && request.path.rfind("/ui/api/", 0) != 0) {
+      // Only pages take a sign-on link: a page spends its nonce as it opens
+      // the session. The /ui/api/ routes take the session (or a Bearer
+      // token), never ?sso=, so a spent link opens nothing there either.
       token = request.Query("sso").value_or("");
     }
     Principal principal;

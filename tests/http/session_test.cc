@@ -117,6 +117,15 @@ TEST_CASE("a session cookie authenticates /ui/ calls, and state changes need the
     CHECK(out.status == 200);
     CHECK(out.body == "7 " + s->csrf);
   }
+  SECTION("a sign-on link opens pages only: /ui/api/ routes refuse ?sso= (issue 14)") {
+    Router api({
+        {"GET", "/ui/api/v1/search/export", Access::kUser, [](const Request&) { return Response::Text("rows"); }},
+    });
+    api.SetAuthorizer(TokenAuthorizer(kSecret, &store));
+    Request r = Make("GET", "/ui/api/v1/search/export");
+    r.query = {{"sso", TokenFor("7", {"sales"})}};
+    CHECK(api.Dispatch(r).status == 401);
+  }
   SECTION("an unknown or ended session is 401 with what to do") {
     Request r = Make("GET", "/ui/page");
     r.headers["cookie"] = "scrm_session=nope";
