@@ -122,6 +122,16 @@ Authorizer TokenAuthorizer(std::string secret, SessionStore* sessions) {
       // the session. The /ui/api/ routes take the session (or a Bearer
       // token), never ?sso=, so a spent link opens nothing there either.
       token = request.Query("sso").value_or("");
+    } else if (const std::string sso = request.Query("sso").value_or(""); !sso.empty()) {
+      // A sign-on link sent anywhere but a page (an API, a form's POST) is
+      // refused, and spent all the same: a link that leaked into a log or a
+      // history opens nothing afterwards, whichever route saw it first.
+      Result<Principal> p = VerifyToken(sso, secret, now);
+      if (p.ok() && sessions != nullptr) sessions->SpendNonce(p->token_nonce, p->token_expires_at, now);
+      return Status::Unauthenticated(
+                 "a sign-on link (?sso=) opens pages only, and this one is now spent: APIs take "
+                 "Authorization: Bearer TOKEN, an API key, or the page's session")
+          .WithReason(reason::kNotSignedIn);
     }
     Principal principal;
     if (!token.empty()) {

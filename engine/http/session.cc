@@ -90,6 +90,17 @@ std::optional<Session> SessionStore::Create(const Principal& principal, const st
   return s;
 }
 
+bool SessionStore::SpendNonce(const std::string& nonce, int64_t token_expires_at, int64_t now) {
+  if (nonce.empty()) return false;
+  if (pool_ != nullptr) {
+    MaybeSweepDatabase(now);
+    return store::UiSessionRepository(*pool_).UseNonce(Sha256Hex(nonce), token_expires_at);
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  SweepLocked(now);
+  return used_nonces_.emplace(nonce, token_expires_at).second;
+}
+
 std::optional<Session> SessionStore::Find(const std::string& id, int64_t now) {
   if (id.empty()) return std::nullopt;
   const std::string key = Sha256Hex(id);

@@ -82,6 +82,10 @@ class SessionStore {
   // when unknown or idle for longer than idle_seconds (with a database:
   // deleted there, or past its expires_at, when last read from it).
   std::optional<Session> Find(const std::string& id, int64_t now);
+  // Spends a sign-on token's nonce without opening a session: a ?sso= link
+  // presented where no page opens (an API route) is worth nothing from then
+  // on. False when it was spent already.
+  bool SpendNonce(const std::string& nonce, int64_t token_expires_at, int64_t now);
   // Ends the session, here and (with a database) for every engine.
   void Remove(const std::string& id);
   // Sessions held in this process (with a database: the cached ones).

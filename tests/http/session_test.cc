@@ -122,9 +122,21 @@ TEST_CASE("a session cookie authenticates /ui/ calls, and state changes need the
         {"GET", "/ui/api/v1/search/export", Access::kUser, [](const Request&) { return Response::Text("rows"); }},
     });
     api.SetAuthorizer(TokenAuthorizer(kSecret, &store));
+    const std::string token = TokenFor("7", {"sales"});
     Request r = Make("GET", "/ui/api/v1/search/export");
-    r.query = {{"sso", TokenFor("7", {"sales"})}};
-    CHECK(api.Dispatch(r).status == 401);
+    r.query = {{"sso", token}};
+    Response out = api.Dispatch(r);
+    CHECK(out.status == 401);
+    CHECK(out.body.find("opens pages only") != std::string::npos);
+    // ...and the link is spent by that first use: no page opens with it afterwards.
+    const int64_t now = static_cast<int64_t>(std::time(nullptr));
+    Result<Principal> signed_on = VerifyToken(token, kSecret, now);
+    REQUIRE(signed_on.ok());
+    CHECK_FALSE(store.Create(*signed_on, signed_on->token_nonce, signed_on->token_expires_at, now));
+    // A forged link spends nothing and is refused the same way.
+    Request forged = Make("POST", "/api/v1/thing");
+    forged.query = {{"sso", token.substr(0, token.size() - 2) + "xx"}};
+    CHECK(router.Dispatch(forged).status == 401);
   }
   SECTION("an unknown or ended session is 401 with what to do") {
     Request r = Make("GET", "/ui/page");
