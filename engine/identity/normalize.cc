@@ -5,73 +5,12 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/fold.h"
 #include "core/text.h"
 
 namespace scrm::identity {
 
 namespace {
-
-// Base letters of U+0100..U+017F (Latin Extended-A), '*' for the two
-// ligatures handled apart (U+0132/3 "ij", U+0152/3 "oe").
-constexpr char kLatinExtA[] =
-    "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiii**jjkkkllllllllllnnnnnnnnnoooooo**rrrrrrss"
-    "ssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
-static_assert(sizeof(kLatinExtA) == 129, "one letter per code point of U+0100..U+017F");
-
-// Folds one code point: appends its ASCII letters to out and returns true,
-// or returns false when the code point is not a letter of the table.
-bool FoldCodePoint(uint32_t cp, std::string& out) {
-  if (cp >= 0xC0 && cp <= 0xFF) {
-    // Latin-1 Supplement letters, upper then lower case.
-    static const char* const kLatin1[64] = {
-        "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e",  "e", "i", "i", "i", "i",
-        "d", "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u",  "u", "u", "y", "th", "ss",
-        "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e",  "e", "i", "i", "i", "i",
-        "d", "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u",  "u", "u", "y", "th", "y"};
-    const char* f = kLatin1[cp - 0xC0];
-    if (*f == '\0') return false;  // multiplication and division signs
-    out += f;
-    return true;
-  }
-  if (cp >= 0x100 && cp <= 0x17F) {
-    char c = kLatinExtA[cp - 0x100];
-    if (cp == 0x132 || cp == 0x133) {
-      out += "ij";
-    } else if (cp == 0x152 || cp == 0x153) {
-      out += "oe";
-    } else {
-      out += c;
-    }
-    return true;
-  }
-  if (cp == 0x1E9E) {  // capital sharp s
-    out += "ss";
-    return true;
-  }
-  return false;
-}
-
-// Decodes one UTF-8 sequence at s[i]; advances i. Invalid bytes decode as
-// U+FFFD, one byte at a time.
-uint32_t NextCodePoint(std::string_view s, size_t& i) {
-  unsigned char c = static_cast<unsigned char>(s[i]);
-  int len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-  if (len == 0 || i + len > s.size()) {
-    ++i;
-    return 0xFFFD;
-  }
-  uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
-  for (int k = 1; k < len; ++k) {
-    unsigned char cc = static_cast<unsigned char>(s[i + k]);
-    if ((cc >> 6) != 0x2) {
-      ++i;
-      return 0xFFFD;
-    }
-    cp = (cp << 6) | (cc & 0x3F);
-  }
-  i += len;
-  return cp;
-}
 
 bool IsAsciiAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
@@ -199,41 +138,7 @@ const std::unordered_set<std::string_view>& LegalForms() {
 
 }  // namespace
 
-std::string Fold(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  bool pending_space = false;
-  auto put = [&](std::string_view letters) {
-    if (pending_space && !out.empty()) out += ' ';
-    pending_space = false;
-    out.append(letters);
-  };
-  size_t i = 0;
-  while (i < text.size()) {
-    size_t start = i;
-    uint32_t cp = NextCodePoint(text, i);
-    if (cp < 0x80) {
-      char c = static_cast<char>(cp);
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      if (IsAsciiAlnum(c)) {
-        put(std::string_view(&c, 1));
-      } else {
-        pending_space = true;
-      }
-      continue;
-    }
-    if (cp >= 0x300 && cp <= 0x36F) continue;  // combining marks of decomposed text
-    std::string folded;
-    if (FoldCodePoint(cp, folded)) {
-      put(folded);
-    } else if (cp == 0xFFFD || (cp >= 0x2000 && cp <= 0x206F) || cp == 0xA0 || cp < 0xC0) {
-      pending_space = true;  // punctuation, spaces, symbols of Latin-1
-    } else {
-      put(text.substr(start, i - start));  // a letter of another script, as is
-    }
-  }
-  return out;
-}
+std::string Fold(std::string_view text) { return FoldWords(text); }
 
 std::vector<std::string> FoldTokens(std::string_view text) {
   std::string f = Fold(text);

@@ -1,8 +1,8 @@
 // Normalisation for identity matching: names, handles, companies, e-mail
 // and web addresses reduced to comparable keys. Pure functions on UTF-8
-// text (no I/O, no locale); accents are folded with a small table of the
-// Latin letters French, English and the other Western European languages
-// use, which is all the CRM's names need.
+// text (no I/O, no locale); letters are folded by the engine's one folding
+// (core/fold.h), the same as the index's, so that a name compares alike in
+// matching and in search.
 #ifndef SCRM_IDENTITY_NORMALIZE_H_
 #define SCRM_IDENTITY_NORMALIZE_H_
 
@@ -12,10 +12,10 @@
 
 namespace scrm::identity {
 
-// Lower-case ASCII letters and digits separated by single spaces: accents
-// folded ("Hélène" -> "helene", "Œuvre" -> "oeuvre", "Straße" -> "strasse"),
-// every other character (hyphen, apostrophe, punctuation) a separator.
-// Letters outside the table (Greek, Cyrillic...) are kept as they are.
+// Words folded (core/fold.h: "Hélène" -> "helene", "Œuvre" -> "oeuvre",
+// "Straße" -> "strasse") and separated by single spaces; every other
+// character (hyphen, apostrophe, punctuation, symbols) a separator. Letters
+// of other scripts (Greek, Cyrillic...) are kept, case-folded.
 std::string Fold(std::string_view text);
 // Fold() split on spaces.
 std::vector<std::string> FoldTokens(std::string_view text);

@@ -10,7 +10,8 @@ add_executable(index_tests
   ${CMAKE_CURRENT_LIST_DIR}/indexer_test.cc
   $<TARGET_OBJECTS:scrm_test_main>
 )
-target_link_libraries(index_tests PRIVATE scrm_index Catch2::Catch2 Threads::Threads)
+# identity only for fold_test.cc: search and matching fold alike.
+target_link_libraries(index_tests PRIVATE scrm_index scrm_identity Catch2::Catch2 Threads::Threads)
 target_include_directories(index_tests PRIVATE ${CMAKE_CURRENT_LIST_DIR})
 target_compile_definitions(index_tests PRIVATE
   SCRM_INDEX_TEST_TMP="${CMAKE_BINARY_DIR}/index-tmp"
