@@ -17,4 +17,4 @@ target_compile_definitions(index_tests PRIVATE
   SCRM_INDEX_TEST_TMP="${CMAKE_BINARY_DIR}/index-tmp"
   SCRM_XAPIAN_TCPSRV="${SCRM_XAPIAN_TCPSRV}")
 # Test names start with "index:": `ctest -R index` runs them all.
-catch_discover_tests(index_tests TEST_PREFIX "index:" EXTRA_ARGS --warn NoTests)
+scrm_discover_tests(index_tests "index:")
