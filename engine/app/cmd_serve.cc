@@ -17,6 +17,7 @@
 
 #include "app/cli.h"
 #include "app/push_secrets.h"
+#include "app/systemd_notify.h"
 #include "core/gate.h"
 #include "core/time.h"
 #include "crm/crm_sync.h"
@@ -439,6 +440,8 @@ class ServeApp : public Poco::Util::ServerApplication {
     feeder.Start(config_.index_feed_interval_ms, [](const std::string& message) {
       std::cerr << "scrm serve: indexing: " << message << "\n";
     });
+    NotifySystemd(std::string("READY=1\nSTATUS=serving on ") + server.scheme() + "://" + config_.http_bind + ":" +
+                  std::to_string(server.port()));
     WaitForTermination([&tls_context] {
       if (tls_context) {
         SayReload(*tls_context, tls_context->Reload(), "SIGHUP");
@@ -448,6 +451,7 @@ class ServeApp : public Poco::Util::ServerApplication {
       }
     });
     std::cerr << "scrm serve: stopping: draining requests in flight\n";
+    NotifySystemd("STOPPING=1\nSTATUS=draining requests in flight");
     tls_watch.Stop();
     server.Stop();
     poller.Stop();  // a poll in progress finishes first (bounded by the fetch timeout)
