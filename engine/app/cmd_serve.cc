@@ -31,6 +31,7 @@
 #include "sources/fetcher.h"
 #include "ui/page_server.h"
 #include "store/privacy_repository.h"
+#include "store/read_pool.h"
 #include "store/sync_state_repository.h"
 
 namespace scrm::app {
@@ -293,6 +294,18 @@ class ServeApp : public Poco::Util::ServerApplication {
                                                     " (check db.url or SCRM_DB_URL)"));
       return exit_code;
     }
+    // Reads that tolerate lag (search pages, the Social panel) go to the
+    // replica while it is healthy (db.replica_url), else to the primary.
+    std::unique_ptr<store::Pool> replica_pool;
+    if (config_.db_replica_enabled) replica_pool = std::make_unique<store::Pool>(config_.db_replica);
+    store::ReadPool reads(pool, replica_pool.get(), config_.db_replica_max_lag_seconds);
+    if (replica_pool) {
+      const store::ReplicaHealth h = reads.Check();
+      std::cerr << "scrm serve: replica " << config_.db_replica.url.Redacted() << ": "
+                << (h.healthy ? "in use for the search pages and the Social panel"
+                              : h.problem + "; those reads go to db.url until it is well")
+                << std::endl;
+    }
     http::ServerOptions options;
     options.bind = config_.http_bind;
     options.port = config_.http_port;
@@ -343,10 +356,12 @@ class ServeApp : public Poco::Util::ServerApplication {
     // behind one load balancer share the sessions (docs/ui.md).
     http::SessionStore sessions(session_options, &pool);
     pages.SetSessions(&sessions);
+    pages.SetReadPool(&reads);
 
     BackgroundGate background;  // closed by an import over the API
     http::Services services;
     services.pool = &pool;
+    services.reads = &reads;
     services.searcher = searcher->get();
     services.pages = &pages;
     services.sessions = &sessions;
@@ -422,6 +437,32 @@ class ServeApp : public Poco::Util::ServerApplication {
       std::cerr << "scrm serve: TLS certificate " << Describe(tls_context->served()) << std::endl;
       tls_watch.Start();
     }
+    // The replica's health, every 2 seconds: a change of verdict is logged.
+    server.metrics().registry()
+        .AddGauge("scrm_db_replica_lag_seconds",
+                  "Seconds the replica (db.replica_url) is behind; -1 when it is not used "
+                  "(none, unreachable, stopped, or further behind than db.replica_max_lag_seconds).")
+        .SetCallback({}, [&reads] {
+          const store::ReplicaHealth h = reads.last();
+          return h.healthy ? h.lag_seconds : -1.0;
+        });
+    http::ScalarFamily& read_targets = server.metrics().registry().AddCounter(
+        "scrm_db_lagging_reads_total",
+        "Reads that tolerate lag (search pages, the Social panel), by where they went.", {"target"});
+    read_targets.SetCallback({"replica"}, [&reads] { return static_cast<double>(reads.replica_reads()); });
+    read_targets.SetCallback({"primary"}, [&reads] { return static_cast<double>(reads.primary_reads()); });
+    Periodic replica_watch("replica check", std::chrono::seconds(replica_pool ? 2 : 0), nullptr,
+                           [&reads, was = reads.last().healthy]() mutable {
+                             const store::ReplicaHealth h = reads.Check();
+                             if (h.healthy != was) {
+                               std::cerr << "scrm serve: replica "
+                                         << (h.healthy ? "back in use (" + std::to_string(h.lag_seconds) + " s behind)"
+                                                       : "not used: " + h.problem + "; reads go to db.url")
+                                         << std::endl;
+                             }
+                             was = h.healthy;
+                           });
+    replica_watch.Start();
     sync.Start();
     if (config_.poll_tick_seconds > 0) poller.Start();
     MatchLoop matching(pool, config_, background);
@@ -454,6 +495,7 @@ class ServeApp : public Poco::Util::ServerApplication {
     NotifySystemd("STOPPING=1\nSTATUS=draining requests in flight");
     tls_watch.Stop();
     server.Stop();
+    replica_watch.Stop();
     poller.Stop();  // a poll in progress finishes first (bounded by the fetch timeout)
     sync.Stop();
     matching.Stop();

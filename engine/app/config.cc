@@ -20,6 +20,12 @@ const std::vector<KeyDoc>& ConfigKeys() {
        "?socket=PATH: the CRM's database, where the engine keeps its scrm_* tables"},
       {"db.pool_size", "8", "SCRM_DB_POOL_SIZE", "database connections at most"},
       {"db.connect_timeout_seconds", "3", "", "per connection attempt"},
+      {"db.replica_url", "(none)", "SCRM_DB_REPLICA_URL",
+       "a replica of db.url (MariaDB replication) for the reads that tolerate lag: the search "
+       "pages and the Social panel; every write goes to db.url"},
+      {"db.replica_max_lag_seconds", "30", "SCRM_DB_REPLICA_MAX_LAG_SECONDS",
+       "while the replica is further behind than this (or stopped, or unreachable), those reads "
+       "go to db.url"},
       {"http.bind", "127.0.0.1", "SCRM_HTTP_BIND", "address scrm serve listens on"},
       {"http.port", "8080", "SCRM_HTTP_PORT", "port scrm serve listens on (0: any free port)"},
       {"http.threads", "16", "", "request threads"},
@@ -248,6 +254,14 @@ Result<Config> LoadConfig(const std::string& path, const std::map<std::string, s
     }
     config.db.url = *parsed;
   }
+  if (const Setting* url = get("db.replica_url")) {
+    Result<store::DbUrl> parsed = store::DbUrl::Parse(url->value);
+    if (!parsed.ok()) {
+      return Status::InvalidArgument(url->origin + ": " + parsed.status().message(), "db.replica_url");
+    }
+    config.db_replica.url = *parsed;
+    config.db_replica_enabled = true;
+  }
 #define SCRM_INT_KEY(key, min, max, target)                      \
   if (const Setting* st = get(key)) {                            \
     if (!(s = ParseInt(*st, key, min, max, &v)).ok()) return s;  \
@@ -255,6 +269,9 @@ Result<Config> LoadConfig(const std::string& path, const std::map<std::string, s
   }
   SCRM_INT_KEY("db.pool_size", 2, 512, config.db.size)
   SCRM_INT_KEY("db.connect_timeout_seconds", 1, 600, config.db.connect_timeout_seconds)
+  SCRM_INT_KEY("db.replica_max_lag_seconds", 0, 86400, config.db_replica_max_lag_seconds)
+  config.db_replica.size = config.db.size;
+  config.db_replica.connect_timeout_seconds = config.db.connect_timeout_seconds;
   SCRM_INT_KEY("http.port", 0, 65535, config.http_port)
   SCRM_INT_KEY("http.threads", 1, 1024, config.http_threads)
   SCRM_INT_KEY("http.max_body_bytes", 1024, 1L << 32, config.http_max_body_bytes)

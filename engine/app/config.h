@@ -26,6 +26,12 @@ namespace scrm::app {
 
 struct Config {
   store::PoolOptions db;  // db.url, db.pool_size, db.connect_timeout_seconds
+  // db.replica_url: a replica of db.url for the reads that tolerate lag
+  // (search pages, the Social panel); empty url: none. Same pool size and
+  // timeouts as db.
+  store::PoolOptions db_replica;
+  bool db_replica_enabled = false;
+  int db_replica_max_lag_seconds = 30;  // beyond it, those reads go to the primary
   std::string http_bind = "127.0.0.1";
   int http_port = 8080;
   int http_threads = 16;

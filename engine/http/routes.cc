@@ -62,7 +62,10 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
   // Handlers served twice: under /api/v1/ for API callers (Bearer token)
   // and under /ui/api/v1/ for the pages, where the session cookie (Path=/ui)
   // is sent and CSRF is checked.
-  Handler export_search = [searcher, pool](const Request& r) { return HandleSearchExport(searcher, pool, r); };
+  store::ReadPool* reads = services.reads;
+  Handler export_search = [searcher, pool, reads](const Request& r) {
+    return HandleSearchExport(searcher, reads != nullptr ? &reads->Get() : pool, r);
+  };
   Handler create_saved = [pool](const Request& r) { return CreateSavedSearch(pool, r); };
   Handler seen_saved = [pool](const Request& r) { return MarkSavedSearchSeen(pool, r); };
   Handler delete_saved = [pool](const Request& r) { return DeleteSavedSearch(pool, r); };

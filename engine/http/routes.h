@@ -15,6 +15,7 @@
 #include "http/router.h"
 #include "index/index.h"
 #include "secrets/key_file.h"
+#include "store/read_pool.h"
 #include "http/session.h"
 #include "identity/matcher.h"
 #include "store/pool.h"
@@ -25,6 +26,8 @@ namespace scrm::http {
 // until the server has stopped. Later parts (index, identity...) add fields.
 struct Services {
   store::Pool* pool = nullptr;  // null (unit tests): /readyz says "no database configured"
+  // Where reads that tolerate lag go (the search export); null: pool.
+  store::ReadPool* reads = nullptr;
   index::Searcher* searcher = nullptr;  // null: search routes answer 503
   // Seconds since the last successful CRM sync, -1 when none yet; read at
   // each /metrics scrape, so keep it cheap. Null: the gauge reads -1.

@@ -83,6 +83,7 @@ class SearcherImpl : public Searcher {
     }
     std::unique_ptr<Slot> slot = Borrow();
     Result<SearchResult> result = Status::Internal("search: no attempt");
+    bool reopened = false;
     for (int attempt = 0; attempt < kAttempts; ++attempt) {
       try {
         Status s = Prepare(*slot);
@@ -92,6 +93,8 @@ class SearcherImpl : public Searcher {
         return result;
       } catch (const Xapian::DatabaseModifiedError&) {
         continue;  // Prepare reopens
+      } catch (const Xapian::NetworkError& e) {
+        if (!ReopenAfter(*slot, &reopened)) return FromXapian(e, "search");
       } catch (const Xapian::Error& e) {
         return FromXapian(e, "search");
       }
@@ -101,6 +104,7 @@ class SearcherImpl : public Searcher {
 
   Result<int64_t> DocCount() override {
     std::unique_ptr<Slot> slot = Borrow();
+    bool reopened = false;
     for (int attempt = 0; attempt < kAttempts; ++attempt) {
       try {
         Status s = Prepare(*slot);
@@ -110,6 +114,8 @@ class SearcherImpl : public Searcher {
         return n;
       } catch (const Xapian::DatabaseModifiedError&) {
         continue;
+      } catch (const Xapian::NetworkError& e) {
+        if (!ReopenAfter(*slot, &reopened)) return FromXapian(e, "doc count");
       } catch (const Xapian::Error& e) {
         return FromXapian(e, "doc count");
       }
@@ -133,6 +139,17 @@ class SearcherImpl : public Searcher {
   void Return(std::unique_ptr<Slot> slot) {
     std::lock_guard<std::mutex> lock(mu_);
     if (idle_.size() < kMaxIdleSlots) idle_.push_back(std::move(slot));
+  }
+
+  // After a network error on a remote shard: a pooled connection may have
+  // been closed while idle (xapian-tcpsrv's idle timeout) or by a restarted
+  // server, so the slot is rebuilt and the call tried again, once. A shard
+  // that is really gone then fails to open, and its error names it.
+  static bool ReopenAfter(Slot& slot, bool* reopened) {
+    if (*reopened) return false;
+    *reopened = true;
+    slot.built = false;
+    return true;
   }
 
   // Opens every shard that exists into slot.

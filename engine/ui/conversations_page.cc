@@ -74,14 +74,14 @@ std::map<std::string, nlohmann::json> PageServer::LeadProfiles(
   if (pool_ == nullptr || authors.empty()) return out;
   try {
     std::set<std::string> linked;
-    for (const store::AuthorLinks& a : store::LinkRepository(*pool_).LinkedOfAuthors(authors)) {
+    for (const store::AuthorLinks& a : store::LinkRepository(ReadDb()).LinkedOfAuthors(authors)) {
       if (!a.customers.empty()) linked.insert(a.platform + '\x1f' + a.author_id);
     }
     std::vector<std::pair<std::string, std::string>> unlinked;
     for (const auto& a : authors) {
       if (!linked.count(a.first + '\x1f' + a.second)) unlinked.push_back(a);
     }
-    for (const store::StoredProfile& s : store::ProfileReader(*pool_).ProfilesByKeys(unlinked)) {
+    for (const store::StoredProfile& s : store::ProfileReader(ReadDb()).ProfilesByKeys(unlinked)) {
       const Profile& p = s.profile;
       out[p.platform + '\x1f' + p.external_id] = {
           {"id", s.id},
@@ -176,7 +176,7 @@ http::Response PageServer::Conversations(const http::Request& request) {
       if (auto it = result->facets.find("account"); it != result->facets.end()) {
         for (const index::FacetCount& f : it->second) account_ids.push_back(f.value);
       }
-      account_names = AccountNames(*pool_, account_ids);
+      account_names = AccountNames(ReadDb(), account_ids);
       nlohmann::json facets = nlohmann::json::array();
       for (const auto& [facet, param] : FacetParams()) {
         auto it = result->facets.find(facet);
@@ -218,7 +218,7 @@ http::Response PageServer::Conversations(const http::Request& request) {
     }
   }
   // Active filters, each with a link that removes it.
-  if (account_names.empty()) account_names = AccountNames(*pool_, account_ids);
+  if (account_names.empty()) account_names = AccountNames(ReadDb(), account_ids);
   nlohmann::json active = nlohmann::json::array();
   for (const auto& [k, v] : params) {
     if (k == "q" || k == "offset" || k == "limit" || k == "sort") continue;

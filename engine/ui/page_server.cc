@@ -69,7 +69,7 @@ nlohmann::json PageServer::CasePosts(const std::vector<index::SearchHit>& hits) 
   for (const index::SearchHit& h : hits) ids.push_back(h.id);
   if (pool_ != nullptr && !ids.empty()) {
     try {
-      for (const store::PostRow& row : store::PostReader(*pool_).LoadPosts(ids)) {
+      for (const store::PostRow& row : store::PostReader(ReadDb()).LoadPosts(ids)) {
         texts[row.id] = TruncateUtf8(row.post.text.empty() ? row.post.title : row.post.text,
                                      kCaseTextChars);
       }

@@ -24,6 +24,7 @@
 #include "index/index.h"
 #include "ingest/poller.h"
 #include "store/pool.h"
+#include "store/read_pool.h"
 #include "ui/render.h"
 
 namespace scrm::ui {
@@ -70,6 +71,10 @@ class PageServer : public http::Pages {
   // admin's change leaves for the next view of /ui/admin (without them,
   // none is shown). Set before the server starts.
   void SetSessions(http::SessionStore* sessions) { sessions_ = sessions; }
+  // Where the reads that tolerate lag go (the Conversations page, the Social
+  // panel): a healthy replica, else the primary (store/read_pool.h).
+  // Without one, pool. Set before the server starts.
+  void SetReadPool(store::ReadPool* reads) { reads_ = reads; }
 
  private:
   // The context every page shares: user, csrf, nav, page title, and
@@ -127,6 +132,9 @@ class PageServer : public http::Pages {
   UiOptions options_;
   ingest::Poller* poller_ = nullptr;
   http::SessionStore* sessions_ = nullptr;
+  store::ReadPool* reads_ = nullptr;
+  // The pool for a read that tolerates lag (reads_, else pool_; not null).
+  store::Pool& ReadDb() const { return reads_ != nullptr ? reads_->Get() : *pool_; }
 };
 
 }  // namespace scrm::ui

@@ -137,16 +137,19 @@ http::Response PageServer::Record(const http::Request& request) {
     return ErrorPage(request, 503, templates_->Message(lang, "error.unavailable"));
   }
   const std::string module_name = CrmModuleName(*module);
+  // Every read of the panel from one pool: the replica while it is
+  // healthy (db.replica_url), else the primary.
+  store::Pool& db = ReadDb();
   nlohmann::json c = Base(request, "record.title");
   c["module"] = module_name;
   c["crm_id"] = crm_id;
-  std::optional<Customer> customer = store::CustomerRepository(*pool_).Get(*module, crm_id);
+  std::optional<Customer> customer = store::CustomerRepository(db).Get(*module, crm_id);
   c["record_name"] = customer ? customer->name : crm_id;
   c["known_record"] = customer.has_value();
 
   // Links: live ones, then the suggestions waiting for a decision.
   nlohmann::json linked = nlohmann::json::array(), suggested = nlohmann::json::array();
-  store::LinkRepository links(*pool_);
+  store::LinkRepository links(db);
   const index::Viewer viewer = http::ViewerOf(request.principal);
   for (const store::Link& l : links.List("", module_name, crm_id, 200, 0)) {
     if (Live(l.status)) {
@@ -164,7 +167,7 @@ http::Response PageServer::Record(const http::Request& request) {
   const std::string find = request.Query("find").value_or("");
   c["find"] = find;
   if (!find.empty() && find.size() <= 200) {
-    store::ProfileReader profiles(*pool_);
+    store::ProfileReader profiles(db);
     nlohmann::json found = nlohmann::json::array();
     for (const store::StoredProfile& p :
          profiles.ProfilesByIds(profiles.ProfileIdsMentioning({find}, 20))) {
@@ -201,7 +204,7 @@ http::Response PageServer::Record(const http::Request& request) {
     std::vector<int64_t> ids;
     for (const index::SearchHit& h : timeline->results) ids.push_back(h.id);
     try {
-      for (store::ParentPost& p : store::PostReader(*pool_).ParentsOf(ids)) parents[p.reply_id] = std::move(p);
+      for (store::ParentPost& p : store::PostReader(db).ParentsOf(ids)) parents[p.reply_id] = std::move(p);
     } catch (const store::DbError&) {
     }
   }
