@@ -209,6 +209,7 @@ TEST_CASE("every role, every route: only what the role may see and do", "[mysql]
   for (const auto& hit : like_as_admin["results"]) like_all.insert(hit["id"].get<int64_t>());
   for (const Corner* c : {&kInternal, &kPartners}) REQUIRE(like_all.count(*posts[c].begin()) == 1);
 
+  std::map<std::string, int64_t> saved_searches;  // role -> its saved search
   for (const RoleRow& row : kRoles) {
     INFO("role " << row.role);
     const Caller as(e.port, row);
@@ -295,6 +296,17 @@ TEST_CASE("every role, every route: only what the role may see and do", "[mysql]
       CHECK_FALSE(Has(conversations.body, c->word));
     }
 
+    // 5b. A saved search runs with its owner's visibility, for its owner only.
+    ClientResponse saved = as("POST", "/api/v1/saved-searches",
+                              R"({"name": "routers", "params": {"q": "router"}})");
+    REQUIRE(saved.status == 201);
+    const int64_t saved_id = nlohmann::json::parse(saved.body)["id"];
+    nlohmann::json ran = as.Json("/api/v1/saved-searches/" + std::to_string(saved_id));
+    CHECK(ran["total"] == visible_posts);
+    CHECK(ran["new"] <= visible_posts);
+    for (const Corner* c : hidden) CHECK_FALSE(Has(ran.dump(), c->word));
+    saved_searches[row.role] = saved_id;
+
     // 6. Links and their evidence: the links of visible profiles, counted as
     // such; a hidden one is as unknown as a missing one, to read or decide.
     nlohmann::json listed = as.Json("/api/v1/links?limit=500");
@@ -344,6 +356,10 @@ TEST_CASE("every role, every route: only what the role may see and do", "[mysql]
       CHECK(Has(finder.body, c->person) == Sees(row, *c));
     }
   }
+
+  // Another user's saved search does not exist for the viewer.
+  CHECK(Caller(e.port, kRoles[0])("GET", "/api/v1/saved-searches/" +
+                                           std::to_string(saved_searches["admin"])).status == 404);
 
   // Nothing above changed a link; deciding works for a deciding role, and
   // the viewer of the issue can no longer unlink.
