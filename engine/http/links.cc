@@ -149,7 +149,8 @@ Response CreateLink(store::Pool* pool, const Request& request) {
   }
   // A profile the caller may not see is as unknown as one that is not stored.
   const int64_t profile_id = body["profile_id"].get<int64_t>();
-  if (store::ProfileReader(*pool).VisibleProfileIds({profile_id}, ViewerOf(request.principal)).empty()) {
+  const Viewer viewer = ViewerOf(request.principal);
+  if (store::ProfileReader(*pool).VisibleProfileIds({profile_id}, viewer).empty()) {
     return ErrorResponse(Status::NotFound("no profile " + std::to_string(profile_id)));
   }
   store::LinkRepository repo(*pool);

@@ -435,8 +435,9 @@ int64_t LinkRepository::Count(const std::string& status, const Viewer* viewer) {
     std::vector<std::string> communities;
     std::string where = status.empty() ? " WHERE 1 = 1" : " WHERE l.status = ?";
     if (viewer != nullptr) where += " AND " + VisibleSourceCondition(*viewer, "s", &communities);
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
-        std::string("SELECT COUNT(*)") + (viewer != nullptr ? kLinkTables : " FROM scrm_links l") + where));
+    const std::string tables = viewer != nullptr ? kLinkTables : " FROM scrm_links l";
+    std::unique_ptr<sql::PreparedStatement> ps(
+        conn->prepareStatement("SELECT COUNT(*)" + tables + where));
     int i = 1;
     if (!status.empty()) ps->setString(i++, status);
     for (const std::string& c : communities) ps->setString(i++, c);

@@ -145,7 +145,8 @@ http::Response PageServer::Conversations(const http::Request& request) {
       status = result.status().code() == Status::Code::kInvalidArgument ? 400 : 503;
     } else {
       const nlohmann::json cases = CasePosts(result->results);
-      const std::map<std::string, nlohmann::json> leads = LeadProfiles(result->results, parsed->viewer);
+      const std::map<std::string, nlohmann::json> leads =
+          LeadProfiles(result->results, parsed->viewer);
       nlohmann::json hits = nlohmann::json::array();
       for (const index::SearchHit& h : result->results) {
         // The case's record: the post's one linked record, else none.

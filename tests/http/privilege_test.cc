@@ -28,7 +28,9 @@ using scrm::testing::ClientResponse;
 using scrm::testing::Engine;
 using scrm::testing::RunResult;
 
-bool Has(const std::string& s, const std::string& what) { return s.find(what) != std::string::npos; }
+bool Has(const std::string& s, const std::string& what) {
+  return s.find(what) != std::string::npos;
+}
 
 // One row per role of docs/security.md's table.
 struct RoleRow {
@@ -57,9 +59,12 @@ struct Corner {
   const char* word;
   const char* crm_id;
 };
-constexpr Corner kPublic{"public", "opensrc", "Anne Opensource", "anne@open.example", "ottoman", "c-anne"};
-constexpr Corner kInternal{"internal", "staffnotes", "Bob Staffer", "bob@staff.example", "kestrelium", "c-bob"};
-constexpr Corner kPartners{"community", "partnerforum", "Carla Partner", "carla@partners.example", "zephyrine", "c-carla"};
+constexpr Corner kPublic{"public",  "opensrc", "Anne Opensource", "anne@open.example",
+                         "ottoman", "c-anne"};
+constexpr Corner kInternal{"internal",          "staffnotes", "Bob Staffer",
+                           "bob@staff.example", "kestrelium", "c-bob"};
+constexpr Corner kPartners{"community", "partnerforum", "Carla Partner", "carla@partners.example",
+                           "zephyrine", "c-carla"};
 
 bool Sees(const RoleRow& r, const Corner& c) {
   if (&c == &kInternal) return r.internal;
@@ -75,29 +80,43 @@ constexpr char kDanaEmail[] = "dana@staff.example";
 
 std::string Jsonl(const Corner& c, int posts) {
   const std::string author = std::string("https://") + c.source + ".example/users/" + c.crm_id;
-  nlohmann::json profile = {{"type", "profile"}, {"id", author}, {"platform", "mastodon"},
-                            {"handle", std::string(c.crm_id) + "@" + c.source + ".example"},
-                            {"name", c.person}, {"emails", {c.email}}};
+  nlohmann::json profile = {
+      {"type", "profile"},      {"id", author},
+      {"platform", "mastodon"}, {"handle", std::string(c.crm_id) + "@" + c.source + ".example"},
+      {"name", c.person},       {"emails", {c.email}}};
   std::string out = "{\"scrm\": 1}\n" + profile.dump() + "\n";
   for (int i = 1; i <= posts; ++i) {
     nlohmann::json post = {
-        {"type", "post"}, {"id", std::string(c.source) + std::to_string(i)}, {"platform", "mastodon"},
+        {"type", "post"},
+        {"id", std::string(c.source) + std::to_string(i)},
+        {"platform", "mastodon"},
         {"author", {{"id", author}, {"name", c.person}}},
         // "quokka": what ties the first post of each source for "more like this".
         {"text", std::string("The router firmware roadmap forecast, about ") + c.word +
                      (i == 1 ? " and the quokka" : "")},
-        {"published", "2026-10-0" + std::to_string(i) + "T10:00:00Z"}, {"language", "en"}};
+        {"published", "2026-10-0" + std::to_string(i) + "T10:00:00Z"},
+        {"language", "en"}};
     out += post.dump() + "\n";
   }
   if (&c == &kPublic) {
-    out += nlohmann::json{{"type", "post"}, {"id", "dana1"}, {"platform", "mastodon"},
+    out += nlohmann::json{{"type", "post"},
+                          {"id", "dana1"},
+                          {"platform", "mastodon"},
                           {"author", {{"id", kDana}, {"name", "Dana Both"}}},
                           {"text", "The router firmware roadmap forecast, from Dana"},
-                          {"published", "2026-10-05T10:00:00Z"}, {"language", "en"}}.dump() + "\n";
+                          {"published", "2026-10-05T10:00:00Z"},
+                          {"language", "en"}}
+               .dump() +
+           "\n";
   }
   if (&c == &kInternal) {
-    out += nlohmann::json{{"type", "profile"}, {"id", kDana}, {"platform", "mastodon"},
-                          {"name", "Dana Both"}, {"emails", {kDanaEmail}}}.dump() + "\n";
+    out += nlohmann::json{{"type", "profile"},
+                          {"id", kDana},
+                          {"platform", "mastodon"},
+                          {"name", "Dana Both"},
+                          {"emails", {kDanaEmail}}}
+               .dump() +
+           "\n";
   }
   return out;
 }
@@ -157,8 +176,8 @@ TEST_CASE("every role, every route: only what the role may see and do", "[mysql]
   std::map<const Corner*, int64_t> links;
   store::LinkRepository link_repo(e.db.pool());
   for (const Corner* c : {&kPublic, &kInternal, &kPartners}) {
-    std::vector<std::string> add = {"sources", "add", c->source, "--type", "file",
-                                    "--visibility", c->visibility};
+    std::vector<std::string> add = {"sources", "add",          c->source,    "--type",
+                                    "file",    "--visibility", c->visibility};
     if (c == &kPartners) add.insert(add.end(), {"--community", "partners"});
     RunResult added = e.Scrm(add);
     INFO(added.err);
@@ -171,11 +190,13 @@ TEST_CASE("every role, every route: only what the role may see and do", "[mysql]
     const std::string source_id =
         e.db.Scalar(std::string("SELECT id FROM scrm_sources WHERE name = '") + c->source + "'");
     for (int i = 1; i <= (c == &kPublic ? 2 : 1); ++i) {
-      posts[c].insert(std::stoll(e.db.Scalar("SELECT id FROM scrm_posts WHERE source_id = " + source_id +
-                                            " AND external_id = '" + c->source + std::to_string(i) + "'")));
+      posts[c].insert(
+          std::stoll(e.db.Scalar("SELECT id FROM scrm_posts WHERE source_id = " + source_id +
+                                 " AND external_id = '" + c->source + std::to_string(i) + "'")));
     }
     if (c == &kPublic) {
-      posts[c].insert(std::stoll(e.db.Scalar("SELECT id FROM scrm_posts WHERE external_id = 'dana1'")));
+      posts[c].insert(
+          std::stoll(e.db.Scalar("SELECT id FROM scrm_posts WHERE external_id = 'dana1'")));
     }
     Customer customer;
     customer.module = CrmModule::kContacts;
@@ -184,16 +205,20 @@ TEST_CASE("every role, every route: only what the role may see and do", "[mysql]
     store::CustomerRepository(e.db.pool()).Upsert(CrmModule::kContacts, {customer});
     const std::string author = std::string("https://") + c->source + ".example/users/" + c->crm_id;
     store::ProposedLink p;
-    p.profile_id = std::stoll(e.db.Scalar("SELECT id FROM scrm_profiles WHERE external_id = '" + author + "'"));
+    p.profile_id = std::stoll(
+        e.db.Scalar("SELECT id FROM scrm_profiles WHERE external_id = '" + author + "'"));
     p.platform = "mastodon";
     p.external_id = author;
     p.module = CrmModule::kContacts;
     p.crm_id = c->crm_id;
     p.score = 0.7;
-    p.evidence = nlohmann::json::array({{{"kind", "email"}, {"detail", std::string("same address ") + c->email},
-                                         {"weight", 0.7}}}).dump();
+    p.evidence = nlohmann::json::array({{{"kind", "email"},
+                                         {"detail", std::string("same address ") + c->email},
+                                         {"weight", 0.7}}})
+                     .dump();
     link_repo.ApplyMatches({{"mastodon", author}}, {p});
-    links[c] = std::stoll(e.db.Scalar(std::string("SELECT id FROM scrm_links WHERE crm_id = '") + c->crm_id + "'"));
+    links[c] = std::stoll(
+        e.db.Scalar(std::string("SELECT id FROM scrm_links WHERE crm_id = '") + c->crm_id + "'"));
   }
   e.Serve();
 
@@ -214,7 +239,8 @@ TEST_CASE("every role, every route: only what the role may see and do", "[mysql]
     INFO("role " << row.role);
     const Caller as(e.port, row);
     std::vector<const Corner*> seen, hidden;
-    for (const Corner* c : {&kPublic, &kInternal, &kPartners}) (Sees(row, *c) ? seen : hidden).push_back(c);
+    for (const Corner* c : {&kPublic, &kInternal, &kPartners})
+      (Sees(row, *c) ? seen : hidden).push_back(c);
     size_t visible_posts = 0;
     for (const Corner* c : seen) visible_posts += posts[c].size();
 
@@ -297,8 +323,8 @@ TEST_CASE("every role, every route: only what the role may see and do", "[mysql]
     }
 
     // 5b. A saved search runs with its owner's visibility, for its owner only.
-    ClientResponse saved = as("POST", "/api/v1/saved-searches",
-                              R"({"name": "routers", "params": {"q": "router"}})");
+    ClientResponse saved =
+        as("POST", "/api/v1/saved-searches", R"({"name": "routers", "params": {"q": "router"}})");
     REQUIRE(saved.status == 201);
     const int64_t saved_id = nlohmann::json::parse(saved.body)["id"];
     nlohmann::json ran = as.Json("/api/v1/saved-searches/" + std::to_string(saved_id));
@@ -332,9 +358,14 @@ TEST_CASE("every role, every route: only what the role may see and do", "[mysql]
         CHECK(as("POST", decide).status == (row.decide ? 404 : 403));
       }
       CHECK(as("DELETE", link).status == (row.decide ? 404 : 403));
-      CHECK(as("POST", "/api/v1/links", nlohmann::json{{"profile_id", std::stoll(e.db.Scalar(
-                "SELECT profile_id FROM scrm_links WHERE id = " + std::to_string(links[c])))},
-                {"crm_module", "Contacts"}, {"crm_id", "c-anne"}}.dump()).status == (row.decide ? 404 : 403));
+      CHECK(as("POST", "/api/v1/links",
+               nlohmann::json{{"profile_id", std::stoll(e.db.Scalar(
+                                                 "SELECT profile_id FROM scrm_links WHERE id = " +
+                                                 std::to_string(links[c])))},
+                              {"crm_module", "Contacts"},
+                              {"crm_id", "c-anne"}}
+                   .dump())
+                .status == (row.decide ? 404 : 403));
     }
 
     // 7. The Social panel, signed on as from the CRM: a hidden profile's
@@ -358,14 +389,16 @@ TEST_CASE("every role, every route: only what the role may see and do", "[mysql]
   }
 
   // Another user's saved search does not exist for the viewer.
-  CHECK(Caller(e.port, kRoles[0])("GET", "/api/v1/saved-searches/" +
-                                           std::to_string(saved_searches["admin"])).status == 404);
+  CHECK(Caller(e.port, kRoles[0])(
+            "GET", "/api/v1/saved-searches/" + std::to_string(saved_searches["admin"]))
+            .status == 404);
 
   // Nothing above changed a link; deciding works for a deciding role, and
   // the viewer of the issue can no longer unlink.
   const std::string open_link = "/api/v1/links/" + std::to_string(links[&kPublic]);
   const auto status = [&] {
-    return e.db.Scalar("SELECT status FROM scrm_links WHERE id = " + std::to_string(links[&kPublic]));
+    return e.db.Scalar("SELECT status FROM scrm_links WHERE id = " +
+                       std::to_string(links[&kPublic]));
   };
   CHECK(status() == "suggested");
   CHECK(e.db.Count("SELECT COUNT(*) FROM scrm_links WHERE status <> 'suggested'") == 0);
