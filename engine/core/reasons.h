@@ -39,6 +39,7 @@ inline constexpr char kKeyExists[] = "key_exists";                      // {name
 inline constexpr char kKeyUnknown[] = "key_unknown";                    // {name}
 // Access to the pages (http::CheckRoles, CheckCsrf).
 inline constexpr char kAdminRoleNeeded[] = "admin_role_needed";
+inline constexpr char kDecideRoleNeeded[] = "decide_role_needed";
 inline constexpr char kCsrfMissing[] = "csrf_missing";
 inline constexpr char kCsrfWrong[] = "csrf_wrong";
 // A page that needs the database on an engine without one.
@@ -87,7 +88,7 @@ inline constexpr const char* kAllReasons[] = {
     kSearchParamRange,   kSearchFromAfterTo,   kQueryQuote,
     kQueryParenClosed,   kQueryParenOpen,      kQueryOperatorLeft,
     kQueryOperatorRight, kQueryNearSign,       kQueryNearPlace,
-    kQueryUnreadable,    kQueryNearUnreadable,
+    kQueryUnreadable,    kQueryNearUnreadable, kDecideRoleNeeded,
 };
 
 }  // namespace scrm::reason

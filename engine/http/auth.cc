@@ -90,6 +90,10 @@ bool IsKnownRole(const std::string& role) {
   return role.rfind("community:", 0) == 0 && role.size() > 10;
 }
 
+bool CanDecideLinks(const Principal& principal) {
+  return principal.HasRole("admin") || principal.HasRole("sales") || principal.HasRole("support");
+}
+
 Status CheckRoles(Access access, const Principal& principal) {
   if (!HasKnownRole(principal)) {
     return Status::Forbidden(
@@ -99,6 +103,12 @@ Status CheckRoles(Access access, const Principal& principal) {
   if (access == Access::kAdmin && !principal.HasRole("admin")) {
     return Status::Forbidden("this route needs the admin role")
         .WithReason(reason::kAdminRoleNeeded);
+  }
+  if (access == Access::kDecide && !CanDecideLinks(principal)) {
+    return Status::Forbidden(
+               "deciding links (confirm, reject, unlink, link by hand) needs the sales, support or "
+               "admin role; ask an admin to add one to your CRM role mapping")
+        .WithReason(reason::kDecideRoleNeeded);
   }
   return Status::Ok();
 }

@@ -53,8 +53,14 @@ Authorizer TokenAuthorizer(std::string secret, SessionStore* sessions = nullptr)
 // admin, marketing, sales, support, viewer, community:NAME.
 bool IsKnownRole(const std::string& role);
 
-// Forbidden when the principal has no scrm role, or the route needs admin
-// and the principal is not; OK otherwise.
+// Whether the principal may decide links (confirm, reject, unlink, link by
+// hand): admin, sales and support, the roles that work CRM records.
+// marketing (reads conversations), viewer and community:NAME only read.
+bool CanDecideLinks(const Principal& principal);
+
+// Forbidden when the principal has no scrm role, the route needs admin and
+// the principal is not, or the route decides links and the principal may
+// not (CanDecideLinks); OK otherwise.
 Status CheckRoles(Access access, const Principal& principal);
 
 // What a principal may see in search, panels and exports.

@@ -2,9 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "http/auth.h"
 #include "http/errors.h"
 #include "identity/run/match_run.h"
 #include "store/link_repository.h"
+#include "store/profile_reader.h"
 
 namespace scrm::http {
 
@@ -35,13 +37,28 @@ Response WithHistory(store::LinkRepository& repo, const store::Link& l, int stat
   return Response::Json(j, status);
 }
 
-// Runs one decision on the link named by the path.
+// The link `id` when the caller may see it (its profile's source is visible
+// to its roles); a link it may not see does not exist for it: the same 404
+// as an unknown id, so that ids do not tell what is hidden.
+Result<store::Link> VisibleLink(store::LinkRepository& repo, const Request& request, int64_t id) {
+  std::optional<store::Link> l = repo.Get(id);
+  if (!l || !ViewerOf(request.principal).Sees(l->source_visibility, l->source_community)) {
+    return Status::NotFound("no link " + std::to_string(id));
+  }
+  return *l;
+}
+
+// Runs one decision on the link named by the path (the route admits only the
+// roles that may decide: Access::kDecide), if the caller may see it.
 template <typename F>
 Response Decide(store::Pool* pool, const Request& request, F&& decide) {
   if (pool == nullptr) return NoDatabase();
   std::optional<int64_t> id = Number(request.Param("id"));
   if (!id) return BadId(request);
   store::LinkRepository repo(*pool);
+  if (Result<store::Link> seen = VisibleLink(repo, request, *id); !seen.ok()) {
+    return ErrorResponse(seen.status());
+  }
   Result<store::Link> l = decide(repo, *id, ActorOf(request));
   if (!l.ok()) return ErrorResponse(l.status());
   return WithHistory(repo, *l);
@@ -68,12 +85,14 @@ Response ListLinks(store::Pool* pool, const Request& request) {
   }
   if (!offset) return ErrorResponse(Status::InvalidArgument("offset must be a number", "offset"));
   store::LinkRepository repo(*pool);
+  const Viewer viewer = ViewerOf(request.principal);
   nlohmann::json list = nlohmann::json::array();
   for (const store::Link& l : repo.List(status, module, request.Query("crm_id").value_or(""),
-                                        static_cast<int>(*limit), static_cast<int>(*offset))) {
+                                        static_cast<int>(*limit), static_cast<int>(*offset),
+                                        &viewer)) {
     list.push_back(identity::LinkJson(l));
   }
-  return Response::Json({{"links", std::move(list)}, {"total", repo.Count(status)}});
+  return Response::Json({{"links", std::move(list)}, {"total", repo.Count(status, &viewer)}});
 }
 
 Response GetLink(store::Pool* pool, const Request& request) {
@@ -81,8 +100,8 @@ Response GetLink(store::Pool* pool, const Request& request) {
   std::optional<int64_t> id = Number(request.Param("id"));
   if (!id) return BadId(request);
   store::LinkRepository repo(*pool);
-  std::optional<store::Link> l = repo.Get(*id);
-  if (!l) return ErrorResponse(Status::NotFound("no link " + std::to_string(*id)));
+  Result<store::Link> l = VisibleLink(repo, request, *id);
+  if (!l.ok()) return ErrorResponse(l.status());
   return WithHistory(repo, *l);
 }
 
@@ -128,8 +147,14 @@ Response CreateLink(store::Pool* pool, const Request& request) {
       body["crm_id"].get<std::string>().empty() || body["crm_id"].get<std::string>().size() > 36) {
     return ErrorResponse(Status::InvalidArgument("crm_id: the CRM record's id is required", "crm_id"));
   }
+  // A profile the caller may not see is as unknown as one that is not stored.
+  const int64_t profile_id = body["profile_id"].get<int64_t>();
+  const Viewer viewer = ViewerOf(request.principal);
+  if (store::ProfileReader(*pool).VisibleProfileIds({profile_id}, viewer).empty()) {
+    return ErrorResponse(Status::NotFound("no profile " + std::to_string(profile_id)));
+  }
   store::LinkRepository repo(*pool);
-  Result<store::Link> l = repo.LinkManually(body["profile_id"].get<int64_t>(), *module,
+  Result<store::Link> l = repo.LinkManually(profile_id, *module,
                                             body["crm_id"].get<std::string>(), ActorOf(request));
   if (!l.ok()) return ErrorResponse(l.status());
   return WithHistory(repo, *l, 201);

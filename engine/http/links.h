@@ -1,4 +1,7 @@
-// Links between social profiles and CRM records, for CRM users (any role):
+// Links between social profiles and CRM records. Every role reads the links
+// whose profile came from a source it may see (core/viewer.h); others are
+// 404 as if unknown. Deciding (confirm, reject, unlink, link by hand) needs a
+// role that may decide (routes: Access::kDecide; auth.h CanDecideLinks):
 //   GET    /api/v1/links?status=suggested&module=&crm_id=&limit=&offset=
 //                                       the review queue (best first) or any status
 //   GET    /api/v1/links/{id}           one link with its decision history

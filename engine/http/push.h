@@ -31,6 +31,9 @@ Status VerifyBodySignature(const Request& request, const std::string& secret,
 // is until `scrm migrate` seals it. A secret that cannot be opened (no key
 // file, a refused one, the wrong key, an altered value) answers 503 with the
 // reason; the engine log names the key file. Never the secret, anywhere.
+// An unknown source, a source without a secret and a missing or wrong
+// signature answer one and the same 401 (same body; the unknown ones are
+// checked against a dummy secret, so the time taken is alike too).
 Response HandlePush(store::Pool* pool, secrets::CachedKeyFile* key_file, const Request& request);
 
 }  // namespace scrm::http

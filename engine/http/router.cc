@@ -65,6 +65,8 @@ const char* AccessName(Access access) {
       return "public";
     case Access::kUser:
       return "user";
+    case Access::kDecide:
+      return "decide";
     case Access::kAdmin:
       return "admin";
     case Access::kApiKey:

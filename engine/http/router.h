@@ -26,10 +26,11 @@ namespace scrm::http {
 enum class Access {
   kPublic,  // anyone: health, metrics; signed webhooks check their own signature
   kUser,    // a CRM user presenting a signed token (any role)
+  kDecide,  // a CRM user whose roles may decide links (auth.h: CanDecideLinks)
   kAdmin,   // a CRM user whose token carries the admin role
   kApiKey,  // a machine client presenting an API key
 };
-const char* AccessName(Access access);  // "public", "user", "admin", "api_key"
+const char* AccessName(Access access);  // "public", "user", "decide", "admin", "api_key"
 
 struct Route {
   Route() = default;

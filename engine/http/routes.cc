@@ -1,6 +1,8 @@
 #include "http/routes.h"
 
+#include <cctype>
 #include <ctime>
+#include <nlohmann/json.hpp>
 
 #include "http/admin_export.h"
 #include "http/admin_import.h"
@@ -40,6 +42,36 @@ Handler ActionOf(Pages* pages, PageFn action) {
   return [pages, action](const Request& r) {
     if (pages == nullptr) return ErrorResponse(Status::Unavailable("the UI is not configured"));
     return (pages->*action)(r);
+  };
+}
+
+// A Social panel form sent without JavaScript (a plain form post, the
+// session's CSRF token in its csrf field): once the decision is made, back to
+// the record's panel (303) instead of the JSON answer scripts read.
+Handler BackToRecordWhenForm(Handler decide) {
+  return [decide](const Request& r) {
+    Response out = decide(r);
+    if (out.status != 200 ||
+        r.Header("content-type").rfind("application/x-www-form-urlencoded", 0) != 0) {
+      return out;
+    }
+    const nlohmann::json link = nlohmann::json::parse(out.body, nullptr, false);
+    if (!link.is_object() || !link.contains("crm_module") || !link["crm_module"].is_string() ||
+        !link.contains("crm_id") || !link["crm_id"].is_string()) {
+      return out;
+    }
+    std::string id;
+    for (const unsigned char c : link["crm_id"].get<std::string>()) {
+      static const char kHex[] = "0123456789ABCDEF";
+      if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
+        id += static_cast<char>(c);
+      } else {
+        id += {'%', kHex[c >> 4], kHex[c & 15]};
+      }
+    }
+    Response back = Response::Text("", 303);
+    back.SetHeader("Location", "/ui/records/" + link["crm_module"].get<std::string>() + "/" + id);
+    return back;
   };
 }
 
@@ -92,13 +124,15 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
     {"GET",    "/api/v1/saved-searches/{id}", Access::kUser, [pool, searcher](const Request& r) { return RunSavedSearch(pool, searcher, r); }},
     {"POST",   "/api/v1/saved-searches/{id}/seen", Access::kUser, seen_saved},
     {"DELETE", "/api/v1/saved-searches/{id}", Access::kUser, delete_saved},
-    // Links between profiles and CRM records; decisions are recorded with the caller.
+    // Links between profiles and CRM records: each role reads those of the
+    // profiles it may see; deciding needs sales, support or admin
+    // (kDecide); decisions are recorded with the caller.
     {"GET",    "/api/v1/links",     Access::kUser,    [pool](const Request& r) { return ListLinks(pool, r); }},
-    {"POST",   "/api/v1/links",     Access::kUser,    create_link},
+    {"POST",   "/api/v1/links",     Access::kDecide,  create_link},
     {"GET",    "/api/v1/links/{id}", Access::kUser,   [pool](const Request& r) { return GetLink(pool, r); }},
-    {"POST",   "/api/v1/links/{id}/confirm", Access::kUser, confirm_link},
-    {"POST",   "/api/v1/links/{id}/reject", Access::kUser, reject_link},
-    {"DELETE", "/api/v1/links/{id}", Access::kUser,   delete_link},
+    {"POST",   "/api/v1/links/{id}/confirm", Access::kDecide, confirm_link},
+    {"POST",   "/api/v1/links/{id}/reject", Access::kDecide, reject_link},
+    {"DELETE", "/api/v1/links/{id}", Access::kDecide, delete_link},
     // Pages (engine/ui/, docs/ui.md): signed on with ?sso=TOKEN, then a session cookie.
     {"GET",    "/ui/records/{module}/{id}", Access::kUser, PageOf(pages, sessions, &Pages::Record), denied},
     {"GET",    "/ui/conversations", Access::kUser,    PageOf(pages, sessions, &Pages::Conversations), denied},
@@ -123,10 +157,13 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
     {"POST",   "/ui/api/v1/saved-searches", Access::kUser, create_saved},
     {"POST",   "/ui/api/v1/saved-searches/{id}/seen", Access::kUser, seen_saved},
     {"DELETE", "/ui/api/v1/saved-searches/{id}", Access::kUser, delete_saved},
-    {"POST",   "/ui/api/v1/links",  Access::kUser,    create_link},
-    {"POST",   "/ui/api/v1/links/{id}/confirm", Access::kUser, confirm_link},
-    {"POST",   "/ui/api/v1/links/{id}/reject", Access::kUser, reject_link},
-    {"DELETE", "/ui/api/v1/links/{id}", Access::kUser, delete_link},
+    {"POST",   "/ui/api/v1/links",  Access::kDecide,  create_link},
+    {"POST",   "/ui/api/v1/links/{id}/confirm", Access::kDecide, BackToRecordWhenForm(confirm_link)},
+    {"POST",   "/ui/api/v1/links/{id}/reject", Access::kDecide, BackToRecordWhenForm(reject_link)},
+    {"DELETE", "/ui/api/v1/links/{id}", Access::kDecide, delete_link},
+    // Unlink without JavaScript: a form cannot send DELETE, so the panel's
+    // form posts here (with its csrf field); scripts keep using DELETE.
+    {"POST",   "/ui/api/v1/links/{id}/unlink", Access::kDecide, BackToRecordWhenForm(delete_link), denied},
     {"GET",    "/ui/api/v1/admin/export/{file}", Access::kAdmin, export_file},
     // Admin: API keys for machine clients (shown once, stored hashed).
     {"GET",    "/api/v1/admin/api-keys", Access::kAdmin, [pool](const Request& r) { return ListApiKeys(pool, r); }},

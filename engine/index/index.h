@@ -20,6 +20,7 @@
 
 #include "core/post.h"
 #include "core/status.h"
+#include "core/viewer.h"
 
 namespace scrm::index {
 
@@ -89,14 +90,10 @@ class Indexer {
   virtual Status SetMetadata(const std::string& key, const std::string& value) = 0;
 };
 
-// Who is asking: what the caller may see. Visibility is part of every query,
-// so totals, facets and the histogram never count what the caller may not see.
-struct Viewer {
-  bool everything = false;               // admins and the CLI
-  bool internal = false;                 // staff: public + internal posts
-  std::vector<std::string> communities;  // communities the caller belongs to
-  // Public posts are visible to every viewer.
-};
+// Who is asking: what the caller may see (core/viewer.h). Visibility is part
+// of every query, so totals, facets, the histogram, "more like this" and
+// spelling suggestions never count or offer what the caller may not see.
+using Viewer = scrm::Viewer;
 
 struct SearchRequest {
   std::string q;  // Xapian query syntax; empty: every post (the filters still apply)

@@ -652,22 +652,39 @@ Result<Xapian::Query> MoreLikeQuery(const Xapian::Database& db, int64_t post_id,
 
 namespace {
 
-// Whether a query word finds anything as itself: the word, or one of the
-// stems it is searched by ("facture" finds "factures" through Zfactur). Such
-// a word is never replaced by a suggestion, whatever its neighbours.
-bool Indexed(const Xapian::Database& db, const std::string& word, BothStems* stems) {
-  if (db.get_termfreq(word) != 0) return true;
-  if (!IsStemmableWord(word)) return false;
-  for (const std::string& t : stems->Terms(word)) {
-    if (db.get_termfreq(t) != 0) return true;
+// Whether a word finds a post the viewer may see, as itself or through one
+// of the stems it is searched by ("facture" finds "factures" through
+// Zfactur). `visible` is the viewer's visibility filter, null when it sees
+// everything: then the index's term counts answer alone; otherwise one
+// boolean match of at most one post, and only for words the index has.
+bool Indexed(const Xapian::Database& db, const std::string& word, BothStems* stems,
+             const Filter* visible) {
+  std::vector<std::string> present;
+  if (db.get_termfreq(word) != 0) present.push_back(word);
+  if (IsStemmableWord(word)) {
+    for (const std::string& t : stems->Terms(word)) {
+      if (db.get_termfreq(t) != 0) present.push_back(t);
+    }
   }
-  return false;
+  if (present.empty()) return false;
+  if (visible == nullptr) return true;
+  Xapian::Enquire enquire(db);
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  enquire.set_query(
+      Restrict(Xapian::Query(Xapian::Query::OP_OR, present.begin(), present.end()), *visible));
+  return !enquire.get_mset(0, 1).empty();
 }
 
 }  // namespace
 
-std::string Suggest(const Xapian::Database& db, const std::string& q) {
+std::string Suggest(const Xapian::Database& db, const std::string& q, const Viewer& viewer) {
   BothStems stems;  // both languages, as a query without lang: searches
+  // The spelling data holds the words of every post: a word is kept, or
+  // offered, only when it finds a post this viewer may see.
+  SearchRequest visibility;
+  visibility.viewer = viewer;
+  const Filter filter = FilterOf(visibility, db);
+  const Filter* visible = viewer.everything ? nullptr : &filter;
   std::string out;
   bool changed = false;
   bool in_quotes = false;
@@ -682,9 +699,9 @@ std::string Suggest(const Xapian::Database& db, const std::string& q) {
                        std::all_of(folded.begin(), folded.end(), [](char c) {
                          return (c >= 'a' && c <= 'z') || static_cast<unsigned char>(c) >= 0x80;
                        });
-    if (plain && !IsStopWord(folded) && !Indexed(db, folded, &stems)) {
+    if (plain && !IsStopWord(folded) && !Indexed(db, folded, &stems, visible)) {
       const std::string s = db.get_spelling_suggestion(folded, folded.size() >= 6 ? 2 : 1);
-      if (!s.empty()) {
+      if (!s.empty() && Indexed(db, s, &stems, visible)) {
         const size_t at = token.find(core);
         out += token.substr(0, at) + s + token.substr(at + core.size());
         changed = true;

@@ -60,8 +60,11 @@ Result<Xapian::Query> MoreLikeQuery(const Xapian::Database& db, int64_t post_id,
 // A corrected query for words found nowhere in the index, from the spelling
 // data (docs/index-terms.md); "" when there is nothing to correct. Decided
 // word by word: a word that finds posts as itself or through its French or
-// English stem is never replaced.
-std::string Suggest(const Xapian::Database& db, const std::string& q);
+// English stem is never replaced. Only what the viewer may see counts: a
+// word found in hidden posts only is corrected as if absent, and a correction
+// that finds no post the viewer may see is not offered (Xapian keeps one
+// spelling list for every post, so it is checked, not filtered).
+std::string Suggest(const Xapian::Database& db, const std::string& q, const Viewer& viewer);
 
 }  // namespace scrm::index::internal
 

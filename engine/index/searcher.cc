@@ -326,7 +326,7 @@ class SearcherImpl : public Searcher {
       out.facets_sampled = counts->seen();
       out.facets_exact = out.total_exact && counts->seen() >= out.total;
     }
-    if (r.suggestion && has_text) out.suggestion = Suggest(slot.db, r.q);
+    if (r.suggestion && has_text) out.suggestion = Suggest(slot.db, r.q, r.viewer);
     return out;
   }
 

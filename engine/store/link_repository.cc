@@ -19,15 +19,27 @@ bool IsLive(const std::string& status) {
   return status == "auto" || status == "confirmed" || status == "manual";
 }
 
-std::string LinkColumns() {
+// A link's profile, and the source that profile was last read from (its visibility).
+constexpr char kLinkTables[] =
+    " FROM scrm_links l LEFT JOIN scrm_profiles p ON p.platform = l.platform AND "
+    "p.external_id = l.external_id LEFT JOIN scrm_sources s ON s.id = p.source_id";
+// The same without the source, for locking reads (FOR UPDATE would lock the
+// source's row too): their links carry no visibility, the callers checked
+// it with a plain read before deciding.
+constexpr char kLinkTablesToLock[] =
+    " FROM scrm_links l LEFT JOIN scrm_profiles p ON p.platform = l.platform AND "
+    "p.external_id = l.external_id";
+
+std::string LinkColumns(bool to_lock = false) {
   return std::string(
              "l.id, l.profile_id, l.platform, l.external_id, COALESCE(p.handle, ''), "
              "COALESCE(p.url, ''), COALESCE(p.display_name, ''), l.module, l.crm_id, l.status, "
              "l.score, COALESCE(l.evidence, '[]'), l.decided_by, l.decided_by_name, "
              "COALESCE(DATE_FORMAT(l.decided_at, ") + kFmt + "), ''), DATE_FORMAT(l.created_at, " +
          kFmt + "), DATE_FORMAT(l.updated_at, " + kFmt +
-         ") FROM scrm_links l LEFT JOIN scrm_profiles p ON p.platform = l.platform AND "
-         "p.external_id = l.external_id";
+         (to_lock ? std::string("), '', ''") + kLinkTablesToLock
+                  : std::string("), COALESCE(s.visibility, ''), COALESCE(s.community, '')") +
+                        kLinkTables);
 }
 
 Link LinkOf(sql::ResultSet& rs) {
@@ -49,12 +61,14 @@ Link LinkOf(sql::ResultSet& rs) {
   l.decided_at = rs.getString(15);
   l.created_at = rs.getString(16);
   l.updated_at = rs.getString(17);
+  l.source_visibility = rs.getString(18);
+  l.source_community = rs.getString(19);
   return l;
 }
 
 std::optional<Link> GetOn(sql::Connection& conn, int64_t id, bool for_update) {
   std::unique_ptr<sql::PreparedStatement> ps(conn.prepareStatement(
-      "SELECT " + LinkColumns() + " WHERE l.id = ?" + (for_update ? " FOR UPDATE" : "")));
+      "SELECT " + LinkColumns(for_update) + " WHERE l.id = ?" + (for_update ? " FOR UPDATE" : "")));
   ps->setInt64(1, id);
   std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
   if (!rs->next()) return std::nullopt;
@@ -112,7 +126,7 @@ void SetStatus(sql::Connection& conn, int64_t id, const std::string& status, con
 std::optional<Link> LiveLinkOf(sql::Connection& conn, const std::string& platform,
                                const std::string& external_id, int64_t except) {
   std::unique_ptr<sql::PreparedStatement> ps(conn.prepareStatement(
-      "SELECT " + LinkColumns() +
+      "SELECT " + LinkColumns(true) +
       " WHERE l.platform = ? AND l.external_id = ? AND l.status IN ('auto', 'confirmed', "
       "'manual') AND l.id <> ? FOR UPDATE"));
   ps->setString(1, platform);
@@ -385,7 +399,8 @@ ApplyCounts LinkRepository::ApplyMatches(
 }
 
 std::vector<Link> LinkRepository::List(const std::string& status, const std::string& module,
-                                       const std::string& crm_id, int limit, int offset) {
+                                       const std::string& crm_id, int limit, int offset,
+                                       const Viewer* viewer) {
   std::vector<Link> out;
   try {
     Pool::Lease conn = pool_.Acquire();
@@ -393,6 +408,8 @@ std::vector<Link> LinkRepository::List(const std::string& status, const std::str
     if (!status.empty()) where += " AND l.status = ?";
     if (!module.empty()) where += " AND l.module = ?";
     if (!crm_id.empty()) where += " AND l.crm_id = ?";
+    std::vector<std::string> communities;
+    if (viewer != nullptr) where += " AND " + VisibleSourceCondition(*viewer, "s", &communities);
     std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
         "SELECT " + LinkColumns() + where +
         (status == "suggested" ? " ORDER BY l.score DESC, l.id" : " ORDER BY l.updated_at DESC, l.id DESC") +
@@ -401,6 +418,7 @@ std::vector<Link> LinkRepository::List(const std::string& status, const std::str
     if (!status.empty()) ps->setString(i++, status);
     if (!module.empty()) ps->setString(i++, module);
     if (!crm_id.empty()) ps->setString(i++, crm_id);
+    for (const std::string& c : communities) ps->setString(i++, c);
     ps->setInt(i++, limit);
     ps->setInt(i++, offset);
     std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
@@ -411,12 +429,18 @@ std::vector<Link> LinkRepository::List(const std::string& status, const std::str
   return out;
 }
 
-int64_t LinkRepository::Count(const std::string& status) {
+int64_t LinkRepository::Count(const std::string& status, const Viewer* viewer) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
-        std::string("SELECT COUNT(*) FROM scrm_links") + (status.empty() ? "" : " WHERE status = ?")));
-    if (!status.empty()) ps->setString(1, status);
+    std::vector<std::string> communities;
+    std::string where = status.empty() ? " WHERE 1 = 1" : " WHERE l.status = ?";
+    if (viewer != nullptr) where += " AND " + VisibleSourceCondition(*viewer, "s", &communities);
+    const std::string tables = viewer != nullptr ? kLinkTables : " FROM scrm_links l";
+    std::unique_ptr<sql::PreparedStatement> ps(
+        conn->prepareStatement("SELECT COUNT(*)" + tables + where));
+    int i = 1;
+    if (!status.empty()) ps->setString(i++, status);
+    for (const std::string& c : communities) ps->setString(i++, c);
     std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
     return rs->next() ? rs->getInt64(1) : 0;
   } catch (const sql::SQLException& e) {

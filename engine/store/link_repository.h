@@ -22,6 +22,7 @@
 
 #include "core/customer.h"
 #include "core/status.h"
+#include "core/viewer.h"
 #include "store/pool.h"
 
 namespace scrm::store {
@@ -44,6 +45,11 @@ struct Link {
   std::string decided_at;  // UTC "YYYY-MM-DD HH:MM:SS", "" when never decided
   std::string created_at;
   std::string updated_at;
+  // The visibility of the source the profile was last read from (public,
+  // internal, community; "" when the profile or its source is gone): the
+  // link, its evidence and history are shown to Viewer::Sees callers only.
+  std::string source_visibility;
+  std::string source_community;
 };
 
 struct LinkDecision {
@@ -120,10 +126,13 @@ class LinkRepository {
   ApplyCounts ApplyMatches(const std::vector<std::pair<std::string, std::string>>& matched,
                            const std::vector<ProposedLink>& proposals);
 
-  // status "" : any; module/crm_id "": any. Newest decisions first, by score for suggestions.
+  // status "" : any; module/crm_id "": any. Newest decisions first, by score
+  // for suggestions. Only the links `viewer` may see (Link::source_visibility;
+  // null: every link, for the CLI and matching).
   std::vector<Link> List(const std::string& status, const std::string& module,
-                         const std::string& crm_id, int limit, int offset);
-  int64_t Count(const std::string& status);
+                         const std::string& crm_id, int limit, int offset,
+                         const Viewer* viewer = nullptr);
+  int64_t Count(const std::string& status, const Viewer* viewer = nullptr);
   std::optional<Link> Get(int64_t id);
   std::vector<LinkDecision> History(int64_t link_id);
 

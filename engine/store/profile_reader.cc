@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/text.h"
 #include "store/sql_util.h"
@@ -111,6 +112,33 @@ std::vector<StoredProfile> ProfileReader::ProfilesByIds(const std::vector<int64_
         });
   } catch (const sql::SQLException& e) {
     throw DbError::From(e, "reading profiles");
+  }
+  return out;
+}
+
+std::vector<int64_t> ProfileReader::VisibleProfileIds(const std::vector<int64_t>& ids,
+                                                     const Viewer& viewer) {
+  std::vector<int64_t> out;
+  if (ids.empty()) return out;
+  const size_t n = std::min(ids.size(), kIdChunk);
+  std::vector<std::string> communities;
+  const std::string condition = VisibleSourceCondition(viewer, "s", &communities);
+  try {
+    Pool::Lease conn = pool_.Acquire();
+    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+        "SELECT p.id FROM scrm_profiles p LEFT JOIN scrm_sources s ON s.id = p.source_id "
+        "WHERE p.id IN " + Placeholders(1, n) + " AND " + condition));
+    int i = 1;
+    for (size_t k = 0; k < n; ++k) ps->setInt64(i++, ids[k]);
+    for (const std::string& c : communities) ps->setString(i++, c);
+    std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
+    std::unordered_set<int64_t> seen;
+    while (rs->next()) seen.insert(rs->getInt64(1));
+    for (size_t k = 0; k < n; ++k) {
+      if (seen.count(ids[k]) != 0) out.push_back(ids[k]);
+    }
+  } catch (const sql::SQLException& e) {
+    throw DbError::From(e, "checking which profiles a caller may see");
   }
   return out;
 }

@@ -15,6 +15,7 @@
 
 #include "core/customer.h"
 #include "core/post.h"
+#include "core/viewer.h"
 #include "store/pool.h"
 
 namespace scrm::store {
@@ -44,6 +45,9 @@ class ProfileReader {
   // meant for the few customers an incremental sync changed.
   std::vector<int64_t> ProfileIdsMentioning(const std::vector<std::string>& needles,
                                             int limit = 100000);
+  // Of these profile ids (at most kIdChunk), the ones `viewer` may see: read
+  // from a source it may see (Viewer::Sees), in the order given.
+  std::vector<int64_t> VisibleProfileIds(const std::vector<int64_t>& ids, const Viewer& viewer);
 
   // Every customer, e-mails and accounts included.
   std::vector<Customer> AllCustomers();

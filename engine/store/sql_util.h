@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "core/viewer.h"
+
 namespace scrm::store {
 
 // "(?,?,?),(?,?,?)": rows groups of columns placeholders, for multi-row
@@ -124,6 +126,22 @@ class NamedLock {
   std::string name_;
   bool held_ = false;
 };
+
+// The SQL form of Viewer::Sees for the scrm_sources row aliased `s` (LEFT
+// JOINed: no source is seen by `everything` only): a condition to AND into a
+// WHERE, its community names appended to `binds`, in order.
+inline std::string VisibleSourceCondition(const Viewer& viewer, const std::string& s,
+                                          std::vector<std::string>* binds) {
+  if (viewer.everything) return "1 = 1";
+  std::string c = "(" + s + ".visibility = 'public'";
+  if (viewer.internal) c += " OR " + s + ".visibility = 'internal'";
+  if (!viewer.communities.empty()) {
+    c += " OR (" + s + ".visibility = 'community' AND " + s + ".community COLLATE utf8mb4_bin IN " +
+         Placeholders(1, viewer.communities.size()) + ")";
+    binds->insert(binds->end(), viewer.communities.begin(), viewer.communities.end());
+  }
+  return c + ")";
+}
 
 }  // namespace scrm::store
 

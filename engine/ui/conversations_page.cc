@@ -1,6 +1,7 @@
 // GET /ui/conversations: the marketing page. The query string is the one of
 // /api/v1/search (q, platform, source, language, account, from, to, sort,
 // offset, like...), so a page's URL is a search anyone can share or save.
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -65,7 +66,7 @@ std::string Label(const std::map<std::string, std::string>& names, const std::st
 }  // namespace
 
 std::map<std::string, nlohmann::json> PageServer::LeadProfiles(
-    const std::vector<index::SearchHit>& hits) const {
+    const std::vector<index::SearchHit>& hits, const index::Viewer& viewer) const {
   std::map<std::string, nlohmann::json> out;
   std::vector<std::pair<std::string, std::string>> authors;
   for (const index::SearchHit& h : hits) {
@@ -81,7 +82,15 @@ std::map<std::string, nlohmann::json> PageServer::LeadProfiles(
     for (const auto& a : authors) {
       if (!linked.count(a.first + '\x1f' + a.second)) unlinked.push_back(a);
     }
-    for (const store::StoredProfile& s : store::ProfileReader(ReadDb()).ProfilesByKeys(unlinked)) {
+    // A visible post's author may have been read last from a source the
+    // viewer may not see: that profile (its e-mail address) is not offered.
+    store::ProfileReader profiles(ReadDb());
+    std::vector<store::StoredProfile> found = profiles.ProfilesByKeys(unlinked);
+    std::vector<int64_t> ids;
+    for (const store::StoredProfile& s : found) ids.push_back(s.id);
+    const std::vector<int64_t> visible = profiles.VisibleProfileIds(ids, viewer);
+    for (const store::StoredProfile& s : found) {
+      if (std::find(visible.begin(), visible.end(), s.id) == visible.end()) continue;
       const Profile& p = s.profile;
       out[p.platform + '\x1f' + p.external_id] = {
           {"id", s.id},
@@ -136,7 +145,8 @@ http::Response PageServer::Conversations(const http::Request& request) {
       status = result.status().code() == Status::Code::kInvalidArgument ? 400 : 503;
     } else {
       const nlohmann::json cases = CasePosts(result->results);
-      const std::map<std::string, nlohmann::json> leads = LeadProfiles(result->results);
+      const std::map<std::string, nlohmann::json> leads =
+          LeadProfiles(result->results, parsed->viewer);
       nlohmann::json hits = nlohmann::json::array();
       for (const index::SearchHit& h : result->results) {
         // The case's record: the post's one linked record, else none.

@@ -101,10 +101,10 @@ class PageServer : public http::Pages {
   // What a "Create lead" button sends for the authors of these posts whose
   // profile is linked to no CRM record: "platform\x1fauthor_id" -> {id,
   // name, handle, url, network, email} ("" when unknown). Authors with a
-  // live link, or without a stored profile, are absent; so is everyone
-  // when the database fails.
-  std::map<std::string, nlohmann::json> LeadProfiles(
-      const std::vector<index::SearchHit>& hits) const;
+  // live link, without a stored profile, or whose profile `viewer` may not
+  // see (core/viewer.h), are absent; so is everyone when the database fails.
+  std::map<std::string, nlohmann::json> LeadProfiles(const std::vector<index::SearchHit>& hits,
+                                                     const index::Viewer& viewer) const;
   // The page for an engine started without a database (503).
   http::Response NoDatabase(const http::Request& request) const;
 

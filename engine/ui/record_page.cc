@@ -149,9 +149,12 @@ http::Response PageServer::Record(const http::Request& request) {
 
   // Links: live ones, then the suggestions waiting for a decision.
   nlohmann::json linked = nlohmann::json::array(), suggested = nlohmann::json::array();
+  // Only the links of profiles the viewer may see (their source's
+  // visibility), as the links API answers; only deciding roles get the forms.
   store::LinkRepository links(db);
   const index::Viewer viewer = http::ViewerOf(request.principal);
-  for (const store::Link& l : links.List("", module_name, crm_id, 200, 0)) {
+  c["can_decide"] = !request.csrf_token.empty() && http::CanDecideLinks(request.principal);
+  for (const store::Link& l : links.List("", module_name, crm_id, 200, 0, &viewer)) {
     if (Live(l.status)) {
       nlohmann::json view = LinkView(l, *templates_, lang);
       view["hidden"] = HiddenPosts(*searcher_, l, viewer, *templates_, lang);
@@ -163,14 +166,16 @@ http::Response PageServer::Record(const http::Request& request) {
   c["suggested"] = suggested;
 
   // Link a profile by hand: profiles whose name, handle, URL or e-mail
-  // contain the words searched.
+  // contain the words searched, among those the viewer may see.
   const std::string find = request.Query("find").value_or("");
   c["find"] = find;
   if (!find.empty() && find.size() <= 200) {
     store::ProfileReader profiles(db);
     nlohmann::json found = nlohmann::json::array();
-    for (const store::StoredProfile& p :
-         profiles.ProfilesByIds(profiles.ProfileIdsMentioning({find}, 20))) {
+    std::vector<int64_t> ids =
+        profiles.VisibleProfileIds(profiles.ProfileIdsMentioning({find}, 1000), viewer);
+    if (ids.size() > 20) ids.resize(20);
+    for (const store::StoredProfile& p : profiles.ProfilesByIds(ids)) {
       found.push_back({{"id", p.id},
                        {"platform", p.profile.platform},
                        {"name", p.profile.display_name},

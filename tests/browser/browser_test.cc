@@ -64,7 +64,10 @@ TEST_CASE("a browser confirms a suggestion, searches, narrows by a facet, and ru
   INFO(r.out);
   INFO(r.err);
   CHECK(r.exit_code == 0);
-  CHECK(e.db.Scalar("SELECT status FROM scrm_links WHERE crm_id = 'c-anne'") == "confirmed");
+  // Confirmed with the script, then unlinked by the plain form (no script).
+  CHECK(e.db.Scalar("SELECT status FROM scrm_links WHERE crm_id = 'c-anne'") == "rejected");
+  CHECK(e.db.Count("SELECT COUNT(*) FROM scrm_link_decisions WHERE action = 'confirm'") == 1);
+  CHECK(e.db.Count("SELECT COUNT(*) FROM scrm_link_decisions WHERE action = 'unlink'") == 1);
   // The source the admin added with the form is in the database as typed.
   CHECK(e.db.Scalar("SELECT CONCAT_WS('|', type, format, location, poll_interval_seconds, "
                     "visibility, community) FROM scrm_sources WHERE name = 'partner-blog'") ==

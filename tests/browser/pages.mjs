@@ -1,6 +1,7 @@
 // Drives Debian's Chromium (headless, through playwright-core) over the /ui/
 // pages of a running engine, as the users would at 375 px wide:
-//   sales:     open a contact's panel, confirm a suggestion, see it move to linked
+//   sales:     open a contact's panel, confirm a suggestion, see it move to linked;
+//              unlink it with the form as a browser without JavaScript sends it
 //   marketing: search "réseau social", narrow by a facet; a post holding
 //              <script> renders as text and runs nothing
 //   admin:     the settings page opens; other thresholds are previewed (dry run),
@@ -70,6 +71,18 @@ try {
   check(await page.locator('section[aria-labelledby="suggested-title"] li.profile').count() === 0,
         'no suggestion left');
   await page.screenshot({ path: join(args.out, 'record-after.png'), fullPage: true });
+  // Unlink without JavaScript: the script leaves alone a form without
+  // data-api, so the browser sends the form itself (POST, its csrf field).
+  const unlink = linked.first().locator('form');
+  await unlink.evaluate((form) => { delete form.dataset.api; delete form.dataset.method; });
+  await Promise.all([
+    page.waitForEvent('load'),
+    unlink.getByRole('button', { name: /Unlink|Délier/ }).click(),
+  ]);
+  check(new URL(page.url()).pathname === `/ui/records/${args.record}`,
+        'the form without JavaScript came back to the panel');
+  check(await page.locator('section[aria-labelledby="linked-title"] li.profile').count() === 0,
+        'the profile was unlinked without JavaScript');
 
   // Marketing: search, narrow by a facet, <script> as text.
   await page.goto(`${args.base}/ui/conversations?sso=${args.marketing}`);

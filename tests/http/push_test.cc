@@ -72,13 +72,55 @@ TEST_CASE("a signed push stores its records and answers one result per record",
   CHECK_FALSE(j["results"][1]["error"].get<std::string>().empty());
   CHECK(store::ContentRepository(db.pool()).CountPosts(added->id) == 2);
 
-  Request other = r;
-  other.params["source"] = "nope";
-  CHECK(HandlePush(&db.pool(), nullptr, other).status == 404);
   Request junk = r;
   junk.body = "not json, not xml";
   junk.headers["x-scrm-signature"] = PushSignature("s3cret", junk.body);
   CHECK(HandlePush(&db.pool(), nullptr, junk).status == 400);
+}
+
+TEST_CASE("an unknown source, a source taking no pushes and a bad signature answer one same 401",
+          "[mysql][http][security]") {
+  testing::TestDatabase db;
+  store::MigrateOptions allow;
+  allow.allow_empty_crm = true;
+  REQUIRE(store::Migrate(db.pool(), store::EmbeddedMigrations(), allow).ok());
+  store::SourceRepository repo(db.pool());
+  Source pushed;
+  pushed.name = "pushed";
+  pushed.type = "push";
+  pushed.push_secret = "s3cret";
+  REQUIRE(repo.Add(pushed).ok());
+  Source quiet;
+  quiet.name = "quiet";
+  quiet.type = "file";
+  REQUIRE(repo.Add(quiet).ok());
+
+  Request r;
+  r.method = "POST";
+  r.body = R"({"type":"Note","id":"https://c.example/1","content":"un","published":"2026-01-01T00:00:00Z"})"
+           "\n";
+  // An outsider guessing names signs with a secret of its own, or not at all.
+  std::vector<Response> answers;
+  for (const char* name : {"nope", "quiet", "pushed"}) {
+    for (const std::string& signature : {std::string(), PushSignature("guess", r.body)}) {
+      INFO(name << " signed: " << !signature.empty());
+      Request guess = r;
+      guess.params["source"] = name;
+      if (!signature.empty()) guess.headers["x-scrm-signature"] = signature;
+      answers.push_back(HandlePush(&db.pool(), nullptr, guess));
+      CHECK(answers.back().status == 401);
+      CHECK(answers.back().body == answers.front().body);
+      CHECK(answers.back().headers == answers.front().headers);
+    }
+  }
+  const std::string message = nlohmann::json::parse(answers.front().body)["error"]["message"];
+  CHECK(message.find("X-Scrm-Signature") != std::string::npos);
+  CHECK(message.find("nope") == std::string::npos);
+  // The source's own secret still opens it.
+  Request good = r;
+  good.params["source"] = "pushed";
+  good.headers["x-scrm-signature"] = PushSignature("s3cret", r.body);
+  CHECK(HandlePush(&db.pool(), nullptr, good).status == 200);
 }
 
 TEST_CASE("a push to a source with a sealed secret verifies it with the key file",

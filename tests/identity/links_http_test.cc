@@ -10,6 +10,7 @@
 #include "store/content_repository.h"
 #include "store/customer_repository.h"
 #include "store/migrator.h"
+#include "store/source_repository.h"
 #include "support/test_db.h"
 
 using namespace scrm;
@@ -55,8 +56,15 @@ TEST_CASE("links API: review queue, confirm, reject, manual link, unlink", "[mys
     p.display_name = name;
     return p;
   };
+  // The profiles' source: internal, which sales may see (a profile of no
+  // known source is for admins only).
+  Source staff;
+  staff.name = "staff";
+  staff.type = "file";
+  Result<Source> added = store::SourceRepository(db.pool()).Add(staff);
+  REQUIRE(added.ok());
   store::ContentRepository(db.pool()).UpsertProfiles(
-      1, {profile("https://m.example/@oz", "Ophelie Zanzibar"), profile("https://m.example/@gq", "Gaspard Quincampoix"),
+      added->id, {profile("https://m.example/@oz", "Ophelie Zanzibar"), profile("https://m.example/@gq", "Gaspard Quincampoix"),
           profile("https://m.example/@x", "X")});
   REQUIRE(identity::MatchAll(db.pool(), identity::RunOptions{}).ok());
 
@@ -67,6 +75,10 @@ TEST_CASE("links API: review queue, confirm, reject, manual link, unlink", "[mys
   nlohmann::json q = Body(queue);
   REQUIRE(q["links"].size() == 2);
   CHECK(q["total"] == 2);
+  Request outsider = list;
+  outsider.principal.roles = {"viewer"};  // public only: these links do not exist for it
+  CHECK(Body(ListLinks(&db.pool(), outsider))["links"].empty());
+  CHECK(Body(ListLinks(&db.pool(), outsider))["total"] == 0);
   CHECK(q["links"][0]["evidence"].size() >= 1);
   const std::string first = std::to_string(q["links"][0]["id"].get<int64_t>());
   const std::string second = std::to_string(q["links"][1]["id"].get<int64_t>());

@@ -555,6 +555,53 @@ TEST_CASE("a word that finds posts through its stems gets no suggestion", "[inde
   CHECK(MustSearch(*searcher, Everything("factuxa")).suggestion == "factura");
 }
 
+// Issue 14: a viewer who may not see a community's posts was offered "did
+// you mean" words found only in them. The spelling data is one list for
+// every post: a word is kept, or offered, only when it finds a visible post.
+TEST_CASE("spelling suggestions come only from posts the viewer may see", "[index][security]") {
+  testing::TempDir dir;
+  IndexConfig config = testing::LocalConfig(dir.path(), 1);
+  std::vector<IndexedPost> posts;
+  for (int i = 1; i <= 10; ++i) posts.push_back(MakePost(i, "en", "Our network is growing"));
+  posts.push_back(MakePost(11, "en", "The zephyrine roadmap stays between partners"));
+  posts.back().visibility = "community";
+  posts.back().community = "partners";
+  posts.push_back(MakePost(12, "en", "The quarterly kestrelium forecast is internal"));
+  posts.back().visibility = "internal";
+  testing::IndexAll(config, posts);
+  std::unique_ptr<Searcher> searcher = testing::OpenSearcher(config);
+  const auto as = [](const std::string& q, Viewer viewer) {
+    SearchRequest r;
+    r.q = q;
+    r.viewer = std::move(viewer);
+    return r;
+  };
+  Viewer outsider;  // public posts only
+  Viewer staff;
+  staff.internal = true;
+  Viewer partner;
+  partner.communities = {"partners"};
+
+  // Who may see the posts is offered their words...
+  CHECK(MustSearch(*searcher, Everything("zephyrne")).suggestion == "zephyrine");
+  CHECK(MustSearch(*searcher, as("zephyrne", partner)).suggestion == "zephyrine");
+  CHECK(MustSearch(*searcher, as("kestrelum", staff)).suggestion == "kestrelium");
+  // ...nobody else, alone or beside a word that is corrected.
+  for (const Viewer& v : {outsider, staff}) {
+    SearchResult r = MustSearch(*searcher, as("zephyrne", v));
+    CHECK(r.total == 0);
+    CHECK(r.suggestion.find("zephyrine") == std::string::npos);
+    CHECK(MustSearch(*searcher, as("netwrk zephyrne", v)).suggestion == "network zephyrne");
+  }
+  for (const Viewer& v : {outsider, partner}) {
+    CHECK(MustSearch(*searcher, as("kestrelum", v)).suggestion.find("kestrelium") == std::string::npos);
+  }
+  // A word found in hidden posts only is no proof of anything: it is
+  // treated as absent (a visible correction, when there is one, is offered).
+  CHECK(MustSearch(*searcher, as("zephyrine", outsider)).suggestion.find("zephyrine") == std::string::npos);
+  CHECK(MustSearch(*searcher, as("network", outsider)).suggestion.empty());
+}
+
 TEST_CASE_METHOD(CorpusFixture, "a query Xapian cannot read is InvalidArgument on q", "[index]") {
   for (const char* q : {"\"unclosed phrase", "(network OR fox", "network)"}) {
     Result<SearchResult> r = searcher_->Search(Everything(q));

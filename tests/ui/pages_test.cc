@@ -111,12 +111,58 @@ TEST_CASE("sso starts a session, the cookie opens pages, CSRF guards changes",
     CHECK(after.status == 401);
     CHECK(Contains(after.body, "session has ended"));
   }
-  SECTION("the form field works as well as the header") {
+  SECTION("the form field works as well as the header; a form goes back to the panel") {
     ClientResponse r = b.Send("POST", confirm,
                               {{"Content-Type", "application/x-www-form-urlencoded"}},
                               "csrf=" + csrf);
-    CHECK(r.status == 200);
+    CHECK(r.status == 303);
+    CHECK(r.Header("Location") == "/ui/records/Contacts/c-anne");
+    CHECK(e.db.Scalar("SELECT status FROM scrm_links WHERE id = " + std::to_string(link)) ==
+          "confirmed");
   }
+}
+
+// Issue 14: the Unlink form posted, without JavaScript, to a route that only
+// takes DELETE. It posts to .../unlink with the csrf field and comes back to
+// the panel; roles that may not decide get no form and a 403.
+TEST_CASE("Unlink works without JavaScript, for roles that may decide", "[mysql][ui][security]") {
+  Engine e;
+  const int64_t link = e.Setup();
+  REQUIRE(store::LinkRepository(e.db.pool()).Confirm(link, {"7", "User 7"}).ok());
+  e.Serve();
+  const std::string id = std::to_string(link);
+  const std::string form = "/ui/api/v1/links/" + id + "/unlink";
+  const auto status = [&] { return e.db.Scalar("SELECT status FROM scrm_links WHERE id = " + id); };
+  const std::map<std::string, std::string> form_post{
+      {"Content-Type", "application/x-www-form-urlencoded"}};
+
+  Browser viewer{e.port, ""};
+  ClientResponse seen = viewer.SignOn("/ui/records/Contacts/c-anne", e.Token("9", "viewer"));
+  INFO(seen.body);
+  CHECK(Contains(seen.body, "Linked profiles"));
+  CHECK(Contains(seen.body, "Anne Martin"));
+  CHECK_FALSE(Contains(seen.body, form));  // no Unlink, Confirm or Reject for a viewer
+  CHECK_FALSE(Contains(seen.body, "/confirm\""));
+  ClientResponse refused = viewer.Send("POST", form, form_post, "csrf=" + CsrfOf(seen.body));
+  CHECK(refused.status == 403);
+  CHECK(Contains(refused.Header("Content-Type"), "text/html"));  // a page, not JSON
+  CHECK(Contains(refused.body, "sales, support or admin"));
+  CHECK(status() == "confirmed");
+
+  Browser sales{e.port, ""};
+  ClientResponse page = sales.SignOn("/ui/records/Contacts/c-anne", e.Token("7", "sales"));
+  REQUIRE(Contains(page.body, "<form method=\"post\" action=\"" + form + "\""));
+  CHECK(sales.Send("POST", form, form_post, "csrf=").status == 403);  // the token is required
+  CHECK(status() == "confirmed");
+  ClientResponse unlinked = sales.Send("POST", form, form_post, "csrf=" + CsrfOf(page.body));
+  INFO(unlinked.body);
+  CHECK(unlinked.status == 303);
+  CHECK(unlinked.Header("Location") == "/ui/records/Contacts/c-anne");
+  CHECK(status() == "rejected");
+  CHECK(e.db.Scalar("SELECT decided_by FROM scrm_links WHERE id = " + id) == "7");
+  ClientResponse after = sales.Send("GET", unlinked.Header("Location"));
+  CHECK(after.status == 200);
+  CHECK_FALSE(Contains(after.body, form));
 }
 
 TEST_CASE("bad or expired sign-on links answer a 401 page that says how to fix it",

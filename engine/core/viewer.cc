@@ -1,0 +1,17 @@
+#include "core/viewer.h"
+
+#include <algorithm>
+
+namespace scrm {
+
+bool Viewer::Sees(const std::string& visibility, const std::string& community) const {
+  if (everything || visibility == "public") return true;
+  if (visibility == "internal") return internal;
+  if (visibility == "community") {
+    return !community.empty() &&
+           std::find(communities.begin(), communities.end(), community) != communities.end();
+  }
+  return false;
+}
+
+}  // namespace scrm
