@@ -238,6 +238,18 @@ Status ParseFraction(const Setting& s, const std::string& key, double* out) {
 
 bool FileExists(const std::string& p) { return std::ifstream(p).good(); }
 
+// The non-empty, trimmed items of "a, b,,c".
+std::vector<std::string> CommaList(const std::string& value) {
+  std::vector<std::string> out;
+  std::string item;
+  std::istringstream list(value);
+  while (std::getline(list, item, ',')) {
+    item = Trim(item);
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<Config> LoadConfig(const std::string& path, const std::map<std::string, std::string>& env) {
@@ -362,12 +374,7 @@ Result<Config> LoadConfig(const std::string& path, const std::map<std::string, s
                                    "match.suggest_threshold");
   }
   if (const Setting* st = get("http.trusted_proxies")) {
-    std::string item;
-    std::istringstream list(st->value);
-    while (std::getline(list, item, ',')) {
-      item = std::string(Trim(item));
-      if (!item.empty()) config.http_trusted_proxies.push_back(item);
-    }
+    config.http_trusted_proxies = CommaList(st->value);
     Result<http::TrustedProxies> parsed = http::TrustedProxies::Parse(config.http_trusted_proxies);
     if (!parsed.ok()) {
       return Status::InvalidArgument(st->origin + ": " + parsed.status().message(),
@@ -375,11 +382,7 @@ Result<Config> LoadConfig(const std::string& path, const std::map<std::string, s
     }
   }
   if (const Setting* st = get("index.remote_shards")) {
-    std::string item;
-    std::istringstream list(st->value);
-    while (std::getline(list, item, ',')) {
-      item = std::string(Trim(item));
-      if (item.empty()) continue;
+    for (const std::string& item : CommaList(st->value)) {
       const size_t colon = item.rfind(':');
       if (colon == std::string::npos || colon == 0 || colon + 1 == item.size()) {
         return Status::InvalidArgument(st->origin + ": index.remote_shards entry '" + item +
