@@ -584,21 +584,25 @@ void Accept(std::shared_ptr<Server::State> state, Poco::Net::ServerSocket listen
     const std::string peer = from.host().toString();
     // A trusted proxy carries many clients: it is not capped per address.
     const bool per_address = o.max_connections_per_address > 0 && !s.proxies.Contains(peer);
+    const char* refusal = nullptr;
     {
       std::lock_guard<std::mutex> lock(s.mu);
       if (s.connections >= o.max_connections) {
         s.refused_max.fetch_add(1);
-        Refuse(socket, "the server holds as many connections as it may (http.max_connections): "
-                       "retry in a second");
-        continue;
-      }
-      if (per_address && !s.connections_by_address.TryAcquire(peer, o.max_connections_per_address)) {
+        refusal = "the server holds as many connections as it may (http.max_connections): "
+                  "retry in a second";
+      } else if (per_address &&
+                 !s.connections_by_address.TryAcquire(peer, o.max_connections_per_address)) {
         s.refused_per_address.fetch_add(1);
-        Refuse(socket, "too many connections from this address (http.max_connections_per_address)"
-                       ": close some, or retry in a second");
-        continue;
+        refusal = "too many connections from this address (http.max_connections_per_address): "
+                  "close some, or retry in a second";
+      } else {
+        ++s.connections;
       }
-      ++s.connections;
+    }
+    if (refusal != nullptr) {
+      Refuse(socket, refusal);
+      continue;
     }
     auto connected = std::make_shared<Connected>(state, peer, per_address);
     try {
