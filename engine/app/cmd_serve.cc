@@ -310,7 +310,19 @@ class ServeApp : public Poco::Util::ServerApplication {
     options.bind = config_.http_bind;
     options.port = config_.http_port;
     options.threads = config_.http_threads;
+    options.slot_wait_ms = config_.http_slot_wait_ms;
+    options.max_connections = config_.http_max_connections;
+    options.max_connections_per_address = config_.http_max_connections_per_address;
+    options.header_timeout_seconds = config_.http_header_timeout_seconds;
+    options.body_timeout_seconds = config_.http_body_timeout_seconds;
+    options.idle_timeout_seconds = config_.http_idle_timeout_seconds;
+    options.read_timeout_seconds = config_.http_read_timeout_seconds;
+    options.write_timeout_seconds = config_.http_write_timeout_seconds;
     options.max_body_bytes = static_cast<size_t>(config_.http_max_body_bytes);
+    options.max_body_bytes_unauthenticated =
+        static_cast<size_t>(config_.http_max_body_bytes_unauthenticated);
+    options.max_concurrent_per_caller = config_.http_max_concurrent_per_caller;
+    options.trusted_proxies = config_.http_trusted_proxies;
     options.per_address = {static_cast<double>(config_.http_rate_limit_per_address),
                            2.0 * config_.http_rate_limit_per_address};
     options.per_credential = {static_cast<double>(config_.http_rate_limit_per_credential),
@@ -363,6 +375,7 @@ class ServeApp : public Poco::Util::ServerApplication {
     services.pool = &pool;
     services.reads = &reads;
     services.searcher = searcher->get();
+    services.search_time_budget_ms = config_.search_time_budget_ms;
     services.pages = &pages;
     services.sessions = &sessions;
     services.authorizer =

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/text.h"
+#include "http/proxies.h"
 #include "secrets/key_file.h"
 
 extern char** environ;
@@ -28,8 +29,48 @@ const std::vector<KeyDoc>& ConfigKeys() {
        "go to db.url"},
       {"http.bind", "127.0.0.1", "SCRM_HTTP_BIND", "address scrm serve listens on"},
       {"http.port", "8080", "SCRM_HTTP_PORT", "port scrm serve listens on (0: any free port)"},
-      {"http.threads", "16", "", "request threads"},
-      {"http.max_body_bytes", "10485760", "", "larger request bodies get 413"},
+      {"http.threads", "16", "SCRM_HTTP_THREADS",
+       "work slots: requests worked on at once. A request takes one once it has been read "
+       "whole (headers and body), so slow or idle clients never hold one; /healthz and /readyz "
+       "never take one"},
+      {"http.slot_wait_ms", "100", "SCRM_HTTP_SLOT_WAIT_MS",
+       "how long a request that has been read waits for a free work slot; then 503 with "
+       "Retry-After: 1"},
+      {"http.max_connections", "512", "SCRM_HTTP_MAX_CONNECTIONS",
+       "connections held at once, each on a cheap thread of its own (reading, waiting, "
+       "writing); beyond: 503 and closed at once"},
+      {"http.max_connections_per_address", "64", "SCRM_HTTP_MAX_CONNECTIONS_PER_ADDRESS",
+       "connections held at once from one client address; beyond: 503 and closed at once; "
+       "0: no cap. Peers in http.trusted_proxies are not capped"},
+      {"http.header_timeout_seconds", "10", "SCRM_HTTP_HEADER_TIMEOUT_SECONDS",
+       "deadline for the TLS handshake and the whole request head (of a new connection, or "
+       "from the first byte of the next request); past it the connection is shut down"},
+      {"http.body_timeout_seconds", "60", "SCRM_HTTP_BODY_TIMEOUT_SECONDS",
+       "deadline for a whole request body; past it the connection is shut down"},
+      {"http.idle_timeout_seconds", "15", "SCRM_HTTP_IDLE_TIMEOUT_SECONDS",
+       "a kept-alive connection is closed when no next request starts within it"},
+      {"http.read_timeout_seconds", "10", "SCRM_HTTP_READ_TIMEOUT_SECONDS",
+       "longest wait for any one read from a client"},
+      {"http.write_timeout_seconds", "30", "SCRM_HTTP_WRITE_TIMEOUT_SECONDS",
+       "longest wait for any one write to a client (and the deadline of a whole buffered "
+       "answer)"},
+      {"http.max_body_bytes", "10485760", "SCRM_HTTP_MAX_BODY_BYTES",
+       "largest body of the routes that take uploads (import pieces, pushes); other routes "
+       "take at most 1 MiB; larger bodies get 413, before they are read when declared"},
+      {"http.max_body_bytes_unauthenticated", "65536", "SCRM_HTTP_MAX_BODY_BYTES_UNAUTHENTICATED",
+       "largest body read before the caller has proven who it is: a larger one is read only "
+       "after its token, key or session (with X-CSRF-Token) is checked on the headers; on "
+       "public routes it is the limit (pushes, signed over their body, excepted)"},
+      {"http.max_concurrent_per_caller", "6", "SCRM_HTTP_MAX_CONCURRENT_PER_CALLER",
+       "requests in progress at once per caller (token, API key or session; else client "
+       "address); beyond: 429 with Retry-After: 1; 0: no limit. Probes excepted"},
+      {"http.trusted_proxies", "(none: trust no one)", "SCRM_HTTP_TRUSTED_PROXIES",
+       "comma-separated addresses or CIDR blocks (10.0.0.5, 10.0.0.0/8, ::1) of reverse "
+       "proxies whose X-Forwarded-For, X-Forwarded-Proto and Forwarded headers are believed; "
+       "from them the client's address is the forwarded one (rate limits, caps, logs)"},
+      {"search.time_budget_ms", "2000", "SCRM_SEARCH_TIME_BUDGET_MS",
+       "time one search may spend matching and counting; when spent it answers what it "
+       "found so far with \"time_budget_spent\": true (docs/api.md); 0: no budget"},
       {"http.rate_limit_per_address", "100", "SCRM_RATE_LIMIT_PER_ADDRESS",
        "requests per second from one client address (bursts of twice that); beyond: 429 "
        "with Retry-After; 0: no limit. Health probes and /metrics are not limited"},
@@ -203,6 +244,18 @@ Status ParseFraction(const Setting& s, const std::string& key, double* out) {
 
 bool FileExists(const std::string& p) { return std::ifstream(p).good(); }
 
+// The non-empty, trimmed items of "a, b,,c".
+std::vector<std::string> CommaList(const std::string& value) {
+  std::vector<std::string> out;
+  std::string item;
+  std::istringstream list(value);
+  while (std::getline(list, item, ',')) {
+    item = Trim(item);
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<Config> LoadConfig(const std::string& path, const std::map<std::string, std::string>& env) {
@@ -274,7 +327,20 @@ Result<Config> LoadConfig(const std::string& path, const std::map<std::string, s
   config.db_replica.connect_timeout_seconds = config.db.connect_timeout_seconds;
   SCRM_INT_KEY("http.port", 0, 65535, config.http_port)
   SCRM_INT_KEY("http.threads", 1, 1024, config.http_threads)
+  SCRM_INT_KEY("http.slot_wait_ms", 0, 60000, config.http_slot_wait_ms)
+  SCRM_INT_KEY("http.max_connections", 1, 100000, config.http_max_connections)
+  SCRM_INT_KEY("http.max_connections_per_address", 0, 100000,
+               config.http_max_connections_per_address)
+  SCRM_INT_KEY("http.header_timeout_seconds", 1, 3600, config.http_header_timeout_seconds)
+  SCRM_INT_KEY("http.body_timeout_seconds", 1, 86400, config.http_body_timeout_seconds)
+  SCRM_INT_KEY("http.idle_timeout_seconds", 1, 3600, config.http_idle_timeout_seconds)
+  SCRM_INT_KEY("http.read_timeout_seconds", 1, 3600, config.http_read_timeout_seconds)
+  SCRM_INT_KEY("http.write_timeout_seconds", 1, 3600, config.http_write_timeout_seconds)
   SCRM_INT_KEY("http.max_body_bytes", 1024, 1L << 32, config.http_max_body_bytes)
+  SCRM_INT_KEY("http.max_body_bytes_unauthenticated", 1024, 1L << 32,
+               config.http_max_body_bytes_unauthenticated)
+  SCRM_INT_KEY("http.max_concurrent_per_caller", 0, 100000, config.http_max_concurrent_per_caller)
+  SCRM_INT_KEY("search.time_budget_ms", 0, 600000, config.search_time_budget_ms)
   SCRM_INT_KEY("http.rate_limit_per_address", 0, 1000000, config.http_rate_limit_per_address)
   SCRM_INT_KEY("http.rate_limit_per_credential", 0, 1000000, config.http_rate_limit_per_credential)
   SCRM_INT_KEY("http.tls_reload_seconds", 0, 86400, config.http_tls_reload_seconds)
@@ -324,12 +390,16 @@ Result<Config> LoadConfig(const std::string& path, const std::map<std::string, s
     return Status::InvalidArgument("match.suggest_threshold must not be above match.auto_threshold",
                                    "match.suggest_threshold");
   }
+  if (const Setting* st = get("http.trusted_proxies")) {
+    config.http_trusted_proxies = CommaList(st->value);
+    Result<http::TrustedProxies> parsed = http::TrustedProxies::Parse(config.http_trusted_proxies);
+    if (!parsed.ok()) {
+      return Status::InvalidArgument(st->origin + ": " + parsed.status().message(),
+                                     "http.trusted_proxies");
+    }
+  }
   if (const Setting* st = get("index.remote_shards")) {
-    std::string item;
-    std::istringstream list(st->value);
-    while (std::getline(list, item, ',')) {
-      item = std::string(Trim(item));
-      if (item.empty()) continue;
+    for (const std::string& item : CommaList(st->value)) {
       const size_t colon = item.rfind(':');
       if (colon == std::string::npos || colon == 0 || colon + 1 == item.size()) {
         return Status::InvalidArgument(st->origin + ": index.remote_shards entry '" + item +

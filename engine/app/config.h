@@ -34,8 +34,20 @@ struct Config {
   int db_replica_max_lag_seconds = 30;  // beyond it, those reads go to the primary
   std::string http_bind = "127.0.0.1";
   int http_port = 8080;
-  int http_threads = 16;
+  int http_threads = 16;  // work slots: requests worked on at once
+  int http_slot_wait_ms = 100;  // a read request waits this for a slot, then 503
+  int http_max_connections = 512;  // connections held at once (a thread each)
+  int http_max_connections_per_address = 64;  // 0: no cap
+  int http_header_timeout_seconds = 10;  // TLS handshake + request head, whole
+  int http_body_timeout_seconds = 60;    // request body, whole
+  int http_idle_timeout_seconds = 15;    // keep-alive: until the next request
+  int http_read_timeout_seconds = 10;    // any one read
+  int http_write_timeout_seconds = 30;   // any one write
   long http_max_body_bytes = 10 * 1024 * 1024;
+  long http_max_body_bytes_unauthenticated = 64 * 1024;  // read before the caller is known
+  int http_max_concurrent_per_caller = 6;  // requests in progress per credential or address
+  std::vector<std::string> http_trusted_proxies;  // addresses/CIDRs whose forwarded headers count
+  int search_time_budget_ms = 2000;  // one search's match time; 0: none
   int http_rate_limit_per_address = 100;     // requests/s (bursts of twice); 0: none
   int http_rate_limit_per_credential = 50;   // requests/s per token, key or session; 0: none
   std::string http_tls_cert_file;  // PEM certificate (chain); with the key: scrm serve speaks TLS

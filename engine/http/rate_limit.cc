@@ -55,4 +55,53 @@ size_t RateLimiter::size() const {
   return n;
 }
 
+bool KeyedCounter::TryAcquire(const std::string& key, int max) {
+  std::lock_guard<std::mutex> lock(mu_);
+  int& n = counts_[key];
+  if (max > 0 && n >= max) {
+    if (n == 0) counts_.erase(key);
+    return false;
+  }
+  ++n;
+  return true;
+}
+
+void KeyedCounter::Release(const std::string& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = counts_.find(key);
+  if (it == counts_.end()) return;
+  if (--it->second <= 0) counts_.erase(it);
+}
+
+int KeyedCounter::Count(const std::string& key) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = counts_.find(key);
+  return it == counts_.end() ? 0 : it->second;
+}
+
+int KeyedCounter::keys() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return static_cast<int>(counts_.size());
+}
+
+bool WorkSlots::TryAcquire(std::chrono::milliseconds wait) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (!released_.wait_for(lock, wait, [this] { return free_ > 0; })) return false;
+  --free_;
+  return true;
+}
+
+void WorkSlots::Release() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++free_;
+  }
+  released_.notify_one();
+}
+
+int WorkSlots::busy() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return total_ - free_;
+}
+
 }  // namespace scrm::http

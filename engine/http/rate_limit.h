@@ -1,13 +1,19 @@
-// RateLimiter: token buckets by key (a client address, a credential), so one
-// caller cannot take the server from the others. Each key may make `burst`
-// requests at once, refilled at `per_second`. Safe from many threads; keys
-// whose bucket is full again are forgotten, so memory follows the callers
-// active in the last few seconds, not every caller ever seen.
+// Limits that keep one caller from taking the server from the others, all
+// safe from many threads:
+// - RateLimiter: token buckets by key (a client address, a credential). Each
+//   key may make `burst` requests at once, refilled at `per_second`; keys
+//   whose bucket is full again are forgotten, so memory follows the callers
+//   active in the last few seconds, not every caller ever seen.
+// - KeyedCounter: how many of something (open connections, requests in
+//   progress) each key holds now, with a cap; a key at zero is forgotten.
+// - WorkSlots: the requests that may do work at once (http.threads); a
+//   request waits a short, bounded time for one, then is answered 503.
 #ifndef SCRM_HTTP_RATE_LIMIT_H_
 #define SCRM_HTTP_RATE_LIMIT_H_
 
 #include <array>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -50,6 +56,40 @@ class RateLimiter {
 
   const RateLimit limit_;
   std::array<Shard, kShards> shards_;
+};
+
+// Counts per key, each capped.
+class KeyedCounter {
+ public:
+  // Adds one to key's count unless it is at `max` already (max <= 0: no
+  // cap): true when added.
+  bool TryAcquire(const std::string& key, int max);
+  // Takes back one of TryAcquire's.
+  void Release(const std::string& key);
+  int Count(const std::string& key) const;
+  int keys() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, int> counts_;
+};
+
+// A counting semaphore with a bounded wait.
+class WorkSlots {
+ public:
+  explicit WorkSlots(int slots) : free_(slots), total_(slots) {}
+  // One slot, waiting at most `wait` for one to be released: false when none
+  // came (the caller answers 503).
+  bool TryAcquire(std::chrono::milliseconds wait);
+  void Release();
+  int busy() const;
+  int total() const { return total_; }
+
+ private:
+  mutable std::mutex mu_;
+  std::condition_variable released_;
+  int free_;
+  const int total_;
 };
 
 }  // namespace scrm::http

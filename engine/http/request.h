@@ -39,6 +39,13 @@ struct Request {
   std::map<std::string, std::string> headers;     // names lower-cased; repeats joined by ", "
   std::string body;
   std::string remote_address;  // "ip:port" of the peer, for logs
+  // The client's IP address: the peer's, or, when the peer is one of
+  // http.trusted_proxies, the one its X-Forwarded-For names (http/proxies.h).
+  // What rate limits, per-caller limits and logs count.
+  std::string client_address;
+  // The peer is one of http.trusted_proxies: its X-Forwarded-Proto and
+  // Forwarded headers are believed (OverTls).
+  bool via_trusted_proxy = false;
   bool tls = false;            // reached over the engine's own TLS listener (http.tls_*)
   Principal principal;         // set by the authorizer before a non-public handler runs
   // Set by the authorizer when the caller came with a /ui/ session cookie:

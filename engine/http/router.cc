@@ -247,7 +247,19 @@ Router::Match Router::Find(const std::string& method, const std::string& path) c
   return m;
 }
 
-Response Router::Dispatch(Request& request, std::string* label) const {
+Route Upload(Route route) {
+  route.max_body_bytes = kUploadBodyLimit;
+  return route;
+}
+
+Status Router::Authorize(const Route& route, Request& request) const {
+  if (route.access == Access::kPublic) return Status::Ok();
+  return authorizer_ ? authorizer_(route.access, request)
+                     : Status::Unauthenticated(
+                           "this route needs authentication and none is configured on this server");
+}
+
+Response Router::Dispatch(Request& request, std::string* label, bool authorized) const {
   Match m = Find(request.method, request.path);
   if (label != nullptr) *label = m.label;
   switch (m.kind) {
@@ -267,15 +279,12 @@ Response Router::Dispatch(Request& request, std::string* label) const {
   }
   request.params = std::move(m.params);
   const Route& route = *m.route;
-  if (route.access == Access::kPublic) return CallHandler(route.handler, request);
+  if (route.access == Access::kPublic || authorized) return CallHandler(route.handler, request);
   // The access check runs under CallHandler too: an authorizer that looks up
   // API keys may meet an unreachable database.
   return CallHandler(
       [this, &route, &request](const Request&) {
-        Status allowed = authorizer_ ? authorizer_(route.access, request)
-                                     : Status::Unauthenticated(
-                                           "this route needs authentication and none is "
-                                           "configured on this server");
+        Status allowed = Authorize(route, request);
         if (!allowed.ok()) {
           return route.on_denied ? route.on_denied(request, allowed) : ErrorResponse(allowed);
         }

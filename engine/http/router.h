@@ -11,6 +11,7 @@
 #ifndef SCRM_HTTP_ROUTER_H_
 #define SCRM_HTTP_ROUTER_H_
 
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <string>
@@ -32,6 +33,13 @@ enum class Access {
 };
 const char* AccessName(Access access);  // "public", "user", "decide", "admin", "api_key"
 
+// The largest body a route reads, by default, and the mark of a route that
+// takes uploads (imports, pushes): up to http.max_body_bytes. The server
+// also reads at most http.max_body_bytes_unauthenticated before the caller
+// has proven who it is (docs/security.md, Request size).
+constexpr size_t kDefaultBodyLimit = 1 << 20;
+constexpr size_t kUploadBodyLimit = static_cast<size_t>(-1);
+
 struct Route {
   Route() = default;
   Route(std::string method, std::string path, Access access, Handler handler,
@@ -46,7 +54,12 @@ struct Route {
   // When set, a refused access check answers this (pages answer an HTML
   // page that says how to sign in) instead of the JSON error.
   std::function<Response(const Request&, const Status&)> on_denied;
+  // The largest body this route reads (kUploadBodyLimit: http.max_body_bytes).
+  size_t max_body_bytes = kDefaultBodyLimit;
 };
+
+// The route, marked as taking uploads (kUploadBodyLimit).
+Route Upload(Route route);
 
 // Decides whether a request may reach a route of the given access level:
 // OK (having filled request.principal), or Unauthenticated / Forbidden with
@@ -90,7 +103,15 @@ class Router {
   // Find(), then the 404/405/400 error, the access check, or the handler
   // (through CallHandler, so exceptions become responses). Fills
   // request.params; *label receives Match::label when not null.
-  Response Dispatch(Request& request, std::string* label = nullptr) const;
+  // `authorized`: Authorize() already passed for this request (the server
+  // checks access before reading a large body), so it is not asked twice.
+  Response Dispatch(Request& request, std::string* label = nullptr,
+                    bool authorized = false) const;
+
+  // The access check of a route alone: OK for a public route, else the
+  // authorizer's answer (having filled request.principal). May throw as the
+  // authorizer does (a database out of reach).
+  Status Authorize(const Route& route, Request& request) const;
 
   std::vector<const Route*> routes() const;
 

@@ -106,6 +106,9 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
   Handler reject_link = [pool](const Request& r) { return RejectLink(pool, r); };
   Handler delete_link = [pool](const Request& r) { return DeleteLink(pool, r); };
   Handler export_file = [pool](const Request& r) { return GetExportFile(pool, r); };
+  // Bodies: at most 1 MiB (kDefaultBodyLimit) unless the row is an Upload
+  // (http.max_body_bytes); never more than http.max_body_bytes_unauthenticated
+  // before the caller is known (docs/security.md, Request size).
   // clang-format off
   return {
     // method  path template        access            handler
@@ -113,11 +116,12 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
     {"GET",    "/readyz",           Access::kPublic,  [pool, searcher](const Request&) { return Readyz(pool, searcher); }},
     {"GET",    "/metrics",          Access::kPublic,  [m](const Request&) { return MetricsText(*m); }},
     // Signed by the source's own secret (HMAC of the body), checked by the handler.
-    {"POST",   "/api/v1/ingest/{source}", Access::kPublic, [pool, key = services.secrets_key](const Request& r) { return HandlePush(pool, key, r); }},
+    // An upload (up to http.max_body_bytes) from anyone: its signature covers the body.
+    Upload({"POST", "/api/v1/ingest/{source}", Access::kPublic, [pool, key = services.secrets_key](const Request& r) { return HandlePush(pool, key, r); }}),
     // The CRM plugin's logic hooks: signed with the shared secret, checked by the handler.
     {"POST",   "/api/v1/crm/events", Access::kPublic, [pool, secret, changed = services.crm_record_changed](const Request& r) { return HandleCrmEvent(pool, secret, r, changed); }},
     // Search: the caller's visibility is part of every query.
-    {"GET",    "/api/v1/search",    Access::kUser,    [searcher](const Request& r) { return HandleSearch(searcher, r); }},
+    {"GET",    "/api/v1/search",    Access::kUser,    [searcher, budget = services.search_time_budget_ms](const Request& r) { return HandleSearch(searcher, r, budget); }},
     {"GET",    "/api/v1/search/export", Access::kUser, export_search},
     {"GET",    "/api/v1/saved-searches", Access::kUser, [pool, searcher](const Request& r) { return ListSavedSearches(pool, searcher, r); }},
     {"POST",   "/api/v1/saved-searches", Access::kUser, create_saved},
@@ -173,7 +177,7 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
     {"GET",    "/api/v1/admin/export", Access::kAdmin, [pool](const Request& r) { return ListExportFiles(pool, r); }},
     {"GET",    "/api/v1/admin/export/{file}", Access::kAdmin, export_file},
     // An export restored into an empty instance: files uploaded in pieces, then one POST.
-    {"PUT",    "/api/v1/admin/import/{file}", Access::kAdmin, [staging](const Request& r) { return PutImportFile(staging, r); }},
+    Upload({"PUT", "/api/v1/admin/import/{file}", Access::kAdmin, [staging](const Request& r) { return PutImportFile(staging, r); }}),
     {"GET",    "/api/v1/admin/import", Access::kAdmin, [staging](const Request& r) { return ListImportFiles(staging, r); }},
     {"POST",   "/api/v1/admin/import", Access::kAdmin, [pool, staging, background](const Request& r) { return RunImport(pool, staging, background, r); }},
     {"DELETE", "/api/v1/admin/import", Access::kAdmin, [staging](const Request& r) { return ClearImport(staging, r); }},

@@ -29,6 +29,8 @@ struct Services {
   // Where reads that tolerate lag go (the search export); null: pool.
   store::ReadPool* reads = nullptr;
   index::Searcher* searcher = nullptr;  // null: search routes answer 503
+  // search.time_budget_ms: what one GET /api/v1/search may spend (0: no limit).
+  int search_time_budget_ms = 0;
   // Seconds since the last successful CRM sync, -1 when none yet; read at
   // each /metrics scrape, so keep it cheap. Null: the gauge reads -1.
   std::function<double()> sync_lag_seconds;

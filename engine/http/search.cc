@@ -1,5 +1,7 @@
 #include "http/search.h"
 
+#include <chrono>
+
 #include <cctype>
 #include <ctime>
 #include <set>
@@ -242,14 +244,17 @@ nlohmann::json SearchResultJson(const index::SearchResult& result,
           {"facets", std::move(facets)},
           {"facets_exact", result.facets_exact},
           {"histogram", {{"interval", result.histogram_interval}, {"buckets", std::move(buckets)}}},
-          {"suggestion", result.suggestion}};
+          {"suggestion", result.suggestion},
+          {"time_budget_spent", result.time_budget_spent}};
 }
 
-Response HandleSearch(index::Searcher* searcher, const Request& request) {
+Response HandleSearch(index::Searcher* searcher, const Request& request, int time_budget_ms) {
+  const auto asked = std::chrono::steady_clock::now();
   if (searcher == nullptr) return ErrorResponse(Status::Unavailable("no search index configured (index.dir)"));
   Result<index::SearchRequest> parsed = ParseSearchParams(request.query);
   if (!parsed.ok()) return ErrorResponse(parsed.status());
   parsed->viewer = ViewerOf(request.principal);
+  if (time_budget_ms > 0) parsed->deadline = asked + std::chrono::milliseconds(time_budget_ms);
   Result<index::SearchResult> result = searcher->Search(*parsed);
   if (!result.ok()) return ErrorResponse(result.status());
   return Response::Json(SearchResultJson(*result, *parsed));

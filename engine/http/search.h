@@ -27,7 +27,8 @@ namespace scrm::http {
 Result<index::SearchRequest> ParseSearchParams(const std::multimap<std::string, std::string>& params);
 
 // {"total","total_exact","results":[...],"facets":{...},"facets_exact",
-//  "histogram":{"interval","buckets":[{"start","count"}]},"suggestion","offset","limit"}
+//  "histogram":{"interval","buckets":[{"start","count"}]},"suggestion","offset","limit",
+//  "time_budget_spent"}
 nlohmann::json SearchResultJson(const index::SearchResult& result,
                                 const index::SearchRequest& request);
 
@@ -47,7 +48,10 @@ std::string FormatIsoTime(int64_t t);
 // or "1795000000"; nullopt otherwise.
 std::optional<int64_t> ParseTimeParam(const std::string& value);
 
-Response HandleSearch(index::Searcher* searcher, const Request& request);
+// time_budget_ms (search.time_budget_ms; 0: none): the search is given
+// until then (SearchRequest::deadline); when it is spent the answer is still
+// 200, with what was found in time and "time_budget_spent": true.
+Response HandleSearch(index::Searcher* searcher, const Request& request, int time_budget_ms = 0);
 // format=csv|jsonl (default jsonl): the matching posts read back from the
 // database (full text), newest first unless sort=relevance; limit (default
 // and at most 50,000) rows.

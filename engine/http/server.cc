@@ -1,32 +1,38 @@
 #include "http/server.h"
 
 #include <Poco/Exception.h>
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/HTTPServerResponseImpl.h>
+#include <Poco/Net/HTTPServerSession.h>
+#include <Poco/Net/NetException.h>
 #include <Poco/Net/SecureServerSocket.h>
+#include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
-#include <Poco/ThreadPool.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/Timespan.h>
+#include <sys/socket.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
-#include <functional>
 #include <condition_variable>
+#include <functional>
 #include <iostream>
 #include <istream>
 #include <mutex>
-#include <thread>
+#include <optional>
 #include <stdexcept>
+#include <system_error>
+#include <thread>
 
 #include "http/errors.h"
+#include "http/proxies.h"
 #include "http/session.h"
 #include "http/tls.h"
+#include "http/watchdog.h"
 
 #ifndef SCRM_VERSION
 #define SCRM_VERSION "unknown"
@@ -34,24 +40,37 @@
 
 namespace scrm::http {
 
-// What request handlers share with the server. Handlers hold it by
-// shared_ptr, so a handler still running after a timed-out drain never
+using Clock = std::chrono::steady_clock;
+
+// What connection threads share with the server. They hold it by
+// shared_ptr, so a thread still running after a timed-out drain never
 // touches a destroyed server.
 struct Server::State {
   explicit State(ServerOptions o)
       : options(std::move(o)),
         metrics(SCRM_VERSION),
         by_address(options.per_address),
-        by_credential(options.per_credential) {}
+        by_credential(options.per_credential),
+        slots(std::max(options.threads, 1)) {}
 
   const ServerOptions options;
+  TrustedProxies proxies;                 // parsed by Start()
+  Poco::Net::HTTPServerParams::Ptr params;  // set by Start()
+  std::unique_ptr<Watchdog> watchdog;     // started by Start(), never reset
   Router router;  // read-only once started
   Metrics metrics;
   RateLimiter by_address;
   RateLimiter by_credential;
+  KeyedCounter connections_by_address;
+  KeyedCounter requests_by_caller;
+  WorkSlots slots;
+  std::atomic<bool> accepting{false};
+  std::atomic<int64_t> refused_max{0}, refused_per_address{0};
   std::mutex mu;
-  std::condition_variable idle;
+  std::condition_variable idle;         // in_flight fell to 0
+  std::condition_variable disconnected;  // connections fell to 0
   int in_flight = 0;
+  int connections = 0;
   bool draining = false;
 };
 
@@ -77,10 +96,6 @@ BodyRead ReadBody(Poco::Net::HTTPServerRequest& req, size_t max, std::string* bo
     char buf[64 * 1024];
     size_t discarded = 0;
     bool too_large = declared_too_large;
-    if (declared_too_large &&
-        req.getContentLength64() > static_cast<Poco::Int64>(max + kDiscardAfterLimit)) {
-      return BodyRead::kTooLarge;  // not worth reading: the connection will be reset
-    }
     while (in) {
       in.read(buf, sizeof buf);
       size_t n = static_cast<size_t>(in.gcount());
@@ -126,16 +141,6 @@ std::string OriginForm(std::string target) {
   return target;
 }
 
-// "203.0.113.7" from "203.0.113.7:51234", "::1" from "[::1]:51234".
-std::string HostOf(const std::string& address) {
-  if (!address.empty() && address[0] == '[') {
-    const size_t end = address.find(']');
-    return end == std::string::npos ? address : address.substr(1, end - 1);
-  }
-  const size_t colon = address.rfind(':');
-  return colon == std::string::npos ? address : address.substr(0, colon);
-}
-
 // The credential a request carries, for its rate limit: the Authorization
 // header, else the UI session cookie; "" when none. Kept as a hash, so the
 // limiter's memory holds no secret.
@@ -150,10 +155,14 @@ bool IsProbe(const std::string& path) {
   return path == "/healthz" || path == "/readyz" || path == "/metrics";
 }
 
+// Health probes answer whatever the load: no rate limit, no per-caller
+// limit, no work slot.
+bool IsHealthProbe(const std::string& path) { return path == "/healthz" || path == "/readyz"; }
+
 // Seconds to wait before this request may go ahead, 0 when it may now.
 double RateLimited(Server::State& s, const Request& request) {
   if (IsProbe(request.path)) return 0;
-  double wait = s.by_address.Take(HostOf(request.remote_address));
+  double wait = s.by_address.Take(request.client_address);
   const std::string credential = CredentialKey(request);
   if (wait == 0 && !credential.empty()) wait = s.by_credential.Take(credential);
   return wait;
@@ -170,27 +179,69 @@ Response TooManyRequests(double wait) {
   return r;
 }
 
-class RequestHandler : public Poco::Net::HTTPRequestHandler {
+Response TooManyConcurrent(int max) {
+  Response r = ErrorResponse(
+      429, "too_many_concurrent",
+      "this caller already has " + std::to_string(max) +
+          " requests in progress: wait for one to be answered, then retry "
+          "(limit: http.max_concurrent_per_caller)");
+  r.SetHeader("Retry-After", "1");
+  return r;
+}
+
+Response Busy() {
+  Response r = ErrorResponse(503, "busy",
+                             "every worker is busy: retry in a second (work slots: http.threads)");
+  r.SetHeader("Retry-After", "1");
+  return r;
+}
+
+// The largest body this request may send: its route's limit (never above
+// http.max_body_bytes), and, for a public route that does not take uploads
+// (or no route at all), the limit for callers who have not proven who they
+// are. Non-public routes: see NeedsAuthFirst.
+size_t BodyLimit(const ServerOptions& o, const Route* route) {
+  const size_t cap = o.max_body_bytes;
+  if (route == nullptr) return std::min(o.max_body_bytes_unauthenticated, cap);
+  const size_t own = std::min(route->max_body_bytes, cap);
+  if (route->access == Access::kPublic && route->max_body_bytes != kUploadBodyLimit) {
+    return std::min(own, o.max_body_bytes_unauthenticated);
+  }
+  return own;
+}
+
+// A non-public route whose body may be larger than what is read from an
+// unauthenticated caller: its access is checked on the headers, before the
+// body is read.
+bool NeedsAuthFirst(const ServerOptions& o, const Route* route,
+                    const Poco::Net::HTTPServerRequest& req) {
+  if (route == nullptr || route->access == Access::kPublic) return false;
+  if (req.getChunkedTransferEncoding()) return true;
+  return req.hasContentLength() &&
+         req.getContentLength64() > static_cast<Poco::Int64>(o.max_body_bytes_unauthenticated);
+}
+
+// Holds one of a KeyedCounter's or WorkSlots' units until destroyed or
+// released.
+class Held {
  public:
-  explicit RequestHandler(std::shared_ptr<Server::State> state) : state_(std::move(state)) {}
-
-  void handleRequest(Poco::Net::HTTPServerRequest& req,
-                     Poco::Net::HTTPServerResponse& resp) override;
-
- private:
-  std::shared_ptr<Server::State> state_;
-};
-
-class HandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
- public:
-  explicit HandlerFactory(std::shared_ptr<Server::State> state) : state_(std::move(state)) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(
-      const Poco::Net::HTTPServerRequest&) override {
-    return new RequestHandler(state_);
+  Held() = default;
+  explicit Held(std::function<void()> release) : release_(std::move(release)) {}
+  ~Held() { Release(); }
+  Held(const Held&) = delete;
+  Held& operator=(Held&& o) noexcept {
+    Release();
+    release_ = std::move(o.release_);
+    o.release_ = nullptr;
+    return *this;
+  }
+  void Release() {
+    if (release_) release_();
+    release_ = nullptr;
   }
 
  private:
-  std::shared_ptr<Server::State> state_;
+  std::function<void()> release_;
 };
 
 // Counts a request in flight from construction to destruction; the last one
@@ -212,11 +263,31 @@ class InFlight {
   Server::State& s_;
 };
 
-void RequestHandler::handleRequest(Poco::Net::HTTPServerRequest& req,
-                                   Poco::Net::HTTPServerResponse& resp) {
-  Server::State& s = *state_;
+Clock::time_point After(int seconds) { return Clock::now() + std::chrono::seconds(seconds); }
+
+// The Poco server session, with what its protected side knows: whether the
+// next request's bytes are here already.
+class Session : public Poco::Net::HTTPServerSession {
+ public:
+  Session(const Poco::Net::StreamSocket& socket, Poco::Net::HTTPServerParams::Ptr params)
+      : HTTPServerSession(socket, params) {}
+  // Waits at most `idle` for the next request's first byte: false when none
+  // came (or the peer closed).
+  bool WaitForNextRequest(const Poco::Timespan& idle) {
+    if (buffered() > 0) return true;
+    if (socket().available() > 0) return true;  // held by TLS already
+    return socket().poll(idle, Poco::Net::Socket::SELECT_READ);
+  }
+};
+
+// Reads one request's body and runs it, from the headers just read to the
+// answer written; false when the connection must end after it.
+bool Answer(Server::State& s, Poco::Net::HTTPServerRequestImpl& req,
+            Poco::Net::HTTPServerResponseImpl& resp, Watchdog::Watch& watch,
+            const std::string& peer, bool secure) {
+  const ServerOptions& o = s.options;
   InFlight in_flight(s);
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = Clock::now();
 
   Request request;
   request.method = req.getMethod();
@@ -233,35 +304,99 @@ void RequestHandler::handleRequest(Poco::Net::HTTPServerRequest& req,
       it->second += ", " + value;
     }
   }
-  request.tls = req.secure();
+  request.tls = secure;
   try {
     request.remote_address = req.clientAddress().toString();
   } catch (const Poco::Exception&) {
     // The peer is gone already; the answer will not reach it either.
   }
+  request.via_trusted_proxy = s.proxies.Contains(peer);
+  request.client_address = s.proxies.ClientAddress(peer, request.Header("x-forwarded-for"),
+                                                   request.Header("forwarded"));
 
-  std::string label = Router::kUnmatched;
+  const bool has_body = req.getChunkedTransferEncoding() ||
+                        (req.hasContentLength() && req.getContentLength64() > 0);
+  const Router::Match match = s.router.Find(request.method, request.path);
+  const Route* route = match.kind == Router::Match::Kind::kFound ? match.route : nullptr;
+  const size_t limit = BodyLimit(o, route);
+  const bool probe = IsHealthProbe(request.path);
+
+  std::string label = match.label;
   bool close = false;
+  bool authorized = false;
+  std::optional<Response> early;  // answered before the body is read
+  Held caller, slot;
+  if (!ParseQuery(raw_query, &request.query)) {
+    early = ErrorResponse(Status::InvalidArgument("malformed query string: bad %-escape", "query"));
+    label = Router::kUnmatched;
+  } else if (!req.getChunkedTransferEncoding() && req.hasContentLength() &&
+             req.getContentLength64() > static_cast<Poco::Int64>(limit + kDiscardAfterLimit)) {
+    // Declared too large by more than we would read to let the client see
+    // our answer: 413 at once, nothing read.
+    early = ErrorResponse(413, "payload_too_large",
+                          "request body larger than " + std::to_string(limit) + " bytes");
+  } else if (const double wait = probe ? 0 : RateLimited(s, request); wait > 0) {
+    early = TooManyRequests(wait);
+  } else if (!probe && o.max_concurrent_per_caller > 0) {
+    const std::string credential = CredentialKey(request);
+    const std::string key =
+        credential.empty() ? "address " + request.client_address : "credential " + credential;
+    if (s.requests_by_caller.TryAcquire(key, o.max_concurrent_per_caller)) {
+      caller = Held([&s, key] { s.requests_by_caller.Release(key); });
+    } else {
+      early = TooManyConcurrent(o.max_concurrent_per_caller);
+    }
+  }
+  if (!early && NeedsAuthFirst(o, route, req)) {
+    // A body larger than an unauthenticated caller may send: who is calling
+    // is checked on the headers (Bearer token, API key, or session cookie
+    // with its X-CSRF-Token header) before a byte of it is read.
+    std::optional<Response> denied;
+    Response checked = CallHandler(
+        [&](const Request&) {
+          Status allowed = s.router.Authorize(*route, request);
+          if (allowed.ok()) return Response{};
+          denied = route->on_denied ? route->on_denied(request, allowed) : ErrorResponse(allowed);
+          return *denied;
+        },
+        request);
+    if (denied) {
+      early = std::move(*denied);
+    } else if (checked.status != 200) {
+      early = std::move(checked);  // the check itself failed (a database out of reach)
+    } else {
+      authorized = true;
+    }
+  }
+
   Response out;
-  std::string read_error;
-  BodyRead body = ReadBody(req, s.options.max_body_bytes, &request.body, &read_error);
-  if (body == BodyRead::kTooLarge) {
-    label = s.router.Find(request.method, request.path).label;
-    out = ErrorResponse(
-        413, "payload_too_large",
-        "request body larger than " + std::to_string(s.options.max_body_bytes) + " bytes");
-    close = true;  // what is left of the body is not worth reading
-  } else if (body == BodyRead::kError) {
-    label = s.router.Find(request.method, request.path).label;
-    out = ErrorResponse(Status::InvalidArgument(read_error, "body"));
-    close = true;
-  } else if (!ParseQuery(raw_query, &request.query)) {
-    out = ErrorResponse(Status::InvalidArgument("malformed query string: bad %-escape", "query"));
-  } else if (const double wait = RateLimited(s, request); wait > 0) {
-    label = s.router.Find(request.method, request.path).label;
-    out = TooManyRequests(wait);
+  if (early) {
+    out = std::move(*early);
+    if (has_body) close = true;  // its body, unread, would be taken for the next request
   } else {
-    out = s.router.Dispatch(request, &label);
+    if (has_body) {
+      if (req.getExpectContinue()) resp.sendContinue();
+      watch.Set(Phase::kBody, After(o.body_timeout_seconds));
+    }
+    std::string read_error;
+    const BodyRead body = ReadBody(req, limit, &request.body, &read_error);
+    if (body == BodyRead::kTooLarge) {
+      out = ErrorResponse(413, "payload_too_large",
+                          "request body larger than " + std::to_string(limit) + " bytes");
+      close = true;  // what is left of the body is not worth reading
+    } else if (body == BodyRead::kError) {
+      out = ErrorResponse(Status::InvalidArgument(read_error, "body"));
+      close = true;
+    } else {
+      watch.Set(Phase::kWaiting, Watchdog::kNever);
+      if (!probe && !s.slots.TryAcquire(std::chrono::milliseconds(o.slot_wait_ms))) {
+        out = Busy();
+      } else {
+        if (!probe) slot = Held([&s] { s.slots.Release(); });
+        watch.Set(Phase::kWork, Watchdog::kNever);
+        out = s.router.Dispatch(request, nullptr, authorized);
+      }
+    }
   }
 
   out.SetHeader("X-Content-Type-Options", "nosniff");
@@ -279,6 +414,13 @@ void RequestHandler::handleRequest(Poco::Net::HTTPServerRequest& req,
     std::lock_guard<std::mutex> lock(s.mu);
     if (s.draining) close = true;  // the client will not get another turn on this connection
   }
+  // A buffered answer is written without holding a worker; a streamed one
+  // is made while it is written, so it keeps its slot.
+  if (!out.stream) {
+    slot.Release();
+    caller.Release();
+  }
+  watch.Set(Phase::kWrite, out.stream ? Watchdog::kNever : After(o.write_timeout_seconds));
 
   try {
     resp.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(out.status));
@@ -302,19 +444,183 @@ void RequestHandler::handleRequest(Poco::Net::HTTPServerRequest& req,
   } catch (const Poco::Exception& e) {
     std::cerr << "scrm http: " << request.method << " " << request.path
               << ": could not send the response: " << e.displayText() << std::endl;
+    close = true;
   }
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   s.metrics.ObserveRequest(label, request.method, out.status, seconds);
+  return !close && resp.getKeepAlive();
+}
+
+// A bare answer for a request whose head could not be read (400), written
+// straight to the session.
+void SendBareError(Session& session, Poco::Net::HTTPResponse::HTTPStatus status,
+                   const std::string& code, const std::string& message) {
+  try {
+    Poco::Net::HTTPServerResponseImpl resp(session);
+    const std::string body = ErrorBody(code, message).dump();
+    resp.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
+    resp.setStatusAndReason(status);
+    resp.setContentType("application/json");
+    resp.set("X-Content-Type-Options", "nosniff");
+    resp.set("Cache-Control", "no-store");
+    resp.setKeepAlive(false);
+    resp.sendBuffer(body.data(), body.size());
+  } catch (const Poco::Exception&) {
+    // The client is gone.
+  }
+}
+
+// Counts a connection from its acceptance to its end.
+class Connected {
+ public:
+  Connected(std::shared_ptr<Server::State> state, std::string peer, bool per_address)
+      : state_(std::move(state)), peer_(std::move(peer)), per_address_(per_address) {}
+  ~Connected() {
+    if (per_address_) state_->connections_by_address.Release(peer_);
+    std::lock_guard<std::mutex> lock(state_->mu);
+    if (--state_->connections == 0) state_->disconnected.notify_all();
+  }
+  Connected(const Connected&) = delete;
+  Connected& operator=(const Connected&) = delete;
+
+ private:
+  std::shared_ptr<Server::State> state_;
+  std::string peer_;
+  bool per_address_;
+};
+
+// One connection, on its own thread: the TLS handshake, then requests until
+// the client or a deadline ends it.
+void Serve(const std::shared_ptr<Server::State>& state, Poco::Net::StreamSocket socket,
+           const std::string& peer, Clock::time_point accepted) {
+  Server::State& s = *state;
+  const ServerOptions& o = s.options;
+  const bool secure = socket.secure();
+  // Declared before the watch: the session closes the socket when
+  // destroyed, after the watchdog has forgotten it.
+  Session session(socket, s.params);
+  Watchdog::Watch watch(*s.watchdog, static_cast<int>(socket.impl()->sockfd()),
+                        secure ? Phase::kHandshake : Phase::kHeaders,
+                        accepted + std::chrono::seconds(o.header_timeout_seconds));
+  try {
+    socket.setReceiveTimeout(Poco::Timespan(o.read_timeout_seconds, 0));
+    socket.setSendTimeout(Poco::Timespan(o.write_timeout_seconds, 0));
+    socket.setNoDelay(true);
+    if (secure) {
+      Poco::Net::SecureStreamSocket(socket).completeHandshake();
+      watch.Set(Phase::kHeaders, accepted + std::chrono::seconds(o.header_timeout_seconds));
+    }
+    for (bool first = true;; first = false) {
+      if (!first) {
+        {
+          std::lock_guard<std::mutex> lock(s.mu);
+          if (s.draining) break;
+        }
+        watch.Set(Phase::kIdle, After(o.idle_timeout_seconds));
+        if (!session.WaitForNextRequest(Poco::Timespan(o.idle_timeout_seconds, 0))) break;
+        watch.Set(Phase::kHeaders, After(o.header_timeout_seconds));
+      }
+      Poco::Net::HTTPServerResponseImpl resp(session);
+      std::unique_ptr<Poco::Net::HTTPServerRequestImpl> req;
+      try {
+        req = std::make_unique<Poco::Net::HTTPServerRequestImpl>(resp, session, s.params.get());
+      } catch (const Poco::Net::NoMessageException&) {
+        break;  // closed (or cut) before a byte of a request
+      } catch (const Poco::Net::MessageException& e) {
+        if (watch.cut()) break;
+        SendBareError(session, Poco::Net::HTTPResponse::HTTP_BAD_REQUEST, "invalid_argument",
+                      "malformed request head: " + e.message());
+        break;
+      }
+      resp.setDate(Poco::Timestamp());
+      resp.setVersion(req->getVersion());
+      resp.setKeepAlive(req->getKeepAlive());
+      if (!Answer(s, *req, resp, watch, peer, secure)) break;
+    }
+  } catch (const Poco::Exception&) {
+    // Reset, timed out, cut by the watchdog, or a failed handshake: the
+    // connection ends; there is nobody to answer.
+  } catch (const std::exception& e) {
+    std::cerr << "scrm http: connection from " << peer << " ended: " << e.what() << std::endl;
+  }
+}
+
+// Answers a connection that is not taken and closes it, without reading:
+// 503 over plain HTTP (a TLS client gets the connection closed).
+void Refuse(Poco::Net::StreamSocket& socket, const std::string& why) {
+  if (!socket.secure()) {
+    const std::string body = ErrorBody("busy", why).dump();
+    const std::string head = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+                             "Retry-After: 1\r\nConnection: close\r\nContent-Length: " +
+                             std::to_string(body.size()) + "\r\n\r\n";
+    const std::string all = head + body;
+    // Non-blocking: a refusal never waits on the client.
+    ::send(static_cast<int>(socket.impl()->sockfd()), all.data(), all.size(),
+           MSG_DONTWAIT | MSG_NOSIGNAL);
+  }
+  try {
+    socket.shutdown();
+    socket.close();
+  } catch (const Poco::Exception&) {
+    // Gone already.
+  }
+}
+
+// The accepting thread: takes each connection, within the caps, onto a
+// thread of its own.
+void Accept(std::shared_ptr<Server::State> state, Poco::Net::ServerSocket listener) {
+  Server::State& s = *state;
+  const ServerOptions& o = s.options;
+  while (s.accepting) {
+    Poco::Net::StreamSocket socket;
+    Poco::Net::SocketAddress from;
+    try {
+      if (!listener.poll(Poco::Timespan(0, 200 * 1000), Poco::Net::Socket::SELECT_READ)) continue;
+      socket = listener.acceptConnection(from);
+    } catch (const Poco::Exception&) {
+      continue;  // the client left before we took it, or the listener is closing
+    }
+    const auto accepted = Clock::now();
+    const std::string peer = from.host().toString();
+    // A trusted proxy carries many clients: it is not capped per address.
+    const bool per_address = o.max_connections_per_address > 0 && !s.proxies.Contains(peer);
+    const char* refusal = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(s.mu);
+      if (s.connections >= o.max_connections) {
+        s.refused_max.fetch_add(1);
+        refusal = "the server holds as many connections as it may (http.max_connections): "
+                  "retry in a second";
+      } else if (per_address &&
+                 !s.connections_by_address.TryAcquire(peer, o.max_connections_per_address)) {
+        s.refused_per_address.fetch_add(1);
+        refusal = "too many connections from this address (http.max_connections_per_address): "
+                  "close some, or retry in a second";
+      } else {
+        ++s.connections;
+      }
+    }
+    if (refusal != nullptr) {
+      Refuse(socket, refusal);
+      continue;
+    }
+    auto connected = std::make_shared<Connected>(state, peer, per_address);
+    try {
+      std::thread([state, socket, peer, accepted, connected]() mutable {
+        Serve(state, std::move(socket), peer, accepted);
+      }).detach();
+    } catch (const std::system_error& e) {
+      std::cerr << "scrm http: cannot start a connection thread: " << e.what() << std::endl;
+      Refuse(socket, "the server cannot take a connection now: retry in a second");
+    }
+  }
 }
 
 }  // namespace
 
 struct Server::Impl {
-  // The pool outlives the server that runs on it: declared first, destroyed last.
-  std::unique_ptr<Poco::ThreadPool> threads;
-  std::unique_ptr<Poco::Net::HTTPServer> server;
-  Poco::Net::ServerSocket listener;  // the server's own socket, shared: closed by Stop()
+  std::thread acceptor;
+  Poco::Net::ServerSocket listener;  // closed by Stop()
   std::shared_ptr<ServerTls> tls;     // set by Start() with TLS
   int port = 0;
   bool started = false;
@@ -345,9 +651,22 @@ Status Server::Start() {
   if (o.threads < 1) return Status::InvalidArgument("threads must be at least 1", "threads");
   if (o.max_queued < 1)
     return Status::InvalidArgument("max_queued must be at least 1", "max_queued");
+  if (o.max_connections < 1) {
+    return Status::InvalidArgument("max_connections must be at least 1", "max_connections");
+  }
   if (o.drain_seconds < 0) {
     return Status::InvalidArgument("drain_seconds must not be negative", "drain_seconds");
   }
+  for (auto [value, name] : {std::pair{o.header_timeout_seconds, "header_timeout_seconds"},
+                             {o.body_timeout_seconds, "body_timeout_seconds"},
+                             {o.idle_timeout_seconds, "idle_timeout_seconds"},
+                             {o.read_timeout_seconds, "read_timeout_seconds"},
+                             {o.write_timeout_seconds, "write_timeout_seconds"}}) {
+    if (value < 1) return Status::InvalidArgument(std::string(name) + " must be at least 1", name);
+  }
+  Result<TrustedProxies> proxies = TrustedProxies::Parse(o.trusted_proxies);
+  if (!proxies.ok()) return proxies.status();
+  state_->proxies = *proxies;
   std::shared_ptr<ServerTls> tls = o.tls_context;
   if (!tls && o.tls.enabled()) {
     Result<std::shared_ptr<ServerTls>> loaded = ServerTls::Load(o.tls);
@@ -356,7 +675,7 @@ Status Server::Start() {
   }
   try {
     // With TLS, every accepted connection is a SecureStreamSocket whose
-    // handshake runs on the request thread, not the accepting one.
+    // handshake runs on the connection's thread, not the accepting one.
     Poco::Net::ServerSocket socket;
     if (tls) socket = Poco::Net::SecureServerSocket(ContextOf(*tls));
     // SO_REUSEADDR (restart while old connections linger in TIME_WAIT) but
@@ -367,27 +686,46 @@ Status Server::Start() {
     socket.listen(o.max_queued);
 
     Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(o.threads);
-    params->setMaxQueued(o.max_queued);
     params->setKeepAlive(true);
-    // Idle dispatcher threads give up after a second; this bounds how long
-    // Stop() waits for them once the last request has been answered.
-    params->setThreadIdleTime(Poco::Timespan(1, 0));
-
-    impl_->threads = std::make_unique<Poco::ThreadPool>("scrm-http", 1, o.threads, 60);
-    impl_->server = std::make_unique<Poco::Net::HTTPServer>(new HandlerFactory(state_),
-                                                            *impl_->threads, socket, params);
-    impl_->server->start();
+    params->setTimeout(Poco::Timespan(o.read_timeout_seconds, 0));
+    params->setKeepAliveTimeout(Poco::Timespan(o.idle_timeout_seconds, 0));
+    state_->params = params;
+    state_->watchdog = std::make_unique<Watchdog>();
+    RegisterConnectionMetrics();
     impl_->listener = socket;
     impl_->port = socket.address().port();
+    state_->accepting = true;
+    impl_->acceptor = std::thread(Accept, state_, socket);
     impl_->started = true;
     if (tls) WatchCertificate(tls);
     return Status::Ok();
   } catch (const Poco::Exception& e) {
-    impl_->server.reset();
-    impl_->threads.reset();
     return Status::Unavailable("cannot listen on " + o.bind + ":" + std::to_string(o.port) + ": " +
                                e.displayText());
+  }
+}
+
+void Server::RegisterConnectionMetrics() {
+  std::shared_ptr<State> state = state_;
+  Registry& registry = state->metrics.registry();
+  State* s = state.get();  // the registry lives in the state: a raw pointer does not cycle
+  registry.AddGauge("scrm_http_connections", "Connections open now.")
+      .SetCallback({}, [s] { return static_cast<double>(s->watchdog->size()); });
+  registry
+      .AddGauge("scrm_http_work_slots_busy",
+                "Work slots (http.threads) held by requests being worked on now.")
+      .SetCallback({}, [s] { return static_cast<double>(s->slots.busy()); });
+  ScalarFamily& refused = registry.AddCounter(
+      "scrm_http_connections_refused_total",
+      "Connections answered 503 and closed at once, by the cap they met.", {"cap"});
+  refused.SetCallback({"max_connections"}, [s] { return static_cast<double>(s->refused_max.load()); });
+  refused.SetCallback({"per_address"},
+                      [s] { return static_cast<double>(s->refused_per_address.load()); });
+  ScalarFamily& cut = registry.AddCounter(
+      "scrm_http_connections_cut_total",
+      "Connections shut down for missing the deadline of their phase.", {"phase"});
+  for (Phase p : {Phase::kHandshake, Phase::kHeaders, Phase::kBody, Phase::kWrite, Phase::kIdle}) {
+    cut.SetCallback({PhaseName(p)}, [s, p] { return static_cast<double>(s->watchdog->cut(p)); });
   }
 }
 
@@ -422,15 +760,18 @@ void Server::Stop() {
     std::lock_guard<std::mutex> lock(s.mu);
     s.draining = true;
   }
-  // Stop accepting. Poco's stop() ends the accepting thread but leaves the
-  // socket listening (new clients would hang in the backlog): close it so
-  // they are refused. Connections accepted but not yet picked up are dropped.
-  impl_->server->stop();
+  // Stop accepting, and close the listener so that new clients are refused
+  // rather than left in the backlog.
+  s.accepting = false;
+  impl_->acceptor.join();
   try {
     impl_->listener.close();
   } catch (const Poco::Exception&) {
     // Already closed: nothing to refuse.
   }
+  // Connections waiting for a request (idle keep-alive, or not a byte yet)
+  // have nothing in flight: they end now.
+  s.watchdog->ShutdownAll(/*only_waiting_for_input=*/true);
   bool drained;
   {
     std::unique_lock<std::mutex> lock(s.mu);
@@ -444,28 +785,33 @@ void Server::Stop() {
   }
   // Answers given while draining carry "Connection: close", so their
   // connections end by themselves once the bytes are out. Give them a moment
-  // (at most a second) before aborting: an abort resets the connection, and a
-  // reset can destroy a response the client has not read yet. Idle keep-alive
-  // connections are what remains after that.
+  // (at most a second) before shutting them down: a reset can destroy a
+  // response the client has not read yet.
   if (drained) {
-    auto grace_end = std::chrono::steady_clock::now() + std::chrono::seconds(1);
-    while (impl_->server->currentConnections() > 0 &&
-           std::chrono::steady_clock::now() < grace_end) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    std::unique_lock<std::mutex> lock(s.mu);
+    s.disconnected.wait_for(lock, std::chrono::seconds(1), [&s] { return s.connections == 0; });
   }
-  // Shut every connection down: idle keep-alive ones end now, and any
-  // request still running past the drain loses its client.
-  impl_->server->stopAll(/*abortCurrent=*/true);
-  // A handler stuck past the drain would block this forever; it keeps the
-  // shared state alive by itself and its thread is abandoned at exit.
-  if (drained) impl_->threads->joinAll();
+  // Shut every connection down: any request still running past the drain
+  // loses its client. A handler stuck past the drain keeps the shared state
+  // alive by itself and its thread is abandoned at exit.
+  s.watchdog->ShutdownAll();
+  if (drained) {
+    std::unique_lock<std::mutex> lock(s.mu);
+    s.disconnected.wait_for(lock, std::chrono::seconds(1), [&s] { return s.connections == 0; });
+  }
 }
 
 int Server::in_flight() const {
   std::lock_guard<std::mutex> lock(state_->mu);
   return state_->in_flight;
 }
+
+int Server::connections() const {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  return state_->connections;
+}
+
+int Server::busy_slots() const { return state_->slots.busy(); }
 
 Metrics& Server::metrics() { return state_->metrics; }
 

@@ -1,12 +1,18 @@
-// Server: the engine's HTTP server (Poco::Net::HTTPServer underneath), serving
-// the route table of routes.cc.
+// Server: the engine's HTTP server, serving the route table of routes.cc.
+// It accepts connections itself and gives each a thread that speaks HTTP/1.1
+// through Poco's server session; a Watchdog (http/watchdog.h) holds every
+// connection to the deadline of its phase, and a bounded set of work slots
+// is taken only by requests that were read whole, so idle and slow clients
+// hold cheap connection threads, never the workers (docs/security.md,
+// Availability).
 //
 // Every request is matched by the Router, answered as JSON (errors included),
 // given the security headers (X-Content-Type-Options: nosniff; Cache-Control:
 // no-store and, for anything but HTML pages, a Content-Security-Policy that
 // allows nothing, unless the handler set them), rate limited per client
 // address and per credential, counted and timed into metrics().
-// A body above max_body_bytes answers 413 without being buffered. With
+// A body above its limit (see ServerOptions) answers 413 without being
+// buffered. With
 // tls set, the listener speaks only TLS (Poco NetSSL; http/tls.h), every
 // answer carries Strict-Transport-Security and the UI cookie is Secure; its
 // certificate can be renewed while it serves (ServerTls::Reload).
@@ -22,6 +28,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 #include "http/metrics.h"
@@ -97,15 +104,50 @@ Status CheckTls(const TlsOptions& tls);
 struct ServerOptions {
   std::string bind = "127.0.0.1";    // address to listen on; "0.0.0.0" for all interfaces
   int port = 8080;                   // 0: any free port; port() tells which
-  int threads = 16;                  // requests answered at once
-  int max_queued = 256;              // accepted connections waiting for a thread
-  size_t max_body_bytes = 10 << 20;  // larger request bodies answer 413
+  // Work slots: requests worked on at once (handler running). A request
+  // takes one once it has been read whole; when none is free within
+  // slot_wait_ms it is answered 503 with Retry-After. /healthz and /readyz
+  // never take one.
+  int threads = 16;
+  int slot_wait_ms = 100;
+  // Connections held at once, each on a thread of its own that reads the
+  // request, waits and writes (cheap: no work slot). Beyond it, and beyond
+  // max_connections_per_address from one client address (0: no cap; peers in
+  // trusted_proxies are not capped), a new connection is answered 503 and
+  // closed at once.
+  int max_connections = 512;
+  int max_connections_per_address = 64;
+  int max_queued = 256;  // the listening socket's backlog (connections not yet accepted)
+  // Deadlines (docs/security.md, Availability): the TLS handshake and the
+  // request head must arrive within header_timeout_seconds (of the
+  // connection's opening, or of the next request's first byte); the body
+  // within body_timeout_seconds; the next request on a kept-alive connection
+  // within idle_timeout_seconds. A connection past its deadline is shut
+  // down. Any one read may wait at most read_timeout_seconds, any one write
+  // write_timeout_seconds.
+  int header_timeout_seconds = 10;
+  int body_timeout_seconds = 60;
+  int idle_timeout_seconds = 15;
+  int read_timeout_seconds = 10;
+  int write_timeout_seconds = 30;
+  // Bodies: at most max_body_bytes_unauthenticated is read before the caller
+  // has proven who it is (public routes that take uploads, signed over their
+  // body, excepted); after that each route's own limit (Route::
+  // max_body_bytes), never above max_body_bytes. A body declared larger is
+  // answered 413 before it is read.
+  size_t max_body_bytes = 10 << 20;
+  size_t max_body_bytes_unauthenticated = 64 << 10;
   int drain_seconds = 30;            // Stop() waits at most this for requests in flight
   // Requests per second from one client address, and with one credential
   // (Authorization header or session cookie): beyond them, 429 with
   // Retry-After. /healthz, /readyz and /metrics are not limited (probes).
   RateLimit per_address{100, 200};
   RateLimit per_credential{50, 100};
+  // Requests in progress at once per caller (its credential, else its
+  // address): beyond it, 429 with Retry-After. 0: no limit. Probes excepted.
+  int max_concurrent_per_caller = 6;
+  // Peers whose forwarded headers are believed (http/proxies.h); "10.0.0.0/8".
+  std::vector<std::string> trusted_proxies;
   TlsOptions tls;  // neither file set: plain HTTP
   // The context built from tls (ServerTls::Load), so the files are read
   // once; when null and tls is enabled, Start() loads them itself.
@@ -143,6 +185,9 @@ class Server {
 
   // Requests being handled now.
   int in_flight() const;
+  // Connections open now, and work slots busy now.
+  int connections() const;
+  int busy_slots() const;
   Metrics& metrics();
   const Router& router() const;
 
@@ -151,6 +196,8 @@ class Server {
  private:
   // The certificate's expiry and reloads, in metrics(), once serving.
   void WatchCertificate(std::shared_ptr<ServerTls> tls);
+  // Connections open, cut and refused, and work slots busy, in metrics().
+  void RegisterConnectionMetrics();
 
   struct Impl;
   std::shared_ptr<State> state_;  // shared with request handlers

@@ -235,6 +235,8 @@ std::string CookieValue(const Request& request, const std::string& name) {
 
 bool OverTls(const Request& request) {
   if (request.tls) return true;
+  // Any client can send these headers: only a trusted proxy's are believed.
+  if (!request.via_trusted_proxy) return false;
   std::string proto = LowerAscii(request.Header("x-forwarded-proto"));
   if (proto.rfind("https", 0) == 0) return true;
   return LowerAscii(request.Header("forwarded")).find("proto=https") != std::string::npos;

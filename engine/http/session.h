@@ -124,7 +124,8 @@ std::string CookieValue(const Request& request, const std::string& name);
 
 // True when the client reached us over TLS: the engine's own listener
 // (http.tls_cert_file and http.tls_key_file set), or a TLS reverse proxy
-// that says so with X-Forwarded-Proto: https or Forwarded: proto=https.
+// named in http.trusted_proxies that says so with X-Forwarded-Proto: https
+// or Forwarded: proto=https (from any other peer those headers are ignored).
 bool OverTls(const Request& request);
 
 // The Set-Cookie value for a session: HttpOnly, Path=/ui, Max-Age when

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
@@ -115,6 +116,11 @@ struct SearchRequest {
   bool snippets = true;
   bool suggestion = true;
   Viewer viewer;
+  // When the search must be done by (search.time_budget_ms after it was
+  // asked); the epoch (default): no deadline. Xapian stops counting matches
+  // there (Enquire::set_time_limit) and later stages are skipped, and the
+  // result says so (SearchResult::time_budget_spent).
+  std::chrono::steady_clock::time_point deadline{};
 };
 
 struct SearchHit {
@@ -155,6 +161,10 @@ struct SearchResult {
   std::string histogram_interval;  // "day", "week", "month" or "year"
   std::vector<HistogramBucket> histogram;
   std::string suggestion;  // a corrected query, "" when none
+  // The deadline passed: the results are those found in time (none when it
+  // passed before matching began), totals and facets count what was seen,
+  // and the suggestion was not computed.
+  bool time_budget_spent = false;
   std::string parsed_query;  // Xapian's description, for debugging
 };
 

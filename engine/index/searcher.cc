@@ -244,6 +244,14 @@ class SearcherImpl : public Searcher {
     }
     const Xapian::Query query = Restrict(text, FilterOf(r, slot.db));
     out.parsed_query = query.get_description();
+    const bool budgeted = r.deadline != std::chrono::steady_clock::time_point{};
+    const auto spent = [&r, budgeted] {
+      return budgeted && std::chrono::steady_clock::now() >= r.deadline;
+    };
+    if (spent()) {  // parsing (a wide wildcard) took it all
+      out.time_budget_spent = true;
+      return out;
+    }
 
     Xapian::Enquire enquire(slot.db);
     enquire.set_query(query);
@@ -271,9 +279,16 @@ class SearcherImpl : public Searcher {
     if (counting) enquire.add_matchspy(has_remote_ ? static_cast<Xapian::MatchSpy*>(&remote_spy) : &spy);
     const auto check_at_least = static_cast<Xapian::doccount>(
         std::max<int64_t>(config_.facet_sample, static_cast<int64_t>(r.offset) + limit));
+    if (budgeted && !has_remote_) {  // Xapian: not for remote shards
+      // Past it, Xapian stops looking beyond the page asked for: counting
+      // for totals and facets is what a wide query spends its time on.
+      enquire.set_time_limit(
+          std::chrono::duration<double>(r.deadline - std::chrono::steady_clock::now()).count());
+    }
     Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(r.offset),
                                          static_cast<Xapian::doccount>(limit), check_at_least);
 
+    if (spent()) out.time_budget_spent = true;
     out.total_lower = mset.get_matches_lower_bound();
     out.total_upper = mset.get_matches_upper_bound();
     out.total = mset.get_matches_estimated();
@@ -326,7 +341,8 @@ class SearcherImpl : public Searcher {
       out.facets_sampled = counts->seen();
       out.facets_exact = out.total_exact && counts->seen() >= out.total;
     }
-    if (r.suggestion && has_text) out.suggestion = Suggest(slot.db, r.q, r.viewer);
+    if (!out.time_budget_spent && spent()) out.time_budget_spent = true;
+    if (r.suggestion && has_text && !out.time_budget_spent) out.suggestion = Suggest(slot.db, r.q, r.viewer);
     return out;
   }
 

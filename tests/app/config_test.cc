@@ -157,3 +157,38 @@ TEST_CASE("the secrets key file defaults to beside the index and can be set", "[
   CHECK(empty.status().field() == "secrets.key_file");
   CHECK(empty.status().message().find("e.properties:1") != std::string::npos);
 }
+
+TEST_CASE("availability settings: defaults, the file, the environment, bad proxies refused",
+          "[app]") {
+  auto d = LoadConfig(WriteTemp("avail0.properties", ""), {});
+  REQUIRE(d.ok());
+  CHECK(d->http_threads == 16);
+  CHECK(d->http_max_connections == 512);
+  CHECK(d->http_max_connections_per_address == 64);
+  CHECK(d->http_header_timeout_seconds == 10);
+  CHECK(d->http_max_body_bytes_unauthenticated == 65536);
+  CHECK(d->http_max_concurrent_per_caller == 6);
+  CHECK(d->http_trusted_proxies.empty());
+  CHECK(d->search_time_budget_ms == 2000);
+
+  auto c = LoadConfig(WriteTemp("avail1.properties",
+                                "http.trusted_proxies = 10.0.0.0/8, ::1\n"
+                                "http.header_timeout_seconds = 5\n"
+                                "http.max_concurrent_per_caller = 2\n"),
+                      {{"SCRM_SEARCH_TIME_BUDGET_MS", "500"},
+                       {"SCRM_HTTP_MAX_CONNECTIONS_PER_ADDRESS", "8"}});
+  REQUIRE(c.ok());
+  CHECK(c->http_trusted_proxies == std::vector<std::string>{"10.0.0.0/8", "::1"});
+  CHECK(c->http_header_timeout_seconds == 5);
+  CHECK(c->http_max_concurrent_per_caller == 2);
+  CHECK(c->search_time_budget_ms == 500);
+  CHECK(c->http_max_connections_per_address == 8);
+
+  auto bad = LoadConfig(WriteTemp("avail2.properties", "http.trusted_proxies = 10.0.0.0/8, proxy\n"), {});
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().field() == "http.trusted_proxies");
+  CHECK(bad.status().message().find("avail2.properties:1") != std::string::npos);
+  CHECK(bad.status().message().find("'proxy'") != std::string::npos);
+  auto zero = LoadConfig(WriteTemp("avail3.properties", "http.header_timeout_seconds = 0\n"), {});
+  CHECK_FALSE(zero.ok());
+}

@@ -91,3 +91,35 @@ TEST_CASE("the CSV export makes formula-looking cells text", "[http][search][sec
     CHECK(CsvCell(c.in) == c.out);
   }
 }
+
+namespace {
+// Records the request it is given; says the budget was spent when it had one.
+class BudgetSearcher : public index::Searcher {
+ public:
+  Result<index::SearchResult> Search(const index::SearchRequest& r) override {
+    seen = r;
+    index::SearchResult out;
+    out.time_budget_spent = r.deadline != std::chrono::steady_clock::time_point{};
+    return out;
+  }
+  Result<int64_t> DocCount() override { return int64_t{0}; }
+  index::SearchRequest seen;
+};
+}  // namespace
+
+TEST_CASE("search.time_budget_ms gives the search a deadline, and a spent one is said in the answer",
+          "[http][search]") {
+  BudgetSearcher searcher;
+  Request request;
+  request.query = {{"q", "net*"}};
+  const auto before = std::chrono::steady_clock::now();
+  Response r = HandleSearch(&searcher, request, 500);
+  CHECK(r.status == 200);
+  CHECK(searcher.seen.deadline >= before + std::chrono::milliseconds(500));
+  CHECK(searcher.seen.deadline <= std::chrono::steady_clock::now() + std::chrono::milliseconds(500));
+  CHECK(nlohmann::json::parse(r.body)["time_budget_spent"] == true);
+
+  r = HandleSearch(&searcher, request, 0);  // 0: no budget
+  CHECK(searcher.seen.deadline == std::chrono::steady_clock::time_point{});
+  CHECK(nlohmann::json::parse(r.body)["time_budget_spent"] == false);
+}

@@ -71,6 +71,16 @@ TEST_CASE("the session cookie is HttpOnly on /ui, cross-site only under TLS", "[
   CHECK(SessionCookie("abc", plain, -1).find("Max-Age") == std::string::npos);
   Request tls = plain;
   tls.headers["x-forwarded-proto"] = "https";
+  // From any client the header is a claim: not believed (http.trusted_proxies).
+  CHECK_FALSE(OverTls(tls));
+  CHECK(SessionCookie("abc", tls, 3600).find("Secure") == std::string::npos);
+  Request forwarded = plain;
+  forwarded.headers["forwarded"] = "for=192.0.2.1;proto=https";
+  CHECK_FALSE(OverTls(forwarded));
+  // From a trusted proxy it is.
+  tls.via_trusted_proxy = true;
+  forwarded.via_trusted_proxy = true;
+  CHECK(OverTls(forwarded));
   const std::string s = SessionCookie("abc", tls, 3600);
   CHECK(s.find("; Secure; SameSite=None; Partitioned") != std::string::npos);
   // The engine's own TLS listener (http.tls_*), no proxy header.

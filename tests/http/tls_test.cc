@@ -38,6 +38,7 @@
 #include "http/session.h"
 #include "http/tls.h"
 #include "http_client.h"
+#include "raw_client.h"
 #include "support/process.h"
 #include "support/test_db.h"
 
@@ -271,6 +272,29 @@ TEST_CASE("a plain HTTP client on the TLS port gets no answer", "[http][tls]") {
   const auto start = std::chrono::steady_clock::now();
   CHECK(Https(server.port(), certs.server.cert, "GET", "/healthz").status == 200);
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+}
+
+TEST_CASE("a TLS handshake that does not finish is cut at the head's deadline", "[http][tls]") {
+  const Certs& certs = Certs::Get();
+  ServerOptions o = TlsOptionsFor(certs.server);
+  o.header_timeout_seconds = 1;
+  o.read_timeout_seconds = 30;
+  Server server(o, Services{});
+  REQUIRE(server.Start().ok());
+  // A TLS record header, then one byte of a ClientHello every 100 ms.
+  scrm::testing::RawConnection c(server.port());
+  REQUIRE(c.Send(std::string("\x16\x03\x01\x02\x00", 5)));
+  bool cut = false;
+  for (int i = 0; i < 100 && !cut; ++i) {
+    bool closed = false;
+    cut = !c.Send(std::string(1, '\x01')) ||
+          !c.Read(std::chrono::milliseconds(100), &closed).empty() || closed;
+  }
+  CHECK(cut);
+  CHECK(server.metrics().RenderText().find(
+            "scrm_http_connections_cut_total{phase=\"handshake\"} 1\n") != std::string::npos);
+  // Others are served meanwhile and after.
+  CHECK(Https(server.port(), certs.server.cert, "GET", "/healthz").status == 200);
 }
 
 TEST_CASE("a client that does not trust the certificate, or finds another name, refuses it",

@@ -673,3 +673,28 @@ TEST_CASE("more like this: similar posts, not the post itself, visibility applie
 
 }  // namespace
 }  // namespace scrm::index
+
+namespace scrm::index {
+namespace {
+
+// search.time_budget_ms: a spent budget stops the search where it is and
+// says so; an open one changes nothing.
+TEST_CASE_METHOD(CorpusFixture, "a search past its deadline stops and says its budget is spent",
+                 "[index]") {
+  SearchRequest open = Everything("netwrk");
+  open.deadline = std::chrono::steady_clock::now() + std::chrono::hours(1);
+  SearchResult in_time = Find(open);
+  CHECK_FALSE(in_time.time_budget_spent);
+  CHECK(in_time.suggestion == "network");
+
+  SearchRequest late = Everything("net*");
+  late.deadline = std::chrono::steady_clock::now() - std::chrono::milliseconds(1);
+  SearchResult spent = Find(late);
+  CHECK(spent.time_budget_spent);
+  CHECK(spent.results.empty());
+  CHECK(spent.suggestion.empty());
+  CHECK(IdSet(Find(Everything("net*"))) == Set{2, 3, 7});  // no deadline: all of it
+}
+
+}  // namespace
+}  // namespace scrm::index
