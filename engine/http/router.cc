@@ -275,7 +275,11 @@ Response Router::Dispatch(Request& request, std::string* label) const {
                                            "this route needs authentication and none is "
                                            "configured on this server");
         if (!allowed.ok()) {
-          return route.on_denied ? route.on_denied(request, allowed) : ErrorResponse(allowed);
+          Response denied = route.on_denied ? route.on_denied(request, allowed) : ErrorResponse(allowed);
+          if (denied.reason.empty()) {
+            denied.reason = allowed.reason().empty() ? allowed.CodeName() : allowed.reason();
+          }
+          return denied;
         }
         return route.handler(request);
       },

@@ -24,8 +24,10 @@
 #include <thread>
 #include <stdexcept>
 
+#include "core/time.h"
 #include "http/errors.h"
 #include "http/session.h"
+#include "store/audit_repository.h"
 #include "http/tls.h"
 
 #ifndef SCRM_VERSION
@@ -45,6 +47,7 @@ struct Server::State {
         by_credential(options.per_credential) {}
 
   const ServerOptions options;
+  RefusalLog* refusals = nullptr;  // Services::refusals
   Router router;  // read-only once started
   Metrics metrics;
   RateLimiter by_address;
@@ -306,6 +309,14 @@ void RequestHandler::handleRequest(Poco::Net::HTTPServerRequest& req,
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   s.metrics.ObserveRequest(label, request.method, out.status, seconds);
+  if (out.status == 401 || out.status == 403 || out.status == 429) {
+    if (s.refusals != nullptr) {
+      s.refusals->Refused(request, out.status, out.reason, label, NowUnixSeconds());
+    } else {
+      store::CountAuditEvents(out.status == 401 ? "unauthenticated"
+                              : out.status == 403 ? "forbidden" : "rate_limited", 1);
+    }
+  }
 }
 
 }  // namespace
@@ -325,6 +336,7 @@ Server::Server(ServerOptions options, Services services)
     : state_(std::make_shared<State>(std::move(options))), impl_(std::make_unique<Impl>()) {
   for (Route& r : RouteTable(services, state_->metrics)) state_->router.Add(std::move(r));
   state_->router.SetAuthorizer(services.authorizer);
+  state_->refusals = services.refusals;
   state_->metrics.WatchPool(services.pool);
   if (services.sync_lag_seconds) state_->metrics.SetSyncLagSource(services.sync_lag_seconds);
 }

@@ -457,7 +457,7 @@ TEST_CASE("an admin stores matching thresholds for every process, and can go bac
   const nlohmann::json row = nlohmann::json::parse(e.db.Scalar("SELECT value FROM scrm_settings WHERE name = 'matching'"));
   CHECK(row["auto"] == 0.95);
   CHECK(row["suggest"] == 0.5);
-  CHECK(e.db.Scalar("SELECT COUNT(*) FROM scrm_audit WHERE action = 'settings' AND actor = '1'") == "1");
+  CHECK(e.db.Scalar("SELECT COUNT(*) FROM scrm_audit WHERE kind = 'settings' AND actor = '1'") == "1");
   page = a.browser.Send("GET", "/ui/admin");
   CHECK(Contains(page.body, "Thresholds stored: matching uses them from its next run"));
   CHECK(Contains(page.body, "Stored here by 1, "));
@@ -512,7 +512,7 @@ TEST_CASE("an admin stores matching thresholds for every process, and can go bac
   page = a.browser.Send("GET", "/ui/admin");
   CHECK(Contains(page.body, "Stored thresholds removed"));
   CHECK(Contains(page.body, "<dd>0.90</dd>"));
-  CHECK(e.db.Scalar("SELECT COUNT(*) FROM scrm_audit WHERE action = 'settings'") == "3");
+  CHECK(e.db.Scalar("SELECT COUNT(*) FROM scrm_audit WHERE kind = 'settings'") == "3");
 }
 
 TEST_CASE("a French admin reads every kind of bad input in French, naming the field",
