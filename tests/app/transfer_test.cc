@@ -447,4 +447,9 @@ TEST_CASE("an export uploaded in pieces over the admin API restores an empty ins
   CHECK(total >= 1);
   serve.Signal(SIGTERM);
   CHECK(serve.Wait(10000) == 0);
+  // scrm serve wrote the refusals it counted, at the latest as it stopped:
+  // the sales token's 403, with its reason, from the test's address.
+  CHECK(b.db.Count("SELECT COUNT(*) FROM scrm_audit WHERE kind = 'forbidden' AND address = "
+                   "'127.0.0.1' AND object = 'PUT /api/v1/admin/import/{file}' AND "
+                   "JSON_VALUE(detail, '$.reason') = 'admin_role_needed'") == 1);
 }
