@@ -335,6 +335,7 @@ class ServeApp : public Poco::Util::ServerApplication {
       return SealPushSecret(config_, source, clear);
     };
     ui_options.session_minutes = config_.ui_session_minutes;
+    ui_options.session_max_hours = config_.ui_session_max_hours;
     ui::PageServer pages(std::move(*templates), &pool, searcher->get(), ui_options);
     http::SessionOptions session_options;
     session_options.idle_seconds = int64_t{config_.ui_session_minutes} * 60;

@@ -132,6 +132,7 @@ http::Response PageServer::Admin(const http::Request& request) {
   AddAccess(request, c);
   c["flash"] = TakeFlash(request);
   c["session_minutes"] = options_.session_minutes;
+  c["session_max_hours"] = options_.session_max_hours;
   c["crm_origin"] = Optional(options_.crm_origin);
   return Html("admin", c, request);
 }
