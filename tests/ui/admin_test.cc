@@ -475,7 +475,8 @@ TEST_CASE("an admin stores matching thresholds for every process, and can go bac
   const nlohmann::json row = nlohmann::json::parse(e.db.Scalar("SELECT value FROM scrm_settings WHERE name = 'matching'"));
   CHECK(row["auto"] == 0.95);
   CHECK(row["suggest"] == 0.5);
-  CHECK(e.db.Scalar("SELECT COUNT(*) FROM scrm_audit WHERE kind = 'settings' AND actor = '1'") == "1");
+  CHECK(e.db.Scalar("SELECT COUNT(*) FROM scrm_audit WHERE kind = 'settings' AND actor = '1' AND "
+                    "address = '127.0.0.1' AND object = 'setting:matching'") == "1");
   page = a.browser.Send("GET", "/ui/admin");
   CHECK(Contains(page.body, "Thresholds stored: matching uses them from its next run"));
   CHECK(Contains(page.body, "Stored here by 1, "));
