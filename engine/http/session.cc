@@ -293,10 +293,13 @@ Result<Response> StartSession(SessionStore& sessions, const Request& request, in
   // The sign-on URL carries a token: it must not travel on as a Referer.
   r.SetHeader("Referrer-Policy", "no-referrer");
   if (s) {
-    // The browser's previous session (perhaps another user's, perhaps with
-    // other roles) ends: the new sign-on replaces it, not adds to it.
+    // The browser's previous session, another user's (a shared browser),
+    // ends: the new sign-on replaces it. The same user's keeps going with
+    // the new roles (Create gave them): two frames of the CRM signing on at
+    // once must not end each other's session.
     if (const std::string old = CookieValue(request, kSessionCookie); !old.empty()) {
-      sessions.Remove(old);
+      std::optional<Session> previous = sessions.Find(old, now);
+      if (previous && previous->principal.user_id != p.user_id) sessions.Remove(old);
     }
     // No Max-Age: the engine ends the session when idle; a cookie lifetime
     // would cut a session in use at the hour.

@@ -153,8 +153,9 @@ std::string TargetWithoutSso(const Request& request);
 // with its nonce and expiry): starts a session and answers 303 to the same
 // page without ?sso=, setting the cookie; ?embed=crm marks the session as
 // the CRM frame's (Session::embed). The session the request's cookie
-// named before, if any, ends: a sign-on replaces it (with the roles the new
-// token carries). A nonce already used answers 303
+// named before ends when it is another user's (a sign-on replaces it); the
+// same user's has the new token's roles from now on, as every session of
+// theirs (SessionStore::Create). A nonce already used answers 303
 // as well when the request carries a live session of the same user (a
 // reload), else 401 (a Status for the caller to render).
 Result<Response> StartSession(SessionStore& sessions, const Request& request, int64_t now);

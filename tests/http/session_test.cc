@@ -231,7 +231,7 @@ TEST_CASE("a session ends at its absolute lifetime however busy, and when idle",
   CHECK_FALSE(store.Find(idle->id, 2121));
 }
 
-TEST_CASE("a new sign-on gives its roles to the user's sessions and replaces the browser's",
+TEST_CASE("a new sign-on gives its roles to the user's sessions and ends another user's",
           "[http][session]") {
   SessionStore store;
   Router router({
@@ -266,15 +266,21 @@ TEST_CASE("a new sign-on gives its roles to the user's sessions and replaces the
   REQUIRE(admin_page(phone) == 200);
 
   // The CRM took the admin role away: user 7's next sign-on (on the laptop)
-  // carries sales only. The laptop's old session ends; the phone's, still
-  // open, now has the new roles; user 8 is untouched.
+  // carries sales only. Every session of user 7 has it now, the laptop's
+  // previous one and the phone's; user 8 is untouched.
   const std::string again = sign_on("7", {"sales"}, laptop);
   CHECK(again != laptop);
-  Request old = Make("GET", "/ui/page");
-  old.headers["cookie"] = "scrm_session=" + laptop;
-  CHECK(router.Dispatch(old).status == 401);
   CHECK(admin_page(again) == 403);
+  CHECK(admin_page(laptop) == 403);
   CHECK(admin_page(phone) == 403);
   CHECK(store.Find(phone, now)->principal.roles == std::vector<std::string>{"sales"});
+  CHECK(admin_page(other) == 200);
+
+  // User 8 signs on in the browser that holds user 7's session: that one ends.
+  const std::string shared = sign_on("8", {"admin"}, again);
+  Request old = Make("GET", "/ui/page");
+  old.headers["cookie"] = "scrm_session=" + again;
+  CHECK(router.Dispatch(old).status == 401);
+  CHECK(admin_page(shared) == 200);
   CHECK(admin_page(other) == 200);
 }
