@@ -1,8 +1,8 @@
 // scrm audit list [--kind K[,K...]] [--since WHEN] [--actor A] [--address IP] [--limit N] [--json]
 #include <cstdlib>
-#include <optional>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
 #include "app/cli.h"
@@ -16,13 +16,16 @@ namespace {
 std::string Usage() {
   std::string kinds;
   for (const char* k : store::kAuditKinds) kinds += (kinds.empty() ? "" : ", ") + std::string(k);
-  return "usage: scrm audit list [--kind KIND[,KIND...]] [--since WHEN] [--actor ID] [--address IP]\n"
+  return "usage: scrm audit list [--kind KIND[,KIND...]] [--since WHEN] [--actor ID] [--address "
+         "IP]\n"
          "                       [--limit N] [--json]\n\n"
          "The security log (scrm_audit), newest first: who did what, when, from which address,\n"
          "to which object. Never a secret: credentials are named by an id or a fingerprint.\n"
          "Refusals are aggregated: one row per kind, reason, address, credential and route a\n"
          "minute, with its count.\n"
-         "  --kind     only these kinds: " + kinds + "\n"
+         "  --kind     only these kinds: " +
+         kinds +
+         "\n"
          "  --since    entries whose last event is at or after WHEN: YYYY-MM-DD, 'YYYY-MM-DD\n"
          "             HH:MM:SS' (UTC), or a duration back from now: 90s, 30m, 12h, 7d\n"
          "  --actor    one actor: a CRM user's id, api-key:NAME, cli:LOGIN, a credential's id\n"
@@ -77,9 +80,10 @@ int CmdAudit(Context& ctx, int argc, char** argv) {
   for (std::string k; std::getline(kinds, k, ',');) {
     if (k.empty()) continue;
     if (!store::IsAuditKind(k)) {
-      return Fail("audit", Status::InvalidArgument(
-                               "--kind: '" + k + "' is not a kind of entry (scrm audit --help lists them)",
-                               "--kind"));
+      return Fail("audit",
+                  Status::InvalidArgument(
+                      "--kind: '" + k + "' is not a kind of entry (scrm audit --help lists them)",
+                      "--kind"));
     }
     filter.kinds.push_back(k);
   }
@@ -97,10 +101,11 @@ int CmdAudit(Context& ctx, int argc, char** argv) {
   filter.actor = args->Get("actor");
   filter.address = args->Get("address");
   const std::string limit = args->Get("limit", "100");
-  if (limit.empty() || limit.size() > 6 || limit.find_first_not_of("0123456789") != std::string::npos ||
-      std::atoi(limit.c_str()) < 1 || std::atoi(limit.c_str()) > 100000) {
-    return Fail("audit", Status::InvalidArgument("--limit: a number from 1 to 100000, not '" + limit + "'",
-                                                 "--limit"));
+  if (limit.empty() || limit.size() > 6 ||
+      limit.find_first_not_of("0123456789") != std::string::npos || std::atoi(limit.c_str()) < 1 ||
+      std::atoi(limit.c_str()) > 100000) {
+    return Fail("audit", Status::InvalidArgument(
+                             "--limit: a number from 1 to 100000, not '" + limit + "'", "--limit"));
   }
   filter.limit = std::atoi(limit.c_str());
   if (Status s = RequireDatabase(ctx.config); !s.ok()) return Fail("audit", s);
@@ -112,7 +117,8 @@ int CmdAudit(Context& ctx, int argc, char** argv) {
       for (const store::AuditRow& r : rows) out.push_back(r.ToJson());
       std::cout << out.dump() << "\n";
     } else if (rows.empty()) {
-      std::cout << "no entries" << (filter.kinds.empty() && filter.since == 0 ? "" : " match") << "\n";
+      std::cout << "no entries" << (filter.kinds.empty() && filter.since == 0 ? "" : " match")
+                << "\n";
     } else {
       for (const store::AuditRow& r : rows) PrintRow(r);
     }

@@ -96,13 +96,12 @@ void RecordAudit(store::Pool* pool, const std::string& kind, const Request& requ
     store::AuditRepository(*pool).Add(
         store::AuditEntry{kind, by.actor, "", detail, object, by.address});
   } catch (const store::DbError& e) {
-    std::cerr << "scrm audit: could not record " << kind << " by " << by.actor << " ("
-              << object << "): " << e.what() << std::endl;
+    std::cerr << "scrm audit: could not record " << kind << " by " << by.actor << " (" << object
+              << "): " << e.what() << std::endl;
   }
 }
 
-RefusalLog::RefusalLog(store::Pool* pool, AuditOptions options)
-    : pool_(pool), options_(options) {
+RefusalLog::RefusalLog(store::Pool* pool, AuditOptions options) : pool_(pool), options_(options) {
   if (pool_ != nullptr && options_.flush_seconds > 0) flusher_ = std::thread([this] { Run(); });
 }
 
@@ -136,7 +135,9 @@ void RefusalLog::Refused(const Request& request, int status, const std::string& 
   std::string object = request.method + " " + route;
   store::CountAuditEvents(kind, 1);
   const int64_t minute = now / 60;
-  auto bucket_of = [&] { return kind + '\n' + why + '\n' + address + '\n' + actor + '\n' + object; };
+  auto bucket_of = [&] {
+    return kind + '\n' + why + '\n' + address + '\n' + actor + '\n' + object;
+  };
   std::lock_guard<std::mutex> lock(mu_);
   if (minute != minute_) {
     minute_ = minute;
@@ -162,8 +163,8 @@ void RefusalLog::Refused(const Request& request, int status, const std::string& 
   store::AuditAggregate& a = pending_[key];
   if (a.count == 0) {
     a.key = key;
-    a.entry = store::AuditEntry{kind, actor, "", {{"reason", why}, {"status", status}}, object,
-                                address};
+    a.entry =
+        store::AuditEntry{kind, actor, "", {{"reason", why}, {"status", status}}, object, address};
     a.first_at = now;
   }
   ++a.count;

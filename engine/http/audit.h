@@ -88,9 +88,9 @@ class RefusalLog {
   mutable std::mutex mu_;
   std::map<std::string, store::AuditAggregate> pending_;  // by bucket
   int64_t minute_ = -1;
-  std::set<std::string> seen_;         // buckets this minute
+  std::set<std::string> seen_;                 // buckets this minute
   std::map<std::string, size_t> per_address_;  // buckets this minute per kind|reason|address
-  std::mutex flush_mu_;                // one flush at a time
+  std::mutex flush_mu_;                        // one flush at a time
   std::condition_variable wake_;
   bool stopping_ = false;
   std::thread flusher_;

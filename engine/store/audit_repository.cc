@@ -52,7 +52,8 @@ void CheckEntry(const AuditEntry& e) {
 }
 
 std::string DetailText(const nlohmann::json& detail) {
-  return detail.is_null() ? "" : detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return detail.is_null() ? ""
+                          : detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 // "2026-12-05T07:52:02Z".
@@ -184,7 +185,8 @@ void AuditRepository::MakeRoomUpTo(int64_t max_id) {
     Execute(*conn, "ALTER TABLE scrm_audit AUTO_INCREMENT = " + std::to_string(max_id + 1));
     Execute(*conn, "DROP TEMPORARY TABLE IF EXISTS scrm_audit_moved");
     Transaction tx(*conn);
-    Execute(*conn, "CREATE TEMPORARY TABLE scrm_audit_moved AS SELECT id, " + std::string(kColumns) +
+    Execute(*conn, "CREATE TEMPORARY TABLE scrm_audit_moved AS SELECT id, " +
+                       std::string(kColumns) +
                        " FROM scrm_audit WHERE id <= " + std::to_string(max_id) + " FOR UPDATE");
     Execute(*conn, "DELETE FROM scrm_audit WHERE id <= " + std::to_string(max_id));
     Execute(*conn, "INSERT INTO scrm_audit (" + std::string(kColumns) + ") SELECT " + kColumns +

@@ -15,10 +15,9 @@
 #define SCRM_STORE_AUDIT_REPOSITORY_H_
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "store/pool.h"
 
@@ -27,15 +26,13 @@ namespace scrm::store {
 // Every kind of entry, in the order `scrm audit list --help` and /metrics
 // show them.
 inline constexpr const char* kAuditKinds[] = {
-    "sign_on",         // a /ui/ session opened by ?sso= (actor: the CRM user; detail: roles)
-    "unauthenticated", // 401s, aggregated (actor: the credential's id or fingerprint)
-    "forbidden",       // 403s, aggregated
-    "rate_limited",    // 429s, aggregated
-    "api_key_created", "api_key_revoked",
-    "source_added",    "source_changed", "source_removed",
-    "settings",        // a stored setting changed (the matching thresholds)
-    "export",          "import",
-    "erase",           "retention",
+    "sign_on",          // a /ui/ session opened by ?sso= (actor: the CRM user; detail: roles)
+    "unauthenticated",  // 401s, aggregated (actor: the credential's id or fingerprint)
+    "forbidden",        // 403s, aggregated
+    "rate_limited",     // 429s, aggregated
+    "api_key_created", "api_key_revoked", "source_added", "source_changed", "source_removed",
+    "settings",  // a stored setting changed (the matching thresholds)
+    "export",          "import",          "erase",        "retention",
 };
 bool IsAuditKind(const std::string& kind);
 

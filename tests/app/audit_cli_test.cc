@@ -18,7 +18,8 @@ TEST_CASE("the operator's commands are in the security log, listed by scrm audit
   a.Migrate();
   REQUIRE(a.Scrm({"sources", "add", "forum", "--type", "url", "--location",
                   "https://reader:feed-password@forum.example/feed.xml?key=feed-query-key",
-                  "--visibility", "public"}).exit_code == 0);
+                  "--visibility", "public"})
+              .exit_code == 0);
   REQUIRE(a.Scrm({"sources", "add", "hook", "--type", "push", "--secret", "push-secret-one"})
               .exit_code == 0);
   REQUIRE(a.Scrm({"sources", "set", "forum", "--visibility", "internal"}).exit_code == 0);
@@ -44,9 +45,9 @@ TEST_CASE("the operator's commands are in the security log, listed by scrm audit
     CHECK(e["at"].get<std::string>().size() == 20);  // 2026-12-05T07:52:02Z
   }
   // Newest first.
-  CHECK(kinds == std::vector<std::string>{"export", "settings", "api_key_revoked", "api_key_created",
-                                          "source_removed", "source_changed", "source_changed",
-                                          "source_added", "source_added"});
+  CHECK(kinds == std::vector<std::string>{"export", "settings", "api_key_revoked",
+                                          "api_key_created", "source_removed", "source_changed",
+                                          "source_changed", "source_added", "source_added"});
   CHECK(all[0]["object"] == "all");
   CHECK(all[1]["object"] == "setting:matching");
   CHECK(all[2]["object"] == "api-key:nightly");
@@ -55,7 +56,8 @@ TEST_CASE("the operator's commands are in the security log, listed by scrm audit
   // What changed: the visibility with its values, the secret by name only.
   CHECK(all[5]["detail"]["changed_too"] == json({"push_secret"}));
   CHECK(all[5]["detail"]["changed"].empty());
-  CHECK(all[6]["detail"]["changed"]["visibility"] == json({{"from", "public"}, {"to", "internal"}}));
+  CHECK(all[6]["detail"]["changed"]["visibility"] ==
+        json({{"from", "public"}, {"to", "internal"}}));
   // A feed's URL without its user, password or query.
   CHECK(all[8]["detail"]["location"] == "https://forum.example/feed.xml");
 

@@ -139,8 +139,7 @@ TEST_CASE("sign-ons, API keys and refusals are logged with who and where, never 
   REQUIRE(Call(e.port, "GET", "/ui/conversations?sso=" + sso, with_cookie).status == 303);
   CHECK(e.db.Count("SELECT COUNT(*) FROM scrm_audit WHERE kind = 'sign_on'") == 1);
   CHECK(e.db.Scalar("SELECT CONCAT_WS('|', actor, address, object) FROM scrm_audit WHERE kind = "
-                    "'sign_on'") ==
-        "42|127.0.0.1|session:" + Sha256Hex(cookie).substr(0, 12));
+                    "'sign_on'") == "42|127.0.0.1|session:" + Sha256Hex(cookie).substr(0, 12));
   const json sign_on_detail =
       json::parse(e.db.Scalar("SELECT detail FROM scrm_audit WHERE kind = 'sign_on'"));
   CHECK(sign_on_detail["roles"] == json({"marketing", "community:lyon"}));
@@ -148,15 +147,17 @@ TEST_CASE("sign-ons, API keys and refusals are logged with who and where, never 
 
   // An API key made and revoked by an admin over the API.
   const std::string admin = Token("1", {"admin"});
-  scrm::testing::ClientResponse made = Call(e.port, "POST", "/api/v1/admin/api-keys",
-                                            As(admin, R"({"name":"bi-export","roles":["marketing"]})"));
+  scrm::testing::ClientResponse made =
+      Call(e.port, "POST", "/api/v1/admin/api-keys",
+           As(admin, R"({"name":"bi-export","roles":["marketing"]})"));
   REQUIRE(made.status == 201);
   const std::string key = json::parse(made.body)["key"];
   REQUIRE(Call(e.port, "DELETE", "/api/v1/admin/api-keys/bi-export", As(admin)).status == 200);
   CHECK(e.db.Scalar("SELECT CONCAT_WS('|', actor, address, object) FROM scrm_audit WHERE kind = "
                     "'api_key_created'") == "1|127.0.0.1|api-key:bi-export");
-  CHECK(json::parse(e.db.Scalar("SELECT detail FROM scrm_audit WHERE kind = 'api_key_created'"))
-            ["roles"] == json({"marketing"}));
+  CHECK(json::parse(
+            e.db.Scalar("SELECT detail FROM scrm_audit WHERE kind = 'api_key_created'"))["roles"] ==
+        json({"marketing"}));
   CHECK(e.db.Scalar("SELECT CONCAT_WS('|', actor, address, object) FROM scrm_audit WHERE kind = "
                     "'api_key_revoked'") == "1|127.0.0.1|api-key:bi-export");
 
@@ -175,19 +176,22 @@ TEST_CASE("sign-ons, API keys and refusals are logged with who and where, never 
   auto row = [&](const std::string& reason) {
     return e.db.Scalar(
         "SELECT CONCAT_WS('|', kind, actor, address, object, count) FROM scrm_audit WHERE "
-        "JSON_VALUE(detail, '$.reason') = '" + reason + "'");
+        "JSON_VALUE(detail, '$.reason') = '" +
+        reason + "'");
   };
-  CHECK(row("token_signature") ==
-        "unauthenticated|token:" + Sha256Hex(forged).substr(0, 12) + "|127.0.0.1|GET /api/v1/links|3");
-  CHECK(row("token_expired") ==
-        "unauthenticated|token:" + Sha256Hex(expired).substr(0, 12) + "|127.0.0.1|GET /api/v1/links|1");
+  CHECK(row("token_signature") == "unauthenticated|token:" + Sha256Hex(forged).substr(0, 12) +
+                                      "|127.0.0.1|GET /api/v1/links|3");
+  CHECK(row("token_expired") == "unauthenticated|token:" + Sha256Hex(expired).substr(0, 12) +
+                                    "|127.0.0.1|GET /api/v1/links|1");
   CHECK(row("no_credentials") == "unauthenticated||127.0.0.1|GET /api/v1/links|1");
   CHECK(row("api_key_unknown") ==
         "unauthenticated|api-key:" + key.substr(0, 12) + "|127.0.0.1|GET /api/v1/links|1");
-  CHECK(e.db.Count("SELECT COUNT(*) FROM scrm_audit WHERE kind = 'forbidden' AND actor = 'session:" +
-                   Sha256Hex(cookie).substr(0, 12) + "' AND object = 'GET /ui/admin'") == 1);
+  CHECK(
+      e.db.Count("SELECT COUNT(*) FROM scrm_audit WHERE kind = 'forbidden' AND actor = 'session:" +
+                 Sha256Hex(cookie).substr(0, 12) + "' AND object = 'GET /ui/admin'") == 1);
   CHECK(e.db.Count("SELECT COUNT(*) FROM scrm_audit WHERE kind = 'forbidden' AND actor = 'token:" +
-                   Sha256Hex(sales).substr(0, 12) + "' AND object = 'GET /api/v1/admin/api-keys'") == 1);
+                   Sha256Hex(sales).substr(0, 12) +
+                   "' AND object = 'GET /api/v1/admin/api-keys'") == 1);
 
   // No secret anywhere in the table: not the shared secret, a token, the
   // key (nor its part after the listed prefix), the cookie.
@@ -230,7 +234,8 @@ TEST_CASE("a burst of 10,000 forged requests writes a bounded number of rows",
   // two minutes).
   CHECK(rows >= 2);
   CHECK(rows <= 2 * 11);
-  CHECK(e.db.Count("SELECT SUM(count) FROM scrm_audit WHERE kind = 'unauthenticated'") == kRequests);
+  CHECK(e.db.Count("SELECT SUM(count) FROM scrm_audit WHERE kind = 'unauthenticated'") ==
+        kRequests);
   CHECK(e.db.Count("SELECT COUNT(*) FROM scrm_audit WHERE actor = '*' AND address = '127.0.0.1' "
                    "AND JSON_VALUE(detail, '$.reason') = 'token_signature'") >= 1);
 }
