@@ -63,6 +63,7 @@ int CmdToken(Context& ctx, int argc, char** argv);
 int CmdMatch(Context& ctx, int argc, char** argv);
 int CmdLinks(Context& ctx, int argc, char** argv);
 int CmdApiKey(Context& ctx, int argc, char** argv);
+int CmdAudit(Context& ctx, int argc, char** argv);
 int CmdExport(Context& ctx, int argc, char** argv);
 int CmdImport(Context& ctx, int argc, char** argv);
 int CmdErase(Context& ctx, int argc, char** argv);

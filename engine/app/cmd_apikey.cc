@@ -47,7 +47,7 @@ int CmdApiKey(Context& ctx, int argc, char** argv) {
       for (std::string role; std::getline(in, role, ',');) {
         if (!role.empty()) roles.push_back(role);
       }
-      Result<http::NewApiKey> made = http::CreateApiKey(pool, args->positional[1], roles, "cli:" + OperatorName(*args));
+      Result<http::NewApiKey> made = http::CreateApiKey(pool, args->positional[1], roles, {"cli:" + OperatorName(*args), ""});
       if (!made.ok()) {
         Status s = made.status();
         if (s.field() == "roles") {
@@ -83,7 +83,7 @@ int CmdApiKey(Context& ctx, int argc, char** argv) {
       return kExitOk;
     }
     if (verb == "revoke" && args->positional.size() == 2) {
-      if (Status s = http::RevokeApiKeyNamed(pool, args->positional[1]); !s.ok()) return Fail("apikey", s);
+      if (Status s = http::RevokeApiKeyNamed(pool, args->positional[1], {"cli:" + OperatorName(*args), ""}); !s.ok()) return Fail("apikey", s);
       std::cout << "revoked " << args->positional[1] << "\n";
       return kExitOk;
     }

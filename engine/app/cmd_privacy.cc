@@ -80,8 +80,8 @@ int CmdErase(Context& ctx, int argc, char** argv) {
   try {
     store::PrivacyRepository repo(pool);
     Result<store::EraseCounts> counts =
-        module.empty() ? repo.EraseProfile(profile_id, Operator(*args), dry_run)
-                       : repo.EraseCustomer(module, crm_id, Operator(*args), dry_run);
+        module.empty() ? repo.EraseProfile(profile_id, {Operator(*args), ""}, dry_run)
+                       : repo.EraseCustomer(module, crm_id, {Operator(*args), ""}, dry_run);
     if (!counts.ok()) return Fail("erase", counts.status());
     nlohmann::json out = counts->ToJson();
     out["dry_run"] = dry_run;

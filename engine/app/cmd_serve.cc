@@ -361,9 +361,11 @@ class ServeApp : public Poco::Util::ServerApplication {
       return SealPushSecret(config_, source, clear);
     };
     ui_options.session_minutes = config_.ui_session_minutes;
+    ui_options.session_max_hours = config_.ui_session_max_hours;
     ui::PageServer pages(std::move(*templates), &pool, searcher->get(), ui_options);
     http::SessionOptions session_options;
     session_options.idle_seconds = int64_t{config_.ui_session_minutes} * 60;
+    session_options.max_seconds = int64_t{config_.ui_session_max_hours} * 3600;
     // In the database: a restart keeps everyone signed in, and engines
     // behind one load balancer share the sessions (docs/ui.md).
     http::SessionStore sessions(session_options, &pool);
@@ -399,6 +401,10 @@ class ServeApp : public Poco::Util::ServerApplication {
                 << "; until then pushes to sources with a sealed secret answer 503\n";
     }
     services.secrets_key = &secrets_key;
+    // Refusals for the security log: counted per request, written every few
+    // seconds (and at the end, after the server: declared before it).
+    http::RefusalLog refusals(&pool);
+    services.refusals = &refusals;
     http::Server server(options, services);
     SyncLoop sync(pool, config_, server.metrics(), background);
     server.metrics().SetSyncLagSource([&sync] { return sync.LagSeconds(); });

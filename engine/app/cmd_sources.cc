@@ -111,6 +111,7 @@ int CmdSources(Context& ctx, int argc, char** argv) {
   const bool json = args->Has("json");
   store::Pool pool(ctx.config.db);
   store::SourceRepository repo(pool);
+  const store::AuditBy by{"cli:" + OperatorName(*args), ""};
   try {
     if (verb == "list") {
       std::vector<Source> all = repo.List();
@@ -139,7 +140,7 @@ int CmdSources(Context& ctx, int argc, char** argv) {
       Result<std::string> sealed = SealPushSecret(ctx.config, s.name, s.push_secret);
       if (!sealed.ok()) return Fail("sources", sealed.status());
       s.push_secret = *sealed;
-      Result<Source> added = repo.Add(s);
+      Result<Source> added = repo.Add(s, &by);
       if (!added.ok()) return Fail("sources", added.status());
       if (json) {
         std::cout << ToJson(*added).dump() << "\n";
@@ -175,7 +176,7 @@ int CmdSources(Context& ctx, int argc, char** argv) {
         s->push_secret = *sealed;
       }
       const std::optional<Source> before = repo.Get(name);
-      if (Status st = repo.Update(*s); !st.ok()) return Fail("sources", st);
+      if (Status st = repo.Update(*s, &by); !st.ok()) return Fail("sources", st);
       // Who may see the posts changed: their index documents must say so.
       if (before->visibility != s->visibility || before->community != s->community) {
         store::IndexQueueRepository(pool).EnqueueSource(s->id);
@@ -218,7 +219,7 @@ int CmdSources(Context& ctx, int argc, char** argv) {
       return s->rejected > 0 ? kExitSomeRejected : kExitOk;
     }
     if (verb == "remove") {
-      Status s = repo.Remove(name);
+      Status s = repo.Remove(name, &by);
       if (!s.ok()) return Fail("sources", s);
       std::cout << "removed source " << name << " (its posts are kept)\n";
       return kExitOk;

@@ -16,7 +16,7 @@ const char kUsage[] =
     "Shows the matching thresholds in force, or stores new ones in the database, where every\n"
     "process uses them: `scrm match` from its next start, `scrm serve` from its next matching\n"
     "run, the admin page at once. Stored thresholds override the configuration's match.*\n"
-    "keys; --reset goes back to those. Each change is audited (scrm_audit, action settings).\n"
+    "keys; --reset goes back to those. Each change is audited (scrm_audit, kind settings: scrm audit list).\n"
     "Thresholds not given keep their value in force. `scrm match --dry-run --auto X` (or the\n"
     "admin page's preview) shows what a change would do before you store it.\n";
 
@@ -49,7 +49,7 @@ int CmdThresholds(Context& ctx, int argc, char** argv) {
   store::Pool pool(ctx.config.db);
   try {
     const identity::MatchSettings now = identity::LoadMatchSettings(pool, MatchOptionsOf(ctx.config));
-    const std::string actor = "cli:" + OperatorName(*args);
+    const store::AuditBy actor{"cli:" + OperatorName(*args), ""};
     if (args->Has("reset")) {
       if (!identity::ResetMatchSettings(pool, actor)) {
         std::cerr << "scrm thresholds: none were stored; the configuration's apply\n";

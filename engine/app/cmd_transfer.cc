@@ -34,6 +34,7 @@ int CmdExport(Context& ctx, int argc, char** argv) {
   }
   transfer::ExportOptions options;
   options.engine_version = SCRM_VERSION;
+  options.by = {"cli:" + OperatorName(*args), ""};
   options.page_size = std::atoi(args->Get("page-size", "1000").c_str());
   if (options.page_size <= 0) {
     return Fail("export", Status::InvalidArgument("--page-size must be a positive number", "page-size"));
@@ -101,7 +102,8 @@ int CmdImport(Context& ctx, int argc, char** argv) {
             std::fprintf(stderr, "\r\033[Kimporting %s: %lld", kind.c_str(),
                          static_cast<long long>(rows));
           }
-        });
+        },
+        {"cli:" + OperatorName(*args), ""});
     if (show_progress) std::fprintf(stderr, "\r\033[K");
     if (!summary.ok()) return Fail("import", summary.status());
     Result<ingest::ReindexStats> index = ingest::ReindexStats{};

@@ -119,8 +119,11 @@ const std::vector<KeyDoc>& ConfigKeys() {
        "how often scrm serve matches new profiles and changed CRM records (0: off)"},
       {"ui.templates_dir", "(the project's ui-templates/)", "SCRM_UI_TEMPLATES_DIR",
        "templates, messages (i18n/) and static files of the /ui/ pages"},
-      {"ui.session_minutes", "60", "",
-       "a /ui/ session (started by ?sso=) ends after this many minutes unused"},
+      {"ui.session_minutes", "60", "SCRM_UI_SESSION_MINUTES",
+       "a /ui/ session (started by ?sso=) ends after this many minutes unused (idle timeout)"},
+      {"ui.session_max_hours", "12", "SCRM_UI_SESSION_MAX_HOURS",
+       "a /ui/ session ends this many hours after its sign-on, however busy (absolute "
+       "lifetime): the user signs on again from the CRM, with the roles they hold then"},
       {"crm.origin", "(none)", "SCRM_CRM_ORIGIN",
        "origin of the CRM that embeds the pages (https://crm.example.com): CSP frame-ancestors"},
       {"retention.interval_hours", "24", "",
@@ -357,6 +360,7 @@ Result<Config> LoadConfig(const std::string& path, const std::map<std::string, s
   SCRM_INT_KEY("index.facet_sample", 100, 10000000, config.index_facet_sample)
   SCRM_INT_KEY("index.feed_interval_ms", 10, 60000, config.index_feed_interval_ms)
   SCRM_INT_KEY("ui.session_minutes", 1, 7 * 24 * 60, config.ui_session_minutes)
+  SCRM_INT_KEY("ui.session_max_hours", 1, 30 * 24, config.ui_session_max_hours)
 #undef SCRM_INT_KEY
   if (const Setting* st = get("http.bind")) config.http_bind = st->value;
   if (const Setting* st = get("http.tls_cert_file")) config.http_tls_cert_file = st->value;

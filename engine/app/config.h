@@ -74,6 +74,7 @@ struct Config {
   int match_interval_seconds = 10;       // scrm serve's incremental matching (0: off)
   std::string ui_templates_dir = SCRM_DEFAULT_UI_TEMPLATES_DIR;  // the pages' templates
   int ui_session_minutes = 60;  // a /ui/ session ends after this long unused
+  int ui_session_max_hours = 12;  // ... and this long after its sign-on, however busy
   std::string crm_origin;       // "https://crm.example.com": may frame the pages; "" none
   int retention_interval_hours = 24;     // scrm serve applies sources' retention (0: off)
   // The key that seals the sources' push secrets (docs/security.md); unless

@@ -37,6 +37,8 @@ const std::vector<Command>& Commands() {
       {"thresholds", "show or store the matching thresholds every process uses",
        scrm::app::CmdThresholds, true},
       {"apikey", "create, list or revoke API keys for machine clients", scrm::app::CmdApiKey, true},
+      {"audit", "list the security log: sign-ons, refusals, keys, sources, exports, erasures",
+       scrm::app::CmdAudit, true},
       {"export", "write everything the engine holds to a directory (JSON Lines, CSV, manifest)",
        scrm::app::CmdExport, true},
       {"import", "restore an export into an empty instance and rebuild the index",

@@ -5,6 +5,7 @@
 #include <ostream>
 #include <stdexcept>
 
+#include "http/audit.h"
 #include "http/errors.h"
 #include "transfer/transfer.h"
 
@@ -12,9 +13,10 @@ namespace scrm::http {
 
 namespace {
 
-transfer::ExportOptions Options() {
+transfer::ExportOptions Options(const Request& request) {
   transfer::ExportOptions options;
   options.engine_version = SCRM_VERSION;
+  options.by = AuditByOf(request);
   return options;
 }
 
@@ -33,7 +35,7 @@ Response GetExportFile(store::Pool* pool, const Request& request) {
   if (pool == nullptr) return ErrorResponse(Status::Unavailable("no database configured"));
   const std::string file = request.Param("file");
   if (file == "manifest.json") {
-    Result<nlohmann::json> manifest = transfer::BuildManifest(*pool, Options());
+    Result<nlohmann::json> manifest = transfer::BuildManifest(*pool, Options(request));
     if (!manifest.ok()) return ErrorResponse(manifest.status());
     Response r = Response::Text(manifest->dump(2) + "\n", 200, "application/json");
     return r;
@@ -47,8 +49,8 @@ Response GetExportFile(store::Pool* pool, const Request& request) {
   Response r;
   r.content_type = csv ? "text/csv; charset=utf-8" : "application/x-ndjson";
   r.SetHeader("Content-Disposition", "attachment; filename=\"" + file + "\"");
-  r.stream = [pool, file](std::ostream& out) {
-    Result<transfer::FileEntry> written = transfer::WriteExportFile(*pool, file, out, Options());
+  r.stream = [pool, file, options = Options(request)](std::ostream& out) {
+    Result<transfer::FileEntry> written = transfer::WriteExportFile(*pool, file, out, options);
     if (!written.ok()) throw std::runtime_error(written.status().message());
   };
   return r;

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "http/audit.h"
 #include "http/errors.h"
 #include "store/index_queue_repository.h"
 #include "store/source_repository.h"
@@ -98,7 +99,7 @@ Response ListImportFiles(const std::string& staging_dir, const Request&) {
 }
 
 Response RunImport(store::Pool* pool, const std::string& staging_dir, BackgroundGate* background,
-                   const Request&) {
+                   const Request& request) {
   if (pool == nullptr) return ErrorResponse(Status::Unavailable("no database configured"));
   if (Status s = NoStaging(staging_dir); !s.ok()) return ErrorResponse(s);
   std::lock_guard<std::mutex> lock(StagingMutex());
@@ -110,7 +111,7 @@ Response RunImport(store::Pool* pool, const std::string& staging_dir, Background
   }
   std::unique_lock<std::shared_mutex> paused;  // background jobs write nothing meanwhile
   if (background != nullptr) paused = background->Close();
-  Result<transfer::ImportSummary> summary = transfer::ImportFrom(*pool, staging_dir);
+  Result<transfer::ImportSummary> summary = transfer::ImportFrom(*pool, staging_dir, nullptr, AuditByOf(request));
   if (!summary.ok()) return ErrorResponse(summary.status());  // the staged files stay, to fix or clear
   // The running engine owns the index: its feeder indexes what is queued.
   int64_t queued = 0;

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "http/audit.h"
 #include "http/errors.h"
 #include "identity/run/match_settings.h"
 
@@ -26,7 +27,7 @@ Response PutMatching(store::Pool* pool, const identity::MatchOptions& defaults, 
       return ErrorResponse(Status::InvalidArgument("unknown field: give auto, suggest, margin or reset", key));
     }
   }
-  const std::string actor = request.principal.user_id;
+  const store::AuditBy actor = AuditByOf(request);
   if (body.contains("reset")) {
     if (body.size() != 1 || body["reset"] != true) {
       return ErrorResponse(Status::InvalidArgument("reset must be true and alone in the body", "reset"));

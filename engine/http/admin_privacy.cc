@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/customer.h"
+#include "http/audit.h"
 #include "http/errors.h"
 #include "store/privacy_repository.h"
 
@@ -23,7 +24,7 @@ Response HandleErase(store::Pool* pool, const Request& request) {
   }
   const nlohmann::json dry = body.value("dry_run", nlohmann::json(false));
   if (!dry.is_boolean()) return ErrorResponse(Status::InvalidArgument("must be true or false", "dry_run"));
-  const std::string actor = request.principal.user_id;
+  const store::AuditBy actor = AuditByOf(request);
   store::PrivacyRepository repo(*pool);
   Result<store::EraseCounts> counts = Status::Internal("unset");
   if (has_profile) {

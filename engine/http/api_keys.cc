@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "http/search.h"
+#include "http/audit.h"
 #include "http/auth.h"
 #include "http/crypto.h"
 #include "core/reasons.h"
@@ -90,13 +91,15 @@ nlohmann::json KeyJson(const store::ApiKey& k) {
           {"revoked_at", k.revoked_at ? nlohmann::json(FormatIsoTime(k.revoked_at)) : nullptr}};
 }
 
-Status RevokeApiKeyNamed(store::Pool& pool, const std::string& name) {
+Status RevokeApiKeyNamed(store::Pool& pool, const std::string& name, const store::AuditBy& by) {
   if (!store::ApiKeyRepository(pool).Revoke(name)) {
     return Status::NotFound("no active API key named '" + name +
                             "' (`scrm apikey list` or GET /api/v1/admin/api-keys lists them)")
         .WithReason(reason::kKeyUnknown, {{"name", name}});
   }
   revocations.fetch_add(1);
+  store::AuditRepository(pool).Add(
+      store::AuditEntry{"api_key_revoked", by.actor, "", nullptr, "api-key:" + name, by.address});
   return Status::Ok();
 }
 
@@ -106,7 +109,7 @@ bool LooksLikeApiKey(const std::string& credential) {
 
 Result<NewApiKey> CreateApiKey(store::Pool& pool, const std::string& name,
                                const std::vector<std::string>& roles,
-                               const std::string& created_by) {
+                               const store::AuditBy& by) {
   if (Status s = ValidName(name); !s.ok()) return s;
   if (roles.empty()) {
     return Status::InvalidArgument(
@@ -124,9 +127,12 @@ Result<NewApiKey> CreateApiKey(store::Pool& pool, const std::string& name,
   NewApiKey out;
   out.key = kKeyPrefix + Base64UrlEncode(RandomBytes(kKeyBytes));
   Result<store::ApiKey> added = store::ApiKeyRepository(pool).Add(
-      name, Sha256Hex(out.key), out.key.substr(0, kShownPrefix), roles, created_by);
+      name, Sha256Hex(out.key), out.key.substr(0, kShownPrefix), roles, by.actor);
   if (!added.ok()) return added.status();
   out.record = std::move(*added);
+  store::AuditRepository(pool).Add(store::AuditEntry{
+      "api_key_created", by.actor, "",
+      {{"roles", out.record.roles}, {"prefix", out.record.prefix}}, "api-key:" + name, by.address});
   return out;
 }
 
@@ -181,7 +187,7 @@ Response CreateApiKeyRoute(store::Pool* pool, const Request& request) {
     roles.push_back(r.get<std::string>());
   }
   Result<NewApiKey> made = CreateApiKey(*pool, body["name"].get<std::string>(), roles,
-                                        request.principal.user_id);
+                                        AuditByOf(request));
   if (!made.ok()) return ErrorResponse(made.status());
   nlohmann::json out = KeyJson(made->record);
   out["key"] = made->key;
@@ -192,7 +198,7 @@ Response CreateApiKeyRoute(store::Pool* pool, const Request& request) {
 Response RevokeApiKey(store::Pool* pool, const Request& request) {
   if (pool == nullptr) return ErrorResponse(Status::Unavailable("no database configured"));
   const std::string name = request.Param("name");
-  if (Status s = RevokeApiKeyNamed(*pool, name); !s.ok()) return ErrorResponse(s);
+  if (Status s = RevokeApiKeyNamed(*pool, name, AuditByOf(request)); !s.ok()) return ErrorResponse(s);
   return Response::Json({{"revoked", name},
                          {"effective_within_seconds", kApiKeyCacheSeconds}});
 }

@@ -14,6 +14,7 @@
 #include "http/request.h"
 #include "http/router.h"
 #include "store/api_key_repository.h"
+#include "store/audit_repository.h"
 #include "store/pool.h"
 
 namespace scrm::http {
@@ -24,14 +25,17 @@ struct NewApiKey {
 };
 
 // Validates name (1-100 of [A-Za-z0-9._-]) and roles (known, at least one),
-// then stores a new key. Conflict when the name is taken.
+// then stores a new key, made by `by` (its created_by: by.actor), and
+// records it in the security log (api_key_created; never the key). Conflict
+// when the name is taken.
 Result<NewApiKey> CreateApiKey(store::Pool& pool, const std::string& name,
-                               const std::vector<std::string>& roles, const std::string& created_by);
+                               const std::vector<std::string>& roles, const store::AuditBy& by);
 
-// Revokes the active key of that name (NotFound when there is none) and
-// drops this process's cached keys, so that here it stops working at once;
-// other engine processes notice within kApiKeyCacheSeconds.
-Status RevokeApiKeyNamed(store::Pool& pool, const std::string& name);
+// Revokes the active key of that name (NotFound when there is none), records
+// it (api_key_revoked, by `by`), and drops this process's cached keys, so
+// that here it stops working at once; other engine processes notice within
+// kApiKeyCacheSeconds.
+Status RevokeApiKeyNamed(store::Pool& pool, const std::string& name, const store::AuditBy& by);
 
 // A key as the API and `scrm apikey list --json` show it: name, prefix,
 // roles, created_by, created_at, last_used_at and revoked_at (ISO 8601 or

@@ -155,8 +155,8 @@ Authorizer TokenAuthorizer(std::string secret, SessionStore* sessions) {
       std::optional<Session> s = sessions->Find(sid, now);
       if (!s) {
         return Status::Unauthenticated(
-            "your session has ended (idle too long, or the engine restarted): open the page "
-            "again from the CRM")
+            "your session has ended (unused too long, or open longer than its limit): open the "
+            "page again from the CRM")
             .WithReason(reason::kSessionEnded);
       }
       // Only the language and the frame, so that a refusal page speaks the

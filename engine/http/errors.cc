@@ -61,13 +61,17 @@ nlohmann::json ErrorBody(const std::string& code, const std::string& message,
 
 Response ErrorResponse(const Status& status) {
   if (status.ok()) return ErrorResponse(500, "internal", "an error was reported without a cause");
-  return ErrorResponse(HttpStatusFor(status.code()), status.CodeName(), status.message(),
-                       status.field());
+  Response r = ErrorResponse(HttpStatusFor(status.code()), status.CodeName(), status.message(),
+                             status.field());
+  if (!status.reason().empty()) r.reason = status.reason();
+  return r;
 }
 
 Response ErrorResponse(int http_status, const std::string& code, const std::string& message,
                        const std::string& field) {
-  return Response::Json(ErrorBody(code, message, field), http_status);
+  Response r = Response::Json(ErrorBody(code, message, field), http_status);
+  r.reason = code;
+  return r;
 }
 
 Response CallHandler(const Handler& handler, const Request& request) {

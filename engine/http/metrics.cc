@@ -7,6 +7,7 @@
 #include <iostream>
 #include <stdexcept>
 
+#include "store/audit_repository.h"
 #include "store/pool.h"
 
 namespace scrm::http {
@@ -349,6 +350,17 @@ Metrics::Metrics(const std::string& version)
   sync_runs_.Increment({"ok"}, 0);
   sync_runs_.Increment({"error"}, 0);
   build_info_.Set({version}, 1);
+  // The security log's events, whichever part of this process recorded them
+  // (store/audit_repository.h counts them; refusals one by one, though they
+  // are written aggregated).
+  ScalarFamily& audit = registry_.AddCounter(
+      "scrm_audit_events_total",
+      "Events recorded in the security log (scrm_audit) by this process, by kind.", {"kind"});
+  for (const char* kind : store::kAuditKinds) {
+    audit.SetCallback({kind}, [k = std::string(kind)] {
+      return static_cast<double>(store::AuditEventsCounted(k));
+    });
+  }
 }
 
 void Metrics::ObserveRequest(const std::string& route, const std::string& method, int status,

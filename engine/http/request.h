@@ -76,6 +76,9 @@ struct Response {
   // and the connection, which the client detects by checking the body
   // against what it expects (an export file: the manifest's SHA-256).
   std::function<void(std::ostream&)> stream;
+  // Why an error was answered: a reason id (core/reasons.h) or the error's
+  // code; for the security log (http/audit.h), never sent.
+  std::string reason;
 
   // A JSON body; invalid UTF-8 in strings is replaced, never an exception.
   static Response Json(const nlohmann::json& body, int status = 200);

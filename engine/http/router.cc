@@ -286,7 +286,11 @@ Response Router::Dispatch(Request& request, std::string* label, bool authorized)
       [this, &route, &request](const Request&) {
         Status allowed = Authorize(route, request);
         if (!allowed.ok()) {
-          return route.on_denied ? route.on_denied(request, allowed) : ErrorResponse(allowed);
+          Response denied = route.on_denied ? route.on_denied(request, allowed) : ErrorResponse(allowed);
+          if (denied.reason.empty()) {
+            denied.reason = allowed.reason().empty() ? allowed.CodeName() : allowed.reason();
+          }
+          return denied;
         }
         return route.handler(request);
       },

@@ -9,6 +9,8 @@
 #include "http/admin_matching.h"
 #include "http/admin_privacy.h"
 #include "http/api_keys.h"
+#include "http/audit.h"
+#include "http/crypto.h"
 #include "http/crm_events.h"
 #include "http/errors.h"
 #include "http/health.h"
@@ -23,14 +25,23 @@ namespace {
 
 using PageFn = Response (Pages::*)(const Request&);
 
-// A page: ?sso=TOKEN (verified by the authorizer) starts a session and
-// redirects to the page without it; otherwise the page itself.
-Handler PageOf(Pages* pages, SessionStore* sessions, PageFn page) {
-  return [pages, sessions, page](const Request& r) {
+// A page: ?sso=TOKEN (verified by the authorizer) starts a session, which
+// the security log records, and redirects to the page without it;
+// otherwise the page itself.
+Handler PageOf(Pages* pages, SessionStore* sessions, store::Pool* pool, PageFn page) {
+  return [pages, sessions, pool, page](const Request& r) {
     if (pages == nullptr) return ErrorResponse(Status::Unavailable("the UI is not configured"));
     if (sessions != nullptr && r.Query("sso")) {
       Result<Response> started = StartSession(*sessions, r, static_cast<int64_t>(std::time(nullptr)));
-      return started.ok() ? *started : pages->Denied(r, started.status());
+      if (!started.ok()) return pages->Denied(r, started.status());
+      const std::string cookie = started->Header("Set-Cookie");
+      if (!cookie.empty()) {  // a new session, not a reload of the page that opened one
+        const std::string id = cookie.substr(sizeof(kSessionCookie), cookie.find(';') - sizeof(kSessionCookie));
+        RecordAudit(pool, "sign_on", r, "session:" + Sha256Hex(id).substr(0, 12),
+                    {{"roles", r.principal.roles},
+                     {"embed", r.Query("embed").value_or("") == kEmbedCrm}});
+      }
+      return *started;
     }
     return (pages->*page)(r);
   };
@@ -138,19 +149,19 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
     {"POST",   "/api/v1/links/{id}/reject", Access::kDecide, reject_link},
     {"DELETE", "/api/v1/links/{id}", Access::kDecide, delete_link},
     // Pages (engine/ui/, docs/ui.md): signed on with ?sso=TOKEN, then a session cookie.
-    {"GET",    "/ui/records/{module}/{id}", Access::kUser, PageOf(pages, sessions, &Pages::Record), denied},
-    {"GET",    "/ui/conversations", Access::kUser,    PageOf(pages, sessions, &Pages::Conversations), denied},
-    {"GET",    "/ui/admin",         Access::kAdmin,   PageOf(pages, sessions, &Pages::Admin), denied},
+    {"GET",    "/ui/records/{module}/{id}", Access::kUser, PageOf(pages, sessions, pool, &Pages::Record), denied},
+    {"GET",    "/ui/conversations", Access::kUser,    PageOf(pages, sessions, pool, &Pages::Conversations), denied},
+    {"GET",    "/ui/admin",         Access::kAdmin,   PageOf(pages, sessions, pool, &Pages::Admin), denied},
     // The admin's writes: forms posted with the session's CSRF token; 303 back to /ui/admin.
-    {"GET",    "/ui/admin/sources/new", Access::kAdmin, PageOf(pages, sessions, &Pages::AdminSourceForm), denied},
+    {"GET",    "/ui/admin/sources/new", Access::kAdmin, PageOf(pages, sessions, pool, &Pages::AdminSourceForm), denied},
     {"POST",   "/ui/admin/sources", Access::kAdmin,   ActionOf(pages, &Pages::AdminSourceSave), denied},
-    {"GET",    "/ui/admin/sources/{name}/edit", Access::kAdmin, PageOf(pages, sessions, &Pages::AdminSourceForm), denied},
+    {"GET",    "/ui/admin/sources/{name}/edit", Access::kAdmin, PageOf(pages, sessions, pool, &Pages::AdminSourceForm), denied},
     {"POST",   "/ui/admin/sources/{name}/edit", Access::kAdmin, ActionOf(pages, &Pages::AdminSourceSave), denied},
-    {"GET",    "/ui/admin/sources/{name}/remove", Access::kAdmin, PageOf(pages, sessions, &Pages::AdminSourceRemove), denied},
+    {"GET",    "/ui/admin/sources/{name}/remove", Access::kAdmin, PageOf(pages, sessions, pool, &Pages::AdminSourceRemove), denied},
     {"POST",   "/ui/admin/sources/{name}/remove", Access::kAdmin, ActionOf(pages, &Pages::AdminSourceRemove), denied},
     {"POST",   "/ui/admin/sources/{name}/poll", Access::kAdmin, ActionOf(pages, &Pages::AdminSourcePoll), denied},
     {"POST",   "/ui/admin/api-keys", Access::kAdmin,  ActionOf(pages, &Pages::AdminApiKeyCreate), denied},
-    {"GET",    "/ui/admin/api-keys/{name}/revoke", Access::kAdmin, PageOf(pages, sessions, &Pages::AdminApiKeyRevoke), denied},
+    {"GET",    "/ui/admin/api-keys/{name}/revoke", Access::kAdmin, PageOf(pages, sessions, pool, &Pages::AdminApiKeyRevoke), denied},
     {"POST",   "/ui/admin/api-keys/{name}/revoke", Access::kAdmin, ActionOf(pages, &Pages::AdminApiKeyRevoke), denied},
     {"POST",   "/ui/admin/export",  Access::kAdmin,   ActionOf(pages, &Pages::AdminExport), denied},
     {"POST",   "/ui/admin/thresholds", Access::kAdmin, ActionOf(pages, &Pages::AdminThresholds), denied},

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/gate.h"
+#include "http/audit.h"
 #include "http/metrics.h"
 #include "http/pages.h"
 #include "http/router.h"
@@ -60,6 +61,9 @@ struct Services {
   // Called after POST /api/v1/crm/events has read a record again (scrm
   // serve: run matching now). Empty: nothing more happens.
   std::function<void()> crm_record_changed;
+  // Where refused requests (401, 403, 429) are counted for the security
+  // log (http/audit.h). Null: only /metrics counts them.
+  RefusalLog* refusals = nullptr;
 };
 
 std::vector<Route> RouteTable(const Services& services, Metrics& metrics);

@@ -28,9 +28,11 @@
 #include <system_error>
 #include <thread>
 
+#include "core/time.h"
 #include "http/errors.h"
 #include "http/proxies.h"
 #include "http/session.h"
+#include "store/audit_repository.h"
 #include "http/tls.h"
 #include "http/watchdog.h"
 
@@ -57,6 +59,7 @@ struct Server::State {
   TrustedProxies proxies;                 // parsed by Start()
   Poco::Net::HTTPServerParams::Ptr params;  // set by Start()
   std::unique_ptr<Watchdog> watchdog;     // started by Start(), never reset
+  RefusalLog* refusals = nullptr;  // Services::refusals
   Router router;  // read-only once started
   Metrics metrics;
   RateLimiter by_address;
@@ -448,6 +451,14 @@ bool Answer(Server::State& s, Poco::Net::HTTPServerRequestImpl& req,
   }
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   s.metrics.ObserveRequest(label, request.method, out.status, seconds);
+  if (out.status == 401 || out.status == 403 || out.status == 429) {
+    if (s.refusals != nullptr) {
+      s.refusals->Refused(request, out.status, out.reason, label, NowUnixSeconds());
+    } else {
+      store::CountAuditEvents(out.status == 401 ? "unauthenticated"
+                              : out.status == 403 ? "forbidden" : "rate_limited", 1);
+    }
+  }
   return !close && resp.getKeepAlive();
 }
 
@@ -631,6 +642,7 @@ Server::Server(ServerOptions options, Services services)
     : state_(std::make_shared<State>(std::move(options))), impl_(std::make_unique<Impl>()) {
   for (Route& r : RouteTable(services, state_->metrics)) state_->router.Add(std::move(r));
   state_->router.SetAuthorizer(services.authorizer);
+  state_->refusals = services.refusals;
   state_->metrics.WatchPool(services.pool);
   if (services.sync_lag_seconds) state_->metrics.SetSyncLagSource(services.sync_lag_seconds);
 }

@@ -56,6 +56,8 @@ std::optional<Session> SessionStore::Create(const Principal& principal, const st
     MaybeSweepDatabase(now);
     store::UiSessionRepository repo(*pool_);
     if (!nonce.empty() && !repo.UseNonce(Sha256Hex(nonce), token_expires_at)) return std::nullopt;
+    // The roles the CRM gives this user now, for every session they hold.
+    repo.RefreshUser(s.principal.user_id, s.principal.user_name, s.principal.roles);
     store::UiSessionRow row;
     row.id_hash = key;
     row.user_id = s.principal.user_id;
@@ -65,9 +67,10 @@ std::optional<Session> SessionStore::Create(const Principal& principal, const st
     row.csrf_token = s.csrf;
     row.embed = s.embed;
     row.created_at = row.last_seen_at = now;
-    row.expires_at = now + options_.idle_seconds;
+    row.expires_at = ExpiresAt(now, now);
     repo.Add(row);
     std::lock_guard<std::mutex> lock(mu_);
+    RefreshUserLocked(s.principal);
     if (sessions_.size() >= options_.max_sessions) sessions_.clear();  // a cache: read again
     sessions_[key] = Entry{s, now, "", false};
     sessions_[key].session.id.clear();  // the cache holds no cookie value
@@ -78,6 +81,7 @@ std::optional<Session> SessionStore::Create(const Principal& principal, const st
   if (!nonce.empty()) {
     if (!used_nonces_.emplace(nonce, token_expires_at).second) return std::nullopt;
   }
+  RefreshUserLocked(s.principal);
   if (sessions_.size() >= options_.max_sessions) {
     // Full of live sessions: the least recently used one ends.
     auto oldest = sessions_.begin();
@@ -104,12 +108,18 @@ bool SessionStore::SpendNonce(const std::string& nonce, int64_t token_expires_at
 std::optional<Session> SessionStore::Find(const std::string& id, int64_t now) {
   if (id.empty()) return std::nullopt;
   const std::string key = Sha256Hex(id);
+  bool past_lifetime = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = sessions_.find(key);
     if (it != sessions_.end()) {
       Session& s = it->second.session;
-      if (now - s.last_used_at > options_.idle_seconds) {
+      if (now >= s.created_at + options_.max_seconds) {
+        // Past its lifetime: over on every engine, whatever they saw.
+        sessions_.erase(it);
+        if (pool_ == nullptr) return std::nullopt;
+        past_lifetime = true;
+      } else if (Ended(s, now)) {
         sessions_.erase(it);
         if (pool_ == nullptr) return std::nullopt;
         // Idle here, but perhaps used on another engine: the database says.
@@ -123,6 +133,10 @@ std::optional<Session> SessionStore::Find(const std::string& id, int64_t now) {
       return std::nullopt;
     }
   }
+  if (past_lifetime) {
+    store::UiSessionRepository(*pool_).Remove(key);
+    return std::nullopt;
+  }
   std::optional<Session> loaded = Load(key, now);
   if (loaded) loaded->id = id;
   return loaded;
@@ -132,7 +146,7 @@ std::optional<Session> SessionStore::Load(const std::string& key, int64_t now) {
   MaybeSweepDatabase(now);
   store::UiSessionRepository repo(*pool_);
   std::optional<store::UiSessionRow> row = repo.Find(key);
-  if (!row || row->expires_at <= now) {
+  if (!row || row->expires_at <= now || now >= row->created_at + options_.max_seconds) {
     if (row) repo.Remove(key);  // expired: deleted on the way
     std::lock_guard<std::mutex> lock(mu_);
     sessions_.erase(key);
@@ -140,7 +154,7 @@ std::optional<Session> SessionStore::Load(const std::string& key, int64_t now) {
   }
   // Each read from the database records the use: the other engines, and
   // this one after a restart, count the idle time from here.
-  repo.Touch(key, now, now + options_.idle_seconds, now);
+  repo.Touch(key, now, ExpiresAt(row->created_at, now), now);
   Session s;
   s.csrf = row->csrf_token;
   s.principal.user_id = row->user_id;
@@ -206,10 +220,26 @@ void SessionStore::MaybeSweepDatabase(int64_t now) {
   store::UiSessionRepository(*pool_).RemoveExpired(now);
 }
 
+int64_t SessionStore::ExpiresAt(int64_t created_at, int64_t last_used) const {
+  return std::min(last_used + options_.idle_seconds, created_at + options_.max_seconds);
+}
+
+bool SessionStore::Ended(const Session& s, int64_t now) const {
+  return now - s.last_used_at > options_.idle_seconds || now >= s.created_at + options_.max_seconds;
+}
+
+void SessionStore::RefreshUserLocked(const Principal& principal) {
+  for (auto& [key, entry] : sessions_) {
+    Principal& p = entry.session.principal;
+    if (p.user_id != principal.user_id) continue;
+    p.roles = principal.roles;
+    p.user_name = principal.user_name;
+  }
+}
+
 void SessionStore::SweepLocked(int64_t now) {
   for (auto it = sessions_.begin(); it != sessions_.end();) {
-    it = now - it->second.session.last_used_at > options_.idle_seconds ? sessions_.erase(it)
-                                                                         : ++it;
+    it = Ended(it->second.session, now) ? sessions_.erase(it) : ++it;
   }
   // A nonce is remembered while its token could still be presented.
   for (auto it = used_nonces_.begin(); it != used_nonces_.end();) {
@@ -276,6 +306,14 @@ Result<Response> StartSession(SessionStore& sessions, const Request& request, in
   // The sign-on URL carries a token: it must not travel on as a Referer.
   r.SetHeader("Referrer-Policy", "no-referrer");
   if (s) {
+    // The browser's previous session, another user's (a shared browser),
+    // ends: the new sign-on replaces it. The same user's keeps going with
+    // the new roles (Create gave them): two frames of the CRM signing on at
+    // once must not end each other's session.
+    if (const std::string old = CookieValue(request, kSessionCookie); !old.empty()) {
+      std::optional<Session> previous = sessions.Find(old, now);
+      if (previous && previous->principal.user_id != p.user_id) sessions.Remove(old);
+    }
     // No Max-Age: the engine ends the session when idle; a cookie lifetime
     // would cut a session in use at the hour.
     r.SetHeader("Set-Cookie", SessionCookie(s->id, request, -1));

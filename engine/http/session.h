@@ -61,6 +61,10 @@ struct SessionOptions {
   // With a database: how often at most this engine deletes the expired
   // rows (sessions, their messages, nonces), on the way of a request.
   int64_t sweep_seconds = 60;
+  // Absolute lifetime (ui.session_max_hours * 3600): a session ends this
+  // long after its sign-on however busy it is, and its user signs on again
+  // from the CRM, which signs a token with the roles they hold then.
+  int64_t max_seconds = 12 * 3600;
 };
 
 class SessionStore {
@@ -75,12 +79,16 @@ class SessionStore {
   // session (Create answers nullopt), so a leaked ?sso= link is worth
   // nothing after its first use.
   // `embed`: Session::embed, kept for the session's life.
+  // A sign-on says which roles the CRM gives its user now: every live
+  // session of that user takes them (and the name), at once on this engine,
+  // within recheck_seconds on the others.
   std::optional<Session> Create(const Principal& principal, const std::string& nonce,
                                 int64_t token_expires_at, int64_t now,
                                 const std::string& embed = "");
   // The live session of this id (its idle clock restarted), or nullopt
-  // when unknown or idle for longer than idle_seconds (with a database:
-  // deleted there, or past its expires_at, when last read from it).
+  // when unknown, idle for longer than idle_seconds, or older than
+  // max_seconds (with a database: deleted there, or past its expires_at,
+  // when last read from it).
   std::optional<Session> Find(const std::string& id, int64_t now);
   // Spends a sign-on token's nonce without opening a session: a ?sso= link
   // presented where no page opens (an API route) is worth nothing from then
@@ -91,6 +99,7 @@ class SessionStore {
   // Sessions held in this process (with a database: the cached ones).
   size_t size() const;
   int64_t idle_seconds() const { return options_.idle_seconds; }
+  int64_t max_seconds() const { return options_.max_seconds; }
 
   // The one-time message of a session: SetFlash leaves it (replacing one not
   // taken yet; nothing when the session is gone), TakeFlash returns it once,
@@ -106,6 +115,13 @@ class SessionStore {
     bool has_flash = false;
   };
   void SweepLocked(int64_t now);
+  // A session's expires_at in the database: idle_seconds after its last
+  // use, max_seconds after its sign-on at most.
+  int64_t ExpiresAt(int64_t created_at, int64_t last_used) const;
+  // Idle for longer than idle_seconds, or max_seconds old.
+  bool Ended(const Session& s, int64_t now) const;
+  // Every cached session of principal.user_id takes its roles and name.
+  void RefreshUserLocked(const Principal& principal);
   // With a database: the session from the database, cached; nullopt when
   // deleted or expired there.
   std::optional<Session> Load(const std::string& key, int64_t now);
@@ -141,7 +157,10 @@ std::string TargetWithoutSso(const Request& request);
 // GET /ui/...?sso=TOKEN, the token already verified (request.principal set,
 // with its nonce and expiry): starts a session and answers 303 to the same
 // page without ?sso=, setting the cookie; ?embed=crm marks the session as
-// the CRM frame's (Session::embed). A nonce already used answers 303
+// the CRM frame's (Session::embed). The session the request's cookie
+// named before ends when it is another user's (a sign-on replaces it); the
+// same user's has the new token's roles from now on, as every session of
+// theirs (SessionStore::Create). A nonce already used answers 303
 // as well when the request carries a live session of the same user (a
 // reload), else 401 (a Status for the caller to render).
 Result<Response> StartSession(SessionStore& sessions, const Request& request, int64_t now);

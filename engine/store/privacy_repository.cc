@@ -39,21 +39,6 @@ int64_t ForIds(sql::Connection& conn, const std::string& prefix, const std::vect
 
 }  // namespace
 
-int64_t WriteAuditOn(sql::Connection& conn, const AuditEntry& e) {
-  std::unique_ptr<sql::PreparedStatement> ps(conn.prepareStatement(
-      "INSERT INTO scrm_audit (action, actor, subject_hash, detail, created_at) "
-      "VALUES (?, ?, IF(? = '', '', SHA2(?, 256)), ?, UTC_TIMESTAMP())"));
-  ps->setString(1, e.action);
-  ps->setString(2, e.actor);
-  ps->setString(3, e.subject);
-  ps->setString(4, e.subject);
-  ps->setString(5, e.detail.dump());
-  ps->execute();
-  std::unique_ptr<sql::Statement> st(conn.createStatement());
-  std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT LAST_INSERT_ID()"));
-  return rs->next() ? rs->getInt64(1) : 0;
-}
-
 namespace {
 
 // Removes the people behind these identities (and, when module is set, every
@@ -130,7 +115,7 @@ nlohmann::json EraseCounts::ToJson() const {
 
 Result<EraseCounts> PrivacyRepository::EraseCustomer(const std::string& module,
                                                      const std::string& crm_id,
-                                                     const std::string& actor, bool dry_run) {
+                                                     const AuditBy& by, bool dry_run) {
   try {
     Pool::Lease conn = pool_.Acquire();
     std::set<Identity> people;
@@ -154,13 +139,15 @@ Result<EraseCounts> PrivacyRepository::EraseCustomer(const std::string& module,
                               " in the engine (no link, no synced record): nothing to erase");
     }
     return Erase(*conn, people, module, crm_id,
-                 AuditEntry{"erase", actor, "customer:" + module + "/" + crm_id, {}}, dry_run);
+                 AuditEntry{"erase", by.actor, "customer:" + module + "/" + crm_id, {}, "customer",
+                            by.address},
+                 dry_run);
   } catch (const sql::SQLException& e) {
     throw DbError::From(e, "erasing a customer's social data");
   }
 }
 
-Result<EraseCounts> PrivacyRepository::EraseProfile(int64_t profile_id, const std::string& actor,
+Result<EraseCounts> PrivacyRepository::EraseProfile(int64_t profile_id, const AuditBy& by,
                                                     bool dry_run) {
   try {
     Pool::Lease conn = pool_.Acquire();
@@ -174,7 +161,9 @@ Result<EraseCounts> PrivacyRepository::EraseProfile(int64_t profile_id, const st
     }
     std::set<Identity> people{Identity{rs->getString(1), rs->getString(2)}};
     return Erase(*conn, people, "", "",
-                 AuditEntry{"erase", actor, "profile:" + std::to_string(profile_id), {}}, dry_run);
+                 AuditEntry{"erase", by.actor, "profile:" + std::to_string(profile_id), {}, "profile",
+                            by.address},
+                 dry_run);
   } catch (const sql::SQLException& e) {
     throw DbError::From(e, "erasing a profile");
   }
@@ -228,7 +217,8 @@ std::vector<RetentionCounts> PrivacyRepository::ApplyRetention(const std::string
       if (c.posts > 0) {
         WriteAuditOn(*conn, AuditEntry{"retention", actor, "",
                                 {{"source_id", c.source_id}, {"retention_days", c.retention_days},
-                                 {"cutoff", c.cutoff}, {"posts", c.posts}}});
+                                 {"cutoff", c.cutoff}, {"posts", c.posts}},
+                                "source:" + c.source});
       }
     }
     return out;
@@ -237,13 +227,5 @@ std::vector<RetentionCounts> PrivacyRepository::ApplyRetention(const std::string
   }
 }
 
-int64_t PrivacyRepository::WriteAudit(const AuditEntry& entry) {
-  try {
-    Pool::Lease conn = pool_.Acquire();
-    return WriteAuditOn(*conn, entry);
-  } catch (const sql::SQLException& e) {
-    throw DbError::From(e, "writing the audit log");
-  }
-}
 
 }  // namespace scrm::store

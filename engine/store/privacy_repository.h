@@ -1,6 +1,7 @@
 // PrivacyRepository: removing people and old posts, for `scrm erase` and
 // `scrm retention` (docs/privacy.md), and the engine's audit log
-// (scrm_audit, sql/0008).
+// (scrm_audit, sql/0008; the security log's repository is
+// store/audit_repository.h).
 //
 // An erase removes, in one transaction: the person's profiles, every post
 // they wrote (found by platform and author id), every link of those
@@ -20,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/status.h"
+#include "store/audit_repository.h"
 #include "store/pool.h"
 
 namespace scrm::store {
@@ -31,13 +33,6 @@ struct EraseCounts {
   int64_t decisions = 0;
   int64_t audit_id = 0;  // the scrm_audit row written (0 on a dry run)
   nlohmann::json ToJson() const;
-};
-
-struct AuditEntry {
-  std::string action;        // erase, retention, settings
-  std::string actor;         // "cli:<login>", a user id, or "scrm"
-  std::string subject;       // hashed (SHA-256) by the database; "" for none
-  nlohmann::json detail;     // counts: never names, handles or e-mails
 };
 
 struct RetentionCounts {
@@ -55,10 +50,11 @@ class PrivacyRepository {
   // module: Contacts, Leads or Accounts. The profiles are those the record
   // is linked to (auto, confirmed or manual links). NotFound when the
   // record has no link and no mirror row: nothing to erase.
+  // `by`: who asks, from where (the audit row's actor and address).
   Result<EraseCounts> EraseCustomer(const std::string& module, const std::string& crm_id,
-                                    const std::string& actor, bool dry_run);
+                                    const AuditBy& by, bool dry_run);
   // NotFound when there is no such profile.
-  Result<EraseCounts> EraseProfile(int64_t profile_id, const std::string& actor, bool dry_run);
+  Result<EraseCounts> EraseProfile(int64_t profile_id, const AuditBy& by, bool dry_run);
 
   // For every source with retention_days > 0: removes (or counts, on a dry
   // run) its posts published more than retention_days ago, in batches, each
@@ -66,14 +62,9 @@ class PrivacyRepository {
   // posts.
   std::vector<RetentionCounts> ApplyRetention(const std::string& actor, bool dry_run);
 
-  int64_t WriteAudit(const AuditEntry& entry);
-
  private:
   Pool& pool_;
 };
-
-// One scrm_audit row on `conn` (inside the caller's transaction); its id.
-int64_t WriteAuditOn(sql::Connection& conn, const AuditEntry& entry);
 
 }  // namespace scrm::store
 

@@ -1,6 +1,6 @@
 #include "store/settings_repository.h"
 
-#include "store/privacy_repository.h"
+#include "store/audit_repository.h"
 #include "store/sql_util.h"
 
 namespace scrm::store {
@@ -36,7 +36,7 @@ std::optional<StoredSetting> SettingsRepository::Get(const std::string& name) {
   }
 }
 
-void SettingsRepository::Put(const std::string& name, const nlohmann::json& value, const std::string& actor) {
+void SettingsRepository::Put(const std::string& name, const nlohmann::json& value, const AuditBy& by) {
   try {
     Pool::Lease conn = pool_.Acquire();
     Transaction tx(*conn);
@@ -47,16 +47,17 @@ void SettingsRepository::Put(const std::string& name, const nlohmann::json& valu
         "updated_at = VALUES(updated_at)"));
     ps->setString(1, name);
     ps->setString(2, value.dump());
-    ps->setString(3, actor);
+    ps->setString(3, by.actor);
     ps->execute();
-    WriteAuditOn(*conn, AuditEntry{"settings", actor, "", {{"setting", name}, {"before", before}, {"after", value}}});
+    WriteAuditOn(*conn, AuditEntry{"settings", by.actor, "", {{"setting", name}, {"before", before}, {"after", value}},
+                                   "setting:" + name, by.address});
     tx.Commit();
   } catch (const sql::SQLException& e) {
     throw DbError::From(e, "storing the setting " + name);
   }
 }
 
-bool SettingsRepository::Remove(const std::string& name, const std::string& actor) {
+bool SettingsRepository::Remove(const std::string& name, const AuditBy& by) {
   try {
     Pool::Lease conn = pool_.Acquire();
     Transaction tx(*conn);
@@ -65,7 +66,8 @@ bool SettingsRepository::Remove(const std::string& name, const std::string& acto
     std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement("DELETE FROM scrm_settings WHERE name = ?"));
     ps->setString(1, name);
     ps->execute();
-    WriteAuditOn(*conn, AuditEntry{"settings", actor, "", {{"setting", name}, {"before", before}, {"after", nullptr}}});
+    WriteAuditOn(*conn, AuditEntry{"settings", by.actor, "", {{"setting", name}, {"before", before}, {"after", nullptr}},
+                                   "setting:" + name, by.address});
     tx.Commit();
     return true;
   } catch (const sql::SQLException& e) {

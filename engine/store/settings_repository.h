@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "store/audit_repository.h"
 #include "store/pool.h"
 
 namespace scrm::store {
@@ -28,10 +29,10 @@ class SettingsRepository {
   // nullopt when no row (the configuration applies). A row whose value is
   // not a JSON object reads as {} (each owner then falls back per field).
   std::optional<StoredSetting> Get(const std::string& name);
-  // Inserts or replaces; audited.
-  void Put(const std::string& name, const nlohmann::json& value, const std::string& actor);
+  // Inserts or replaces; audited (by: who, from which address).
+  void Put(const std::string& name, const nlohmann::json& value, const AuditBy& by);
   // Deletes the row (back to the configuration); audited. False when there was none.
-  bool Remove(const std::string& name, const std::string& actor);
+  bool Remove(const std::string& name, const AuditBy& by);
 
  private:
   Pool& pool_;

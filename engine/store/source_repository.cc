@@ -47,9 +47,40 @@ void BindSettings(sql::PreparedStatement& ps, const Source& s) {
   ps.setString(9, s.name);
 }
 
+// A location as the security log may hold it: a URL without its user,
+// password, query or fragment (where feeds put their credentials).
+std::string LoggedLocation(const std::string& location) {
+  const size_t scheme = location.find("://");
+  if (scheme == std::string::npos) return location;
+  std::string out = location;
+  const size_t cut = out.find_first_of("?#", scheme + 3);
+  if (cut != std::string::npos) out.resize(cut);
+  const size_t path = out.find('/', scheme + 3);
+  const size_t at = out.rfind('@', path == std::string::npos ? std::string::npos : path);
+  if (at != std::string::npos && at > scheme) out.erase(scheme + 3, at - scheme - 2);
+  return out;
+}
+
+nlohmann::json Settings(const Source& s) {
+  return {{"type", s.type},
+          {"format", s.format},
+          {"location", LoggedLocation(s.location)},
+          {"poll_interval_seconds", s.poll_interval_seconds},
+          {"visibility", s.visibility},
+          {"community", s.community},
+          {"retention_days", s.retention_days}};
+}
+
+void Audit(Pool& pool, const AuditBy* by, const char* kind, const std::string& name,
+           nlohmann::json detail) {
+  if (by == nullptr) return;
+  AuditRepository(pool).Add(
+      AuditEntry{kind, by->actor, "", std::move(detail), "source:" + name, by->address});
+}
+
 }  // namespace
 
-Result<Source> SourceRepository::Add(const Source& source) {
+Result<Source> SourceRepository::Add(const Source& source, const AuditBy* by) {
   if (Status s = ValidateSource(source); !s.ok()) return s;
   try {
     Pool::Lease conn = pool_.Acquire();
@@ -67,11 +98,13 @@ Result<Source> SourceRepository::Add(const Source& source) {
     }
     throw DbError::From(e, "adding source " + source.name);
   }
+  Audit(pool_, by, "source_added", source.name, Settings(source));
   return *Get(source.name);
 }
 
-Status SourceRepository::Update(const Source& source) {
+Status SourceRepository::Update(const Source& source, const AuditBy* by) {
   if (Status s = ValidateSource(source); !s.ok()) return s;
+  const std::optional<Source> before = by != nullptr ? Get(source.name) : std::nullopt;
   try {
     Pool::Lease conn = pool_.Acquire();
     std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
@@ -84,10 +117,21 @@ Status SourceRepository::Update(const Source& source) {
       return Status::NotFound("no source named '" + source.name + "' (scrm sources list)")
           .WithReason(reason::kSourceUnknown, {{"name", source.name}});
     }
-    return Status::Ok();
   } catch (const sql::SQLException& e) {
     throw DbError::From(e, "updating source " + source.name);
   }
+  if (before) {
+    const nlohmann::json old = Settings(*before), now = Settings(source);
+    nlohmann::json changed = nlohmann::json::object();
+    for (auto it = now.begin(); it != now.end(); ++it) {
+      if (old[it.key()] != it.value()) changed[it.key()] = {{"from", old[it.key()]}, {"to", it.value()}};
+    }
+    nlohmann::json detail = {{"changed", changed}};
+    // The push secret is named, never shown (not even sealed).
+    if (before->push_secret != source.push_secret) detail["changed_too"] = {"push_secret"};
+    Audit(pool_, by, "source_changed", source.name, std::move(detail));
+  }
+  return Status::Ok();
 }
 
 std::optional<Source> SourceRepository::Get(const std::string& name) {
@@ -131,7 +175,7 @@ std::vector<Source> SourceRepository::List() {
   return out;
 }
 
-Status SourceRepository::Remove(const std::string& name) {
+Status SourceRepository::Remove(const std::string& name, const AuditBy* by) {
   try {
     Pool::Lease conn = pool_.Acquire();
     std::unique_ptr<sql::PreparedStatement> ps(
@@ -141,10 +185,11 @@ Status SourceRepository::Remove(const std::string& name) {
       return Status::NotFound("no source named '" + name + "' (scrm sources list)")
           .WithReason(reason::kSourceUnknown, {{"name", name}});
     }
-    return Status::Ok();
   } catch (const sql::SQLException& e) {
     throw DbError::From(e, "removing source " + name);
   }
+  Audit(pool_, by, "source_removed", name, nullptr);
+  return Status::Ok();
 }
 
 void SourceRepository::RecordSuccess(int64_t id, int64_t items, const std::string& etag,

@@ -13,6 +13,7 @@
 
 #include "core/source.h"
 #include "core/status.h"
+#include "store/audit_repository.h"
 #include "store/pool.h"
 
 namespace scrm::store {
@@ -21,16 +22,22 @@ class SourceRepository {
  public:
   explicit SourceRepository(Pool& pool) : pool_(pool) {}
 
-  // Validates and inserts; Conflict when the name is taken.
-  Result<Source> Add(const Source& source);
-  // Validates and rewrites the settings (not the health) of an existing source.
-  Status Update(const Source& source);
+  // Validates and inserts; Conflict when the name is taken. `by`: who adds
+  // it, from where: the change goes to the security log (source_added) with
+  // the settings but never the push secret, nor a URL's user, password or
+  // query. Every front-end passes it; null (tests, restores) records nothing.
+  Result<Source> Add(const Source& source, const AuditBy* by = nullptr);
+  // Validates and rewrites the settings (not the health) of an existing
+  // source; with `by`, records which settings changed (source_changed: old
+  // and new values, the push secret named only).
+  Status Update(const Source& source, const AuditBy* by = nullptr);
   std::optional<Source> Get(const std::string& name);
   std::optional<Source> GetById(int64_t id);
   std::vector<Source> List();
   // NotFound when there is no such source. Its posts, profiles and rejects
   // stay (removing data is an explicit erase, not a side effect).
-  Status Remove(const std::string& name);
+  // With `by`, recorded (source_removed).
+  Status Remove(const std::string& name, const AuditBy* by = nullptr);
 
   // Health after a run: success (items read, new ETag/Last-Modified) or failure.
   void RecordSuccess(int64_t id, int64_t items, const std::string& etag,

@@ -89,6 +89,21 @@ void UiSessionRepository::Remove(const std::string& id_hash) {
   }
 }
 
+int64_t UiSessionRepository::RefreshUser(const std::string& user_id, const std::string& user_name,
+                                         const std::vector<std::string>& roles) {
+  try {
+    Pool::Lease conn = pool_.Acquire();
+    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+        "UPDATE scrm_ui_sessions SET roles = ?, user_name = ? WHERE user_id = ?"));
+    ps->setString(1, JoinRoles(roles));
+    ps->setString(2, user_name);
+    ps->setString(3, user_id);
+    return ps->executeUpdate();
+  } catch (const sql::SQLException& e) {
+    throw DbError::From(e, "refreshing a user's sessions");
+  }
+}
+
 int64_t UiSessionRepository::RemoveExpired(int64_t now, int limit) {
   try {
     Pool::Lease conn = pool_.Acquire();

@@ -41,6 +41,10 @@ class UiSessionRepository {
   // expires_at (never back); an expired or deleted one stays so.
   void Touch(const std::string& id_hash, int64_t last_seen_at, int64_t expires_at, int64_t now);
   void Remove(const std::string& id_hash);  // and its message
+  // Every session of that user takes these roles and name (a new sign-on
+  // says what the CRM gives the user now); the number of rows changed.
+  int64_t RefreshUser(const std::string& user_id, const std::string& user_name,
+                      const std::vector<std::string>& roles);
   // Deletes the sessions (with their messages) and the nonces whose
   // expires_at is before now, at most `limit` rows of each; the number of
   // sessions deleted.

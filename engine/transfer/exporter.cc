@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 
+#include "store/audit_repository.h"
 #include "store/migrator.h"
 #include "store/table_rows.h"
 #include "transfer/internal.h"
@@ -177,6 +178,10 @@ Result<ExportSummary> ExportTo(store::Pool& pool, const std::string& dir,
   }
   summary.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  store::AuditRepository(pool).Add(store::AuditEntry{
+      "export", options.by.actor, "",
+      {{"files", files->size()}, {"rows", summary.rows}, {"bytes", summary.bytes}}, "all",
+      options.by.address});
   return summary;
 }
 
@@ -208,7 +213,11 @@ Result<FileEntry> WriteExportFile(store::Pool& pool, const std::string& file, st
     } catch (const nlohmann::json::exception& e) {
       return Status::Internal("cannot write " + file + ": " + e.what());
     }
-    return Entry(table, is_jsonl ? "jsonl" : "csv", sink, n);
+    FileEntry entry = Entry(table, is_jsonl ? "jsonl" : "csv", sink, n);
+    store::AuditRepository(pool).Add(store::AuditEntry{
+        "export", options.by.actor, "", {{"rows", entry.rows}, {"bytes", entry.bytes}}, file,
+        options.by.address});
+    return entry;
   }
   return Status::NotFound("no export file named '" + file + "' (see the manifest's files)");
 }

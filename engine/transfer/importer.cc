@@ -1,8 +1,10 @@
 // An export back into an empty database (docs/export-format.md).
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 
+#include "store/audit_repository.h"
 #include "store/migrator.h"
 #include "store/table_rows.h"
 #include "transfer/internal.h"
@@ -81,11 +83,15 @@ Status VerifyChecksums(const std::string& dir, const nlohmann::json& manifest) {
 // `scrm serve` started on the empty database (to import over the API) has
 // already recorded a run there. The export's rows replace them.
 constexpr char kJobState[] = "scrm_sync_state";
+// The security log of the database imported into is not data either: that
+// engine logged the admin's sign-on, refusals... before the import. Those
+// rows are kept, after the export's (store::AuditRepository::MakeRoomUpTo).
+constexpr char kAudit[] = "scrm_audit";
 
 Status RequireEmpty(store::Pool& pool) {
   store::TableRows rows(pool);
   for (const std::string& t : rows.EngineTables()) {
-    if (IsExcludedTable(t) || t == kJobState) continue;
+    if (IsExcludedTable(t) || t == kJobState || t == kAudit) continue;
     const int64_t n = rows.Count(t);
     if (n > 0) {
       return Status::FailedPrecondition(
@@ -164,10 +170,30 @@ Result<int64_t> ImportFile(store::Pool& pool, const std::string& dir, const nloh
   return n;
 }
 
+// The largest id of a kind's records (the security log's, before they are
+// restored); 0 when none. Its lines are checked again when restored.
+Result<int64_t> MaxId(const std::string& dir, const nlohmann::json& entry) {
+  const std::string file = entry["file"];
+  std::ifstream in(fs::path(dir) / file, std::ios::binary);
+  std::string line;
+  int64_t max_id = 0, line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    const nlohmann::json record = nlohmann::json::parse(line, nullptr, false);
+    if (!record.is_object() || !record.contains("id") || !record["id"].is_number_integer()) {
+      return Status::InvalidArgument(file + " line " + std::to_string(line_no) +
+                                     ": field 'id' must be an integer", "id");
+    }
+    max_id = std::max(max_id, record["id"].get<int64_t>());
+  }
+  return max_id;
+}
+
 }  // namespace
 
 Result<ImportSummary> ImportFrom(store::Pool& pool, const std::string& dir,
-                                 const std::function<void(const std::string&, int64_t)>& progress) {
+                                 const std::function<void(const std::string&, int64_t)>& progress,
+                                 const store::AuditBy& by) {
   const auto start = std::chrono::steady_clock::now();
   Result<nlohmann::json> manifest = ReadManifest(dir);
   if (!manifest.ok()) return manifest.status();
@@ -196,6 +222,12 @@ Result<ImportSummary> ImportFrom(store::Pool& pool, const std::string& dir,
   if (Status s = VerifyChecksums(dir, *manifest); !s.ok()) return s;
   if (Status s = RequireEmpty(pool); !s.ok()) return s;
   store::TableRows(pool).Clear(kJobState);
+  for (const nlohmann::json& entry : (*manifest)["files"]) {
+    if (entry.value("view", "jsonl") != "jsonl" || TableOf(entry) != kAudit) continue;
+    Result<int64_t> max_id = MaxId(dir, entry);
+    if (!max_id.ok()) return max_id.status();
+    store::AuditRepository(pool).MakeRoomUpTo(*max_id);
+  }
 
   ImportSummary summary;
   for (const nlohmann::json& entry : (*manifest)["files"]) {
@@ -206,6 +238,9 @@ Result<ImportSummary> ImportFrom(store::Pool& pool, const std::string& dir,
     summary.kinds[entry.value("kind", entry["file"].get<std::string>())] = *n;
   }
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  store::AuditRepository(pool).Add(store::AuditEntry{
+      "import", by.actor, "", {{"rows", summary.rows}, {"bytes", summary.bytes}, {"kinds", summary.kinds}},
+      "all", by.address});
   return summary;
 }
 

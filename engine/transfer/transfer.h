@@ -24,6 +24,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/status.h"
+#include "store/audit_repository.h"
 #include "store/pool.h"
 
 namespace scrm::transfer {
@@ -56,6 +57,10 @@ struct ExportOptions {
   int page_size = 1000;  // rows a query
   // After each page: the kind and the rows of it written so far.
   std::function<void(const std::string& kind, int64_t rows)> progress;
+  // Who exports, from where: ExportTo and WriteExportFile record each
+  // export, once written, in the security log (kind export); BuildManifest
+  // records nothing.
+  store::AuditBy by;
 };
 
 struct ExportSummary {
@@ -65,7 +70,9 @@ struct ExportSummary {
   double seconds = 0;
 };
 
-// Writes the export into dir (created; it must be absent or empty).
+// Writes the export into dir (created; it must be absent or empty). The
+// audit row recording it comes after the snapshot: an export holds the
+// exports before it, not itself.
 Result<ExportSummary> ExportTo(store::Pool& pool, const std::string& dir,
                                const ExportOptions& options);
 // The names an export holds, in manifest order ("audit.jsonl", ... "posts.csv").
@@ -89,11 +96,16 @@ struct ImportSummary {
 // Restores an export into an empty, migrated database: checks the manifest
 // (format, version, schema version) and every file's SHA-256 first, then
 // refuses a database holding data, then restores every kind with its ids.
-// Failures name the file (and line, for a bad record) and how to fix it.
-// The search index is the caller's to rebuild (ingest::Reindex).
+// The security log (scrm_audit) and the jobs' watermarks do not count as
+// data: the export's audit rows are restored with their ids, and the rows
+// this database logged before (the import's own sign-on, refusals...) are
+// kept, moved after them. Then the import itself is recorded, as done by
+// `by`. Failures name the file (and line, for a bad record) and how to fix
+// it. The search index is the caller's to rebuild (ingest::Reindex).
 Result<ImportSummary> ImportFrom(store::Pool& pool, const std::string& dir,
                                  const std::function<void(const std::string&, int64_t)>& progress =
-                                     nullptr);
+                                     nullptr,
+                                 const store::AuditBy& by = {});
 
 }  // namespace scrm::transfer
 

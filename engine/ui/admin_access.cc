@@ -13,6 +13,7 @@
 #include "core/reasons.h"
 #include "http/admin_export.h"
 #include "http/api_keys.h"
+#include "http/audit.h"
 #include "http/auth.h"
 #include "http/errors.h"
 #include "store/api_key_repository.h"
@@ -123,7 +124,7 @@ http::Response PageServer::AdminApiKeyCreate(const http::Request& request) {
   if (!community.empty()) roles.push_back("community:" + community);
 
   Result<http::NewApiKey> made =
-      http::CreateApiKey(*pool_, name, roles, request.principal.user_id);
+      http::CreateApiKey(*pool_, name, roles, http::AuditByOf(request));
   nlohmann::json c = Base(request, "admin.key_title");
   int status = 200;
   if (made.ok()) {
@@ -163,7 +164,7 @@ http::Response PageServer::AdminApiKeyRevoke(const http::Request& request) {
                    templates_->Message(lang, "admin.key_revoke_question") + " " + name,
                    "/ui/admin/api-keys/" + name + "/revoke", "admin.key_revoke");
   }
-  if (Status s = http::RevokeApiKeyNamed(*pool_, name); !s.ok()) {
+  if (Status s = http::RevokeApiKeyNamed(*pool_, name, http::AuditByOf(request)); !s.ok()) {
     return Failed(request, "api-keys", s);
   }
   return Done(request, "api-keys", templates_->Message(lang, "admin.done_key_revoked") + " " + name);

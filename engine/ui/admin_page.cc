@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "http/audit.h"
 #include "http/health.h"
 #include "identity/run/match_run.h"
 #include "identity/run/match_settings.h"
@@ -131,6 +132,7 @@ http::Response PageServer::Admin(const http::Request& request) {
   AddAccess(request, c);
   c["flash"] = TakeFlash(request);
   c["session_minutes"] = options_.session_minutes;
+  c["session_max_hours"] = options_.session_max_hours;
   c["crm_origin"] = Optional(options_.crm_origin);
   return Html("admin", c, request);
 }
@@ -145,7 +147,7 @@ http::Response PageServer::AdminThresholds(const http::Request& request) {
     return it->second;
   };
   if (form.count("reset") > 0) {
-    const bool had = identity::ResetMatchSettings(*pool_, request.principal.user_id);
+    const bool had = identity::ResetMatchSettings(*pool_, http::AuditByOf(request));
     return Done(request, "matching",
                 templates_->Message(lang, had ? "admin.done_thresholds_reset" : "admin.thresholds_none_stored"));
   }
@@ -161,7 +163,7 @@ http::Response PageServer::AdminThresholds(const http::Request& request) {
     }
     *out = *v;
   }
-  if (Status s = identity::SaveMatchSettings(*pool_, m, request.principal.user_id); !s.ok()) {
+  if (Status s = identity::SaveMatchSettings(*pool_, m, http::AuditByOf(request)); !s.ok()) {
     return Done(request, "matching", templates_->Message(lang, "admin.threshold_bad_order"), true);
   }
   return Done(request, "matching", templates_->Message(lang, "admin.done_thresholds_saved"));

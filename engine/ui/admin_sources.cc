@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/reasons.h"
+#include "http/audit.h"
 #include "http/errors.h"
 #include "store/index_queue_repository.h"
 #include "store/source_repository.h"
@@ -150,11 +151,12 @@ http::Response PageServer::AdminSourceSave(const http::Request& request) {
     }
   }
   if (status.ok()) {
+    const store::AuditBy by = http::AuditByOf(request);
     if (adding) {
-      Result<Source> added = repo.Add(s);
+      Result<Source> added = repo.Add(s, &by);
       status = added.status();
     } else {
-      status = repo.Update(s);
+      status = repo.Update(s, &by);
       // Who may see the posts changed: their index documents must say so.
       if (status.ok() && (before->visibility != s.visibility || before->community != s.community)) {
         store::IndexQueueRepository(*pool_).EnqueueSource(s.id);
@@ -186,7 +188,8 @@ http::Response PageServer::AdminSourceRemove(const http::Request& request) {
                    templates_->Message(lang, "admin.source_remove_question") + " " + name,
                    "/ui/admin/sources/" + name + "/remove", "admin.source_remove");
   }
-  if (Status s = repo.Remove(name); !s.ok()) {
+  const store::AuditBy by = http::AuditByOf(request);
+  if (Status s = repo.Remove(name, &by); !s.ok()) {
     return Failed(request, "sources", s);
   }
   return Done(request, "sources", templates_->Message(lang, "admin.done_source_removed") + " " + name);

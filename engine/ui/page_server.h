@@ -39,6 +39,7 @@ struct UiOptions {
   // secret -> the stored form. Unset: the form refuses to set a secret.
   std::function<Result<std::string>(const std::string&, const std::string&)> seal_push_secret;
   int session_minutes = 60;
+  int session_max_hours = 12;  // ui.session_max_hours, shown on the admin page
 };
 
 class PageServer : public http::Pages {

@@ -24,7 +24,7 @@ using Ids = std::vector<std::string>;
 
 void CheckAuditFreeOfPersonalData(TestDatabase& db) {
   const std::string audit = db.Scalar(
-      "SELECT GROUP_CONCAT(CONCAT_WS('|', action, actor, subject_hash, detail)) FROM scrm_audit");
+      "SELECT GROUP_CONCAT(CONCAT_WS('|', kind, actor, address, object, subject_hash, detail)) FROM scrm_audit");
   INFO(audit);
   for (const char* personal : {"Zanzibar", "Ophélie", "oz@m.example", "m.example/users/oz",
                                "ophelie@", "c-oz", "Bob", "bobother", "555"}) {
@@ -73,11 +73,11 @@ TEST_CASE("scrm erase --customer removes the person from the database and the in
   CHECK(in.Search({"kumquat"}).first == (Ids{"b1"}));
 
   // One audit entry: who acted, a hash of the subject, counts; nothing personal.
-  REQUIRE(in.db.Count("SELECT COUNT(*) FROM scrm_audit WHERE action = 'erase'") == 1);
-  CHECK(in.db.Scalar("SELECT actor FROM scrm_audit") == "cli:dpo");
-  CHECK(in.db.Scalar("SELECT subject_hash FROM scrm_audit") ==
+  REQUIRE(in.db.Count("SELECT COUNT(*) FROM scrm_audit WHERE kind = 'erase'") == 1);
+  CHECK(in.db.Scalar("SELECT actor FROM scrm_audit WHERE kind = 'erase'") == "cli:dpo");
+  CHECK(in.db.Scalar("SELECT subject_hash FROM scrm_audit WHERE kind = 'erase'") ==
         in.db.Scalar("SELECT SHA2('customer:Contacts/c-oz', 256)"));
-  const json detail = json::parse(in.db.Scalar("SELECT detail FROM scrm_audit"));
+  const json detail = json::parse(in.db.Scalar("SELECT detail FROM scrm_audit WHERE kind = 'erase'"));
   CHECK(detail["posts"] == 2);
   CHECK(detail["subject"] == "customer");
   CheckAuditFreeOfPersonalData(in.db);
@@ -131,10 +131,10 @@ TEST_CASE("retention per source removes old posts from the database and the inde
   CHECK(in.Search({"quincunx"}).first == (Ids{"g1"}));
   CHECK(in.db.Count("SELECT COUNT(*) FROM scrm_posts WHERE published < '2020-01-01'") == 0);
   CHECK(in.db.Count("SELECT COUNT(*) FROM scrm_posts") == 4);
-  CHECK(in.db.Count("SELECT COUNT(*) FROM scrm_audit WHERE action = 'retention'") == 1);
+  CHECK(in.db.Count("SELECT COUNT(*) FROM scrm_audit WHERE kind = 'retention'") == 1);
   // Nothing more to do: nothing removed, no new audit entry.
   CHECK(in.ScrmJson({"retention"})["posts"] == 0);
-  CHECK(in.db.Count("SELECT COUNT(*) FROM scrm_audit WHERE action = 'retention'") == 1);
+  CHECK(in.db.Count("SELECT COUNT(*) FROM scrm_audit WHERE kind = 'retention'") == 1);
 
   // scrm serve applies it at start (then every retention.interval_hours),
   // and its feeder takes the posts out of the index.
@@ -240,7 +240,7 @@ TEST_CASE("POST /api/v1/admin/erase erases as scrm erase does, admins only, and 
   ClientResponse dry = post(admin, json{{"customer", "Contacts/c-gq"}, {"dry_run", true}}.dump());
   REQUIRE(dry.status == 200);
   CHECK(json::parse(dry.body)["posts"] == 1);
-  CHECK(in.db.Count("SELECT COUNT(*) FROM scrm_audit") == 0);
+  CHECK(in.db.Count("SELECT COUNT(*) FROM scrm_audit WHERE kind = 'erase'") == 0);
 
   ClientResponse done = post(admin, body);
   INFO(done.body);
@@ -259,10 +259,11 @@ TEST_CASE("POST /api/v1/admin/erase erases as scrm erase does, admins only, and 
   CHECK(serve.Wait(10000) == 0);
   CHECK(in.Search({"quincunx"}).first == (Ids{"b2"}));
   CHECK(in.Search({"kumquat"}).first == (Ids{"b1", "z1", "z2"}));
-  CHECK(in.db.Scalar("SELECT actor FROM scrm_audit") == "1");
-  CHECK(in.db.Scalar("SELECT subject_hash FROM scrm_audit") ==
+  CHECK(in.db.Scalar("SELECT CONCAT_WS('|', actor, address, object) FROM scrm_audit WHERE kind = "
+                     "'erase'") == "1|127.0.0.1|customer");
+  CHECK(in.db.Scalar("SELECT subject_hash FROM scrm_audit WHERE kind = 'erase'") ==
         in.db.Scalar("SELECT SHA2('customer:Contacts/c-gq', 256)"));
-  const std::string audit = in.db.Scalar("SELECT CONCAT(subject_hash, detail) FROM scrm_audit");
+  const std::string audit = in.db.Scalar("SELECT CONCAT(subject_hash, detail) FROM scrm_audit WHERE kind = 'erase'");
   for (const char* personal : {"Gaspard", "Quincampoix", "gq@m.example", "c-gq", "gaspard@"}) {
     CHECK(audit.find(personal) == std::string::npos);
   }

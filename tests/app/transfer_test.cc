@@ -55,6 +55,24 @@ struct TempDir {
 
 json Manifest(const fs::path& dir) { return json::parse(Slurp(dir / "manifest.json")); }
 
+// The security log records each export and import: a later export's
+// audit.jsonl is an earlier one's and more rows after it.
+void CheckLogGrew(const fs::path& earlier, const fs::path& later) {
+  const std::string before = Slurp(earlier / "audit.jsonl"), after = Slurp(later / "audit.jsonl");
+  CHECK(after.size() > before.size());
+  CHECK(after.compare(0, before.size(), before) == 0);
+}
+
+json WithoutFile(json manifest, const std::string& file) {
+  manifest.erase("created_at");
+  json kept = json::array();
+  for (const json& f : manifest["files"]) {
+    if (f["file"] != file) kept.push_back(f);
+  }
+  manifest["files"] = kept;
+  return manifest;
+}
+
 }  // namespace
 
 TEST_CASE("an export imported into an empty instance exports byte for byte the same",
@@ -105,21 +123,33 @@ TEST_CASE("an export imported into an empty instance exports byte for byte the s
   CHECK(csv.find(",community,mastodon,post,z1,") != std::string::npos);
   CHECK(csv.find("\"Kumquat jam, made by Bob, sold out\"") != std::string::npos);
 
-  // The same data exported twice: the same bytes.
+  // The security log of the export: each source added, each export, by
+  // the operator, no secret.
+  const std::string log = Slurp(first.path / "audit.jsonl");
+  CHECK(log.find("\"kind\":\"source_added\"") != std::string::npos);
+  CHECK(log.find("\"object\":\"source:community\"") != std::string::npos);
+
+  // The same data exported twice: the same bytes, but for the log, which
+  // now records the first export.
   TempDir again("again");
   a.ScrmJson({"export", "--out", again.path.string()});
   for (const json& f : manifest["files"]) {
     const std::string name = f["file"];
+    if (name == "audit.jsonl") continue;
     CHECK(Slurp(again.path / name) == Slurp(first.path / name));
   }
+  CheckLogGrew(first.path, again.path);
+  CHECK(Slurp(again.path / "audit.jsonl").find("\"kind\":\"export\"") != std::string::npos);
   // Pages of any size (a keyset over every kind of primary key): the same bytes.
   TempDir small("small-pages");
   a.ScrmJson({"export", "--out", small.path.string(), "--page-size", "2"});
   for (const json& f : manifest["files"]) {
     const std::string name = f["file"];
     INFO(name);
+    if (name == "audit.jsonl") continue;
     CHECK(Slurp(small.path / name) == Slurp(first.path / name));
   }
+  CheckLogGrew(again.path, small.path);
   // An export never overwrites.
   RunResult over = a.Scrm({"export", "--out", first.path.string()});
   CHECK(over.exit_code == 2);
@@ -139,12 +169,20 @@ TEST_CASE("an export imported into an empty instance exports byte for byte the s
   for (const json& f : manifest["files"]) {
     const std::string name = f["file"];
     INFO(name);
+    if (name == "audit.jsonl") continue;
     CHECK(Slurp(second.path / name) == Slurp(first.path / name));
   }
-  json m1 = manifest, m2 = manifest2;
-  m1.erase("created_at");
-  m2.erase("created_at");
-  CHECK(m1 == m2);
+  // The log comes back whole, with its ids, and the import after it.
+  CheckLogGrew(first.path, second.path);
+  const std::string restored_log = Slurp(second.path / "audit.jsonl");
+  const json import_row = json::parse(restored_log.substr(restored_log.rfind('\n', restored_log.size() - 2) + 1));
+  CHECK(import_row["kind"] == "import");
+  CHECK(import_row["actor"].get<std::string>().rfind("cli:", 0) == 0);
+  const std::string first_log = Slurp(first.path / "audit.jsonl");
+  const int64_t last_exported =
+      json::parse(first_log.substr(first_log.rfind('\n', first_log.size() - 2) + 1))["id"];
+  CHECK(import_row["id"] == last_exported + 1);  // ids kept; the import right after them
+  CHECK(WithoutFile(manifest, "audit.jsonl") == WithoutFile(manifest2, "audit.jsonl"));
 
   // The rebuilt index answers as the original one.
   for (const std::vector<std::string>& q : std::vector<std::vector<std::string>>{
@@ -275,7 +313,8 @@ TEST_CASE("the admin export API streams the same files as scrm export, to admins
   CHECK(files.size() == manifest["files"].size() + 1);
   // scrm serve's matcher records each run in scrm_sync_state: that file
   // changes while it runs; every other one is the same.
-  auto live = [](const json& f) { return f["file"] == "sync_state.jsonl"; };
+  // Likewise the security log, which records each export and refusal.
+  auto live = [](const json& f) { return f["file"] == "sync_state.jsonl" || f["file"] == "audit.jsonl"; };
   for (const json& f : manifest["files"]) {
     const std::string name = f["file"];
     INFO(name);
@@ -390,9 +429,14 @@ TEST_CASE("an export uploaded in pieces over the admin API restores an empty ins
   for (const json& f : manifest["files"]) {
     const std::string name = f["file"];
     INFO(name);
-    if (name == "sync_state.jsonl") continue;
+    if (name == "sync_state.jsonl" || name == "audit.jsonl") continue;
     CHECK(Slurp(again.path / name) == Slurp(dir.path / name));
   }
+  // The log: the export's rows with their ids, then what b logged before
+  // the import (its refusals), the import by the admin, the export.
+  CheckLogGrew(dir.path, again.path);
+  CHECK(b.db.Count("SELECT COUNT(*) FROM scrm_audit WHERE kind = 'import' AND actor = '1' AND "
+                   "address = '127.0.0.1'") == 1);
   // The running engine indexes the restored posts (its feeder drains the queue).
   int64_t total = 0;
   for (int i = 0; i < 100 && total == 0; ++i) {
@@ -403,4 +447,9 @@ TEST_CASE("an export uploaded in pieces over the admin API restores an empty ins
   CHECK(total >= 1);
   serve.Signal(SIGTERM);
   CHECK(serve.Wait(10000) == 0);
+  // scrm serve wrote the refusals it counted, at the latest as it stopped:
+  // the sales token's 403, with its reason, from the test's address.
+  CHECK(b.db.Count("SELECT COUNT(*) FROM scrm_audit WHERE kind = 'forbidden' AND address = "
+                   "'127.0.0.1' AND object = 'PUT /api/v1/admin/import/{file}' AND "
+                   "JSON_VALUE(detail, '$.reason') = 'admin_role_needed'") == 1);
 }

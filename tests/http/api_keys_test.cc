@@ -54,7 +54,7 @@ std::string AdminToken() {
 TEST_CASE("an API key is stored as its hash only and carries its roles", "[mysql][http][security]") {
   scrm::testing::TestDatabase db;
   Migrate(db);
-  Result<NewApiKey> made = CreateApiKey(db.pool(), "exporter", {"marketing"}, "cli:test");
+  Result<NewApiKey> made = CreateApiKey(db.pool(), "exporter", {"marketing"}, {"cli:test", ""});
   REQUIRE(made.ok());
   CHECK(made->key.rfind("scrmk_", 0) == 0);
   CHECK(made->key.size() == 6 + 43);
@@ -72,12 +72,12 @@ TEST_CASE("an API key is stored as its hash only and carries its roles", "[mysql
     CHECK(row.find(Sha256Hex(made->key)) != std::string::npos);
   }
   // Names are unique, roles must be known.
-  CHECK(CreateApiKey(db.pool(), "exporter", {"sales"}, "x").status().code() == Status::Code::kConflict);
-  CHECK(CreateApiKey(db.pool(), "other", {"root"}, "x").status().field() == "roles");
-  CHECK(CreateApiKey(db.pool(), "other", {}, "x").status().field() == "roles");
-  CHECK(CreateApiKey(db.pool(), "bad name!", {"sales"}, "x").status().field() == "name");
+  CHECK(CreateApiKey(db.pool(), "exporter", {"sales"}, {"x", ""}).status().code() == Status::Code::kConflict);
+  CHECK(CreateApiKey(db.pool(), "other", {"root"}, {"x", ""}).status().field() == "roles");
+  CHECK(CreateApiKey(db.pool(), "other", {}, {"x", ""}).status().field() == "roles");
+  CHECK(CreateApiKey(db.pool(), "bad name!", {"sales"}, {"x", ""}).status().field() == "name");
   // Two keys never repeat.
-  Result<NewApiKey> second = CreateApiKey(db.pool(), "second", {"sales"}, "x");
+  Result<NewApiKey> second = CreateApiKey(db.pool(), "second", {"sales"}, {"x", ""});
   REQUIRE(second.ok());
   CHECK(second->key != made->key);
 }
@@ -120,7 +120,7 @@ TEST_CASE("the server takes API keys by role, refuses unknown and revoked ones",
 
   // Revoked before its first use: refused at once (a key in use stops
   // within the cache's 30 seconds).
-  Result<NewApiKey> doomed = CreateApiKey(db.pool(), "doomed", {"sales"}, "x");
+  Result<NewApiKey> doomed = CreateApiKey(db.pool(), "doomed", {"sales"}, {"x", ""});
   REQUIRE(doomed.ok());
   CHECK(Call(port, "DELETE", "/api/v1/admin/api-keys/doomed", As(AdminToken())).status == 200);
   CHECK(Call(port, "GET", "/machine", As(doomed->key)).status == 401);

@@ -222,7 +222,7 @@ TEST_CASE("connections beyond the per-address cap and the total cap are refused 
   CHECK(StatusOf(again.ReadAnswer(seconds(5))) == 200);
 }
 
-TEST_CASE("one caller's concurrent requests are capped with 429; other callers go on",
+TEST_CASE("one caller's concurrent requests are capped with 429, and other callers go on",
           "[http][availability]") {
   ServerOptions o = Options();
   o.threads = 8;

@@ -173,4 +173,49 @@ TEST_CASE("without a database, sessions and their messages live in memory",
   CHECK_FALSE(store.TakeFlash(s->id));
 }
 
+
+// Issue 14: an absolute lifetime and roles refreshed at each sign-on, on
+// every engine of the database.
+TEST_CASE("a session's lifetime and a sign-on's roles hold on every engine of the database",
+          "[mysql][http][session]") {
+  scrm::testing::TestDatabase db;
+  Migrate(db);
+  const int64_t t = static_cast<int64_t>(std::time(nullptr));
+  SessionOptions o = Options();
+  o.max_seconds = 1000;
+  SessionStore first(o, &db.pool());
+  SessionStore second(o, &db.pool());
+
+  SECTION("used all along, a session still ends max_seconds after its sign-on") {
+    std::optional<Session> s = first.Create(Anne(), "", 0, t);
+    for (int64_t at = t + 100; at < t + 1000; at += 100) {
+      INFO(at - t);
+      REQUIRE(first.Find(s->id, at));
+      REQUIRE(second.Find(s->id, at + 50));
+    }
+    // Its expiry in the database never passes the lifetime.
+    CHECK(db.Scalar("SELECT TIMESTAMPDIFF(SECOND, created_at, expires_at) FROM "
+                    "scrm_ui_sessions") == "1000");
+    SessionStore restarted(o, &db.pool());
+    CHECK_FALSE(restarted.Find(s->id, t + 1000));
+    CHECK_FALSE(first.Find(s->id, t + 1000));  // from its cache too
+    CHECK_FALSE(second.Find(s->id, t + 1001));
+    CHECK(db.Count("SELECT COUNT(*) FROM scrm_ui_sessions") == 0);
+  }
+  SECTION("a new sign-on on one engine gives its roles to the user's sessions on the other") {
+    std::optional<Session> s = first.Create(Anne(), "", 0, t);
+    REQUIRE(second.Find(s->id, t + 1));
+    Principal demoted = Anne();
+    demoted.roles = {"sales"};
+    REQUIRE(second.Create(demoted, "n-2", t + 300, t + 2));
+    CHECK(db.Count("SELECT COUNT(*) FROM scrm_ui_sessions WHERE roles = 'sales'") == 2);
+    // At once on the engine that saw the sign-on...
+    CHECK(second.Find(s->id, t + 3)->principal.roles == std::vector<std::string>{"sales"});
+    // ...within the recheck on the other.
+    CHECK(first.Find(s->id, t + 31)->principal.roles == std::vector<std::string>{"sales"});
+    CHECK(SessionStore(o, &db.pool()).Find(s->id, t + 4)->principal.roles ==
+          std::vector<std::string>{"sales"});
+  }
+}
+
 }  // namespace scrm::http

@@ -228,3 +228,81 @@ TEST_CASE("StartSession redirects without the token, and refuses a replayed one"
   REQUIRE(reload.ok());
   CHECK(reload->status == 303);
 }
+
+// Issue 14: sessions had no absolute lifetime (used every minute, they
+// lived forever) and kept the roles of their sign-on forever.
+TEST_CASE("a session ends at its absolute lifetime however busy, and when idle",
+          "[http][session]") {
+  SessionOptions o;
+  o.idle_seconds = 60;
+  o.max_seconds = 300;
+  SessionStore store(o);
+  Principal p;
+  p.user_id = "7";
+  p.roles = {"admin"};
+  std::optional<Session> s = store.Create(p, "", 0, 1000);
+  REQUIRE(s);
+  for (int64_t t = 1050; t < 1300; t += 50) {
+    INFO(t);
+    CHECK(store.Find(s->id, t));  // busy: never idle for 60 s
+  }
+  CHECK_FALSE(store.Find(s->id, 1300));  // 300 s after its sign-on
+  CHECK_FALSE(store.Find(s->id, 1301));  // and stays ended
+  std::optional<Session> idle = store.Create(p, "", 0, 2000);
+  CHECK(store.Find(idle->id, 2060));
+  CHECK_FALSE(store.Find(idle->id, 2121));
+}
+
+TEST_CASE("a new sign-on gives its roles to the user's sessions and ends another user's",
+          "[http][session]") {
+  SessionStore store;
+  Router router({
+      {"GET", "/ui/admin", Access::kAdmin, [](const Request&) { return Response::Text("admin"); }},
+      {"GET", "/ui/page", Access::kUser, [](const Request& r) { return Response::Text(r.principal.user_id); }},
+  });
+  router.SetAuthorizer(TokenAuthorizer(kSecret, &store));
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  auto sign_on = [&](const std::string& user, std::vector<std::string> roles,
+                     const std::string& cookie) {
+    Result<Principal> p = VerifyToken(TokenFor(user, std::move(roles)), kSecret, now);
+    REQUIRE(p.ok());
+    Request r = Make("GET", "/ui/page");
+    r.query = {{"sso", "t"}};
+    r.principal = *p;
+    if (!cookie.empty()) r.headers["cookie"] = "scrm_session=" + cookie;
+    Result<Response> started = StartSession(store, r, now);
+    REQUIRE(started.ok());
+    const std::string set_cookie = started->Header("Set-Cookie");
+    REQUIRE(set_cookie.rfind("scrm_session=", 0) == 0);
+    return set_cookie.substr(13, set_cookie.find(';') - 13);
+  };
+  auto admin_page = [&](const std::string& id) {
+    Request r = Make("GET", "/ui/admin");
+    r.headers["cookie"] = "scrm_session=" + id;
+    return router.Dispatch(r).status;
+  };
+  const std::string laptop = sign_on("7", {"admin"}, "");
+  const std::string phone = sign_on("7", {"admin"}, "");
+  const std::string other = sign_on("8", {"admin"}, "");
+  REQUIRE(admin_page(laptop) == 200);
+  REQUIRE(admin_page(phone) == 200);
+
+  // The CRM took the admin role away: user 7's next sign-on (on the laptop)
+  // carries sales only. Every session of user 7 has it now, the laptop's
+  // previous one and the phone's; user 8 is untouched.
+  const std::string again = sign_on("7", {"sales"}, laptop);
+  CHECK(again != laptop);
+  CHECK(admin_page(again) == 403);
+  CHECK(admin_page(laptop) == 403);
+  CHECK(admin_page(phone) == 403);
+  CHECK(store.Find(phone, now)->principal.roles == std::vector<std::string>{"sales"});
+  CHECK(admin_page(other) == 200);
+
+  // User 8 signs on in the browser that holds user 7's session: that one ends.
+  const std::string shared = sign_on("8", {"admin"}, again);
+  Request old = Make("GET", "/ui/page");
+  old.headers["cookie"] = "scrm_session=" + again;
+  CHECK(router.Dispatch(old).status == 401);
+  CHECK(admin_page(shared) == 200);
+  CHECK(admin_page(other) == 200);
+}

@@ -333,12 +333,12 @@ TEST_CASE("stored thresholds reach a running matcher, an invalid stored set fall
   identity::MatchOptions strict = defaults;
   strict.auto_threshold = 1.0;  // nothing is linked without review
   strict.suggest_threshold = 0.95;
-  REQUIRE(identity::SaveMatchSettings(w.db.pool(), strict, "admin-1").ok());
+  REQUIRE(identity::SaveMatchSettings(w.db.pool(), strict, {"admin-1", ""}).ok());
   s = identity::LoadMatchSettings(w.db.pool(), defaults);
   CHECK(s.stored);
   CHECK(s.updated_by == "admin-1");
   CHECK(s.options.auto_threshold == 1.0);
-  CHECK(w.db.Count("SELECT COUNT(*) FROM scrm_audit WHERE action = 'settings' AND actor = 'admin-1'") == 1);
+  CHECK(w.db.Count("SELECT COUNT(*) FROM scrm_audit WHERE kind = 'settings' AND actor = 'admin-1'") == 1);
 
   identity::RunOptions options;
   options.match = defaults;
@@ -352,7 +352,7 @@ TEST_CASE("stored thresholds reach a running matcher, an invalid stored set fall
   // Refused before storing: the field named, the stored set unchanged.
   identity::MatchOptions upside = defaults;
   upside.suggest_threshold = 0.95;
-  Status refused = identity::SaveMatchSettings(w.db.pool(), upside, "admin-1");
+  Status refused = identity::SaveMatchSettings(w.db.pool(), upside, {"admin-1", ""});
   CHECK(refused.code() == Status::Code::kInvalidArgument);
   CHECK(refused.field() == "suggest");
   CHECK(identity::ParseThreshold("1.01", "--auto").status().field() == "--auto");
@@ -365,7 +365,7 @@ TEST_CASE("stored thresholds reach a running matcher, an invalid stored set fall
   CHECK_FALSE(s.stored);
   CHECK(s.options.auto_threshold == 0.9);
 
-  CHECK(identity::ResetMatchSettings(w.db.pool(), "admin-1"));
-  CHECK_FALSE(identity::ResetMatchSettings(w.db.pool(), "admin-1"));
+  CHECK(identity::ResetMatchSettings(w.db.pool(), {"admin-1", ""}));
+  CHECK_FALSE(identity::ResetMatchSettings(w.db.pool(), {"admin-1", ""}));
   CHECK(w.db.Count("SELECT COUNT(*) FROM scrm_settings") == 0);
 }

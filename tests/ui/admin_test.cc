@@ -153,6 +153,7 @@ TEST_CASE("an admin adds, edits and removes a source with the forms", "[mysql][u
   CHECK(Contains(page.body, "action=\"/ui/admin/sources/feed-one/poll\""));
   // The roles table follows the sources: community lyon is seen by admin and community:lyon.
   CHECK(Contains(page.body, "<th scope=\"row\">community: lyon</th><td>admin, community:lyon</td>"));
+  CHECK(Contains(page.body, "Session ends at the latest after (hours since sign-on)</dt><dd>7</dd>"));
   CHECK_FALSE(Contains(a.browser.Send("GET", "/ui/admin").body, "Source added"));  // shown once
 
   ClientResponse edit = a.browser.Send("GET", "/ui/admin/sources/feed-one/edit");
@@ -182,6 +183,23 @@ TEST_CASE("an admin adds, edits and removes a source with the forms", "[mysql][u
   CHECK(removed.status == 303);
   CHECK(e.db.Scalar("SELECT COUNT(*) FROM scrm_sources WHERE name = 'feed-one'") == "0");
   CHECK(Contains(a.browser.Send("GET", "/ui/admin").body, "Source removed (its posts are kept): feed-one"));
+
+  // The security log: the admin's sign-on and each change, as user 1 from
+  // the browser's address; what changed, the secret by name only.
+  auto logged = [&](const std::string& kind) {
+    return e.db.Scalar("SELECT CONCAT_WS('|', actor, address, object) FROM scrm_audit WHERE kind = '" +
+                       kind + "' AND object NOT LIKE 'source:community'");  // Setup()'s, from the CLI
+  };
+  CHECK(logged("sign_on").rfind("1|127.0.0.1|session:", 0) == 0);
+  CHECK(logged("source_added") == "1|127.0.0.1|source:feed-one");
+  CHECK(logged("source_changed") == "1|127.0.0.1|source:feed-one");
+  CHECK(logged("source_removed") == "1|127.0.0.1|source:feed-one");
+  CHECK(e.db.Scalar("SELECT CONCAT_WS('|', JSON_VALUE(detail, '$.changed.visibility.from'), "
+                    "JSON_VALUE(detail, '$.changed.visibility.to'), JSON_VALUE(detail, "
+                    "'$.changed_too[0]')) FROM scrm_audit WHERE kind = 'source_changed' AND object = 'source:feed-one'") ==
+        "community|internal|push_secret");
+  CHECK(e.db.Scalar("SELECT COUNT(*) FROM scrm_audit WHERE CONCAT_WS('|', actor, object, "
+                    "COALESCE(detail, '')) LIKE '%s3cret%' OR detail LIKE '%enc:v1:%'") == "0");
 }
 
 TEST_CASE("bad source input comes back with the field named, and nothing is stored",
@@ -457,7 +475,8 @@ TEST_CASE("an admin stores matching thresholds for every process, and can go bac
   const nlohmann::json row = nlohmann::json::parse(e.db.Scalar("SELECT value FROM scrm_settings WHERE name = 'matching'"));
   CHECK(row["auto"] == 0.95);
   CHECK(row["suggest"] == 0.5);
-  CHECK(e.db.Scalar("SELECT COUNT(*) FROM scrm_audit WHERE action = 'settings' AND actor = '1'") == "1");
+  CHECK(e.db.Scalar("SELECT COUNT(*) FROM scrm_audit WHERE kind = 'settings' AND actor = '1' AND "
+                    "address = '127.0.0.1' AND object = 'setting:matching'") == "1");
   page = a.browser.Send("GET", "/ui/admin");
   CHECK(Contains(page.body, "Thresholds stored: matching uses them from its next run"));
   CHECK(Contains(page.body, "Stored here by 1, "));
@@ -512,7 +531,7 @@ TEST_CASE("an admin stores matching thresholds for every process, and can go bac
   page = a.browser.Send("GET", "/ui/admin");
   CHECK(Contains(page.body, "Stored thresholds removed"));
   CHECK(Contains(page.body, "<dd>0.90</dd>"));
-  CHECK(e.db.Scalar("SELECT COUNT(*) FROM scrm_audit WHERE action = 'settings'") == "3");
+  CHECK(e.db.Scalar("SELECT COUNT(*) FROM scrm_audit WHERE kind = 'settings'") == "3");
 }
 
 TEST_CASE("a French admin reads every kind of bad input in French, naming the field",

@@ -45,7 +45,7 @@ struct Engine {
            {"SCRM_CRM_SYNC_INTERVAL", "0"},       {"SCRM_CRM_ORIGIN", kCrmOrigin}};
     // Matching stays off: the test sets the links it needs itself.
     config = dir + "/scrm.properties";
-    std::ofstream(config) << "match.interval_seconds = 0\nui.session_minutes = 5\n";
+    std::ofstream(config) << "match.interval_seconds = 0\nui.session_minutes = 5\nui.session_max_hours = 7\n";
   }
   ~Engine() {
     serve.reset();

@@ -60,15 +60,15 @@ MatchSettings LoadMatchSettings(store::Pool& pool, const MatchOptions& defaults)
   return s;
 }
 
-Status SaveMatchSettings(store::Pool& pool, const MatchOptions& m, const std::string& actor) {
+Status SaveMatchSettings(store::Pool& pool, const MatchOptions& m, const store::AuditBy& by) {
   if (Status v = ValidateThresholds(m); !v.ok()) return v;
   store::SettingsRepository(pool).Put(
-      kSetting, {{"auto", m.auto_threshold}, {"suggest", m.suggest_threshold}, {"margin", m.margin}}, actor);
+      kSetting, {{"auto", m.auto_threshold}, {"suggest", m.suggest_threshold}, {"margin", m.margin}}, by);
   return Status::Ok();
 }
 
-bool ResetMatchSettings(store::Pool& pool, const std::string& actor) {
-  return store::SettingsRepository(pool).Remove(kSetting, actor);
+bool ResetMatchSettings(store::Pool& pool, const store::AuditBy& by) {
+  return store::SettingsRepository(pool).Remove(kSetting, by);
 }
 
 nlohmann::json MatchSettingsJson(const MatchSettings& s) {

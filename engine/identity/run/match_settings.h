@@ -11,6 +11,7 @@
 
 #include "core/status.h"
 #include "identity/matcher.h"
+#include "store/audit_repository.h"
 #include "store/pool.h"
 
 namespace scrm::identity {
@@ -33,10 +34,10 @@ Status ValidateThresholds(const MatchOptions& m);
 // stored set that no longer validates is ignored (with stored = false).
 // Database failures throw store::DbError.
 MatchSettings LoadMatchSettings(store::Pool& pool, const MatchOptions& defaults);
-// Validates, then stores for every process; audited under `actor`.
-Status SaveMatchSettings(store::Pool& pool, const MatchOptions& m, const std::string& actor);
+// Validates, then stores for every process; audited as done by `by`.
+Status SaveMatchSettings(store::Pool& pool, const MatchOptions& m, const store::AuditBy& by);
 // Back to the configuration's thresholds; false when none were stored.
-bool ResetMatchSettings(store::Pool& pool, const std::string& actor);
+bool ResetMatchSettings(store::Pool& pool, const store::AuditBy& by);
 
 // {"auto", "suggest", "margin", "origin": "stored" | "configuration",
 //  "updated_by", "updated_at" (null unless stored)}: the API's and the CLI's shape.
