@@ -303,21 +303,16 @@ Result<Config> LoadConfig(const std::string& path, const std::map<std::string, s
   };
   long v = 0;
   Status s;
-  if (const Setting* url = get("db.url")) {
+  // db.url and db.replica_url: the same form, the same check.
+  for (auto [key, target] : {std::pair{"db.url", &config.db.url},
+                             std::pair{"db.replica_url", &config.db_replica.url}}) {
+    const Setting* url = get(key);
+    if (url == nullptr) continue;
     Result<store::DbUrl> parsed = store::DbUrl::Parse(url->value);
-    if (!parsed.ok()) {
-      return Status::InvalidArgument(url->origin + ": " + parsed.status().message(), "db.url");
-    }
-    config.db.url = *parsed;
+    if (!parsed.ok()) return Status::InvalidArgument(url->origin + ": " + parsed.status().message(), key);
+    *target = *parsed;
   }
-  if (const Setting* url = get("db.replica_url")) {
-    Result<store::DbUrl> parsed = store::DbUrl::Parse(url->value);
-    if (!parsed.ok()) {
-      return Status::InvalidArgument(url->origin + ": " + parsed.status().message(), "db.replica_url");
-    }
-    config.db_replica.url = *parsed;
-    config.db_replica_enabled = true;
-  }
+  config.db_replica_enabled = get("db.replica_url") != nullptr;
 #define SCRM_INT_KEY(key, min, max, target)                      \
   if (const Setting* st = get(key)) {                            \
     if (!(s = ParseInt(*st, key, min, max, &v)).ok()) return s;  \
