@@ -11,8 +11,8 @@ token) until the file STOP exists in WORKDIR. Every answer is classified:
   shard     503 naming the unreachable index shard (a clear error)
   other     anything else (5xx without the shard's name, connection errors)
 
-and counted per phase (the phase is the content of PHASE, set by the
-test). At the end it prints JSON: per phase, the counts, p50 and p99 ms.
+and counted per phase (the content of PHASE, set by the test, when the
+answer came: a request that overlapped a change counts in the later phase). At the end it prints JSON: per phase, the counts, p50 and p99 ms.
 """
 import json, sys, threading, time, urllib.error, urllib.request, os
 
@@ -29,6 +29,9 @@ def read(name, default=""):
         return default
 
 def record(phase, kind, ms, detail=""):
+    # A request that overlapped a change of phase counts in the later one:
+    # it may have met what that phase did (an engine or a shard killed).
+    phase = read("PHASE", phase)
     with lock:
         p = stats.setdefault(phase, {"ok": 0, "short": 0, "shard": 0, "other": 0, "ms": [], "examples": {}})
         p[kind] += 1
