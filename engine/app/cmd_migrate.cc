@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli.h"
-#include "app/push_secrets.h"
+#include "service/push_secrets.h"
 #include "store/migrator.h"
 
 namespace scrm::app {
@@ -29,7 +29,7 @@ int CmdMigrate(Context& ctx, int argc, char** argv) {
         store::Migrate(pool, store::EmbeddedMigrations(), options);
     if (!report.ok()) return Fail("migrate", report.status());
     // Push secrets stored in clear by older versions are sealed now.
-    Result<int64_t> sealed = SealClearPushSecrets(pool, ctx.config);
+    Result<int64_t> sealed = service::SealClearPushSecrets(pool, ctx.config.secrets_key_file);
     if (!sealed.ok()) return Fail("migrate", sealed.status());
     if (args->Has("json")) {
       std::cout << nlohmann::json{{"from_version", report->from_version},

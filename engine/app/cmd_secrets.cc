@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli.h"
-#include "app/push_secrets.h"
+#include "service/push_secrets.h"
 
 namespace scrm::app {
 
@@ -34,10 +34,10 @@ int Check(Context& ctx, bool json) {
   if (Status s = RequireDatabase(ctx.config); !s.ok()) return Fail("secrets", s);
   store::Pool pool(ctx.config.db);
   try {
-    const CheckReport r = CheckPushSecrets(pool, ctx.config);
+    const service::CheckReport r = service::CheckPushSecrets(pool, ctx.config.secrets_key_file);
     if (json) {
       nlohmann::json unreadable = nlohmann::json::array();
-      for (const SecretProblem& p : r.unreadable) {
+      for (const service::SecretProblem& p : r.unreadable) {
         unreadable.push_back({{"source", p.source}, {"error", p.error}});
       }
       std::cout << nlohmann::json{{"key_file", r.key_file},
@@ -56,7 +56,7 @@ int Check(Context& ctx, bool json) {
       return r.ok() ? kExitOk : kExitFailed;
     }
     if (!r.key_file_error.empty()) std::cout << r.key_file_error << "\n";  // "key file PATH ..."
-    for (const SecretProblem& p : r.unreadable) {
+    for (const service::SecretProblem& p : r.unreadable) {
       std::cout << "source '" << p.source << "': " << p.error << "\n";
     }
     for (const std::string& name : r.clear) {
@@ -103,7 +103,7 @@ int CmdSecrets(Context& ctx, int argc, char** argv) {
   if (Status s = RequireDatabase(ctx.config); !s.ok()) return Fail("secrets", s);
   store::Pool pool(ctx.config.db);
   try {
-    Result<RotateReport> report = RotatePushSecrets(pool, ctx.config, new_key_file);
+    Result<service::RotateReport> report = service::RotatePushSecrets(pool, ctx.config.secrets_key_file, new_key_file);
     if (!report.ok()) return Fail("secrets", report.status());
     if (args->Has("json")) {
       std::cout << nlohmann::json{{"resealed", report->resealed},

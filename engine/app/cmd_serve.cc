@@ -16,7 +16,7 @@
 #include <thread>
 
 #include "app/cli.h"
-#include "app/push_secrets.h"
+#include "service/push_secrets.h"
 #include "app/systemd_notify.h"
 #include "core/gate.h"
 #include "core/time.h"
@@ -358,7 +358,7 @@ class ServeApp : public Poco::Util::ServerApplication {
     ui_options.crm_origin = config_.crm_origin;
     ui_options.match = MatchOptionsOf(config_);
     ui_options.seal_push_secret = [this](const std::string& source, const std::string& clear) {
-      return SealPushSecret(config_, source, clear);
+      return service::SealPushSecret(config_.secrets_key_file, source, clear);
     };
     ui_options.session_minutes = config_.ui_session_minutes;
     ui_options.session_max_hours = config_.ui_session_max_hours;

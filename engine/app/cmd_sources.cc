@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli.h"
-#include "app/push_secrets.h"
+#include "service/push_secrets.h"
 #include "ingest/poller.h"
 #include "sources/fetcher.h"
 #include "store/index_queue_repository.h"
@@ -137,7 +137,7 @@ int CmdSources(Context& ctx, int argc, char** argv) {
       if (Status st = ApplySourceSettings(SettingsOf(*args), &s); !st.ok()) {
         return Fail("sources", AsOption(st));
       }
-      Result<std::string> sealed = SealPushSecret(ctx.config, s.name, s.push_secret);
+      Result<std::string> sealed = service::SealPushSecret(ctx.config.secrets_key_file, s.name, s.push_secret);
       if (!sealed.ok()) return Fail("sources", sealed.status());
       s.push_secret = *sealed;
       Result<Source> added = repo.Add(s, &by);
@@ -171,7 +171,7 @@ int CmdSources(Context& ctx, int argc, char** argv) {
         return Fail("sources", AsOption(st));
       }
       if (args->options.count("secret")) {
-        Result<std::string> sealed = SealPushSecret(ctx.config, s->name, s->push_secret);
+        Result<std::string> sealed = service::SealPushSecret(ctx.config.secrets_key_file, s->name, s->push_secret);
         if (!sealed.ok()) return Fail("sources", sealed.status());
         s->push_secret = *sealed;
       }

@@ -1,4 +1,4 @@
-#include "app/push_secrets.h"
+#include "service/push_secrets.h"
 
 #include <filesystem>
 #include <iostream>
@@ -8,7 +8,7 @@
 #include "secrets/seal.h"
 #include "store/source_repository.h"
 
-namespace scrm::app {
+namespace scrm::service {
 
 namespace {
 
@@ -35,7 +35,7 @@ Result<secrets::Key> KeyForSealing(const std::string& path) {
   return key;
 }
 
-Result<std::string> SealPushSecret(const Config& config, const std::string& source_name,
+Result<std::string> SealPushSecret(const std::string& key_file, const std::string& source_name,
                                    const std::string& clear) {
   if (clear.empty()) return std::string();
   if (clear.size() > kMaxSecretBytes) {
@@ -46,18 +46,18 @@ Result<std::string> SealPushSecret(const Config& config, const std::string& sour
         .WithReason(reason::kSecretTooLong, {{"bytes", std::to_string(clear.size())},
                                              {"max", std::to_string(kMaxSecretBytes)}});
   }
-  Result<secrets::Key> key = KeyForSealing(config.secrets_key_file);
+  Result<secrets::Key> key = KeyForSealing(key_file);
   if (!key.ok()) return key.status();
   return secrets::Seal(*key, clear, secrets::PushSecretAssociatedData(source_name));
 }
 
-Result<int64_t> SealClearPushSecrets(store::Pool& pool, const Config& config) {
+Result<int64_t> SealClearPushSecrets(store::Pool& pool, const std::string& key_file) {
   std::optional<secrets::Key> key;  // read (or made) at the first clear secret
   return store::SourceRepository(pool).RewritePushSecrets(
       [&](const std::string& name, const std::string& stored) -> Result<std::string> {
         if (secrets::IsSealed(stored)) return stored;
         if (!key) {
-          Result<secrets::Key> k = KeyForSealing(config.secrets_key_file);
+          Result<secrets::Key> k = KeyForSealing(key_file);
           if (!k.ok()) return k.status();
           key = *k;
         }
@@ -65,9 +65,9 @@ Result<int64_t> SealClearPushSecrets(store::Pool& pool, const Config& config) {
       });
 }
 
-Result<RotateReport> RotatePushSecrets(store::Pool& pool, const Config& config,
+Result<RotateReport> RotatePushSecrets(store::Pool& pool, const std::string& key_file,
                                        const std::string& new_key_file) {
-  if (SameFile(new_key_file, config.secrets_key_file)) {
+  if (SameFile(new_key_file, key_file)) {
     return Status::InvalidArgument("--new-key-file " + new_key_file + " is the key file in use "
                                    "(secrets.key_file): give a new path",
                                    "--new-key-file");
@@ -82,7 +82,7 @@ Result<RotateReport> RotatePushSecrets(store::Pool& pool, const Config& config,
         std::string clear = stored;
         if (secrets::IsSealed(stored)) {
           if (!old) {
-            Result<secrets::Key> k = secrets::ReadKeyFile(config.secrets_key_file);
+            Result<secrets::Key> k = secrets::ReadKeyFile(key_file);
             if (!k.ok()) {
               return Status::FailedPrecondition("source '" + name + "' has a sealed secret, "
                                                 "but " + k.status().message() +
@@ -90,7 +90,7 @@ Result<RotateReport> RotatePushSecrets(store::Pool& pool, const Config& config,
             }
             if (k->bytes() == fresh->bytes()) {
               return Status::InvalidArgument("--new-key-file " + new_key_file + " holds the same "
-                                             "key as " + config.secrets_key_file + ": make a new one",
+                                             "key as " + key_file + ": make a new one",
                                              "--new-key-file");
             }
             old = *k;
@@ -117,10 +117,10 @@ Result<RotateReport> RotatePushSecrets(store::Pool& pool, const Config& config,
   return report;
 }
 
-CheckReport CheckPushSecrets(store::Pool& pool, const Config& config) {
+CheckReport CheckPushSecrets(store::Pool& pool, const std::string& key_file) {
   CheckReport report;
-  report.key_file = config.secrets_key_file;
-  Result<secrets::Key> key = secrets::ReadKeyFile(config.secrets_key_file);
+  report.key_file = key_file;
+  Result<secrets::Key> key = secrets::ReadKeyFile(key_file);
   report.key_file_exists = key.ok() || key.status().code() != Status::Code::kNotFound;
   const bool key_missing = !report.key_file_exists;
   if (!key.ok() && !key_missing) report.key_file_error = key.status().message();
@@ -153,4 +153,4 @@ CheckReport CheckPushSecrets(store::Pool& pool, const Config& config) {
   return report;
 }
 
-}  // namespace scrm::app
+}  // namespace scrm::service
