@@ -195,13 +195,20 @@ Result<FetchResult> HttpFetcher::Fetch(const FetchRequest& request) {
       Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_GET, target,
                                  Poco::Net::HTTPMessage::HTTP_1_1);
       req.set("User-Agent", options_.user_agent);
-      req.set("Accept",
-              "application/rss+xml, application/atom+xml, application/feed+json, "
-              "application/activity+json, application/xml;q=0.9, text/xml;q=0.9, "
-              "application/json;q=0.9, */*;q=0.8");
+      req.set("Accept", !request.accept.empty()
+                            ? request.accept
+                            : "application/rss+xml, application/atom+xml, application/feed+json, "
+                              "application/activity+json, application/xml;q=0.9, text/xml;q=0.9, "
+                              "application/json;q=0.9, */*;q=0.8");
       req.set("Accept-Encoding", "gzip, deflate");
       if (!request.etag.empty()) req.set("If-None-Match", request.etag);
       if (!request.last_modified.empty()) req.set("If-Modified-Since", request.last_modified);
+      if (request.headers_for) {
+        const bool default_port = uri.getPort() == (uri.getScheme() == "https" ? 443 : 80);
+        const std::string host =
+            default_port ? uri.getHost() : uri.getHost() + ":" + std::to_string(uri.getPort());
+        for (const auto& [name, value] : request.headers_for(host, target)) req.set(name, value);
+      }
       // Credentials go to the host they were written for, never to where it redirects.
       if (!user_info.empty() && Lower(uri.getHost()) == Lower(first_host)) {
         size_t colon = user_info.find(':');

@@ -12,8 +12,11 @@
 #define SCRM_SOURCES_FETCHER_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/status.h"
 
@@ -25,6 +28,13 @@ struct FetchRequest {
   std::string last_modified;  // sent as If-Modified-Since when not empty
   int timeout_seconds = 10;   // connect, and each send or receive
   int64_t max_bytes = 50 * 1024 * 1024;  // of the (decompressed) body
+  std::string accept;         // the Accept header; "" means feeds, ActivityStreams and JSON
+  // Extra headers for each request sent (the first and every redirect),
+  // given the host (with ":port" when not the scheme's default) and the
+  // request target ("/path?query"): HTTP Signatures sign exactly what is sent.
+  std::function<std::vector<std::pair<std::string, std::string>>(const std::string& host,
+                                                                 const std::string& target)>
+      headers_for;
 };
 
 struct FetchResult {

@@ -1,0 +1,68 @@
+// OpenNetwork: one open network (ActivityPub, the AT Protocol) as the
+// follower and the listener see it. A client resolves what a person types
+// ("@alice@host", "https://host/@alice", "alice.test", "at://did:plc:...")
+// to a stable account, then reads that account's profile and recent public
+// posts page by page, handing them to a RecordSink exactly as a file parser
+// does: the pipeline that stores, completes and indexes them is the same.
+//
+// Clients fetch only through a sources::Fetcher (so every request obeys the
+// engine's address rules: net.allow_hosts), bound their work by
+// FollowLimits, and report failures as values naming the account, the URL
+// and the reason. They are not thread-safe; one per worker.
+#ifndef SCRM_SOURCES_OPEN_NETWORK_H_
+#define SCRM_SOURCES_OPEN_NETWORK_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/post.h"
+#include "core/status.h"
+
+namespace scrm::sources {
+
+// A followed account, as resolved once and stored.
+struct RemoteAccount {
+  std::string network;      // "activitypub" or "atproto"
+  std::string id;           // stable: the actor's URL, or the DID
+  std::string handle;       // "alice@host" (no leading '@'), or "alice.test"
+  std::string profile_url;  // the page a person opens
+  std::string platform;     // Profile::platform of what it yields ("mastodon", "bluesky")
+};
+
+struct FollowLimits {
+  int max_pages = 3;         // pages read per account and round
+  int max_posts = 100;       // posts handed to the sink per account and round
+  int64_t max_page_bytes = 4 * 1024 * 1024;
+  int timeout_seconds = 10;  // per request
+};
+
+// What one round did for one account. `state` is the client's own opaque
+// text (cursors, ETags, the newest post seen), stored between rounds and
+// given back to the next: "" the first time.
+struct FollowReport {
+  int requests = 0;
+  int posts = 0;            // handed to the sink (new or changed or not: the store tells)
+  bool profile = false;     // a profile was handed to the sink
+  std::string state;
+};
+
+class OpenNetwork {
+ public:
+  virtual ~OpenNetwork() = default;
+  // "activitypub" or "atproto".
+  virtual std::string_view network() const = 0;
+  // Whether `handle_or_url` is written as this network's (syntax only, no request).
+  virtual bool Recognises(std::string_view handle_or_url) const = 0;
+  // The account behind a handle or URL, resolved live. NotFound when the
+  // network says there is none; Unavailable when it cannot be asked now.
+  virtual Result<RemoteAccount> Resolve(std::string_view handle_or_url) = 0;
+  // Reads the account's profile and its public posts newer than `state`
+  // says were seen, within `limits`, into `sink`.
+  virtual Result<FollowReport> Follow(const RemoteAccount& account, const std::string& state,
+                                      const FollowLimits& limits, RecordSink& sink) = 0;
+};
+
+}  // namespace scrm::sources
+
+#endif  // SCRM_SOURCES_OPEN_NETWORK_H_
