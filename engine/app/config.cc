@@ -1,5 +1,6 @@
 #include "app/config.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -91,6 +92,36 @@ Status ReadJson(const std::string& path, std::istream& in, std::map<std::string,
   return Status::Ok();
 }
 
+// Edits (insert, delete, replace) from a to b: for "did you mean".
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// The declared key a misspelt one was probably meant to be, "" when none is close.
+std::string NearestKey(const std::string& key) {
+  std::string best;
+  size_t best_distance = 3;  // at most two edits away
+  for (const Option& o : Options()) {
+    const size_t d = EditDistance(key, o.key);
+    if (d < best_distance) {
+      best = o.key;
+      best_distance = d;
+    }
+  }
+  return best;
+}
+
 bool FileExists(const std::string& p) { return std::ifstream(p).good(); }
 
 }  // namespace
@@ -132,9 +163,12 @@ Result<Config> LoadConfig(const std::string& path, const std::map<std::string, s
     bool known = false;
     for (const Option& o : Options()) known = known || key == o.key;
     if (!known) {
-      return Status::InvalidArgument(setting.origin + ": unknown key '" + key +
-                                         "' (the keys are listed in docs/configuration.md)",
-                                     key);
+      const std::string nearest = NearestKey(key);
+      return Status::InvalidArgument(
+          setting.origin + ": unknown key '" + key + "'" +
+              (nearest.empty() ? "" : ": did you mean " + nearest + "?") +
+              " (scrm config lists every key; docs/configuration.md)",
+          key);
     }
   }
   for (const Option& o : Options()) {

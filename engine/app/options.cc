@@ -42,7 +42,9 @@ Status ParseWhole(const std::string& key, const std::string& value, const std::s
     *out = v;
     return Status::Ok();
   } catch (const std::exception&) {
-    return Status::InvalidArgument(origin + ": " + key + " = '" + value + "' is not a whole number",
+    return Status::InvalidArgument(origin + ": " + key + " = '" + value +
+                                       "' is not a whole number: give one from " +
+                                       std::to_string(min) + " to " + std::to_string(max),
                                    key);
   }
 }
