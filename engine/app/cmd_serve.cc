@@ -16,7 +16,6 @@
 #include <thread>
 
 #include "app/cli.h"
-#include "service/push_secrets.h"
 #include "app/systemd_notify.h"
 #include "core/gate.h"
 #include "core/time.h"
@@ -357,9 +356,7 @@ class ServeApp : public Poco::Util::ServerApplication {
     ui::UiOptions ui_options;
     ui_options.crm_origin = config_.crm_origin;
     ui_options.match = MatchOptionsOf(config_);
-    ui_options.seal_push_secret = [this](const std::string& source, const std::string& clear) {
-      return service::SealPushSecret(config_.secrets_key_file, source, clear);
-    };
+    ui_options.secrets_key_file = config_.secrets_key_file;
     ui_options.session_minutes = config_.ui_session_minutes;
     ui_options.session_max_hours = config_.ui_session_max_hours;
     ui::PageServer pages(std::move(*templates), &pool, searcher->get(), ui_options);
@@ -401,14 +398,11 @@ class ServeApp : public Poco::Util::ServerApplication {
                 << "; until then pushes to sources with a sealed secret answer 503\n";
     }
     services.secrets_key = &secrets_key;
+    services.secrets_key_file = config_.secrets_key_file;  // seals secrets given to /api/v1/admin/sources
     // Refusals for the security log: counted per request, written every few
     // seconds (and at the end, after the server: declared before it).
     http::RefusalLog refusals(&pool);
     services.refusals = &refusals;
-    http::Server server(options, services);
-    SyncLoop sync(pool, config_, server.metrics(), background);
-    server.metrics().SetSyncLagSource([&sync] { return sync.LagSeconds(); });
-
     // URL sources are polled on their interval, with conditional GET.
     sources::HttpFetcherOptions fetch_options;
     fetch_options.ca_location = config_.poll_ca_file;
@@ -424,6 +418,11 @@ class ServeApp : public Poco::Util::ServerApplication {
     };
     ingest::Poller poller(pool, fetcher, poll_options);
     pages.SetPoller(&poller);  // the admin page's "Poll now"
+    services.poller = &poller;  // and POST /api/v1/admin/sources/{name}/poll
+    http::Server server(options, services);
+    SyncLoop sync(pool, config_, server.metrics(), background);
+    server.metrics().SetSyncLagSource([&sync] { return sync.LagSeconds(); });
+
     http::ScalarFamily& polls = server.metrics().registry().AddCounter(
         "scrm_source_polls_total", "Polls of url sources by result.", {"result"});
     polls.SetCallback({"ok"}, [&poller] { return static_cast<double>(poller.counters().ok); });
