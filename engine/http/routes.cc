@@ -16,6 +16,7 @@
 #include "http/errors.h"
 #include "http/health.h"
 #include "http/links.h"
+#include "http/openapi.h"
 #include "http/push.h"
 #include "http/saved_searches.h"
 #include "http/search.h"
@@ -128,6 +129,8 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
     {"GET",    "/healthz",          Access::kPublic,  [](const Request&) { return Healthz(); }},
     {"GET",    "/readyz",           Access::kPublic,  [pool, searcher](const Request&) { return Readyz(pool, searcher); }},
     {"GET",    "/metrics",          Access::kPublic,  [m](const Request&) { return MetricsText(*m); }},
+    // The description of every /api/v1 route (engine/http/openapi.json, compiled in): no data in it.
+    {"GET",    "/api/v1/openapi.json", Access::kPublic, [](const Request&) { return OpenApiDocument(); }},
     // Signed by the source's own secret (HMAC of the body), checked by the handler.
     // An upload (up to http.max_body_bytes) from anyone: its signature covers the body.
     Upload({"POST", "/api/v1/ingest/{source}", Access::kPublic, [pool, key = services.secrets_key](const Request& r) { return HandlePush(pool, key, r); }}),

@@ -113,44 +113,31 @@ Result<FeedStats> IndexFeeder::Drain() {
 }
 
 void IndexFeeder::Start(int interval_ms, std::function<void(const std::string&)> on_failure) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (thread_.joinable()) return;
-    stop_ = false;
-  }
-  thread_ = std::thread([this, interval_ms, on_failure = std::move(on_failure)] {
-    std::string last_failure;
-    std::unique_lock<std::mutex> lock(mu_);
-    while (!stop_) {
-      lock.unlock();
-      std::string failure;
-      try {
-        Result<FeedStats> r = Drain();
-        // Locked by `scrm ingest` or `scrm reindex`: they index, we wait.
-        if (!r.ok() && r.status().code() != Status::Code::kUnavailable) {
-          failure = r.status().message();
+  if (loop_ && loop_->running()) return;
+  loop_ = std::make_unique<Periodic>(
+      "indexing", std::chrono::milliseconds(interval_ms),
+      [this, on_failure = std::move(on_failure), last_failure = std::string()]() mutable {
+        std::string failure;
+        try {
+          Result<FeedStats> r = Drain();
+          // Locked by `scrm ingest` or `scrm reindex`: they index, we wait.
+          if (!r.ok() && r.status().code() != Status::Code::kUnavailable) {
+            failure = r.status().message();
+          }
+        } catch (const std::exception& e) {
+          failure = e.what();
         }
-      } catch (const std::exception& e) {
-        failure = e.what();
-      }
-      if (!failure.empty()) {
-        ++failures_total_;
-        if (on_failure && failure != last_failure) on_failure(failure);
-      }
-      last_failure = failure;
-      lock.lock();
-      cv_.wait_for(lock, std::chrono::milliseconds(interval_ms), [this] { return stop_; });
-    }
-  });
+        if (!failure.empty()) {
+          ++failures_total_;
+          if (on_failure && failure != last_failure) on_failure(failure);
+        }
+        last_failure = failure;
+      });
+  loop_->Start();
 }
 
 void IndexFeeder::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (loop_) loop_->Stop();
 }
 
 nlohmann::json ReindexStats::ToJson() const {
