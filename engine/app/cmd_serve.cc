@@ -12,7 +12,6 @@
 
 #include "app/background.h"
 #include "app/cli.h"
-#include "service/push_secrets.h"
 #include "app/systemd_notify.h"
 #include "core/gate.h"
 #include "http/api_keys.h"
@@ -90,10 +89,7 @@ ui::UiOptions UiOptionsOf(const Config& config) {
   ui::UiOptions ui_options;
   ui_options.crm_origin = config.crm_origin;
   ui_options.match = MatchOptionsOf(config);
-  ui_options.seal_push_secret = [key_file = config.secrets_key_file](const std::string& source,
-                                                                     const std::string& clear) {
-    return service::SealPushSecret(key_file, source, clear);
-  };
+  ui_options.secrets_key_file = config.secrets_key_file;
   ui_options.session_minutes = config.ui_session_minutes;
   ui_options.session_max_hours = config.ui_session_max_hours;
   return ui_options;
@@ -251,17 +247,19 @@ class ServeApp : public Poco::Util::ServerApplication {
       if (Background* b = background_now.load()) b->MatchSoon();
     };
     services.secrets_key = &secrets_key;
+    services.secrets_key_file = config_.secrets_key_file;  // seals secrets given to /api/v1/admin/sources
     services.refusals = &refusals;
-    http::ServerOptions options = ServerOptionsOf(config_);
-    options.tls_context = tls_context;
-    http::Server server(options, services);
-
     // URL sources are polled on their interval, with conditional GET.
     sources::HttpFetcherOptions fetch_options;
     fetch_options.ca_location = config_.poll_ca_file;
     sources::HttpFetcher fetcher(fetch_options);
     ingest::Poller poller(pool, fetcher, PollerOptionsOf(config_, &gate));
     pages.SetPoller(&poller);  // the admin page's "Poll now"
+    services.poller = &poller;  // and POST /api/v1/admin/sources/{name}/poll
+    http::ServerOptions options = ServerOptionsOf(config_);
+    options.tls_context = tls_context;
+    http::Server server(options, services);
+
     AddBackgroundMetrics(server.metrics(), poller, feeder, reads);
 
     Background background(config_, {&pool, &reads, &feeder, &poller, tls_context.get(),

@@ -400,6 +400,21 @@ TEST_CASE("real answers of scrm serve match the description's schemas, for every
            R"(,"crm_module":"Contacts","crm_id":"c-anne"})");
   call("GET", "/api/v1/links/999999", 404);
 
+  // The Social panel as JSON: Éric's suggestion and the profile finder, Anne's timeline paged.
+  call("GET", "/api/v1/customers/Contacts/c-eric/social?find=eric", 200);
+  call("GET", "/api/v1/customers/Contacts/c-anne/social?page=1&per_page=1", 200);
+  call("GET", "/api/v1/customers/Opportunities/c-anne/social", 404);
+
+  // Admin: sources.
+  call("POST", "/api/v1/admin/sources", 201,
+       R"({"name":"forum","type":"url","location":"https://forum.example/feed","poll_interval_seconds":900,"visibility":"community","community":"partners"})");
+  call("GET", "/api/v1/admin/sources", 200);
+  call("GET", "/api/v1/admin/sources/forum", 200);
+  call("PATCH", "/api/v1/admin/sources/pushed", 200, R"({"push_secret":"new-secret","retention_days":"30"})");
+  call("PATCH", "/api/v1/admin/sources/forum", 400, R"({"type":"file"})");
+  call("POST", "/api/v1/admin/sources/pushed/poll", 409);
+  call("DELETE", "/api/v1/admin/sources/forum", 200);
+
   // Admin: API keys, export, import, erasure, matching.
   call("POST", "/api/v1/admin/api-keys", 201, R"({"name":"bi","roles":["marketing"]})");
   call("GET", "/api/v1/admin/api-keys", 200);
