@@ -4,9 +4,7 @@
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <sstream>
-#include <thread>
 #include <unordered_map>
 
 #include "core/text.h"
@@ -84,22 +82,11 @@ std::string RepeatRows(const std::string& one, size_t n) {
   return values;
 }
 
-// MariaDB errors after which a chunk of posts is written again from the
-// start: another writer inserted one of its ids first (duplicate key on
-// (key_hash, source_id, key_seq)), or a deadlock (writers inserting the
-// same new ids wait on each other's unique-key locks). Only writers of one
-// source racing on the same ids meet them; a random pause before the next
-// attempt lets them fall out of step.
-constexpr int kErDupEntry = 1062;
-constexpr int kErLockDeadlock = 1213;
+// A chunk of posts is written again from the start when it lost a race
+// (sql_util.h's LostRace): another writer inserted one of its ids first, or
+// writers inserting the same new ids waited on each other's unique-key
+// locks. Only writers of one source racing on the same ids meet them.
 constexpr int kWriteAttempts = 10;
-
-void PauseBeforeAttempt(int attempt) {
-  thread_local std::minstd_rand random(
-      static_cast<unsigned>(std::hash<std::thread::id>()(std::this_thread::get_id())));
-  std::this_thread::sleep_for(
-      std::chrono::milliseconds(std::min(attempt, 5) * 5 + static_cast<int>(random() % 20)));
-}
 
 // Lookups by key name their index: with a long IN list the optimizer
 // estimates from statistics, which lag behind a table growing by millions
@@ -379,22 +366,12 @@ UpsertCounts ContentRepository::UpsertPosts(int64_t source_id, const std::vector
         const int64_t hash = IdHash(key);
         chunk.push_back(Keyed{p, std::move(key), hash});
       }
-      for (int attempt = 1;; ++attempt) {
-        try {
-          UpsertCounts c = WriteChunk(*conn, source_id, chunk);
-          counts.inserted += c.inserted;
-          counts.updated += c.updated;
-          counts.unchanged += c.unchanged;
-          break;
-        } catch (const sql::SQLException& e) {
-          // Another writer inserted one of these ids between our read and
-          // our insert: read again, the post is then an update (or no change).
-          const bool lost_race =
-              e.getErrorCode() == kErDupEntry || e.getErrorCode() == kErLockDeadlock;
-          if (!lost_race || attempt == kWriteAttempts) throw;
-          PauseBeforeAttempt(attempt);
-        }
-      }
+      // Read again after a lost race: the post is then an update (or no change).
+      UpsertCounts c =
+          RetryLostRace(kWriteAttempts, [&] { return WriteChunk(*conn, source_id, chunk); });
+      counts.inserted += c.inserted;
+      counts.updated += c.updated;
+      counts.unchanged += c.unchanged;
       counts.unchanged += static_cast<int64_t>((end - start) - batch.size());
     }
   } catch (const sql::SQLException& e) {

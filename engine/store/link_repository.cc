@@ -536,81 +536,90 @@ Result<Link> LinkRepository::Unlink(int64_t id, const Actor& who) {
   return Reject(id, who);
 }
 
+constexpr int kLinkAttempts = 5;
+
 Result<Link> LinkRepository::LinkManually(int64_t profile_id, CrmModule module,
                                           const std::string& crm_id, const Actor& who) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    Transaction tx(*conn);
-    std::string platform, external_id;
-    {
-      std::unique_ptr<sql::PreparedStatement> ps(
-          conn->prepareStatement("SELECT platform, external_id FROM scrm_profiles WHERE id = ?"));
-      ps->setInt64(1, profile_id);
-      std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
-      if (!rs->next()) return Status::NotFound("no profile " + std::to_string(profile_id));
-      platform = rs->getString(1);
-      external_id = rs->getString(2);
-    }
-    {
-      std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
-          "SELECT 1 FROM scrm_customers WHERE module = ? AND crm_id = ?"));
-      ps->setString(1, CrmModuleName(module));
-      ps->setString(2, crm_id);
-      std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
-      if (!rs->next()) {
-        return Status::NotFound(std::string("no ") + CrmModuleName(module) + " record " + crm_id +
-                                " in the engine (scrm never creates CRM records)");
+    // Matching may be writing the same pair at this moment (a CRM event
+    // wakes it, and "Create lead" links the new record just after saving
+    // it): MariaDB rolls one of the two back on the pair's unique-key locks;
+    // when it is this one, it runs again and finds matching's row.
+    return RetryLostRace(kLinkAttempts, [&]() -> Result<Link> {
+      Transaction tx(*conn);
+      std::string platform, external_id;
+      {
+        std::unique_ptr<sql::PreparedStatement> ps(
+            conn->prepareStatement("SELECT platform, external_id FROM scrm_profiles WHERE id = ?"));
+        ps->setInt64(1, profile_id);
+        std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
+        if (!rs->next()) return Status::NotFound("no profile " + std::to_string(profile_id));
+        platform = rs->getString(1);
+        external_id = rs->getString(2);
       }
-    }
-    int64_t id = 0;
-    std::string status;
-    {
-      std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
-          "SELECT id, status FROM scrm_links WHERE platform = ? AND external_id = ? AND module = ? "
-          "AND crm_id = ? FOR UPDATE"));
-      ps->setString(1, platform);
-      ps->setString(2, external_id);
-      ps->setString(3, CrmModuleName(module));
-      ps->setString(4, crm_id);
-      std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
-      if (rs->next()) {
+      {
+        std::unique_ptr<sql::PreparedStatement> ps(
+            conn->prepareStatement("SELECT 1 FROM scrm_customers WHERE module = ? AND crm_id = ?"));
+        ps->setString(1, CrmModuleName(module));
+        ps->setString(2, crm_id);
+        std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
+        if (!rs->next()) {
+          return Status::NotFound(std::string("no ") + CrmModuleName(module) + " record " + crm_id +
+                                  " in the engine (scrm never creates CRM records)");
+        }
+      }
+      int64_t id = 0;
+      std::string status;
+      {
+        std::unique_ptr<sql::PreparedStatement> ps(
+            conn->prepareStatement("SELECT id, status FROM scrm_links WHERE platform = ? AND "
+                                   "external_id = ? AND module = ? "
+                                   "AND crm_id = ? FOR UPDATE"));
+        ps->setString(1, platform);
+        ps->setString(2, external_id);
+        ps->setString(3, CrmModuleName(module));
+        ps->setString(4, crm_id);
+        std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
+        if (rs->next()) {
+          id = rs->getInt64(1);
+          status = rs->getString(2);
+        }
+      }
+      if (status == "manual" || status == "confirmed") {
+        return *GetOn(*conn, id, false);
+      }
+      if (std::optional<Link> other = LiveLinkOf(*conn, platform, external_id, id)) {
+        return Status::Conflict(ConflictText(*other));
+      }
+      if (id == 0) {
+        std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+            "INSERT INTO scrm_links (profile_id, platform, external_id, module, crm_id, status, "
+            "score, evidence, decided_by, decided_by_name, decided_at, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, 'manual', 1, '[]', ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP(), "
+            "UTC_TIMESTAMP())"));
+        ps->setInt64(1, profile_id);
+        ps->setString(2, platform);
+        ps->setString(3, external_id);
+        ps->setString(4, CrmModuleName(module));
+        ps->setString(5, crm_id);
+        ps->setString(6, TruncateUtf8(who.id, 100));
+        ps->setString(7, TruncateUtf8(who.name, 100));
+        ps->execute();
+        std::unique_ptr<sql::Statement> st(conn->createStatement());
+        std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT LAST_INSERT_ID()"));
+        rs->next();
         id = rs->getInt64(1);
-        status = rs->getString(2);
+      } else {
+        SetStatus(*conn, id, "manual", who);  // a suggestion, an auto link, or a rejected pair
       }
-    }
-    if (status == "manual" || status == "confirmed") {
-      return *GetOn(*conn, id, false);
-    }
-    if (std::optional<Link> other = LiveLinkOf(*conn, platform, external_id, id)) {
-      return Status::Conflict(ConflictText(*other));
-    }
-    if (id == 0) {
-      std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
-          "INSERT INTO scrm_links (profile_id, platform, external_id, module, crm_id, status, "
-          "score, evidence, decided_by, decided_by_name, decided_at, created_at, updated_at) "
-          "VALUES (?, ?, ?, ?, ?, 'manual', 1, '[]', ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP(), "
-          "UTC_TIMESTAMP())"));
-      ps->setInt64(1, profile_id);
-      ps->setString(2, platform);
-      ps->setString(3, external_id);
-      ps->setString(4, CrmModuleName(module));
-      ps->setString(5, crm_id);
-      ps->setString(6, TruncateUtf8(who.id, 100));
-      ps->setString(7, TruncateUtf8(who.name, 100));
-      ps->execute();
-      std::unique_ptr<sql::Statement> st(conn->createStatement());
-      std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT LAST_INSERT_ID()"));
-      rs->next();
-      id = rs->getInt64(1);
-    } else {
-      SetStatus(*conn, id, "manual", who);  // a suggestion, an auto link, or a rejected pair
-    }
-    Audit(*conn, id, "link");
-    WithdrawOthers(*conn, platform, external_id, id, who);
-    if (!IsLive(status)) EnqueueAuthors(*conn, {{platform, external_id}});
-    std::optional<Link> now = GetOn(*conn, id, false);
-    tx.Commit();
-    return *now;
+      Audit(*conn, id, "link");
+      WithdrawOthers(*conn, platform, external_id, id, who);
+      if (!IsLive(status)) EnqueueAuthors(*conn, {{platform, external_id}});
+      std::optional<Link> now = GetOn(*conn, id, false);
+      tx.Commit();
+      return *now;
+    });
   } catch (const sql::SQLException& e) {
     throw DbError::From(e, "linking a profile");
   }

@@ -10,10 +10,14 @@
 #include <mysql_connection.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <random>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/viewer.h"
@@ -33,6 +37,37 @@ inline std::string Placeholders(size_t rows, size_t columns) {
     out += group;
   }
   return out;
+}
+
+// MariaDB errors after which a write that lost a race to another writer is
+// run again from its start: another writer inserted the same unique key
+// first (1062), or both waited on each other's unique-key or gap locks and
+// this one was chosen to roll back (1213). A random pause before the next
+// attempt lets the writers fall out of step.
+inline bool LostRace(const sql::SQLException& e) {
+  return e.getErrorCode() == 1062 || e.getErrorCode() == 1213;
+}
+
+inline void PauseBeforeAttempt(int attempt) {
+  thread_local std::minstd_rand random(
+      static_cast<unsigned>(std::hash<std::thread::id>()(std::this_thread::get_id())));
+  std::this_thread::sleep_for(
+      std::chrono::milliseconds(std::min(attempt, 5) * 5 + static_cast<int>(random() % 20)));
+}
+
+// write() run again, at most `attempts` times in all, while it throws an
+// exception for which LostRace() holds; the last one is rethrown. write
+// must start its transaction afresh each time.
+template <typename Write>
+auto RetryLostRace(int attempts, Write write) -> decltype(write()) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return write();
+    } catch (const sql::SQLException& e) {
+      if (!LostRace(e) || attempt >= attempts) throw;
+      PauseBeforeAttempt(attempt);
+    }
+  }
 }
 
 // Ids are bound at most this many to a statement (IN lists, multi-row INSERTs).

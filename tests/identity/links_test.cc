@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "identity/run/match_run.h"
 #include "identity/run/match_settings.h"
@@ -368,4 +369,36 @@ TEST_CASE("stored thresholds reach a running matcher, an invalid stored set fall
   CHECK(identity::ResetMatchSettings(w.db.pool(), {"admin-1", ""}));
   CHECK_FALSE(identity::ResetMatchSettings(w.db.pool(), {"admin-1", ""}));
   CHECK(w.db.Count("SELECT COUNT(*) FROM scrm_settings") == 0);
+}
+
+TEST_CASE("a link by hand racing matching on the same new pair ends manual, never lost",
+          "[mysql][identity]") {
+  // "Create lead" saves the record (a CRM event that wakes matching) and at
+  // once links the profile by hand: both write the same new pair.
+  World w;
+  LinkRepository matching(w.db.pool());
+  LinkRepository by_hand(w.db.pool());
+  const Actor sally{"u-sally", "Sally"};
+  for (int round = 0; round < 30; ++round) {
+    const std::string crm_id = "c-race-" + std::to_string(round);
+    const std::string external_id = "https://twitter.com/race" + std::to_string(round);
+    CustomerRepository(w.db.pool()).Upsert(CrmModule::kContacts, {Contact(crm_id, "Hugo", "Bernard", "")});
+    ContentRepository(w.db.pool()).UpsertProfiles(1, {Prof("twitter", external_id, "Hugo Bernard")});
+    const int64_t profile = w.ProfileId(external_id);
+    ProposedLink proposal{profile, "twitter", external_id, CrmModule::kContacts, crm_id, 0.99, true, "[]"};
+    std::thread matcher([&] {
+      try {
+        matching.ApplyMatches({{"twitter", external_id}}, {proposal});
+      } catch (const DbError&) {
+        // Matching lost the race: its next round sees the link by hand.
+      }
+    });
+    Result<Link> linked = by_hand.LinkManually(profile, CrmModule::kContacts, crm_id, sally);
+    matcher.join();
+    INFO("round " << round);
+    REQUIRE(linked.ok());
+    CHECK(StatusOf(w.db, crm_id) == "manual");
+    CHECK(w.db.Scalar("SELECT d.decided_by FROM scrm_link_decisions d WHERE d.crm_id = '" + crm_id +
+                      "' ORDER BY d.id DESC LIMIT 1") == "u-sally");
+  }
 }
