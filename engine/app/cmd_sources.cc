@@ -202,6 +202,7 @@ int CmdSources(Context& ctx, int argc, char** argv) {
     if (verb == "poll") {
       sources::HttpFetcherOptions fetch_options;
       fetch_options.ca_location = ctx.config.poll_ca_file;
+      fetch_options.allow_hosts = ctx.config.net_allow_hosts;
       sources::HttpFetcher fetcher(fetch_options);
       ingest::PollerOptions poll_options;
       poll_options.fetch_timeout_seconds = ctx.config.poll_timeout_seconds;
