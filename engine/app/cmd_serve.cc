@@ -28,6 +28,8 @@
 #include "http/server.h"
 #include "ingest/index_feeder.h"
 #include "ingest/poller.h"
+#include "app/open_networks.h"
+#include "service/follow.h"
 #include "sources/fetcher.h"
 #include "ui/page_server.h"
 #include "store/privacy_repository.h"
@@ -412,6 +414,7 @@ class ServeApp : public Poco::Util::ServerApplication {
     // URL sources are polled on their interval, with conditional GET.
     sources::HttpFetcherOptions fetch_options;
     fetch_options.ca_location = config_.poll_ca_file;
+    fetch_options.allow_hosts = config_.net_allow_hosts;
     sources::HttpFetcher fetcher(fetch_options);
     ingest::PollerOptions poll_options;
     poll_options.tick_seconds = config_.poll_tick_seconds;
@@ -497,6 +500,26 @@ class ServeApp : public Poco::Util::ServerApplication {
       if (removed > 0) std::cerr << "scrm serve: retention: " << removed << " posts removed\n";
     });
     retention.Start();
+    // Following open networks: a round every follow.tick_seconds on the
+    // networks an admin switched on (service/follow.h).
+    OpenNetworks open_networks(config_);
+    Periodic following("following", std::chrono::seconds(config_.follow_tick_seconds), &background,
+                       [&pool, &open_networks, this] {
+      const std::vector<sources::OpenNetwork*> on = service::SwitchedOn(pool, open_networks.all());
+      if (on.empty()) return;
+      Result<service::FollowRound> round =
+          service::RunFollowRound(pool, on, FollowOptionsOf(config_));
+      if (!round.ok()) {
+        std::cerr << "scrm serve: following: " << round.status().message() << "\n";
+        return;
+      }
+      for (const service::NetworkRound& n : round->networks) {
+        for (const std::string& e : n.error_messages) {
+          std::cerr << "scrm serve: following " << n.network << ": " << e << "\n";
+        }
+      }
+    });
+    following.Start();
     feeder.Start(config_.index_feed_interval_ms, [](const std::string& message) {
       std::cerr << "scrm serve: indexing: " << message << "\n";
     });
@@ -519,6 +542,7 @@ class ServeApp : public Poco::Util::ServerApplication {
     sync.Stop();
     matching.Stop();
     retention.Stop();
+    following.Stop();  // a round in progress finishes its account first
     feeder.Stop();
     return kExitOk;
   }

@@ -106,6 +106,32 @@ const std::vector<KeyDoc>& ConfigKeys() {
       {"poll.timeout_seconds", "10", "", "per connect, send or receive of a feed"},
       {"poll.max_bytes", "52428800", "", "largest feed body accepted"},
       {"poll.ca_file", "(system store)", "", "CA file or directory for https feeds"},
+      {"net.allow_hosts", "(none)", "SCRM_NET_ALLOW_HOSTS",
+       "comma-separated host names (as written in URLs: localhost, feeds.intranet) that scrm "
+       "may fetch from although they resolve to a loopback, private, link-local or "
+       "unique-local address; every other fetch (feeds, open networks, each redirect) to such "
+       "an address is refused"},
+      {"atproto.plc_url", "https://plc.directory", "SCRM_ATPROTO_PLC_URL",
+       "the PLC directory that holds did:plc documents (AT Protocol accounts' PDS and handle)"},
+      {"atproto.handle_resolver_url", "https://public.api.bsky.app",
+       "SCRM_ATPROTO_HANDLE_RESOLVER_URL",
+       "an XRPC service answering com.atproto.identity.resolveHandle, asked when the handle's "
+       "own https://HANDLE/.well-known/atproto-did gives no answer"},
+      {"follow.tick_seconds", "60", "SCRM_FOLLOW_TICK_SECONDS",
+       "how often scrm serve runs a round of following on the networks an admin switched on "
+       "(0: never; scrm follow runs one by hand)"},
+      {"follow.interval_minutes", "60", "SCRM_FOLLOW_INTERVAL_MINUTES",
+       "each followed account's profile and posts are read this often (0: every round; failures "
+       "back off from 5 minutes, doubling, up to a day)"},
+      {"follow.max_accounts_per_round", "50", "SCRM_FOLLOW_MAX_ACCOUNTS_PER_ROUND",
+       "accounts read per network and round at most (the longest due first)"},
+      {"follow.max_requests_per_round", "120", "SCRM_FOLLOW_MAX_REQUESTS_PER_ROUND",
+       "requests per network and round at most: with follow.tick_seconds, the rate limit "
+       "scrm keeps to on each network"},
+      {"follow.max_posts", "100", "SCRM_FOLLOW_MAX_POSTS",
+       "posts read per account and round at most"},
+      {"follow.max_pages", "3", "SCRM_FOLLOW_MAX_PAGES",
+       "pages of posts read per account and round at most"},
       {"ingest.writers", "2", "SCRM_INGEST_WRITERS",
        "database writers of one ingest, each on its own connection"},
       {"ingest.batch_size", "1000", "", "records per database write"},
@@ -356,6 +382,12 @@ Result<Config> LoadConfig(const std::string& path, const std::map<std::string, s
   SCRM_INT_KEY("index.feed_interval_ms", 10, 60000, config.index_feed_interval_ms)
   SCRM_INT_KEY("ui.session_minutes", 1, 7 * 24 * 60, config.ui_session_minutes)
   SCRM_INT_KEY("ui.session_max_hours", 1, 30 * 24, config.ui_session_max_hours)
+  SCRM_INT_KEY("follow.tick_seconds", 0, 86400, config.follow_tick_seconds)
+  SCRM_INT_KEY("follow.interval_minutes", 0, 7 * 24 * 60, config.follow_interval_minutes)
+  SCRM_INT_KEY("follow.max_accounts_per_round", 1, 100000, config.follow_max_accounts_per_round)
+  SCRM_INT_KEY("follow.max_requests_per_round", 1, 1000000, config.follow_max_requests_per_round)
+  SCRM_INT_KEY("follow.max_posts", 1, 10000, config.follow_max_posts)
+  SCRM_INT_KEY("follow.max_pages", 1, 1000, config.follow_max_pages)
 #undef SCRM_INT_KEY
   if (const Setting* st = get("http.bind")) config.http_bind = st->value;
   if (const Setting* st = get("http.tls_cert_file")) config.http_tls_cert_file = st->value;
@@ -413,6 +445,19 @@ Result<Config> LoadConfig(const std::string& path, const std::map<std::string, s
         "index.shards = 0 needs index.remote_shards: the index must live somewhere", "index.shards");
   }
   if (const Setting* st = get("poll.ca_file")) config.poll_ca_file = st->value;
+  if (const Setting* st = get("net.allow_hosts")) config.net_allow_hosts = CommaList(st->value);
+  for (auto [key, target] : {std::pair{"atproto.plc_url", &config.atproto_plc_url},
+                             std::pair{"atproto.handle_resolver_url",
+                                       &config.atproto_handle_resolver_url}}) {
+    const Setting* st = get(key);
+    if (st == nullptr) continue;
+    if (st->value.rfind("https://", 0) != 0 && st->value.rfind("http://", 0) != 0) {
+      return Status::InvalidArgument(st->origin + ": " + key + " = '" + st->value +
+                                         "' must be an http:// or https:// URL",
+                                     key);
+    }
+    *target = st->value;
+  }
   if (const Setting* st = get("ui.templates_dir")) config.ui_templates_dir = st->value;
   if (const Setting* st = get("crm.origin")) {
     // It goes into a header: scheme://host[:port], nothing that could end

@@ -66,6 +66,18 @@ struct Config {
   int poll_timeout_seconds = 10;               // per connect, send or receive of a feed
   long poll_max_bytes = 50L * 1024 * 1024;     // largest feed accepted
   std::string poll_ca_file;                    // CA file or directory; "" = the system store
+  // net.allow_hosts: host names that may resolve to loopback or private
+  // addresses; every other fetch to such an address is refused.
+  std::vector<std::string> net_allow_hosts;
+  std::string atproto_plc_url = "https://plc.directory";  // did:plc documents
+  // An XRPC service answering com.atproto.identity.resolveHandle.
+  std::string atproto_handle_resolver_url = "https://public.api.bsky.app";
+  int follow_tick_seconds = 60;        // scrm serve runs a round this often (0: never)
+  int follow_interval_minutes = 60;    // each followed account is read this often
+  int follow_max_accounts_per_round = 50;   // per network
+  int follow_max_requests_per_round = 120;  // per network: its rate limit
+  int follow_max_posts = 100;          // per account and round
+  int follow_max_pages = 3;            // per account and round
   int ingest_writers = 2;       // database writers of one ingest, each on its own connection
   int ingest_batch_size = 1000;  // records per database write
   double match_auto_threshold = 0.9;     // at or above: linked without review
