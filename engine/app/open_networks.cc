@@ -4,8 +4,6 @@
 
 namespace scrm::app {
 
-namespace {
-
 sources::HttpFetcherOptions FetcherOptionsOf(const Config& config) {
   sources::HttpFetcherOptions o;
   o.ca_location = config.poll_ca_file;
@@ -13,14 +11,16 @@ sources::HttpFetcherOptions FetcherOptionsOf(const Config& config) {
   return o;
 }
 
-}  // namespace
-
 OpenNetworks::OpenNetworks(const Config& config) : fetcher_(FetcherOptionsOf(config)) {
   sources::AtprotoOptions atproto;
   atproto.plc_url = config.atproto_plc_url;
   atproto.handle_resolver_url = config.atproto_handle_resolver_url;
-  owned_.push_back(std::make_unique<sources::AtprotoNetwork>(fetcher_, atproto));
-  for (const auto& n : owned_) list_.push_back(n.get());
+  Add(std::make_unique<sources::AtprotoNetwork>(fetcher_, atproto));
+}
+
+void OpenNetworks::Add(std::unique_ptr<sources::OpenNetwork> network) {
+  list_.push_back(network.get());
+  owned_.push_back(std::move(network));
 }
 
 service::FollowOptions FollowOptionsOf(const Config& config) {

@@ -69,7 +69,7 @@ TEST_CASE("a page of post records: text, facets, language, replies, rejects", "[
   CHECK(reply.platform == "bluesky");
   CHECK(reply.author_id == kDid);
   CHECK(reply.author_handle == "amelie.test");
-  CHECK(reply.published == 1764496800);  // 2026-11-30T10:00:00Z
+  CHECK(reply.published == 1796032800);  // 2026-11-30T10:00:00Z
 
   const Post& post = page->posts[1];
   CHECK_THAT(post.text, Contains("café à Lyon"));
