@@ -14,7 +14,8 @@ namespace {
 
 const char kUsage[] =
     "usage: scrm follow [--json]\n"
-    "       scrm follow add MODULE/ID HANDLE_OR_URL [--as NAME] [--json]\n\n"
+    "       scrm follow add MODULE/ID HANDLE_OR_URL [--as NAME] [--json]\n"
+    "       scrm follow on|off NETWORK [--as NAME]\n\n"
     "follow runs one round now, as scrm serve does every follow.tick_seconds on the networks an\n"
     "admin switched on: every account linked to a CRM record (auto, confirmed or by hand) on an\n"
     "open network (AT Protocol; ActivityPub) that is due is read (profile, recent public posts)\n"
@@ -22,7 +23,9 @@ const char kUsage[] =
     "follow add resolves a handle or URL live (alice.bsky.social, at://did:plc:..., @alice@host,\n"
     "https://host/@alice), stores its profile and posts and links it to the CRM record\n"
     "(Contacts/ID, Leads/ID, Accounts/ID) by hand, as the Social panel's \"Link a profile\" does;\n"
-    "audited (scrm audit list --kind follow_added). Fetches obey net.allow_hosts.\n";
+    "audited (scrm audit list --kind follow_added). Fetches obey net.allow_hosts.\n"
+    "follow on|off switches scrm serve's following of NETWORK (atproto) on or off (off by\n"
+    "default), as a settings change in the security log.\n";
 
 // New posts are indexed now, unless a running scrm serve holds the index.
 void Index(store::Pool& pool, const Config& config) {
@@ -39,8 +42,13 @@ void Index(store::Pool& pool, const Config& config) {
 int CmdFollow(Context& ctx, int argc, char** argv) {
   Result<Args> args = ParseArgs("follow", argc, argv, 2, {"as"}, {"json", "help"});
   if (!args.ok()) return Fail("follow", args.status());
-  const bool add = !args->positional.empty() && args->positional[0] == "add";
-  if (args->Has("help") || (!args->positional.empty() && (!add || args->positional.size() != 3))) {
+  const std::string verb = args->positional.empty() ? "" : args->positional[0];
+  const bool add = verb == "add";
+  const bool switch_on = verb == "on";
+  const bool switching = switch_on || verb == "off";
+  const size_t wanted = add ? 3 : switching ? 2 : 0;
+  if (args->Has("help") || (!args->positional.empty() && args->positional.size() != wanted) ||
+      (!verb.empty() && !add && !switching)) {
     (args->Has("help") ? std::cout : std::cerr) << kUsage;
     return args->Has("help") ? kExitOk : kExitUsage;
   }
@@ -50,6 +58,17 @@ int CmdFollow(Context& ctx, int argc, char** argv) {
   OpenNetworks networks(ctx.config);
   const service::FollowOptions options = FollowOptionsOf(ctx.config);
   try {
+    if (switching) {
+      const std::string name = OperatorName(*args);
+      const std::string& network = args->positional[1];
+      if (Status s = service::SwitchNetwork(pool, network, switch_on, store::AuditBy{"cli:" + name, ""});
+          !s.ok()) {
+        return Fail("follow", s);
+      }
+      std::printf("following on %s: %s in scrm serve (every follow.tick_seconds)\n",
+                  network.c_str(), switch_on ? "on" : "off");
+      return kExitOk;
+    }
     if (add) {
       auto ref = ParseCustomerRef(args->positional[1]);
       if (!ref) {
