@@ -8,6 +8,7 @@
 #include "crm/crm_sync.h"
 #include "identity/run/match_run.h"
 #include "identity/run/match_settings.h"
+#include "service/follow.h"
 #include "store/privacy_repository.h"
 #include "store/sync_state_repository.h"
 
@@ -71,7 +72,12 @@ Background::Background(const Config& config, BackgroundParts parts)
                    }
                  }),
       // The replica's health, every 2 seconds: a change of verdict is logged.
-      replica_watch_("replica check", seconds(parts.replica ? 2 : 0), [this] { CheckReplica(); }) {
+      replica_watch_("replica check", seconds(parts.replica ? 2 : 0), [this] { CheckReplica(); }),
+      open_networks_(config),
+      // Following open networks: a round every follow.tick_seconds on the
+      // networks an admin switched on (service/follow.h).
+      following_("following", seconds(config.follow_tick_seconds), [this] { Follow(); },
+                 Gated(parts.gate)) {
   identity::RunOptions options;
   options.match = MatchOptionsOf(config);
   matcher_ = std::make_unique<identity::IncrementalMatcher>(*parts.pool, options);
@@ -94,6 +100,7 @@ void Background::Start() {
   if (config_.poll_tick_seconds > 0) parts_.poller->Start();
   matching_.Start();
   retention_.Start();
+  following_.Start();
   parts_.feeder->Start(config_.index_feed_interval_ms, [](const std::string& message) {
     std::cerr << "scrm serve: indexing: " << message << "\n";
   });
@@ -106,6 +113,7 @@ void Background::Stop() {
   sync_.Stop();
   matching_.Stop();
   retention_.Stop();
+  following_.Stop();  // a round in progress finishes its account first
   parts_.feeder->Stop();
 }
 
@@ -168,6 +176,23 @@ void Background::CheckReplica() {
               << std::endl;
   }
   replica_healthy_ = h.healthy;
+}
+
+void Background::Follow() {
+  const std::vector<sources::OpenNetwork*> on =
+      service::SwitchedOn(*parts_.pool, open_networks_.all());
+  if (on.empty()) return;
+  Result<service::FollowRound> round =
+      service::RunFollowRound(*parts_.pool, on, FollowOptionsOf(config_));
+  if (!round.ok()) {
+    std::cerr << "scrm serve: following: " << round.status().message() << "\n";
+    return;
+  }
+  for (const service::NetworkRound& n : round->networks) {
+    for (const std::string& e : n.error_messages) {
+      std::cerr << "scrm serve: following " << n.network << ": " << e << "\n";
+    }
+  }
 }
 
 }  // namespace scrm::app

@@ -1,6 +1,7 @@
 // The background work of `scrm serve`, every loop one core Periodic: the
-// CRM sync, matching, retention, polling of url sources, feeding the index,
-// and the checks of the TLS certificate and the replica. Background starts
+// CRM sync, matching, retention, polling of url sources, following the open
+// networks an admin switched on, feeding the index, and the checks of the
+// TLS certificate and the replica. Background starts
 // them once the server listens and stops them after it (a request in flight
 // may still ask for a matching run). An import over the API closes `gate`:
 // the rounds that write are skipped while it is closed.
@@ -12,6 +13,7 @@
 #include <memory>
 
 #include "app/config.h"
+#include "app/open_networks.h"
 #include "core/gate.h"
 #include "core/periodic.h"
 #include "http/metrics.h"
@@ -61,6 +63,7 @@ class Background {
   void Match();
   void Retain();
   void CheckReplica();
+  void Follow();
 
   const Config& config_;
   const BackgroundParts parts_;
@@ -72,6 +75,8 @@ class Background {
   Periodic retention_;
   Periodic tls_watch_;
   Periodic replica_watch_;
+  OpenNetworks open_networks_;  // used by following_'s thread only
+  Periodic following_;
 };
 
 }  // namespace scrm::app

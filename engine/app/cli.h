@@ -70,6 +70,7 @@ int CmdErase(Context& ctx, int argc, char** argv);
 int CmdRetention(Context& ctx, int argc, char** argv);
 int CmdSecrets(Context& ctx, int argc, char** argv);
 int CmdThresholds(Context& ctx, int argc, char** argv);
+int CmdFollow(Context& ctx, int argc, char** argv);
 int CmdConfig(Context& ctx, int argc, char** argv);
 
 // Whether stderr is a terminal (progress lines are shown only there).

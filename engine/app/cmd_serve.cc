@@ -12,6 +12,7 @@
 
 #include "app/background.h"
 #include "app/cli.h"
+#include "app/open_networks.h"
 #include "app/systemd_notify.h"
 #include "core/gate.h"
 #include "http/api_keys.h"
@@ -250,9 +251,7 @@ class ServeApp : public Poco::Util::ServerApplication {
     services.secrets_key_file = config_.secrets_key_file;  // seals secrets given to /api/v1/admin/sources
     services.refusals = &refusals;
     // URL sources are polled on their interval, with conditional GET.
-    sources::HttpFetcherOptions fetch_options;
-    fetch_options.ca_location = config_.poll_ca_file;
-    sources::HttpFetcher fetcher(fetch_options);
+    sources::HttpFetcher fetcher(FetcherOptionsOf(config_));
     ingest::Poller poller(pool, fetcher, PollerOptionsOf(config_, &gate));
     pages.SetPoller(&poller);  // the admin page's "Poll now"
     services.poller = &poller;  // and POST /api/v1/admin/sources/{name}/poll

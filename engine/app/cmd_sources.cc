@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli.h"
+#include "app/open_networks.h"
 #include "ingest/poller.h"
 #include "service/sources.h"
 #include "sources/fetcher.h"
@@ -161,9 +162,7 @@ int CmdSources(Context& ctx, int argc, char** argv) {
       return kExitOk;
     }
     if (verb == "poll") {
-      sources::HttpFetcherOptions fetch_options;
-      fetch_options.ca_location = ctx.config.poll_ca_file;
-      sources::HttpFetcher fetcher(fetch_options);
+      sources::HttpFetcher fetcher(FetcherOptionsOf(ctx.config));
       ingest::PollerOptions poll_options;
       poll_options.fetch_timeout_seconds = ctx.config.poll_timeout_seconds;
       poll_options.max_bytes = ctx.config.poll_max_bytes;

@@ -77,6 +77,17 @@ struct Config {
   int poll_timeout_seconds = 0;  // per connect, send or receive of a feed
   long poll_max_bytes = 0;       // largest feed accepted
   std::string poll_ca_file;                    // CA file or directory; "" = the system store
+  // net.allow_hosts: host names that may resolve to loopback or private
+  // addresses; every other fetch to such an address is refused.
+  std::vector<std::string> net_allow_hosts;
+  std::string atproto_plc_url;              // did:plc documents
+  std::string atproto_handle_resolver_url;  // XRPC com.atproto.identity.resolveHandle
+  int follow_tick_seconds = 0;            // scrm serve runs a round this often (0: never)
+  int follow_interval_minutes = 0;        // each followed account is read this often
+  int follow_max_accounts_per_round = 0;  // per network
+  int follow_max_requests_per_round = 0;  // per network: its rate limit
+  int follow_max_posts = 0;               // per account and round
+  int follow_max_pages = 0;               // per account and round
   int ingest_writers = 0;              // database writers of one ingest, each on its own connection
   int ingest_batch_size = 0;           // records per database write
   double match_auto_threshold = 0;     // at or above: linked without review

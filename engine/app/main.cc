@@ -36,6 +36,8 @@ const std::vector<Command>& Commands() {
       {"token", "mint a signed token for scripts and the demo", scrm::app::CmdToken, true},
       {"match", "link social profiles to CRM records (or --dry-run)", scrm::app::CmdMatch, true},
       {"links", "review, confirm, reject, link or unlink profile links", scrm::app::CmdLinks, true},
+      {"follow", "follow linked profiles on open networks (one round now), or add one by handle",
+       scrm::app::CmdFollow, true},
       {"thresholds", "show or store the matching thresholds every process uses",
        scrm::app::CmdThresholds, true},
       {"apikey", "create, list or revoke API keys for machine clients", scrm::app::CmdApiKey, true},

@@ -212,6 +212,31 @@ Status StagingDir(const std::string& v, const std::string&, Config& c) {
   return Status::Ok();
 }
 
+// An http:// or https:// URL (the AT Protocol's directories).
+Status HttpUrlInto(const char* key, const std::string& v, const std::string& origin,
+                   std::string* out) {
+  const bool scheme = v.rfind("https://", 0) == 0 || v.rfind("http://", 0) == 0;
+  if (!scheme || v.find_first_of(" \t") != std::string::npos || v.size() <= v.find("://") + 3) {
+    return Status::InvalidArgument(
+        origin + ": " + key + " = '" + v + "' must be an http:// or https:// URL", key);
+  }
+  *out = v;
+  return Status::Ok();
+}
+
+Status PlcUrl(const std::string& v, const std::string& origin, Config& c) {
+  return HttpUrlInto("atproto.plc_url", v, origin, &c.atproto_plc_url);
+}
+
+Status HandleResolverUrl(const std::string& v, const std::string& origin, Config& c) {
+  return HttpUrlInto("atproto.handle_resolver_url", v, origin, &c.atproto_handle_resolver_url);
+}
+
+Status AllowHosts(const std::string& v, const std::string&, Config& c) {
+  c.net_allow_hosts = CommaList(v);
+  return Status::Ok();
+}
+
 }  // namespace
 
 const std::vector<Option>& Options() {
@@ -344,6 +369,35 @@ const std::vector<Option>& Options() {
       Text("poll.ca_file", "", nullptr, "(system store)", [](Config& c) -> std::string& { return c.poll_ca_file; },
             "CA file or directory for https feeds",
             "CA file or directory to verify https feeds"),
+      Custom("net.allow_hosts", "SCRM_NET_ALLOW_HOSTS", nullptr, "(none)", "host names, comma-separated", AllowHosts,
+            "comma-separated host names (localhost, feeds.intranet) that may be fetched although they resolve to a loopback, private, link-local or unique-local address; every other fetch (feeds, open networks, each redirect) to such an address is refused",
+            "comma-separated host names, as written in URLs (`localhost`, `feeds.intranet`), that scrm may fetch from although they resolve to a loopback, private, link-local or unique-local address (IPv4, IPv6, IPv4 inside IPv6). Every other fetch to such an address is refused, at every redirect, and scrm connects to the address it checked (no DNS rebinding): a feed, a WebFinger answer, a DID document or a `next` link cannot make the engine reach inside the network ([security.md](security.md))"),
+
+      // open networks: following linked profiles (service/follow.h)
+      Custom("atproto.plc_url", "SCRM_ATPROTO_PLC_URL", "https://plc.directory", nullptr, "an http(s) URL", PlcUrl,
+            "the PLC directory that holds did:plc documents (AT Protocol accounts' PDS and handle)",
+            "the PLC directory that holds `did:plc` documents: where an AT Protocol account's PDS and handle are read (`did:web` documents come from the account's own host)"),
+      Custom("atproto.handle_resolver_url", "SCRM_ATPROTO_HANDLE_RESOLVER_URL", "https://public.api.bsky.app", nullptr, "an http(s) URL", HandleResolverUrl,
+            "an XRPC service answering com.atproto.identity.resolveHandle, asked when DNS and the handle's https://HANDLE/.well-known/atproto-did give no answer",
+            "an XRPC service answering `com.atproto.identity.resolveHandle` (the public AppView, a PDS), asked when the handle's own `https://HANDLE/.well-known/atproto-did` gives no answer"),
+      Whole("follow.tick_seconds", "SCRM_FOLLOW_TICK_SECONDS", "60", nullptr, 0, 86400, [](Config& c) -> int& { return c.follow_tick_seconds; },
+            "how often scrm serve runs a round of following on the networks an admin switched on (0: never; scrm follow runs one by hand)",
+            "how often `scrm serve` runs a round of following on the networks an admin switched on (0: never; `scrm follow` runs one by hand)"),
+      Whole("follow.interval_minutes", "SCRM_FOLLOW_INTERVAL_MINUTES", "60", nullptr, 0, 7 * 24 * 60, [](Config& c) -> int& { return c.follow_interval_minutes; },
+            "each followed account's profile and posts are read this often (0: every round; failures back off from 5 minutes, doubling, up to a day)",
+            "each followed account's profile and posts are read this often (0: every round); an account whose reads fail backs off from 5 minutes, doubling, up to a day"),
+      Whole("follow.max_accounts_per_round", "SCRM_FOLLOW_MAX_ACCOUNTS_PER_ROUND", "50", nullptr, 1, 100000, [](Config& c) -> int& { return c.follow_max_accounts_per_round; },
+            "accounts read per network and round at most (the longest due first)",
+            "accounts read per network and round at most, the longest due first"),
+      Whole("follow.max_requests_per_round", "SCRM_FOLLOW_MAX_REQUESTS_PER_ROUND", "120", nullptr, 1, 1000000, [](Config& c) -> int& { return c.follow_max_requests_per_round; },
+            "requests per network and round at most: with follow.tick_seconds, the rate limit scrm keeps to on each network",
+            "requests per network and round at most: with `follow.tick_seconds`, the rate scrm keeps to on each network (120 a minute by default)"),
+      Whole("follow.max_posts", "SCRM_FOLLOW_MAX_POSTS", "100", nullptr, 1, 10000, [](Config& c) -> int& { return c.follow_max_posts; },
+            "posts read per account and round at most",
+            "posts read per account and round at most"),
+      Whole("follow.max_pages", "SCRM_FOLLOW_MAX_PAGES", "3", nullptr, 1, 1000, [](Config& c) -> int& { return c.follow_max_pages; },
+            "pages of posts read per account and round at most",
+            "pages of posts read per account and round at most (a server that loops its cursor is read this many times, no more)"),
       Whole("ingest.writers", "SCRM_INGEST_WRITERS", "2", nullptr, 1, 16, [](Config& c) -> int& { return c.ingest_writers; },
             "database writers of one ingest, each on its own connection",
             "database writers of one `scrm ingest`, each on its own connection"),

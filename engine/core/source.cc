@@ -51,7 +51,9 @@ Status ValidateSource(const Source& s) {
                                    "name")
         .WithReason(reason::kSourceName, {{"value", s.name}});
   }
-  if (!OneOf(s.type, {"file", "url", "push"})) {
+  // "network": an open network's followed accounts, made by the engine
+  // (service/follow.h), not offered to people.
+  if (!OneOf(s.type, {"file", "url", "push", "network"})) {
     return Status::InvalidArgument("source type '" + s.type + "' must be file, url or push",
                                    "type")
         .WithReason(reason::kSourceType, {{"value", s.type}});

@@ -16,7 +16,7 @@ namespace scrm {
 struct Source {
   int64_t id = 0;
   std::string name;                // [a-z0-9][a-z0-9_.-]{0,63}
-  std::string type = "file";       // file, url, push
+  std::string type = "file";       // file, url, push; network (made by scrm follow)
   std::string format = "auto";     // auto or a format name (see KnownFormats())
   std::string location;            // file path or URL
   int poll_interval_seconds = 0;   // url sources: 0 means manual only

@@ -257,6 +257,42 @@ class Collector : public RecordSink {
   std::vector<Batch> batches_;
 };
 
+// Waits for the writers and fills the summary: what was read (stats), what
+// the store did, and how reading ended (`read_status`).
+Result<IngestSummary> Finish(std::vector<std::unique_ptr<Writer>>& writers, Collector& collector,
+                             const sources::ParseStats& stats, const Status& read_status,
+                             double started, IngestSummary& summary) {
+  collector.Flush();
+  store::UpsertCounts posts, profiles;
+  for (auto& w : writers) {
+    w->Finish();  // rethrows a database failure
+    for (auto [into, from] : {std::pair{&posts, w->posts()}, std::pair{&profiles, w->profiles()}}) {
+      into->inserted += from.inserted;
+      into->updated += from.updated;
+      into->unchanged += from.unchanged;
+    }
+  }
+
+  summary.read = stats.records;
+  summary.rejected = stats.rejects;
+  summary.skipped = stats.skipped;
+  summary.notes = stats.notes;
+  summary.posts_new = posts.inserted;
+  summary.posts_updated = posts.updated;
+  summary.posts_unchanged = posts.unchanged;
+  summary.profiles_new = profiles.inserted;
+  summary.profiles_updated = profiles.updated;
+  summary.profiles_unchanged = profiles.unchanged;
+  summary.first_reject_reason = collector.first_reject_reason;
+  summary.seconds = MonotonicSeconds() - started;
+  if (!read_status.ok()) {
+    // Records before the failure are in; the summary says so in the message.
+    if (summary.read == 0) return read_status;
+    summary.notes.push_back("stopped early: " + read_status.message());
+  }
+  return summary;
+}
+
 }  // namespace
 
 Result<IngestSummary> Ingest(store::Pool& pool, const Source& source, std::istream& in,
@@ -317,36 +353,44 @@ Result<IngestSummary> Ingest(store::Pool& pool, const Source& source, std::istre
   } sink(collector, progress, buf, stats, summary);
 
   Status parsed = sources::ParseAs(*format, counted, parse_options, sink, &stats);
-  collector.Flush();
-  store::UpsertCounts posts, profiles;
-  for (auto& w : writers) {
-    w->Finish();  // rethrows a database failure
-    for (auto [into, from] : {std::pair{&posts, w->posts()}, std::pair{&profiles, w->profiles()}}) {
-      into->inserted += from.inserted;
-      into->updated += from.updated;
-      into->unchanged += from.unchanged;
-    }
-  }
-
-  summary.read = stats.records;
-  summary.rejected = stats.rejects;
-  summary.skipped = stats.skipped;
-  summary.notes = stats.notes;
-  summary.posts_new = posts.inserted;
-  summary.posts_updated = posts.updated;
-  summary.posts_unchanged = posts.unchanged;
-  summary.profiles_new = profiles.inserted;
-  summary.profiles_updated = profiles.updated;
-  summary.profiles_unchanged = profiles.unchanged;
-  summary.first_reject_reason = collector.first_reject_reason;
   summary.bytes = buf.consumed();
-  summary.seconds = MonotonicSeconds() - started;
-  if (!parsed.ok()) {
-    // Records before the failure are in; the summary says so in the message.
-    if (summary.read == 0) return parsed;
-    summary.notes.push_back("stopped early: " + parsed.message());
+  return Finish(writers, collector, stats, parsed, started, summary);
+}
+
+Result<IngestSummary> IngestRecords(store::Pool& pool, const Source& source,
+                                    const std::string& format, const RecordProducer& produce,
+                                    const IngestOptions& options) {
+  const double started = MonotonicSeconds();
+  IngestSummary summary;
+  summary.format = format;
+  std::vector<std::unique_ptr<Writer>> writers;
+  for (int w = 0; w < std::max(1, options.writers); ++w) {
+    writers.push_back(std::make_unique<Writer>(pool, source.id, format));
   }
-  return summary;
+  Collector collector(writers, options);
+  // Counts what the producer hands over, as a parser's stats do.
+  struct CountingSink : RecordSink {
+    Collector& inner;
+    sources::ParseStats& stats;
+    CountingSink(Collector& c, sources::ParseStats& s) : inner(c), stats(s) {}
+    void OnPost(Post p, const Position& w) override {
+      ++stats.records;
+      inner.OnPost(std::move(p), w);
+    }
+    void OnProfile(Profile p, const Position& w) override {
+      ++stats.records;
+      inner.OnProfile(std::move(p), w);
+    }
+    void OnReject(Reject r) override {
+      ++stats.records;
+      ++stats.rejects;
+      inner.OnReject(std::move(r));
+    }
+  };
+  sources::ParseStats stats;
+  CountingSink sink(collector, stats);
+  Status produced = produce(sink);
+  return Finish(writers, collector, stats, produced, started, summary);
 }
 
 }  // namespace scrm::ingest

@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/post.h"
 #include "core/source.h"
 #include "core/status.h"
 #include "store/pool.h"
@@ -71,6 +72,15 @@ using IngestProgress = std::function<void(int64_t bytes, const IngestSummary&)>;
 Result<IngestSummary> Ingest(store::Pool& pool, const Source& source, std::istream& in,
                              const IngestOptions& options,
                              const IngestProgress& progress = nullptr);
+
+// Records produced live (an open network's client reading an account),
+// through the same completion (entities, language) and writers as a file's
+// records. `format` names them in rejects ("atproto", "activitypub"). The
+// producer's failure is returned after what it handed over is stored.
+using RecordProducer = std::function<Status(RecordSink& sink)>;
+Result<IngestSummary> IngestRecords(store::Pool& pool, const Source& source,
+                                    const std::string& format, const RecordProducer& produce,
+                                    const IngestOptions& options);
 
 }  // namespace scrm::ingest
 

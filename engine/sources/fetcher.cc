@@ -5,14 +5,18 @@
 #include <Poco/Exception.h>
 #include <Poco/InflatingStream.h>
 #include <Poco/Net/Context.h>
+#include <Poco/Net/DNS.h>
+#include <Poco/Net/HostEntry.h>
 #include <Poco/Net/HTTPBasicCredentials.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/IPAddress.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/NetSSL.h>
 #include <Poco/Net/SSLException.h>
+#include <Poco/Net/SocketAddress.h>
 #include <Poco/Timespan.h>
 #include <Poco/URI.h>
 
@@ -108,6 +112,106 @@ Status Fail(bool transient, const std::string& url, const std::string& reason) {
                    : Status::FailedPrecondition(std::move(msg));
 }
 
+// The kind of a non-public IPv4 address (4 bytes), "" when public.
+std::string Ipv4Kind(const unsigned char* b) {
+  if (b[0] == 0) return "unspecified";
+  if (b[0] == 127) return "loopback";
+  if (b[0] == 10 || (b[0] == 172 && (b[1] & 0xF0) == 16) || (b[0] == 192 && b[1] == 168)) {
+    return "private";
+  }
+  if (b[0] == 169 && b[1] == 254) return "link-local";
+  if (b[0] == 100 && (b[1] & 0xC0) == 64) return "shared (carrier-grade NAT)";
+  if (b[0] == 192 && b[1] == 0 && b[2] == 0) return "reserved";
+  if (b[0] == 198 && (b[1] & 0xFE) == 18) return "reserved";
+  if ((b[0] & 0xF0) == 224) return "multicast";
+  if ((b[0] & 0xF0) == 240) return "reserved";
+  return "";
+}
+
+// The kind of a non-public IPv6 address (16 bytes), "" when public. IPv4
+// carried inside (mapped, compatible, NAT64, 6to4) is judged as IPv4.
+std::string Ipv6Kind(const unsigned char* b) {
+  auto zeros = [b](int from, int to) {
+    for (int i = from; i < to; ++i) {
+      if (b[i] != 0) return false;
+    }
+    return true;
+  };
+  if (zeros(0, 16)) return "unspecified";
+  if (zeros(0, 15) && b[15] == 1) return "loopback";
+  if (zeros(0, 10) && b[10] == 0xFF && b[11] == 0xFF) return Ipv4Kind(b + 12);  // ::ffff:a.b.c.d
+  if (zeros(0, 12)) return Ipv4Kind(b + 12);                                    // ::a.b.c.d
+  if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B && zeros(4, 12)) {
+    return Ipv4Kind(b + 12);  // 64:ff9b::/96, NAT64
+  }
+  if (b[0] == 0x20 && b[1] == 0x02) return Ipv4Kind(b + 2);  // 2002::/16, 6to4
+  if (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) return "link-local";
+  if (b[0] == 0xFE && (b[1] & 0xC0) == 0xC0) return "site-local";
+  if ((b[0] & 0xFE) == 0xFC) return "unique-local";
+  if (b[0] == 0xFF) return "multicast";
+  return "";
+}
+
+std::string KindOf(const Poco::Net::IPAddress& ip) {
+  const auto* bytes = static_cast<const unsigned char*>(ip.addr());
+  return ip.family() == Poco::Net::IPAddress::IPv4 ? Ipv4Kind(bytes) : Ipv6Kind(bytes);
+}
+
+// A client session that connects to the address checked before, whatever
+// the DNS would answer now; the host name still goes into Host, SNI and the
+// certificate's check.
+template <typename Session>
+class PinnedSession : public Session {
+ public:
+  template <typename... Args>
+  PinnedSession(Poco::Net::SocketAddress address, Args&&... args)
+      : Session(std::forward<Args>(args)...), address_(std::move(address)) {}
+
+ protected:
+  void connect(const Poco::Net::SocketAddress&) override { Session::connect(address_); }
+
+ private:
+  Poco::Net::SocketAddress address_;
+};
+
+// The address of `host` to connect to, or why not: the host's addresses
+// are looked up once; a host not in `allow_hosts` must have only public
+// ones (an answer mixing in a private address is refused whole).
+Result<Poco::Net::IPAddress> CheckedAddress(const std::string& host,
+                                            const std::vector<std::string>& allow_hosts) {
+  Poco::Net::HostEntry::AddressList addresses;
+  Poco::Net::IPAddress literal;
+  std::string bare = host;
+  if (bare.size() > 2 && bare.front() == '[' && bare.back() == ']') {
+    bare = bare.substr(1, bare.size() - 2);
+  }
+  if (Poco::Net::IPAddress::tryParse(bare, literal)) {
+    addresses.push_back(literal);
+  } else {
+    addresses = Poco::Net::DNS::hostByName(host).addresses();  // DNSException: caught by Fetch
+  }
+  if (addresses.empty()) {
+    return Status::Unavailable("host '" + host + "' has no address");
+  }
+  const bool allowed =
+      std::find(allow_hosts.begin(), allow_hosts.end(), Lower(host)) != allow_hosts.end();
+  if (!allowed) {
+    for (const Poco::Net::IPAddress& a : addresses) {
+      const std::string kind = KindOf(a);
+      if (kind.empty()) continue;
+      return Status::FailedPrecondition(
+          "refused: host '" + host + "' resolves to " + a.toString() + ", a " + kind +
+          " address; scrm fetches only from public addresses unless the host name is listed "
+          "in net.allow_hosts (SCRM_NET_ALLOW_HOSTS)");
+    }
+  }
+  // IPv4 first, as Poco's own resolution does ("localhost": 127.0.0.1).
+  for (const Poco::Net::IPAddress& a : addresses) {
+    if (a.family() == Poco::Net::IPAddress::IPv4) return a;
+  }
+  return addresses.front();
+}
+
 // A hop's outcome: a response read to its end, or where to go next.
 struct Hop {
   int status = 0;
@@ -117,6 +221,12 @@ struct Hop {
 };
 
 }  // namespace
+
+std::string NonPublicAddressKind(const std::string& ip) {
+  Poco::Net::IPAddress parsed;
+  if (!Poco::Net::IPAddress::tryParse(ip, parsed)) return "not an IP address";
+  return KindOf(parsed);
+}
 
 std::string RedactUrl(const std::string& url) {
   size_t begin, end;
@@ -136,6 +246,7 @@ struct HttpFetcher::Tls {
 HttpFetcher::HttpFetcher(HttpFetcherOptions options)
     : options_(std::move(options)), tls_(std::make_shared<Tls>()) {
   if (options_.user_agent.empty()) options_.user_agent = std::string("scrm/") + SCRM_VERSION;
+  for (std::string& host : options_.allow_hosts) host = Lower(host);
 }
 
 Result<FetchResult> HttpFetcher::Fetch(const FetchRequest& request) {
@@ -163,6 +274,12 @@ Result<FetchResult> HttpFetcher::Fetch(const FetchRequest& request) {
       return Status::InvalidArgument("'" + RedactUrl(current) + "' names no host", "location");
     }
     try {
+      Result<Poco::Net::IPAddress> address = CheckedAddress(uri.getHost(), options_.allow_hosts);
+      if (!address.ok()) {
+        return Fail(address.status().code() == Status::Code::kUnavailable, current,
+                    address.status().message());
+      }
+      const Poco::Net::SocketAddress pinned(*address, uri.getPort());
       std::unique_ptr<Poco::Net::HTTPClientSession> session;
       if (scheme == "https") {
         Poco::Net::Context::Ptr context;
@@ -183,10 +300,11 @@ Result<FetchResult> HttpFetcher::Fetch(const FetchRequest& request) {
           }
           context = tls_->context;
         }
-        session = std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(),
-                                                                  context);
+        session = std::make_unique<PinnedSession<Poco::Net::HTTPSClientSession>>(
+            pinned, uri.getHost(), uri.getPort(), context);
       } else {
-        session = std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
+        session = std::make_unique<PinnedSession<Poco::Net::HTTPClientSession>>(
+            pinned, uri.getHost(), uri.getPort());
       }
       session->setTimeout(timeout);
 

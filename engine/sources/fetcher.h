@@ -8,6 +8,14 @@
 // later); FailedPrecondition when it answers another 4xx, its certificate
 // does not verify, or the response is unusable (too large, redirect loop);
 // InvalidArgument when the URL is not http(s). Fetch() is thread-safe.
+//
+// No request goes to an address the admin did not allow: the host of each
+// hop (the first URL and every redirect) is resolved once, and when it
+// resolves to a loopback, private, link-local, unique-local, multicast,
+// reserved or unspecified address (IPv4, IPv6, IPv4 inside IPv6) the fetch
+// is refused (FailedPrecondition) unless the host name is in allow_hosts
+// (net.allow_hosts). The connection goes to the address that was checked,
+// never to a second answer of the DNS (no rebinding between check and use).
 #ifndef SCRM_SOURCES_FETCHER_H_
 #define SCRM_SOURCES_FETCHER_H_
 
@@ -56,6 +64,10 @@ struct HttpFetcherOptions {
   std::string user_agent;   // "" means "scrm/VERSION"
   std::string ca_location;  // CA file or directory; "" means the system store
   int max_redirects = 5;
+  // Host names (as written in URLs, compared without case) that may resolve
+  // to non-public addresses: net.allow_hosts. An IP literal ("127.0.0.1")
+  // is allowed only when listed as written.
+  std::vector<std::string> allow_hosts;
 };
 
 class HttpFetcher : public Fetcher {
@@ -68,6 +80,11 @@ class HttpFetcher : public Fetcher {
   HttpFetcherOptions options_;
   std::shared_ptr<Tls> tls_;  // the TLS context, made at the first https:// fetch
 };
+
+// Why an IP address (a literal: "10.0.0.1", "::ffff:127.0.0.1") is not
+// public: "loopback", "private", "link-local"...; "" when it is public,
+// "not an IP address" when it does not parse.
+std::string NonPublicAddressKind(const std::string& ip);
 
 // The URL as it may be shown: userinfo reduced to the user name
 // ("https://ann@host/feed"); the text unchanged when it is not a URL.

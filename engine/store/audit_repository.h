@@ -33,6 +33,7 @@ inline constexpr const char* kAuditKinds[] = {
     "api_key_created", "api_key_revoked", "source_added", "source_changed", "source_removed",
     "settings",  // a stored setting changed (the matching thresholds)
     "export",          "import",          "erase",        "retention",
+    "follow_added",  // scrm follow add: a profile on an open network linked and followed
 };
 bool IsAuditKind(const std::string& kind);
 

@@ -22,6 +22,8 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "core/time.h"
 #include "sources/fetcher.h"
@@ -108,6 +110,12 @@ class Handler : public Poco::Net::HTTPRequestHandler {
       SendFeed(resp, Feed(state_.items));
     } else if (path == "/old") {
       resp.redirect("/feed.xml", HTTPResponse::HTTP_MOVED_PERMANENTLY);
+    } else if (path == "/to-localhost") {  // the same server, by a name not allowed
+      std::string host = req.getHost();
+      resp.redirect("http://localhost" + host.substr(host.rfind(':')) + "/feed.xml",
+                    HTTPResponse::HTTP_FOUND);
+    } else if (path == "/to-metadata") {  // a cloud's metadata service
+      resp.redirect("http://169.254.169.254/latest/meta-data/", HTTPResponse::HTTP_FOUND);
     } else if (path == "/loop") {
       resp.redirect("/loop", HTTPResponse::HTTP_FOUND);
     } else if (path == "/gzip") {
@@ -193,6 +201,13 @@ std::string RefusedUrl(const std::string& userinfo = "") {
   return "http://" + userinfo + "127.0.0.1:" + std::to_string(port) + "/feed.xml";
 }
 
+// A fetcher allowed to reach the test servers on 127.0.0.1 (net.allow_hosts).
+sources::HttpFetcherOptions Loopback() {
+  sources::HttpFetcherOptions o;
+  o.allow_hosts = {"127.0.0.1"};
+  return o;
+}
+
 struct Fixture {
   explicit Fixture(int poll_interval = 60) {
     store::MigrateOptions allow;
@@ -221,7 +236,7 @@ struct Fixture {
 
   testing::TestDatabase db;
   FeedServer server;
-  sources::HttpFetcher fetcher;
+  sources::HttpFetcher fetcher{Loopback()};
   int64_t source_id = 0;
 };
 
@@ -361,7 +376,7 @@ TEST_CASE("the poller's thread starts and stops promptly", "[mysql][ingest][poll
 
 TEST_CASE("the fetcher follows redirects, reads gzip and the charset", "[fetcher]") {
   FeedServer server;
-  sources::HttpFetcher fetcher;
+  sources::HttpFetcher fetcher(Loopback());
   sources::FetchRequest req;
 
   req.url = server.Url("/old");
@@ -387,7 +402,7 @@ TEST_CASE("the fetcher follows redirects, reads gzip and the charset", "[fetcher
 
 TEST_CASE("the fetcher names the URL and the reason of each failure", "[fetcher]") {
   FeedServer server;
-  sources::HttpFetcher fetcher;
+  sources::HttpFetcher fetcher(Loopback());
   sources::FetchRequest req;
 
   SECTION("connection refused, without the password of the URL") {
@@ -441,6 +456,79 @@ TEST_CASE("the fetcher names the URL and the reason of each failure", "[fetcher]
   SECTION("not a fetchable URL") {
     req.url = "ftp://example.org/feed";
     CHECK(fetcher.Fetch(req).status().code() == Status::Code::kInvalidArgument);
+  }
+}
+
+TEST_CASE("the fetcher refuses loopback and private addresses unless the host is allowed",
+          "[fetcher]") {
+  FeedServer server;
+  sources::FetchRequest req;
+  req.url = server.Url("/feed.xml");
+  auto feed_requests = [&server] {
+    std::lock_guard<std::mutex> lock(server.state.mu);
+    return server.state.feed_requests;
+  };
+
+  SECTION("loopback, by address or by name, is refused before any request") {
+    sources::HttpFetcher fetcher;
+    for (const std::string& url :
+         {server.Url("/feed.xml"), "http://localhost" + server.Url("/feed.xml").substr(16)}) {
+      req.url = url;
+      auto r = fetcher.Fetch(req);
+      REQUIRE_FALSE(r.ok());
+      CHECK(r.status().code() == Status::Code::kFailedPrecondition);
+      CHECK_THAT(r.status().message(), Contains("127.0.0.1, a loopback address"));
+      CHECK_THAT(r.status().message(), Contains("net.allow_hosts"));
+      CHECK_THAT(r.status().message(), Contains(url));
+    }
+    CHECK(feed_requests() == 0);
+  }
+  SECTION("a host listed in net.allow_hosts is fetched, whatever its case") {
+    sources::HttpFetcherOptions o;
+    o.allow_hosts = {"LocalHost"};
+    sources::HttpFetcher fetcher(o);
+    req.url = "http://localhost" + server.Url("/feed.xml").substr(16);
+    auto r = fetcher.Fetch(req);
+    REQUIRE(r.ok());
+    CHECK(r->body == Feed(3));
+    CHECK(feed_requests() == 1);
+  }
+  SECTION("a redirect to a host not allowed is refused, and nothing is sent there") {
+    sources::HttpFetcher fetcher(Loopback());
+    req.url = server.Url("/to-localhost");
+    auto r = fetcher.Fetch(req);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == Status::Code::kFailedPrecondition);
+    CHECK_THAT(r.status().message(), Contains("host 'localhost' resolves to 127.0.0.1"));
+    CHECK(feed_requests() == 0);
+    req.url = server.Url("/to-metadata");
+    r = fetcher.Fetch(req);
+    REQUIRE_FALSE(r.ok());
+    CHECK_THAT(r.status().message(), Contains("169.254.169.254, a link-local address"));
+  }
+}
+
+TEST_CASE("which addresses are not public", "[fetcher]") {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"127.0.0.1", "loopback"},         {"127.255.0.9", "loopback"},
+      {"0.0.0.0", "unspecified"},        {"10.1.2.3", "private"},
+      {"172.16.0.1", "private"},         {"172.31.255.255", "private"},
+      {"192.168.1.1", "private"},        {"169.254.169.254", "link-local"},
+      {"100.64.0.1", "shared (carrier-grade NAT)"},
+      {"224.0.0.1", "multicast"},        {"255.255.255.255", "reserved"},
+      {"::1", "loopback"},
+      {"fe80::1", "link-local"},         {"fd12:3456::1", "unique-local"},
+      {"fc00::1", "unique-local"},       {"ff02::1", "multicast"},
+      {"::ffff:127.0.0.1", "loopback"},  {"::ffff:10.0.0.1", "private"},
+      {"::127.0.0.1", "loopback"},       {"64:ff9b::a00:1", "private"},
+      {"2002:c0a8:101::1", "private"},   {"8.8.8.8", ""},
+      {"172.32.0.1", ""},                {"100.128.0.1", ""},
+      {"2001:4860:4860::8888", ""},      {"::ffff:8.8.8.8", ""},
+      {"localhost", "not an IP address"},
+  };
+  for (const auto& [ip, kind] : cases) {
+    INFO(ip);
+    CHECK(sources::NonPublicAddressKind(ip) == kind);
   }
 }
 

@@ -42,7 +42,8 @@ struct Engine {
     std::filesystem::create_directories(dir);
     env = {{"SCRM_DB_URL", db.url_string()},      {"SCRM_HTTP_PORT", "0"},
            {"SCRM_INDEX_DIR", dir + "/index"},    {"SCRM_SECRET", kSecret},
-           {"SCRM_CRM_SYNC_INTERVAL", "0"},       {"SCRM_CRM_ORIGIN", kCrmOrigin}};
+           {"SCRM_CRM_SYNC_INTERVAL", "0"},       {"SCRM_CRM_ORIGIN", kCrmOrigin},
+           {"SCRM_NET_ALLOW_HOSTS", "127.0.0.1"}};  // the tests' feed servers
     // Matching stays off: the test sets the links it needs itself.
     config = dir + "/scrm.properties";
     std::ofstream(config) << "match.interval_seconds = 0\nui.session_minutes = 5\nui.session_max_hours = 7\n";

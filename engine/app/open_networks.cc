@@ -1,0 +1,37 @@
+#include "app/open_networks.h"
+
+#include "sources/atproto.h"
+
+namespace scrm::app {
+
+sources::HttpFetcherOptions FetcherOptionsOf(const Config& config) {
+  sources::HttpFetcherOptions o;
+  o.ca_location = config.poll_ca_file;
+  o.allow_hosts = config.net_allow_hosts;
+  return o;
+}
+
+OpenNetworks::OpenNetworks(const Config& config) : fetcher_(FetcherOptionsOf(config)) {
+  sources::AtprotoOptions atproto;
+  atproto.plc_url = config.atproto_plc_url;
+  atproto.handle_resolver_url = config.atproto_handle_resolver_url;
+  Add(std::make_unique<sources::AtprotoNetwork>(fetcher_, atproto));
+}
+
+void OpenNetworks::Add(std::unique_ptr<sources::OpenNetwork> network) {
+  list_.push_back(network.get());
+  owned_.push_back(std::move(network));
+}
+
+service::FollowOptions FollowOptionsOf(const Config& config) {
+  service::FollowOptions o;
+  o.interval_seconds = config.follow_interval_minutes * 60;
+  o.max_accounts_per_round = config.follow_max_accounts_per_round;
+  o.max_requests_per_round = config.follow_max_requests_per_round;
+  o.limits.max_posts = config.follow_max_posts;
+  o.limits.max_pages = config.follow_max_pages;
+  o.limits.timeout_seconds = config.poll_timeout_seconds;
+  return o;
+}
+
+}  // namespace scrm::app

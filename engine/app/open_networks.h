@@ -1,0 +1,38 @@
+// The open networks this engine follows, made from the configuration: one
+// HttpFetcher (net.allow_hosts, poll.ca_file) shared by the networks'
+// clients, and the follow options of follow.*. `scrm follow` and `scrm
+// serve` use the same. A network is one Add() in the constructor. Not
+// thread-safe: one set per worker.
+#ifndef SCRM_APP_OPEN_NETWORKS_H_
+#define SCRM_APP_OPEN_NETWORKS_H_
+
+#include <memory>
+#include <vector>
+
+#include "app/config.h"
+#include "service/follow.h"
+#include "sources/fetcher.h"
+#include "sources/open_network.h"
+
+namespace scrm::app {
+
+class OpenNetworks {
+ public:
+  explicit OpenNetworks(const Config& config);
+  const std::vector<sources::OpenNetwork*>& all() const { return list_; }
+
+ private:
+  void Add(std::unique_ptr<sources::OpenNetwork> network);
+
+  sources::HttpFetcher fetcher_;
+  std::vector<std::unique_ptr<sources::OpenNetwork>> owned_;
+  std::vector<sources::OpenNetwork*> list_;
+};
+
+// Every fetch the engine makes (feeds, open networks) obeys these.
+sources::HttpFetcherOptions FetcherOptionsOf(const Config& config);
+service::FollowOptions FollowOptionsOf(const Config& config);
+
+}  // namespace scrm::app
+
+#endif  // SCRM_APP_OPEN_NETWORKS_H_

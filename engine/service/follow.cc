@@ -1,0 +1,292 @@
+#include "service/follow.h"
+
+#include <algorithm>
+#include <chrono>
+#include <utility>
+
+#include "ingest/pipeline.h"
+#include "store/audit_repository.h"
+#include "store/follow_repository.h"
+#include "store/settings_repository.h"
+#include "store/source_repository.h"
+
+namespace scrm::service {
+
+namespace {
+
+constexpr size_t kMaxErrorMessages = 5;
+constexpr int kFirstRetrySeconds = 300;
+
+// When an account that failed `failures` times in a row before this one is
+// tried again: 5 min, 10, 20... up to the cap.
+int BackoffSeconds(int failures, const FollowOptions& options) {
+  int64_t delay = static_cast<int64_t>(kFirstRetrySeconds) << std::min(failures, 20);
+  return static_cast<int>(std::min<int64_t>(delay, options.max_backoff_seconds));
+}
+
+// What reading one account gave: the client's report and status, and what
+// the store made of the records.
+struct AccountRead {
+  Status status;
+  sources::FollowReport report;
+  ingest::IngestSummary summary;
+};
+
+AccountRead ReadAccount(store::Pool& pool, const Source& source, sources::OpenNetwork& network,
+                        const sources::RemoteAccount& account, const std::string& state,
+                        const sources::FollowLimits& limits) {
+  AccountRead read;
+  read.report.requests = 1;  // at least the one that failed, when it fails
+  auto produce = [&](RecordSink& sink) -> Status {
+    Result<sources::FollowReport> r = network.Follow(account, state, limits, sink);
+    if (!r.ok()) {
+      read.status = r.status();
+    } else {
+      read.report = std::move(*r);
+    }
+    return Status::Ok();  // the client's failure is the account's, said below
+  };
+  ingest::IngestOptions options;
+  options.file_name = account.profile_url.empty() ? account.id : account.profile_url;
+  options.writers = 1;
+  Result<ingest::IngestSummary> s =
+      ingest::IngestRecords(pool, source, std::string(network.network()), produce, options);
+  if (s.ok()) read.summary = std::move(*s);
+  if (read.status.ok() && !s.ok()) read.status = s.status();
+  return read;
+}
+
+sources::RemoteAccount AccountOf(const store::FollowRow& row) {
+  sources::RemoteAccount a;
+  a.network = row.network;
+  a.id = row.account_id;
+  a.handle = row.handle;
+  a.profile_url = row.profile_url;
+  a.platform = row.platform;
+  return a;
+}
+
+std::string Named(const sources::RemoteAccount& a) { return a.handle.empty() ? a.id : a.handle; }
+
+NetworkRound RunNetwork(store::Pool& pool, sources::OpenNetwork& network,
+                        const FollowOptions& options) {
+  NetworkRound round;
+  round.network = std::string(network.network());
+  Result<Source> source = NetworkSource(pool, round.network);
+  if (!source.ok()) {
+    round.errors = 1;
+    round.error_messages.push_back(source.status().message());
+    return round;
+  }
+  store::FollowRepository follows(pool);
+  round.accounts_added =
+      static_cast<int>(follows.AddLinked(round.network, PlatformsOf(round.network)));
+  const std::vector<store::FollowRow> due =
+      follows.Due(round.network, std::max(0, options.max_accounts_per_round));
+  int64_t items = 0;
+  for (const store::FollowRow& row : due) {
+    if (round.requests >= options.max_requests_per_round) {
+      round.budget_spent = true;
+      break;
+    }
+    const sources::RemoteAccount account = AccountOf(row);
+    AccountRead read = ReadAccount(pool, *source, network, account, row.state, options.limits);
+    ++round.accounts_checked;
+    round.requests += read.report.requests;
+    round.posts_read += read.report.posts;
+    round.posts_new += read.summary.posts_new;
+    round.posts_updated += read.summary.posts_updated;
+    round.profiles_new += read.summary.profiles_new;
+    round.profiles_updated += read.summary.profiles_updated;
+    round.rejected += read.summary.rejected;
+    items += read.summary.read;
+    if (read.status.ok()) {
+      follows.RecordSuccess(row.id, read.report.state, read.report.requests,
+                            static_cast<int>(read.summary.posts_new), options.interval_seconds);
+    } else {
+      ++round.errors;
+      const std::string message = Named(account) + ": " + read.status.message();
+      if (round.error_messages.size() < kMaxErrorMessages) round.error_messages.push_back(message);
+      follows.RecordFailure(row.id, message, read.report.requests,
+                            BackoffSeconds(row.failures, options));
+    }
+  }
+  // The network's source carries its health, as a polled feed's does.
+  store::SourceRepository sources_repo(pool);
+  if (round.accounts_checked > round.errors) sources_repo.RecordSuccess(source->id, items, "", "");
+  if (round.errors > 0) {
+    sources_repo.RecordFailure(
+        source->id, std::to_string(round.errors) + " of " + std::to_string(round.accounts_checked) +
+                        " accounts failed; first: " + round.error_messages.front());
+  }
+  return round;
+}
+
+}  // namespace
+
+nlohmann::json FollowRound::ToJson() const {
+  nlohmann::json out = {{"profiles_checked", 0}, {"posts_new", 0}, {"posts_updated", 0},
+                        {"errors", 0}, {"seconds", seconds}, {"networks", nlohmann::json::array()}};
+  for (const NetworkRound& n : networks) {
+    out["profiles_checked"] = out["profiles_checked"].get<int64_t>() + n.accounts_checked;
+    out["posts_new"] = out["posts_new"].get<int64_t>() + n.posts_new;
+    out["posts_updated"] = out["posts_updated"].get<int64_t>() + n.posts_updated;
+    out["errors"] = out["errors"].get<int64_t>() + n.errors;
+    out["networks"].push_back({{"network", n.network},
+                               {"accounts_added", n.accounts_added},
+                               {"profiles_checked", n.accounts_checked},
+                               {"requests", n.requests},
+                               {"posts_read", n.posts_read},
+                               {"posts_new", n.posts_new},
+                               {"posts_updated", n.posts_updated},
+                               {"profiles_new", n.profiles_new},
+                               {"profiles_updated", n.profiles_updated},
+                               {"rejected", n.rejected},
+                               {"errors", n.errors},
+                               {"error_messages", n.error_messages},
+                               {"budget_spent", n.budget_spent}});
+  }
+  return out;
+}
+
+std::vector<std::string> PlatformsOf(const std::string& network) {
+  if (network == "atproto") return {"bluesky"};
+  if (network == "activitypub") return {"mastodon", "activitypub"};
+  return {};
+}
+
+Result<Source> NetworkSource(store::Pool& pool, const std::string& network) {
+  store::SourceRepository repo(pool);
+  if (std::optional<Source> s = repo.Get(network)) {
+    if (s->type != "network") {
+      return Status::FailedPrecondition(
+          "the source '" + network + "' is of type " + s->type + ", but the posts of " + network +
+          " accounts followed go to a source of that name and type network: rename or remove "
+          "it (scrm sources remove " + network + ")");
+    }
+    return *s;
+  }
+  Source s;
+  s.name = network;
+  s.type = "network";
+  s.location = network;
+  s.visibility = "internal";
+  const store::AuditBy by{"scrm", ""};
+  Result<Source> added = repo.Add(s, &by);
+  if (!added.ok()) {
+    if (std::optional<Source> raced = repo.Get(network)) return *raced;  // made meanwhile
+  }
+  return added;
+}
+
+Result<FollowRound> RunFollowRound(store::Pool& pool,
+                                   const std::vector<sources::OpenNetwork*>& networks,
+                                   const FollowOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  FollowRound round;
+  for (sources::OpenNetwork* network : networks) {
+    round.networks.push_back(RunNetwork(pool, *network, options));
+  }
+  round.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return round;
+}
+
+std::vector<std::string> SwitchedOnNetworks(store::Pool& pool) {
+  std::vector<std::string> on;
+  if (std::optional<store::StoredSetting> s = store::SettingsRepository(pool).Get("following")) {
+    for (auto it = s->value.begin(); it != s->value.end(); ++it) {
+      if (it->is_boolean() && it->get<bool>()) on.push_back(it.key());
+    }
+  }
+  return on;
+}
+
+Status SwitchNetwork(store::Pool& pool, const std::string& network, bool on,
+                     const store::AuditBy& by) {
+  if (PlatformsOf(network).empty()) {
+    return Status::InvalidArgument("'" + network + "' is not an open network scrm follows "
+                                   "(atproto, activitypub)", "network");
+  }
+  store::SettingsRepository settings(pool);
+  nlohmann::json value = nlohmann::json::object();
+  if (std::optional<store::StoredSetting> s = settings.Get("following")) value = s->value;
+  value[network] = on;
+  settings.Put("following", value, by);
+  return Status::Ok();
+}
+
+std::vector<sources::OpenNetwork*> SwitchedOn(store::Pool& pool,
+                                              const std::vector<sources::OpenNetwork*>& networks) {
+  const std::vector<std::string> on = SwitchedOnNetworks(pool);
+  std::vector<sources::OpenNetwork*> out;
+  for (sources::OpenNetwork* n : networks) {
+    if (std::find(on.begin(), on.end(), std::string(n->network())) != on.end()) out.push_back(n);
+  }
+  return out;
+}
+
+Result<AddedFollow> AddFollow(store::Pool& pool,
+                              const std::vector<sources::OpenNetwork*>& networks,
+                              const FollowOptions& options, CrmModule module,
+                              const std::string& crm_id, const std::string& handle_or_url,
+                              const store::Actor& who, const std::string& address) {
+  sources::OpenNetwork* network = nullptr;
+  for (sources::OpenNetwork* n : networks) {
+    if (n->Recognises(handle_or_url)) {
+      network = n;
+      break;
+    }
+  }
+  if (network == nullptr) {
+    std::string known;
+    for (sources::OpenNetwork* n : networks) known += (known.empty() ? "" : ", ") + std::string(n->network());
+    return Status::InvalidArgument(
+        "'" + handle_or_url + "' is not a handle or URL of an open network this engine follows (" +
+            known + "): write @alice@host or https://host/@alice (ActivityPub), alice.bsky.social "
+            "or at://did:plc:... (AT Protocol)",
+        "handle");
+  }
+  Result<sources::RemoteAccount> account = network->Resolve(handle_or_url);
+  if (!account.ok()) return account.status();
+  Result<Source> source = NetworkSource(pool, account->network);
+  if (!source.ok()) return source.status();
+
+  AccountRead read = ReadAccount(pool, *source, *network, *account, "", options.limits);
+  if (!read.status.ok()) return read.status;
+  store::FollowRepository follows(pool);
+  const int64_t profile_id = follows.ProfileId(account->platform, account->id);
+  if (profile_id == 0) {
+    return Status::NotFound("the account " + Named(*account) + " was resolved, but " +
+                            account->network + " gave no profile for it: nothing to link");
+  }
+  store::LinkRepository links(pool);
+  Result<store::Link> link = links.LinkManually(profile_id, module, crm_id, who);
+  if (!link.ok()) return link.status();
+
+  store::FollowRow row;
+  row.network = account->network;
+  row.account_id = account->id;
+  row.handle = account->handle;
+  row.profile_url = account->profile_url;
+  row.platform = account->platform;
+  follows.Upsert(row);
+  if (std::optional<int64_t> id = follows.IdOf(row.network, row.account_id)) {
+    follows.RecordSuccess(*id, read.report.state, read.report.requests,
+                          static_cast<int>(read.summary.posts_new), options.interval_seconds);
+  }
+  store::AuditRepository(pool).Add(store::AuditEntry{
+      "follow_added", who.id, "",
+      {{"network", account->network}, {"profile_id", profile_id}, {"link_id", link->id},
+       {"module", CrmModuleName(module)}, {"crm_id", crm_id}},
+      "profile:" + std::to_string(profile_id), address});
+
+  AddedFollow added;
+  added.account = std::move(*account);
+  added.profile_id = profile_id;
+  added.link = std::move(*link);
+  added.posts = read.summary.posts_new + read.summary.posts_updated + read.summary.posts_unchanged;
+  return added;
+}
+
+}  // namespace scrm::service
