@@ -4,6 +4,7 @@
 #include <cctype>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -379,8 +380,43 @@ class Converter {
     }
   }
 
+  // An author given as a full object (an activity's `actor`, an object's
+  // `attributedTo`) is a profile like a standalone actor document; emitted
+  // before the post it wrote, and once per parse while it does not change
+  // (an outbox repeats its author in every activity).
+  void EmbeddedActor(const json* v, const std::string& platform, const Position& where) {
+    if (!v) return;
+    if (v->is_array()) {
+      for (const auto& e : *v) EmbeddedActor(&e, platform, where);
+      return;
+    }
+    if (!v->is_object()) return;
+    if (!HasType(TypesOf(*v), {"Person", "Service", "Application", "Group", "Organization"})) return;
+    if (auto err = CheckRecord(*v)) {
+      out_.Note(RecordEmitter::Where(where) + ": embedded actor " + Quoted(IdOf(v)) +
+                " not imported: " + *err);
+      return;
+    }
+    std::string id = StringMember(*v, "id");
+    if (id.empty()) {
+      out_.Note(RecordEmitter::Where(where) +
+                ": embedded actor without 'id' not imported: a profile needs its URI");
+      return;
+    }
+    std::string raw = v->dump();
+    std::string digest = Fnv64().Add(raw).Hex();
+    auto [it, inserted] = embedded_seen_.emplace(id, digest);
+    if (!inserted) {
+      if (it->second == digest) return;
+      it->second = digest;
+    }
+    ConvertProfile(*v, platform, raw, where);
+  }
+
   void ConvertPost(const json& o, const json* activity, const std::vector<std::string>& types,
                    const std::string& platform, const std::string& raw, const Position& where) {
+    EmbeddedActor(Member(o, "attributedTo"), platform, where);
+    if (activity) EmbeddedActor(Member(*activity, "actor"), platform, where);
     Post post;
     post.platform = platform;
     post.raw = raw;
@@ -473,6 +509,7 @@ class Converter {
   void ConvertAnnounce(const json& o, const std::string& platform, const std::string& raw,
                        const Position& where) {
     const json* obj = Member(o, "object");
+    EmbeddedActor(Member(o, "actor"), platform, where);
     Post post;
     post.platform = platform;
     post.kind = "share";
@@ -563,6 +600,7 @@ class Converter {
   const ParseOptions& options_;
   RecordEmitter& out_;
   bool document_is_mastodon_ = false;
+  std::unordered_map<std::string, std::string> embedded_seen_;  // actor id -> hash of its JSON
 };
 
 bool IsCollectionType(const std::vector<std::string>& types) {
