@@ -14,6 +14,7 @@
 #include "core/text.h"
 #include "sources/dates.h"
 #include "sources/html_text.h"
+#include "sources/json_members.h"
 #include "sources/json_stream.h"
 #include "sources/url_util.h"
 
@@ -25,18 +26,6 @@ using nlohmann::json;
 constexpr std::string_view kAsContext = "www.w3.org/ns/activitystreams";
 
 // --- small readers of AS2 values --------------------------------------------
-
-const json* Member(const json& o, const char* key) {
-  if (!o.is_object()) return nullptr;
-  auto it = o.find(key);
-  if (it == o.end() || it->is_null()) return nullptr;
-  return &*it;
-}
-
-std::string StringMember(const json& o, const char* key) {
-  const json* v = Member(o, key);
-  return v && v->is_string() ? v->get<std::string>() : std::string();
-}
 
 // The id of a value that may be a URI string, an object with an id (or a
 // Link with an href) or an array of those (the first that has one).
