@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "app/cli.h"
+#include "service/activitypub_actor.h"
 #include "service/push_secrets.h"
 #include "app/systemd_notify.h"
 #include "core/gate.h"
@@ -405,6 +406,24 @@ class ServeApp : public Poco::Util::ServerApplication {
     // seconds (and at the end, after the server: declared before it).
     http::RefusalLog refusals(&pool);
     services.refusals = &refusals;
+    // The engine's ActivityPub actor (activitypub.base_url): its key is made
+    // now if missing, so that the document served never changes under a
+    // running server; a refused key file is said, and no actor is served.
+    if (!config_.activitypub_base_url.empty()) {
+      bool created = false;
+      Result<service::ActivityPubActor> actor = service::LoadActivityPubActor(
+          config_.activitypub_base_url, config_.activitypub_key_file, &created);
+      if (!actor.ok()) {
+        std::cerr << "scrm serve: " << actor.status().message()
+                  << "; until fixed, /ap/actor answers 404 and fediverse fetches are unsigned\n";
+      } else {
+        if (created) {
+          std::cerr << "scrm serve: created the ActivityPub actor key " << config_.activitypub_key_file
+                    << " (back it up)\n";
+        }
+        services.activitypub_actor = actor->document;
+      }
+    }
     http::Server server(options, services);
     SyncLoop sync(pool, config_, server.metrics(), background);
     server.metrics().SetSyncLagSource([&sync] { return sync.LagSeconds(); });

@@ -131,6 +131,13 @@ const std::vector<KeyDoc>& ConfigKeys() {
       {"secrets.key_file", "(secrets.key beside index.dir)", "SCRM_SECRETS_KEY_FILE",
        "32-byte key (mode 0600) that seals the sources' push secrets; created when first "
        "needed; back it up apart from the database (docs/security.md)"},
+      {"activitypub.base_url", "(none: no actor, unsigned fetches)", "SCRM_ACTIVITYPUB_BASE_URL",
+       "the engine's public address (https://crm.example.com/scrm); its ActivityPub actor is "
+       "served at BASE/ap/actor with its public key, and its fetches from fediverse servers are "
+       "signed (HTTP Signatures) so that servers requiring authorized fetch answer"},
+      {"activitypub.key_file", "(activitypub.key beside index.dir)", "SCRM_ACTIVITYPUB_KEY_FILE",
+       "RSA private key (PEM, mode 0600) of the engine's ActivityPub actor; created when first "
+       "needed. Replacing it changes the key servers know the engine by"},
       {"transfer.staging_dir", "(import-staging beside index.dir)", "SCRM_TRANSFER_STAGING_DIR",
        "where the files of an import over the API are uploaded (PUT /api/v1/admin/import/{file}) "
        "before POST /api/v1/admin/import restores them (docs/export-format.md)"},
@@ -370,6 +377,25 @@ Result<Config> LoadConfig(const std::string& path, const std::map<std::string, s
   }
   config.secrets_key_file =
       key_file != nullptr ? key_file->value : secrets::DefaultKeyFilePath(config.index_dir);
+  if (const Setting* st = get("activitypub.base_url")) {
+    const std::string& u = st->value;
+    if (!u.empty() && !((u.rfind("https://", 0) == 0 || u.rfind("http://", 0) == 0) &&
+                        u.find_first_of("?# ") == std::string::npos)) {
+      return Status::InvalidArgument(st->origin + ": activitypub.base_url '" + u +
+                                         "' must be an absolute http(s) URL without query "
+                                         "(https://crm.example.com/scrm)",
+                                     "activitypub.base_url");
+    }
+    config.activitypub_base_url = u;
+  }
+  if (const Setting* st = get("activitypub.key_file"); st != nullptr && !st->value.empty()) {
+    config.activitypub_key_file = st->value;
+  } else {  // beside the index directory, as the secrets key
+    config.activitypub_key_file =
+        (std::filesystem::path(secrets::DefaultKeyFilePath(config.index_dir)).parent_path() /
+         "activitypub.key")
+            .string();
+  }
   if (const Setting* st = get("transfer.staging_dir"); st != nullptr && !st->value.empty()) {
     config.transfer_staging_dir = st->value;
   } else {  // beside the index directory, as the key file
