@@ -46,7 +46,7 @@ int Fail(const std::string& command, const Status& status);
 int FailDb(const std::string& command, const store::DbError& error);
 
 struct Context {
-  Config config;
+  Config config = DefaultConfig();
 };
 
 // Sub-commands: each returns an exit code.
@@ -70,6 +70,7 @@ int CmdErase(Context& ctx, int argc, char** argv);
 int CmdRetention(Context& ctx, int argc, char** argv);
 int CmdSecrets(Context& ctx, int argc, char** argv);
 int CmdThresholds(Context& ctx, int argc, char** argv);
+int CmdConfig(Context& ctx, int argc, char** argv);
 
 // Whether stderr is a terminal (progress lines are shown only there).
 bool StderrIsTerminal();

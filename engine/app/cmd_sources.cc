@@ -4,11 +4,9 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli.h"
-#include "service/push_secrets.h"
 #include "ingest/poller.h"
+#include "service/sources.h"
 #include "sources/fetcher.h"
-#include "store/index_queue_repository.h"
-#include "store/source_repository.h"
 
 namespace scrm::app {
 
@@ -35,24 +33,6 @@ const char kUsage[] =
     "--secret KEY: the push source's HMAC key (at most 255 bytes; \"\" removes it). It is\n"
     "stored sealed with the key of secrets.key_file, created when first needed\n"
     "(docs/security.md); it is never printed: show says (set).\n";
-
-nlohmann::json ToJson(const Source& s) {
-  return {{"id", s.id},
-          {"name", s.name},
-          {"type", s.type},
-          {"format", s.format},
-          {"location", s.location},
-          {"poll_interval_seconds", s.poll_interval_seconds},
-          {"visibility", s.visibility},
-          {"community", s.community},
-          {"push_secret", s.push_secret.empty() ? "" : "(set)"},
-          {"retention_days", s.retention_days},
-          {"health",
-           {{"last_run_at", s.last_run_at},
-            {"last_success_at", s.last_success_at},
-            {"last_error", s.last_error},
-            {"items_total", s.items_total}}}};
-}
 
 void PrintSource(const Source& s) {
   std::cout << s.name << ": " << s.type << " " << s.format
@@ -82,9 +62,15 @@ SourceSettings SettingsOf(const Args& args) {
   return settings;
 }
 
-// ApplySourceSettings()'s error, naming the command-line option.
+// The sources' errors, naming the command-line option.
 Status AsOption(const Status& status) {
   const std::string& field = status.field();
+  // The sealing's messages already say --secret.
+  if (field == "push_secret") {
+    return Status::InvalidArgument(status.message(), "--secret")
+        .WithReason(status.reason(), status.reason_args());
+  }
+  if (status.code() != Status::Code::kInvalidArgument) return status;
   const std::string option = field == "poll_interval_seconds" ? "--poll"
                              : field == "retention_days"      ? "--retention-days"
                              : field == "name" || field.empty() ? ""
@@ -110,14 +96,15 @@ int CmdSources(Context& ctx, int argc, char** argv) {
   const std::string verb = args->positional[0];
   const bool json = args->Has("json");
   store::Pool pool(ctx.config.db);
-  store::SourceRepository repo(pool);
   const store::AuditBy by{"cli:" + OperatorName(*args), ""};
+  service::SourcesOptions options;
+  options.key_file = ctx.config.secrets_key_file;
   try {
     if (verb == "list") {
-      std::vector<Source> all = repo.List();
+      std::vector<Source> all = service::ListSources(pool);
       if (json) {
         nlohmann::json out = nlohmann::json::array();
-        for (const Source& s : all) out.push_back(ToJson(s));
+        for (const Source& s : all) out.push_back(service::SourceJson(s));
         std::cout << out.dump() << "\n";
       } else if (all.empty()) {
         std::cout << "no sources yet: scrm sources add NAME --type file\n";
@@ -130,20 +117,14 @@ int CmdSources(Context& ctx, int argc, char** argv) {
       return Fail("sources", Status::InvalidArgument("scrm sources " + verb + " takes one NAME"));
     }
     const std::string name = args->positional[1];
+    service::SourceEdit edit;
+    edit.settings = SettingsOf(*args);
+    if (args->options.count("secret")) edit.push_secret = args->Get("secret");
     if (verb == "add") {
-      Source s;
-      s.name = name;
-      s.push_secret = args->Get("secret");
-      if (Status st = ApplySourceSettings(SettingsOf(*args), &s); !st.ok()) {
-        return Fail("sources", AsOption(st));
-      }
-      Result<std::string> sealed = service::SealPushSecret(ctx.config.secrets_key_file, s.name, s.push_secret);
-      if (!sealed.ok()) return Fail("sources", sealed.status());
-      s.push_secret = *sealed;
-      Result<Source> added = repo.Add(s, &by);
-      if (!added.ok()) return Fail("sources", added.status());
+      Result<Source> added = service::AddSource(pool, options, name, edit, by);
+      if (!added.ok()) return Fail("sources", AsOption(added.status()));
       if (json) {
-        std::cout << ToJson(*added).dump() << "\n";
+        std::cout << service::SourceJson(*added).dump() << "\n";
       } else {
         std::cout << "added ";
         PrintSource(*added);
@@ -151,38 +132,18 @@ int CmdSources(Context& ctx, int argc, char** argv) {
       return kExitOk;
     }
     if (verb == "set") {
-      std::optional<Source> s = repo.Get(name);
-      if (!s) return Fail("sources", Status::NotFound("no source named '" + name + "' (scrm sources list)"));
-      if (args->options.count("type")) {
-        return Fail("sources", Status::InvalidArgument(
-                                   "--type: a source's type cannot change; remove it and add it "
-                                   "again", "--type"));
-      }
-      const SourceSettings settings = SettingsOf(*args);
-      if (args->options.count("secret")) s->push_secret = args->Get("secret");
-      const bool any = args->options.count("secret") || settings.format || settings.location ||
+      const SourceSettings& settings = edit.settings;
+      const bool any = edit.push_secret || settings.type || settings.format || settings.location ||
                        settings.poll_interval_seconds || settings.visibility ||
                        settings.community || settings.retention_days;
       if (!any) {
         return Fail("sources", Status::InvalidArgument("scrm sources set NAME: give the settings to "
                                                        "change (see scrm sources --help)"));
       }
-      if (Status st = ApplySourceSettings(settings, &*s); !st.ok()) {
-        return Fail("sources", AsOption(st));
-      }
-      if (args->options.count("secret")) {
-        Result<std::string> sealed = service::SealPushSecret(ctx.config.secrets_key_file, s->name, s->push_secret);
-        if (!sealed.ok()) return Fail("sources", sealed.status());
-        s->push_secret = *sealed;
-      }
-      const std::optional<Source> before = repo.Get(name);
-      if (Status st = repo.Update(*s, &by); !st.ok()) return Fail("sources", st);
-      // Who may see the posts changed: their index documents must say so.
-      if (before->visibility != s->visibility || before->community != s->community) {
-        store::IndexQueueRepository(pool).EnqueueSource(s->id);
-      }
+      Result<Source> s = service::ChangeSource(pool, options, name, edit, by);
+      if (!s.ok()) return Fail("sources", AsOption(s.status()));
       if (json) {
-        std::cout << ToJson(*s).dump() << "\n";
+        std::cout << service::SourceJson(*s).dump() << "\n";
       } else {
         std::cout << "updated ";
         PrintSource(*s);
@@ -190,10 +151,10 @@ int CmdSources(Context& ctx, int argc, char** argv) {
       return kExitOk;
     }
     if (verb == "show") {
-      std::optional<Source> s = repo.Get(name);
-      if (!s) return Fail("sources", Status::NotFound("no source named '" + name + "' (scrm sources list)"));
+      Result<Source> s = service::GetSource(pool, name);
+      if (!s.ok()) return Fail("sources", s.status());
       if (json) {
-        std::cout << ToJson(*s).dump() << "\n";
+        std::cout << service::SourceJson(*s).dump() << "\n";
       } else {
         PrintSource(*s);
       }
@@ -207,7 +168,7 @@ int CmdSources(Context& ctx, int argc, char** argv) {
       poll_options.fetch_timeout_seconds = ctx.config.poll_timeout_seconds;
       poll_options.max_bytes = ctx.config.poll_max_bytes;
       ingest::Poller poller(pool, fetcher, poll_options);
-      Result<ingest::IngestSummary> s = poller.PollNow(name);
+      Result<ingest::IngestSummary> s = service::PollSource(&poller, name);
       if (!s.ok()) return Fail("sources", s.status());
       if (json) {
         std::cout << s->ToJson().dump() << "\n";
@@ -219,7 +180,7 @@ int CmdSources(Context& ctx, int argc, char** argv) {
       return s->rejected > 0 ? kExitSomeRejected : kExitOk;
     }
     if (verb == "remove") {
-      Status s = repo.Remove(name, &by);
+      Status s = service::RemoveSource(pool, name, by);
       if (!s.ok()) return Fail("sources", s);
       std::cout << "removed source " << name << " (its posts are kept)\n";
       return kExitOk;

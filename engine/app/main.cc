@@ -18,16 +18,18 @@ struct Command {
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> kCommands = {
-      {"serve", "serve the API, the UI, /healthz, /readyz and /metrics; sync the CRM in the "
-                "background", scrm::app::CmdServe, true},
+      {"serve",
+       "serve the API, the UI, /healthz, /readyz and /metrics; sync the CRM in the "
+       "background",
+       scrm::app::CmdServe, true},
       {"migrate", "create or update the engine's scrm_* tables", scrm::app::CmdMigrate, true},
       {"crm-sync", "copy SuiteCRM contacts, leads and accounts into the engine",
        scrm::app::CmdCrmSync, true},
       {"sources", "add, list, show or remove the sources of conversations", scrm::app::CmdSources,
        true},
       {"ingest", "read a file or stdin of a source into the engine", scrm::app::CmdIngest, true},
-      {"rejects", "list, show or retry the records that could not be read",
-       scrm::app::CmdRejects, true},
+      {"rejects", "list, show or retry the records that could not be read", scrm::app::CmdRejects,
+       true},
       {"search", "search the conversations (Xapian query syntax, filters, facets)",
        scrm::app::CmdSearch, true},
       {"reindex", "rebuild the search index from the database", scrm::app::CmdReindex, true},
@@ -47,8 +49,10 @@ const std::vector<Command>& Commands() {
        scrm::app::CmdErase, true},
       {"retention", "remove posts older than their source's retention_days (or --dry-run)",
        scrm::app::CmdRetention, true},
-      {"secrets", "check or rotate the key that seals the sources' push secrets", scrm::app::CmdSecrets,
-       true},
+      {"secrets", "check or rotate the key that seals the sources' push secrets",
+       scrm::app::CmdSecrets, true},
+      {"config", "every configuration key: default, environment variable, check, meaning",
+       scrm::app::CmdConfig, false},
       {"entities", "mentions, hashtags, URLs, cashtags, e-mails of text lines on stdin",
        scrm::app::CmdEntities, false},
   };
@@ -62,8 +66,9 @@ void Usage(std::ostream& out) {
   }
   out << "\nEach command has --help. Configuration: --config FILE (default scrm.properties or\n"
          "scrm.json in the working directory), overridden by SCRM_DB_URL, SCRM_HTTP_PORT,\n"
-         "SCRM_INDEX_DIR, SCRM_SECRET. Exit codes: 0 ok, 1 failed, 2 bad usage or\n"
-         "configuration, 3 database unreachable, 4 (ingest) some records rejected.\n";
+         "SCRM_INDEX_DIR, SCRM_SECRET...; scrm config lists every key. Exit codes: 0 ok,\n"
+         "1 failed, 2 bad usage or configuration, 3 database unreachable, 4 (ingest) some\n"
+         "records rejected.\n";
 }
 
 }  // namespace

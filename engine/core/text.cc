@@ -104,4 +104,10 @@ std::string FillArgs(std::string_view text, const std::map<std::string, std::str
   return out;
 }
 
+std::string HttpUrlOrEmpty(const std::string& url) {
+  const std::string lower = ToLowerAscii(url.substr(0, 8));
+  if (StartsWith(lower, "http://") || StartsWith(lower, "https://")) return url;
+  return "";
+}
+
 }  // namespace scrm

@@ -29,6 +29,11 @@ std::string NormalizeEmail(std::string_view raw);
 // leading "www.". Empty when there is no plausible host.
 std::string WebsiteDomain(std::string_view website);
 
+// The URL when it is http(s) (scheme in any case), else "": a javascript: or
+// data: link read from a post or a profile never reaches a page or an
+// answer as a link.
+std::string HttpUrlOrEmpty(const std::string& url);
+
 // text with each "{name}" replaced by args' value of that name, in one pass
 // (a value holding "{...}" is never expanded again); a name without a value
 // stays as written. For the catalogues' messages and their arguments.

@@ -106,28 +106,18 @@ void RecordAudit(store::Pool* pool, const std::string& kind, const Request& requ
 }
 
 RefusalLog::RefusalLog(store::Pool* pool, AuditOptions options) : pool_(pool), options_(options) {
-  if (pool_ != nullptr && options_.flush_seconds > 0) flusher_ = std::thread([this] { Run(); });
+  if (pool_ != nullptr && options_.flush_seconds > 0) {
+    PeriodicOptions wait_first;
+    wait_first.run_at_start = false;
+    flusher_ = std::make_unique<Periodic>("security log", std::chrono::seconds(options_.flush_seconds),
+                                          [this] { Flush(); }, wait_first);
+    flusher_->Start();
+  }
 }
 
 RefusalLog::~RefusalLog() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (flusher_.joinable()) flusher_.join();
+  if (flusher_) flusher_->Stop();
   Flush();
-}
-
-void RefusalLog::Run() {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!stopping_) {
-    wake_.wait_for(lock, std::chrono::seconds(options_.flush_seconds));
-    if (stopping_) break;
-    lock.unlock();
-    Flush();
-    lock.lock();
-  }
 }
 
 void RefusalLog::Refused(const Request& request, int status, const std::string& reason,

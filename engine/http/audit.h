@@ -14,15 +14,15 @@
 #ifndef SCRM_HTTP_AUDIT_H_
 #define SCRM_HTTP_AUDIT_H_
 
-#include <condition_variable>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
-#include <thread>
 
+#include "core/periodic.h"
 #include "http/request.h"
 #include "store/audit_repository.h"
 #include "store/pool.h"
@@ -82,8 +82,6 @@ class RefusalLog {
   size_t pending() const;
 
  private:
-  void Run();
-
   store::Pool* const pool_;
   const AuditOptions options_;
   mutable std::mutex mu_;
@@ -92,9 +90,7 @@ class RefusalLog {
   std::set<std::string> seen_;                 // buckets this minute
   std::map<std::string, size_t> per_address_;  // buckets this minute per kind|reason|address
   std::mutex flush_mu_;                        // one flush at a time
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread flusher_;
+  std::unique_ptr<Periodic> flusher_;          // last: stops before the rest goes
 };
 
 }  // namespace scrm::http

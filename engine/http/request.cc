@@ -23,16 +23,22 @@ std::string Request::Param(const std::string& name) const {
 }
 
 std::optional<std::string> Request::Query(const std::string& name) const {
+  if (query_names_read != nullptr) query_names_read->insert(name);
   auto it = query.find(name);
   if (it == query.end()) return std::nullopt;
   return it->second;
 }
 
 std::vector<std::string> Request::QueryAll(const std::string& name) const {
+  if (query_names_read != nullptr) query_names_read->insert(name);
   std::vector<std::string> out;
   auto range = query.equal_range(name);
   for (auto it = range.first; it != range.second; ++it) out.push_back(it->second);
   return out;
+}
+
+void Request::NoteQueryNames(const std::set<std::string>& names) const {
+  if (query_names_read != nullptr) query_names_read->insert(names.begin(), names.end());
 }
 
 std::string Request::Header(const std::string& name) const {

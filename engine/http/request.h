@@ -14,6 +14,7 @@
 #include <map>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -63,6 +64,14 @@ struct Request {
   std::vector<std::string> QueryAll(const std::string& name) const;
   // A header by case-insensitive name, "" when absent.
   std::string Header(const std::string& name) const;
+
+  // When set, every query parameter name the handler asks for (Query,
+  // QueryAll) is added here: how tests/http/openapi_test.cc learns which
+  // parameters each route reads, to hold the OpenAPI description to them.
+  // A handler that walks `query` itself names what it understands with
+  // NoteQueryNames. Never set while serving.
+  std::set<std::string>* query_names_read = nullptr;
+  void NoteQueryNames(const std::set<std::string>& names) const;
 };
 
 struct Response {

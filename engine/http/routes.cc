@@ -8,6 +8,7 @@
 #include "http/admin_import.h"
 #include "http/admin_matching.h"
 #include "http/admin_privacy.h"
+#include "http/admin_sources.h"
 #include "http/api_keys.h"
 #include "http/audit.h"
 #include "http/crypto.h"
@@ -16,9 +17,11 @@
 #include "http/activitypub.h"
 #include "http/health.h"
 #include "http/links.h"
+#include "http/openapi.h"
 #include "http/push.h"
 #include "http/saved_searches.h"
 #include "http/search.h"
+#include "http/social.h"
 
 namespace scrm::http {
 
@@ -127,6 +130,8 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
     {"GET",    "/healthz",          Access::kPublic,  [](const Request&) { return Healthz(); }},
     {"GET",    "/readyz",           Access::kPublic,  [pool, searcher](const Request&) { return Readyz(pool, searcher); }},
     {"GET",    "/metrics",          Access::kPublic,  [m](const Request&) { return MetricsText(*m); }},
+    // The description of every /api/v1 route (engine/http/openapi.json, compiled in): no data in it.
+    {"GET",    "/api/v1/openapi.json", Access::kPublic, [](const Request&) { return OpenApiDocument(); }},
     // The engine's ActivityPub actor and public key: servers verify our signed fetches with it.
     {"GET",    "/ap/actor",         Access::kPublic,  [actor = services.activitypub_actor](const Request&) { return ActivityPubActorDocument(actor); }},
     // Signed by the source's own secret (HMAC of the body), checked by the handler.
@@ -151,6 +156,8 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
     {"POST",   "/api/v1/links/{id}/confirm", Access::kDecide, confirm_link},
     {"POST",   "/api/v1/links/{id}/reject", Access::kDecide, reject_link},
     {"DELETE", "/api/v1/links/{id}", Access::kDecide, delete_link},
+    // The Social panel of a record as JSON: the page's model, for the page's roles and visibility.
+    {"GET",    "/api/v1/customers/{module}/{id}/social", Access::kUser, [pool, reads, searcher](const Request& r) { return HandleSocialPanel(reads != nullptr ? &reads->Get() : pool, searcher, r); }},
     // Pages (engine/ui/, docs/ui.md): signed on with ?sso=TOKEN, then a session cookie.
     {"GET",    "/ui/records/{module}/{id}", Access::kUser, PageOf(pages, sessions, pool, &Pages::Record), denied},
     {"GET",    "/ui/conversations", Access::kUser,    PageOf(pages, sessions, pool, &Pages::Conversations), denied},
@@ -187,6 +194,13 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
     {"GET",    "/api/v1/admin/api-keys", Access::kAdmin, [pool](const Request& r) { return ListApiKeys(pool, r); }},
     {"POST",   "/api/v1/admin/api-keys", Access::kAdmin, [pool](const Request& r) { return CreateApiKeyRoute(pool, r); }},
     {"DELETE", "/api/v1/admin/api-keys/{name}", Access::kAdmin, [pool](const Request& r) { return RevokeApiKey(pool, r); }},
+    // Sources as JSON, beside the admin page's forms (service/sources.h); a push secret is never answered.
+    {"GET",    "/api/v1/admin/sources", Access::kAdmin, [pool](const Request& r) { return ListSourcesRoute(pool, r); }},
+    {"POST",   "/api/v1/admin/sources", Access::kAdmin, [pool, key_file = services.secrets_key_file](const Request& r) { return AddSourceRoute(pool, key_file, r); }},
+    {"GET",    "/api/v1/admin/sources/{name}", Access::kAdmin, [pool](const Request& r) { return GetSourceRoute(pool, r); }},
+    {"PATCH",  "/api/v1/admin/sources/{name}", Access::kAdmin, [pool, key_file = services.secrets_key_file](const Request& r) { return ChangeSourceRoute(pool, key_file, r); }},
+    {"DELETE", "/api/v1/admin/sources/{name}", Access::kAdmin, [pool](const Request& r) { return RemoveSourceRoute(pool, r); }},
+    {"POST",   "/api/v1/admin/sources/{name}/poll", Access::kAdmin, [poller = services.poller](const Request& r) { return PollSourceRoute(poller, r); }},
     // Everything the engine holds, file by file (docs/export-format.md).
     {"GET",    "/api/v1/admin/export", Access::kAdmin, [pool](const Request& r) { return ListExportFiles(pool, r); }},
     {"GET",    "/api/v1/admin/export/{file}", Access::kAdmin, export_file},

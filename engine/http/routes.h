@@ -15,6 +15,7 @@
 #include "http/pages.h"
 #include "http/router.h"
 #include "index/index.h"
+#include "ingest/poller.h"
 #include "secrets/key_file.h"
 #include "store/read_pool.h"
 #include "http/session.h"
@@ -61,6 +62,12 @@ struct Services {
   // Called after POST /api/v1/crm/events has read a record again (scrm
   // serve: run matching now). Empty: nothing more happens.
   std::function<void()> crm_record_changed;
+  // The poller of url sources (scrm serve's): POST
+  // /api/v1/admin/sources/{name}/poll. Null: that route answers 503.
+  ingest::Poller* poller = nullptr;
+  // secrets.key_file: seals the push secrets /api/v1/admin/sources is
+  // given. Empty: a secret is refused.
+  std::string secrets_key_file;
   // Where refused requests (401, 403, 429) are counted for the security
   // log (http/audit.h). Null: only /metrics counts them.
   RefusalLog* refusals = nullptr;

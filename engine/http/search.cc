@@ -20,12 +20,23 @@ namespace {
 
 constexpr int kMaxExportRows = 50000;
 
-const std::set<std::string>& KnownParams() {
+// What ParseSearchParams interprets (docs/api.md#search).
+const std::set<std::string>& SearchParams() {
   static const std::set<std::string> k = {
-      "q",      "platform", "source", "community", "language",  "kind",    "customer",
-      "account", "owner",   "linked", "from",      "to",        "since",   "sort",
-      "limit",  "offset",   "facets", "histogram", "snippets",  "suggestion", "like",
-      "format", "sso"};
+      "q",       "platform", "source", "community", "language", "kind",       "customer",
+      "account", "owner",    "linked", "from",      "to",       "since",      "sort",
+      "limit",   "offset",   "facets", "histogram", "snippets", "suggestion", "like"};
+  return k;
+}
+
+// What it accepts: also the export's format, and sso, which the authorizer
+// reads (and refuses) on API routes.
+const std::set<std::string>& KnownParams() {
+  static const std::set<std::string> k = [] {
+    std::set<std::string> known = SearchParams();
+    known.insert({"format", "sso"});
+    return known;
+  }();
   return k;
 }
 
@@ -250,6 +261,7 @@ nlohmann::json SearchResultJson(const index::SearchResult& result,
 
 Response HandleSearch(index::Searcher* searcher, const Request& request, int time_budget_ms) {
   const auto asked = std::chrono::steady_clock::now();
+  request.NoteQueryNames(SearchParams());
   if (searcher == nullptr) return ErrorResponse(Status::Unavailable("no search index configured (index.dir)"));
   Result<index::SearchRequest> parsed = ParseSearchParams(request.query);
   if (!parsed.ok()) return ErrorResponse(parsed.status());
@@ -261,6 +273,14 @@ Response HandleSearch(index::Searcher* searcher, const Request& request, int tim
 }
 
 Response HandleSearchExport(index::Searcher* searcher, store::Pool* pool, const Request& request) {
+  // Paging is the export's own: limit rows, no offset.
+  static const std::set<std::string> kExportParams = [] {
+    std::set<std::string> names = SearchParams();
+    names.erase("offset");
+    names.insert("format");
+    return names;
+  }();
+  request.NoteQueryNames(kExportParams);
   if (searcher == nullptr) return ErrorResponse(Status::Unavailable("no search index configured (index.dir)"));
   if (pool == nullptr) return ErrorResponse(Status::Unavailable("no database configured"));
   std::multimap<std::string, std::string> params = request.query;

@@ -24,16 +24,22 @@ const char* PhaseName(Phase phase) {
   return "unknown";
 }
 
-Watchdog::Watchdog(std::chrono::milliseconds tick) : thread_([this, tick] { Run(tick); }) {}
+namespace {
 
-Watchdog::~Watchdog() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  thread_.join();
+PeriodicOptions WaitFirst() {
+  PeriodicOptions o;
+  o.run_at_start = false;
+  return o;
 }
+
+}  // namespace
+
+Watchdog::Watchdog(std::chrono::milliseconds tick)
+    : loop_("connection watchdog", tick, [this] { Check(Clock::now()); }, WaitFirst()) {
+  loop_.Start();
+}
+
+Watchdog::~Watchdog() { loop_.Stop(); }
 
 Watchdog::Watch::Watch(Watchdog& dog, int fd, Phase phase, Clock::time_point deadline)
     : dog_(dog), id_(dog.Add(fd, phase, deadline)) {}
@@ -111,17 +117,6 @@ int Watchdog::InPhase(Phase phase) const {
 
 int64_t Watchdog::cut(Phase phase) const {
   return cut_[static_cast<size_t>(phase)].load(std::memory_order_relaxed);
-}
-
-void Watchdog::Run(std::chrono::milliseconds tick) {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!stopping_) {
-    wake_.wait_for(lock, tick);
-    if (stopping_) break;
-    lock.unlock();
-    Check(Clock::now());
-    lock.lock();
-  }
 }
 
 }  // namespace scrm::http

@@ -17,11 +17,11 @@
 #include <array>
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <mutex>
-#include <thread>
+
+#include "core/periodic.h"
 
 namespace scrm::http {
 
@@ -90,15 +90,12 @@ class Watchdog {
   };
   uint64_t Add(int fd, Phase phase, Clock::time_point deadline);
   void Remove(uint64_t id);
-  void Run(std::chrono::milliseconds tick);
 
   mutable std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
   uint64_t next_id_ = 1;
   std::map<uint64_t, Entry> entries_;
   std::array<std::atomic<int64_t>, kPhaseCount> cut_{};
-  std::thread thread_;  // last: started once the rest is ready
+  Periodic loop_;  // last: started once the rest is ready, stopped first
 };
 
 }  // namespace scrm::http

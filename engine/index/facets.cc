@@ -151,6 +151,20 @@ void FacetCounts::AddValue(int facet, std::string_view value, int64_t n) {
   if (facet >= 0 && facet < FacetTable::kFacets && !value.empty()) counters[facet]->Add(value, n);
 }
 
+void FacetCounts::Merge(const FacetCounts& other) {
+  Counter* mine[] = {&platform_, &source_, &language_, &tag_, &account_};
+  const Counter* theirs[] = {&other.platform_, &other.source_, &other.language_, &other.tag_,
+                             &other.account_};
+  for (size_t f = 0; f < 5; ++f) {
+    for (const FacetCount& c : theirs[f]->items()) mine[f]->Add(c.value, c.count);
+  }
+  for (size_t i = 0; i < other.days_.size(); ++i) {
+    if (other.days_[i] != 0) AddDay(other.first_day_ + static_cast<int32_t>(i), other.days_[i]);
+  }
+  for (const auto& [day, n] : other.far_) AddDay(day, n);
+  seen_ += other.seen_;
+}
+
 void FacetCounts::AddDay(int32_t day, int64_t n) {
   if (days_.empty()) {
     first_day_ = day;

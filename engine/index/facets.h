@@ -28,6 +28,7 @@ class Counter {
   // The `top` most frequent, most frequent first (ties by value).
   std::vector<FacetCount> Top(size_t top) const;
   size_t size() const { return items_.size(); }
+  const std::vector<FacetCount>& items() const { return items_; }
 
  private:
   void Grow();
@@ -44,6 +45,8 @@ class FacetCounts {
   void AddSeen(int64_t n) { seen_ += n; }
   void AddDay(int32_t day, int64_t n);
   void AddValue(int facet, std::string_view value, int64_t n);  // FacetTable::Facet
+  // Adds every count of `other` (another shard's, counted apart).
+  void Merge(const FacetCounts& other);
   // Fills facets (top values of each) and the histogram.
   void Fill(size_t top, SearchResult* out) const;
   int64_t seen() const { return seen_; }

@@ -3,12 +3,26 @@
 // reopens it (cheap when nothing was committed) and returns it. Local shards
 // that do not exist yet are looked for again at each search, so an index
 // built after `scrm serve` started is found without a restart.
+//
+// With two local shards or more, a search runs on several cores: the page
+// of results is ranked over all the shards as one database (Xapian's global
+// statistics: the same scores and order as one database), which ends as soon
+// as no later match can enter the page, while each shard counts its own
+// matches for the totals, facets and histogram (boolean weights: counting
+// needs no statistics) on the calling thread and a worker (Lanes); the
+// counts are then added up.
 #include <xapian.h>
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "index/facet_table.h"
@@ -32,8 +46,90 @@ constexpr int kAttempts = 3;  // a commit during a search: reopen and retry
 // changes (posts replaced in between count with their previous facets).
 constexpr int kFacetTableRebuildSeconds = 10;
 
+// Runs a batch of tasks on the calling thread and on worker threads: a task
+// no worker has started when the caller is free is run by the caller, so a
+// search never waits behind other searches' tasks in a queue.
+class Lanes {
+ public:
+  explicit Lanes(unsigned workers) {
+    for (unsigned i = 0; i < workers; ++i) threads_.emplace_back([this] { Work(); });
+  }
+  ~Lanes() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    for (std::thread& t : threads_) t.join();
+  }
+
+  // Runs every task once; returns when all are done. Tasks do not throw.
+  void Run(std::vector<std::function<void()>>& tasks) {
+    auto batch = std::make_shared<Batch>(tasks);
+    if (tasks.size() > 1 && !threads_.empty()) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        for (size_t i = 1; i < tasks.size() && i <= threads_.size(); ++i) queue_.push_back(batch);
+      }
+      wake_.notify_all();
+    }
+    batch->RunSome();
+    std::unique_lock<std::mutex> lock(batch->mu);
+    batch->finished.wait(lock, [&] { return batch->done == batch->n; });
+  }
+
+ private:
+  struct Batch {
+    explicit Batch(std::vector<std::function<void()>>& t) : tasks(&t), n(t.size()) {}
+    void RunSome() {
+      for (size_t i; (i = next.fetch_add(1)) < n;) {
+        (*tasks)[i]();  // the caller waits for it: tasks is still there
+        std::lock_guard<std::mutex> lock(mu);
+        if (++done == n) finished.notify_all();
+      }
+    }
+    std::vector<std::function<void()>>* tasks;
+    const size_t n;
+    std::atomic<size_t> next{0};
+    std::mutex mu;
+    std::condition_variable finished;
+    size_t done = 0;  // under mu
+  };
+
+  void Work() {
+    for (;;) {
+      std::shared_ptr<Batch> batch;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        wake_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+        if (stop_) return;
+        batch = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      batch->RunSome();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  std::deque<std::shared_ptr<Batch>> queue_;
+  std::vector<std::thread> threads_;
+};
+
+// What one shard's count found (Count below).
+struct ShardCount {
+  Xapian::doccount lower = 0, upper = 0, estimated = 0;
+  FacetCounts counts;
+  std::exception_ptr error;
+};
+
 struct Slot {
   Xapian::Database db;
+  // Each local shard again, opened on its own for the counting tasks (a
+  // Xapian object is used by one thread at a time): by layout position,
+  // when the shard is present and counts are split (Searcher::lanes_).
+  std::vector<Xapian::Database> shard_dbs;
   std::vector<bool> present;  // shards in db
   std::vector<uint64_t> identity;  // ShardIdentity of each shard when opened
   size_t shards = 0;          // how many: 0 searches as an empty index
@@ -54,6 +150,20 @@ bool HasWords(const Xapian::Query& query, const std::vector<std::string>& wildca
   return false;
 }
 
+// Whether query may match `many` posts or more: its words' posting lists
+// together are that long (an upper bound for words AND'ed or OR'ed;
+// wildcards: maybe). Term frequencies are B-tree look-ups Xapian caches.
+bool MayMatchMany(const Xapian::Database& db, const Xapian::Query& query,
+                  const std::vector<std::string>& wildcards, int64_t many) {
+  if (!wildcards.empty() || many <= 0) return true;
+  int64_t n = 0;
+  for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end(); ++it) {
+    n += db.get_termfreq(*it);
+    if (n >= many) return true;
+  }
+  return false;
+}
+
 bool IsBlank(const std::string& s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
 }
@@ -64,6 +174,13 @@ class SearcherImpl : public Searcher {
       : config_(std::move(config)), specs_(std::move(specs)) {
     has_remote_ = std::any_of(specs_.begin(), specs_.end(), [](const ShardSpec& s) { return s.remote; });
     if (!has_remote_) tables_ = std::make_unique<FacetTables>(specs_, kFacetTableRebuildSeconds);
+    // Counting split by shard: local shards only (a remote server counts
+    // its own), and only where there is more than one of them.
+    if (!has_remote_ && specs_.size() >= 2) {
+      const unsigned cores = std::max(2u, std::thread::hardware_concurrency());
+      lanes_ = std::make_unique<Lanes>(
+          static_cast<unsigned>(std::min<size_t>(cores - 1, specs_.size() - 1)));
+    }
   }
 
   // Opens a first slot: reports a layout mismatch now rather than at the
@@ -160,6 +277,7 @@ class SearcherImpl : public Searcher {
     slot.identity.assign(specs_.size(), 0);
     slot.shards = 0;
     slot.sub_shard.clear();
+    slot.shard_dbs.assign(specs_.size(), Xapian::Database());
     slot.queries.reset();
     for (size_t i = 0; i < specs_.size(); ++i) {
       const ShardSpec& spec = specs_[i];
@@ -170,6 +288,7 @@ class SearcherImpl : public Searcher {
         Status s = CheckShard(shard, spec);
         if (!s.ok()) return s;
         slot.db.add_database(shard);
+        if (lanes_) slot.shard_dbs[i] = OpenReadableShard(spec, config_.remote_timeout_ms);
         slot.present[i] = true;
         slot.sub_shard.push_back(i);
         ++slot.shards;
@@ -197,6 +316,9 @@ class SearcherImpl : public Searcher {
     if (slot.shards == 0) return Status::Ok();
     try {
       slot.db.reopen();
+      for (size_t i = 0; i < slot.shard_dbs.size(); ++i) {
+        if (slot.present[i] && lanes_) slot.shard_dbs[i].reopen();
+      }
     } catch (const Xapian::DatabaseModifiedError&) {
       throw;
     } catch (const Xapian::Error&) {
@@ -274,24 +396,51 @@ class SearcherImpl : public Searcher {
     } else if (by_date) {
       enquire.set_sort_by_key_then_relevance(&date_key, true);
     }
-    FacetSpy spy(std::max(config_.facet_sample, 1), tables);
-    Xapian::ValueCountMatchSpy remote_spy(kSlotFacets);
-    if (counting) enquire.add_matchspy(has_remote_ ? static_cast<Xapian::MatchSpy*>(&remote_spy) : &spy);
+    const int64_t sample = std::max(config_.facet_sample, 1);
     const auto check_at_least = static_cast<Xapian::doccount>(
         std::max<int64_t>(config_.facet_sample, static_cast<int64_t>(r.offset) + limit));
+    // Counted shard by shard, beside the ranking (see the top of this file),
+    // when counting is the work: a ranked query that may match many posts.
+    // Few matches cost less in one pass than in three.
+    const bool split = lanes_ && slot.shards >= 2 && !by_date &&
+                       MayMatchMany(slot.db, text, wildcards, config_.split_counting_at);
+    FacetSpy spy(sample, tables);
+    Xapian::ValueCountMatchSpy remote_spy(kSlotFacets);
+    if (counting && !split) {
+      enquire.add_matchspy(has_remote_ ? static_cast<Xapian::MatchSpy*>(&remote_spy) : &spy);
+    }
+    const double time_limit =
+        budgeted
+            ? std::chrono::duration<double>(r.deadline - std::chrono::steady_clock::now()).count()
+            : 0.0;
     if (budgeted && !has_remote_) {  // Xapian: not for remote shards
       // Past it, Xapian stops looking beyond the page asked for: counting
       // for totals and facets is what a wide query spends its time on.
-      enquire.set_time_limit(
-          std::chrono::duration<double>(r.deadline - std::chrono::steady_clock::now()).count());
+      enquire.set_time_limit(time_limit);
     }
-    Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(r.offset),
-                                         static_cast<Xapian::doccount>(limit), check_at_least);
+    Xapian::MSet mset;
+    std::vector<ShardCount> shard_counts;
+    if (split) {
+      shard_counts = CountByShard(slot, query, counting, sample, tables, time_limit, &enquire,
+                                  &mset, static_cast<Xapian::doccount>(r.offset),
+                                  static_cast<Xapian::doccount>(limit));
+    } else {
+      mset = enquire.get_mset(static_cast<Xapian::doccount>(r.offset),
+                              static_cast<Xapian::doccount>(limit), check_at_least);
+    }
 
     if (spent()) out.time_budget_spent = true;
-    out.total_lower = mset.get_matches_lower_bound();
-    out.total_upper = mset.get_matches_upper_bound();
-    out.total = mset.get_matches_estimated();
+    if (split) {
+      for (const ShardCount& c : shard_counts) {
+        out.total_lower += c.lower;
+        out.total_upper += c.upper;
+        out.total += c.estimated;
+      }
+    } else {
+      out.total_lower = mset.get_matches_lower_bound();
+      out.total_upper = mset.get_matches_upper_bound();
+      out.total = mset.get_matches_estimated();
+    }
     out.total_exact = out.total_lower == out.total_upper;
 
     std::unique_ptr<Highlighter> highlighter;
@@ -323,9 +472,12 @@ class SearcherImpl : public Searcher {
     }
 
     if (counting) {
-      const FacetCounts* counts = &spy.Finish();
+      const FacetCounts* counts = split ? nullptr : &spy.Finish();
       FacetCounts merged;
-      if (has_remote_) {
+      if (split) {
+        for (const ShardCount& c : shard_counts) merged.Merge(c.counts);
+        counts = &merged;
+      } else if (has_remote_) {
         for (auto it = remote_spy.values_begin(); it != remote_spy.values_end(); ++it) {
           merged.Add(*it, static_cast<int64_t>(it.get_termfreq()));
         }
@@ -343,6 +495,97 @@ class SearcherImpl : public Searcher {
     }
     if (!out.time_budget_spent && spent()) out.time_budget_spent = true;
     if (r.suggestion && has_text && !out.time_budget_spent) out.suggestion = Suggest(slot.db, r.q, r.viewer);
+    return out;
+  }
+
+  // The page of results ranked over every shard as one (enquire, on this
+  // thread, stopping once the page is settled) while each shard counts its
+  // matches for the totals and, when `counting`, the facets (on this thread
+  // and the workers). Each shard examines at least sample / shards matches;
+  // a shard that did not see all of its matches while all the shards
+  // together may hold fewer than `sample` counts again with the whole
+  // sample, so that totals (and facets) up to `sample` stay exact, as over
+  // one database. Rethrows a shard's Xapian error (the caller retries).
+  std::vector<ShardCount> CountByShard(Slot& slot, const Xapian::Query& query, bool counting,
+                                       int64_t sample,
+                                       const std::vector<std::shared_ptr<const FacetTable>>& tables,
+                                       double time_limit, Xapian::Enquire* enquire,
+                                       Xapian::MSet* mset, Xapian::doccount first,
+                                       Xapian::doccount maxitems) {
+    // Xapian::Query is not thread-safe (reference counts): each task reads
+    // its own copy from the serialised form.
+    const std::string serialised = query.serialise();
+    std::vector<size_t> shards;
+    for (size_t i = 0; i < specs_.size(); ++i) {
+      if (slot.present[i]) shards.push_back(i);
+    }
+    std::vector<ShardCount> out(shards.size());
+    auto count = [&](size_t k, Xapian::doccount at_least, int64_t spy_limit) {
+      ShardCount& c = out[k];
+      c = ShardCount();
+      try {
+        Xapian::Enquire e(slot.shard_dbs[shards[k]]);
+        e.set_query(Xapian::Query::unserialise(serialised));
+        e.set_weighting_scheme(Xapian::BoolWeight());
+        if (time_limit > 0) e.set_time_limit(time_limit);
+        FacetSpy spy(spy_limit, tables);
+        if (counting) e.add_matchspy(&spy);
+        const Xapian::MSet m = e.get_mset(0, 0, at_least);
+        c.lower = m.get_matches_lower_bound();
+        c.upper = m.get_matches_upper_bound();
+        c.estimated = m.get_matches_estimated();
+        if (counting) c.counts = spy.Finish();
+      } catch (...) {
+        c.error = std::current_exception();
+      }
+    };
+    const int64_t n = static_cast<int64_t>(shards.size());
+    const int64_t share = (sample + n - 1) / n;
+    const auto at_least = static_cast<Xapian::doccount>(share);
+    std::exception_ptr rank_error;
+    std::vector<std::function<void()>> tasks;
+    tasks.emplace_back([&] {
+      try {
+        *mset = enquire->get_mset(first, maxitems, first + maxitems);
+      } catch (...) {
+        rank_error = std::current_exception();
+      }
+    });
+    for (size_t k = 0; k < shards.size(); ++k) {
+      tasks.emplace_back([&count, k, at_least, share] { count(k, at_least, share); });
+    }
+    lanes_->Run(tasks);
+    if (rank_error) std::rethrow_exception(rank_error);
+    for (const ShardCount& c : out) {
+      if (c.error) std::rethrow_exception(c.error);
+    }
+    // Exact up to `sample`, as one database: the shards that stopped early
+    // (their total or their facets) count again with what the others left
+    // of the sample, unless the shards together surely hold more than it.
+    int64_t lower = 0, seen_whole = 0;
+    std::vector<size_t> again;
+    for (size_t k = 0; k < out.size(); ++k) {
+      const ShardCount& c = out[k];
+      lower += c.lower;
+      if (c.lower == c.upper && (!counting || c.counts.seen() >= static_cast<int64_t>(c.lower))) {
+        seen_whole += c.counts.seen();
+      } else {
+        again.push_back(k);
+      }
+    }
+    if (!again.empty() && lower <= sample) {
+      tasks.clear();
+      for (size_t k : again) {
+        tasks.emplace_back([&count, k, sample, seen_whole] {
+          count(k, static_cast<Xapian::doccount>(sample),
+                std::max<int64_t>(1, sample - seen_whole));
+        });
+      }
+      lanes_->Run(tasks);
+      for (size_t k : again) {
+        if (out[k].error) std::rethrow_exception(out[k].error);
+      }
+    }
     return out;
   }
 
@@ -365,6 +608,7 @@ class SearcherImpl : public Searcher {
   const std::vector<ShardSpec> specs_;
   bool has_remote_ = false;
   std::unique_ptr<FacetTables> tables_;  // local shards only
+  std::unique_ptr<Lanes> lanes_;         // counting split by shard: local shards, two or more
   std::mutex mu_;
   std::vector<std::unique_ptr<Slot>> idle_;
 };

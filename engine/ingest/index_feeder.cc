@@ -5,6 +5,7 @@
 #include <ctime>
 #include <algorithm>
 #include <deque>
+#include <future>
 #include <map>
 #include <set>
 #include <unordered_set>
@@ -17,6 +18,10 @@
 namespace scrm::ingest {
 
 namespace {
+
+// A drain takes this many batches from the queue at a time and commits
+// the index once for them (a commit syncs every shard to disk).
+constexpr int kBatchesPerCommit = 5;
 
 double Since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -74,38 +79,55 @@ Result<FeedStats> IndexFeeder::Drain() {
   const auto start = std::chrono::steady_clock::now();
   FeedStats stats;
   store::IndexQueueRepository queue(pool_);
-  std::vector<store::QueuedPost> next = queue.Next(batch_size_);
+  const int take = batch_size_ * kBatchesPerCommit;
+  std::vector<store::QueuedPost> next = queue.Next(take);
   if (next.empty()) return stats;
 
   Result<std::unique_ptr<index::Indexer>> opened = index::Indexer::Open(config_);
   if (!opened.ok()) return opened.status();
   index::Indexer& indexer = **opened;
-  store::PostReader reader(pool_);
   while (!next.empty()) {
-    std::vector<int64_t> ids, seqs;
+    // The rows taken, as batches of batch_size_ distinct posts.
+    std::vector<int64_t> seqs;
+    std::vector<std::vector<int64_t>> batches;
     std::unordered_set<int64_t> seen;
     for (const store::QueuedPost& q : next) {
       seqs.push_back(q.seq);
-      if (seen.insert(q.post_id).second) ids.push_back(q.post_id);
+      if (!seen.insert(q.post_id).second) continue;
+      if (batches.empty() || batches.back().size() >= static_cast<size_t>(batch_size_)) {
+        batches.emplace_back();
+      }
+      batches.back().push_back(q.post_id);
     }
-    std::unordered_set<int64_t> present;
-    for (const index::IndexedPost& post : ToIndexed(pool_, reader.LoadPosts(ids))) {
-      present.insert(post.id);
-      Status s = indexer.Put(post);
-      if (!s.ok()) return s;
-      ++stats.indexed;
-    }
-    for (int64_t id : ids) {
-      if (present.count(id) != 0) continue;
-      Status s = indexer.Remove(id);
-      if (!s.ok()) return s;
-      ++stats.removed;
+    // Each batch is read back from the database on a thread of its own
+    // while this one indexes the batch before (the shard writers work on
+    // their own threads too).
+    auto load = [this, &batches](size_t b) {
+      return ToIndexed(pool_, store::PostReader(pool_).LoadPosts(batches[b]));
+    };
+    std::future<std::vector<index::IndexedPost>> ahead = std::async(std::launch::async, load, 0);
+    for (size_t b = 0; b < batches.size(); ++b) {
+      std::vector<index::IndexedPost> posts = ahead.get();  // a DbError goes to the caller
+      if (b + 1 < batches.size()) ahead = std::async(std::launch::async, load, b + 1);
+      std::unordered_set<int64_t> present;
+      for (index::IndexedPost& post : posts) {
+        present.insert(post.id);
+        Status s = indexer.Put(std::move(post));
+        if (!s.ok()) return s;
+        ++stats.indexed;
+      }
+      for (int64_t id : batches[b]) {
+        if (present.count(id) != 0) continue;
+        Status s = indexer.Remove(id);
+        if (!s.ok()) return s;
+        ++stats.removed;
+      }
     }
     // The queue rows go only once the index has them.
     Status committed = indexer.Commit();
     if (!committed.ok()) return committed;
     queue.Done(seqs);
-    next = queue.Next(batch_size_);
+    next = queue.Next(take);
   }
   indexed_total_ += stats.indexed + stats.removed;
   stats.seconds = Since(start);
@@ -113,44 +135,31 @@ Result<FeedStats> IndexFeeder::Drain() {
 }
 
 void IndexFeeder::Start(int interval_ms, std::function<void(const std::string&)> on_failure) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (thread_.joinable()) return;
-    stop_ = false;
-  }
-  thread_ = std::thread([this, interval_ms, on_failure = std::move(on_failure)] {
-    std::string last_failure;
-    std::unique_lock<std::mutex> lock(mu_);
-    while (!stop_) {
-      lock.unlock();
-      std::string failure;
-      try {
-        Result<FeedStats> r = Drain();
-        // Locked by `scrm ingest` or `scrm reindex`: they index, we wait.
-        if (!r.ok() && r.status().code() != Status::Code::kUnavailable) {
-          failure = r.status().message();
+  if (loop_ && loop_->running()) return;
+  loop_ = std::make_unique<Periodic>(
+      "indexing", std::chrono::milliseconds(interval_ms),
+      [this, on_failure = std::move(on_failure), last_failure = std::string()]() mutable {
+        std::string failure;
+        try {
+          Result<FeedStats> r = Drain();
+          // Locked by `scrm ingest` or `scrm reindex`: they index, we wait.
+          if (!r.ok() && r.status().code() != Status::Code::kUnavailable) {
+            failure = r.status().message();
+          }
+        } catch (const std::exception& e) {
+          failure = e.what();
         }
-      } catch (const std::exception& e) {
-        failure = e.what();
-      }
-      if (!failure.empty()) {
-        ++failures_total_;
-        if (on_failure && failure != last_failure) on_failure(failure);
-      }
-      last_failure = failure;
-      lock.lock();
-      cv_.wait_for(lock, std::chrono::milliseconds(interval_ms), [this] { return stop_; });
-    }
-  });
+        if (!failure.empty()) {
+          ++failures_total_;
+          if (on_failure && failure != last_failure) on_failure(failure);
+        }
+        last_failure = failure;
+      });
+  loop_->Start();
 }
 
 void IndexFeeder::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (loop_) loop_->Stop();
 }
 
 nlohmann::json ReindexStats::ToJson() const {

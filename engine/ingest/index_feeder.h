@@ -13,15 +13,15 @@
 #define SCRM_INGEST_INDEX_FEEDER_H_
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
+#include "core/periodic.h"
 #include "core/status.h"
 #include "index/index.h"
 #include "store/pool.h"
@@ -60,10 +60,7 @@ class IndexFeeder {
   std::mutex drain_mu_;  // one drain at a time in this process
   std::atomic<int64_t> indexed_total_{0};
   std::atomic<int64_t> failures_total_{0};
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
+  std::unique_ptr<Periodic> loop_;  // made by Start()
 };
 
 struct ReindexStats {

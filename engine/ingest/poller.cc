@@ -41,8 +41,25 @@ bool IsPolled(const Source& s) {
 
 }  // namespace
 
+namespace {
+
+PeriodicOptions LoopOptions(const PollerOptions& options) {
+  PeriodicOptions o;
+  o.gate = options.gate;
+  o.on_failure = [f = options.on_failure](const std::string&, const std::string& what) {
+    if (f) f("", what);
+  };
+  return o;
+}
+
+}  // namespace
+
 Poller::Poller(store::Pool& pool, sources::Fetcher& fetcher, PollerOptions options)
-    : pool_(pool), fetcher_(fetcher), options_(std::move(options)) {}
+    : pool_(pool),
+      fetcher_(fetcher),
+      options_(std::move(options)),
+      loop_("polling", std::chrono::seconds(std::max(1, options_.tick_seconds)), [this] { Round(); },
+            LoopOptions(options_)) {}
 
 Poller::~Poller() { Stop(); }
 
@@ -86,16 +103,9 @@ int Poller::RunDueImpl(int64_t now, bool background) {
     for (size_t j = first; j < due.size(); ++j) in_flight_.erase(due[j].id);
   };
   for (size_t i = 0; i < due.size(); ++i) {
-    if (background) {
-      bool stopping;
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        stopping = stop_;
-      }
-      if (stopping) {
-        release_from(i);  // left for the next start
-        break;
-      }
+    if (background && loop_.stopping()) {
+      release_from(i);  // left for the next start
+      break;
     }
     ++polled;
     try {
@@ -223,40 +233,11 @@ Result<IngestSummary> Poller::Poll(const Source& source, int64_t now) {
   }
 }
 
-void Poller::Start() {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (thread_.joinable()) return;
-  stop_ = false;
-  thread_ = std::thread([this] { Loop(); });
-}
+void Poller::Start() { loop_.Start(); }
 
-void Poller::Stop() {
-  std::thread thread;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-    thread = std::move(thread_);
-  }
-  wake_.notify_all();
-  if (thread.joinable()) thread.join();
-}
+void Poller::Stop() { loop_.Stop(); }
 
-void Poller::Loop() {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!stop_) {
-    lock.unlock();
-    try {
-      std::shared_lock<std::shared_mutex> pass;
-      if (options_.gate != nullptr) pass = options_.gate->TryEnter();
-      if (options_.gate == nullptr || pass.owns_lock()) RunDueImpl(NowUnixSeconds(), true);
-    } catch (const std::exception& e) {
-      if (options_.on_failure) options_.on_failure("", e.what());
-    }
-    lock.lock();
-    wake_.wait_for(lock, std::chrono::seconds(std::max(1, options_.tick_seconds)),
-                   [this] { return stop_; });
-  }
-}
+void Poller::Round() { RunDueImpl(NowUnixSeconds(), true); }
 
 PollerCounters Poller::counters() const {
   PollerCounters c;

@@ -10,17 +10,16 @@
 #define SCRM_INGEST_POLLER_H_
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <set>
 #include <string>
-#include <thread>
 
 #include "core/source.h"
 #include "core/gate.h"
+#include "core/periodic.h"
 #include "core/status.h"
 #include "ingest/pipeline.h"
 #include "sources/fetcher.h"
@@ -86,22 +85,20 @@ class Poller {
   int RunDueImpl(int64_t now, bool background);
   // Fetches and ingests one source; records its health and its schedule.
   Result<IngestSummary> Poll(const Source& source, int64_t now);
-  void Loop();
+  void Round();
 
   store::Pool& pool_;
   sources::Fetcher& fetcher_;
   const PollerOptions options_;
 
-  std::mutex mu_;  // guards schedule_, in_flight_, stop_, thread_
-  std::condition_variable wake_;
+  std::mutex mu_;  // guards schedule_, in_flight_
   std::map<int64_t, Schedule> schedule_;  // by source id
   std::set<int64_t> in_flight_;
-  bool stop_ = false;
-  std::thread thread_;
 
   std::atomic<uint64_t> ok_{0};
   std::atomic<uint64_t> not_modified_{0};
   std::atomic<uint64_t> failed_{0};
+  Periodic loop_;  // last: its thread stops before the rest goes
 };
 
 }  // namespace scrm::ingest

@@ -159,6 +159,21 @@ std::vector<std::pair<std::string, std::string>> SignedGetHeaders(const ActorKey
   return {{"Date", date}, {"Signature", signature}};
 }
 
+std::string SignatureParam(std::string_view header, std::string_view name) {
+  size_t at = 0;
+  while (at < header.size()) {
+    size_t end = header.find(',', at);
+    if (end == std::string_view::npos) end = header.size();
+    std::string_view part = header.substr(at, end - at);
+    if (part.size() >= name.size() + 3 && part.substr(0, name.size()) == name &&
+        part.substr(name.size(), 2) == "=\"" && part.back() == '"') {
+      return std::string(part.substr(name.size() + 2, part.size() - name.size() - 3));
+    }
+    at = end + 1;
+  }
+  return "";
+}
+
 bool VerifyRsaSha256(const std::string& public_pem, std::string_view data,
                      const std::string& signature_base64) {
   BIO* in = BIO_new_mem_buf(public_pem.data(), static_cast<int>(public_pem.size()));

@@ -49,6 +49,11 @@ std::vector<std::pair<std::string, std::string>> SignedGetHeaders(const ActorKey
                                                                   const std::string& target,
                                                                   int64_t now);
 
+// The value of the parameter `name` ("keyId", "headers", "signature") of a
+// Signature header as SignedGetHeaders writes it (name="value", comma
+// separated); "" when absent. What a server reads of our requests.
+std::string SignatureParam(std::string_view header, std::string_view name);
+
 // Whether `signature_base64` is an rsa-sha256 signature of `data` by the
 // key in `public_pem`: what a server does with our requests.
 bool VerifyRsaSha256(const std::string& public_pem, std::string_view data,

@@ -1,7 +1,6 @@
 #include "service/activitypub_actor.h"
 
 #include <ctime>
-
 #include <nlohmann/json.hpp>
 
 #include "core/text.h"
@@ -17,12 +16,18 @@ ActivityPubActor::Signer() const {
   };
 }
 
+bool IsActivityPubBaseUrl(std::string_view base_url) {
+  while (!base_url.empty() && base_url.back() == '/') base_url.remove_suffix(1);
+  const bool scheme = StartsWith(base_url, "https://") || StartsWith(base_url, "http://");
+  return scheme && base_url.find_first_of("?# ") == std::string_view::npos &&
+         base_url.find("://") + 3 < base_url.size();
+}
+
 Result<ActivityPubActor> LoadActivityPubActor(const std::string& base_url,
                                               const std::string& key_file, bool* created) {
   std::string base = base_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
-  if (!(StartsWith(base, "https://") || StartsWith(base, "http://")) ||
-      base.find_first_of("?# ") != std::string::npos || base.find("://") + 3 >= base.size()) {
+  if (!IsActivityPubBaseUrl(base)) {
     return Status::InvalidArgument("activitypub.base_url '" + base_url +
                                        "' is not an absolute http(s) URL such as "
                                        "https://crm.example.com/scrm (the engine's public address)",
@@ -45,7 +50,9 @@ Result<ActivityPubActor> LoadActivityPubActor(const std::string& base_url,
       {"outbox", base + "/ap/outbox"},
       {"manuallyApprovesFollowers", true},
       {"publicKey",
-       {{"id", actor.key_id}, {"owner", actor.actor_id}, {"publicKeyPem", actor.key->public_pem()}}}};
+       {{"id", actor.key_id},
+        {"owner", actor.actor_id},
+        {"publicKeyPem", actor.key->public_pem()}}}};
   actor.document = doc.dump();
   return actor;
 }

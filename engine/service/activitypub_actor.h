@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -29,6 +30,11 @@ struct ActivityPubActor {
                                                                  const std::string& target)>
   Signer() const;
 };
+
+// Whether `base_url` may be the engine's public address: an absolute
+// http(s) URL with a host, no query, fragment or space (a trailing '/' is
+// dropped). The check of activitypub.base_url.
+bool IsActivityPubBaseUrl(std::string_view base_url);
 
 // The actor at `base_url` ("https://crm.example.com/scrm", no trailing
 // slash: activitypub.base_url) with the key of `key_file`, created there when

@@ -1,9 +1,8 @@
 // The admin's source writes: the add and edit form (GET shows it, POST
 // stores and answers 303 to /ui/admin, or shows the form again with the
 // message naming the field), removal after a confirmation page, and "Poll
-// now" through the poller of `scrm serve`. Validation is ApplySourceSettings()
-// (core/source.h), the same as `scrm sources add/set`; the push secret goes
-// through SourceRepository like every other setting and is never shown.
+// now" through the poller of `scrm serve`: each over service/sources.h, as
+// `scrm sources` and /api/v1/admin/sources; the push secret is never shown.
 #include <functional>
 #include <map>
 #include <optional>
@@ -12,8 +11,7 @@
 #include "core/reasons.h"
 #include "http/audit.h"
 #include "http/errors.h"
-#include "store/index_queue_repository.h"
-#include "store/source_repository.h"
+#include "service/sources.h"
 #include "ui/page_server.h"
 
 namespace scrm::ui {
@@ -24,11 +22,6 @@ std::string Trimmed(const std::string& s) {
   const size_t b = s.find_first_not_of(" \t\r\n");
   if (b == std::string::npos) return "";
   return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
-
-Status NoSource(const std::string& name) {
-  return Status::NotFound("no source named '" + name + "'")
-      .WithReason(reason::kSourceUnknown, {{"name", name}});
 }
 
 nlohmann::json Options(const std::vector<std::string>& values, const std::string& selected,
@@ -90,8 +83,8 @@ http::Response PageServer::AdminSourceForm(const http::Request& request) {
   const std::string name = request.Param("name");
   Source s;
   if (!name.empty()) {
-    std::optional<Source> found = store::SourceRepository(*pool_).Get(name);
-    if (!found) return ErrorPage(request, NoSource(name));
+    Result<Source> found = service::GetSource(*pool_, name);
+    if (!found.ok()) return ErrorPage(request, found.status());
     s = *found;
   }
   const bool adding = name.empty();
@@ -102,7 +95,6 @@ http::Response PageServer::AdminSourceForm(const http::Request& request) {
 
 http::Response PageServer::AdminSourceSave(const http::Request& request) {
   if (pool_ == nullptr) return NoDatabase(request);
-  store::SourceRepository repo(*pool_);
   const std::string name = request.Param("name");
   const bool adding = name.empty();
   const std::multimap<std::string, std::string> form = FormFields(request);
@@ -110,16 +102,14 @@ http::Response PageServer::AdminSourceSave(const http::Request& request) {
     auto it = form.find(key);
     return it == form.end() ? std::string() : Trimmed(it->second);
   };
-  Source s;
   std::optional<Source> before;
-  if (adding) {
-    s.name = field("name");
-  } else {
-    before = repo.Get(name);
-    if (!before) return ErrorPage(request, NoSource(name));
-    s = *before;
+  if (!adding) {
+    Result<Source> found = service::GetSource(*pool_, name);
+    if (!found.ok()) return ErrorPage(request, found.status());
+    before = *found;
   }
-  SourceSettings settings;
+  service::SourceEdit edit;
+  SourceSettings& settings = edit.settings;
   if (adding) settings.type = field("type");
   settings.format = field("format");
   settings.location = field("location");
@@ -129,44 +119,28 @@ http::Response PageServer::AdminSourceSave(const http::Request& request) {
   settings.community = *settings.visibility == "community" ? field("community") : "";
   settings.retention_days = field("retention_days");
   // Blank keeps the secret: it is never sent back to the page.
-  const std::string new_secret = field("push_secret");
+  if (const std::string secret = field("push_secret"); !secret.empty()) edit.push_secret = secret;
   const std::string title = adding ? "admin.source_add" : "admin.source_edit";
 
-  Status status = ApplySourceSettings(settings, &s);
-  if (status.ok() && !new_secret.empty()) {
-    // Stored sealed, as scrm sources add|set --secret does.
-    Result<std::string> sealed =
-        options_.seal_push_secret
-            ? options_.seal_push_secret(s.name, new_secret)
-            : Result<std::string>(
-                  Status::InvalidArgument(
-                      "this engine cannot seal secrets; use scrm sources set NAME --secret")
-                      .WithReason(reason::kSecretNoSealing));
-    if (sealed.ok()) {
-      s.push_secret = *sealed;
-    } else {
-      // Blamed on the form's field, whatever the sealer called it (--secret).
-      status = Status::InvalidArgument(sealed.status().message(), "push_secret")
-                   .WithReason(sealed.status().reason(), sealed.status().reason_args());
+  service::SourcesOptions options;
+  options.key_file = options_.secrets_key_file;
+  const store::AuditBy by = http::AuditByOf(request);
+  Result<Source> saved = adding ? service::AddSource(*pool_, options, field("name"), edit, by)
+                                : service::ChangeSource(*pool_, options, name, edit, by);
+  if (!saved.ok()) {
+    Status status = saved.status();
+    // A key file that cannot seal is blamed on the form's secret field too.
+    if (edit.push_secret && status.field().empty() && status.code() != Status::Code::kConflict &&
+        status.code() != Status::Code::kNotFound) {
+      status = Status::InvalidArgument(status.message(), "push_secret")
+                   .WithReason(status.reason(), status.reason_args());
     }
-  }
-  if (status.ok()) {
-    const store::AuditBy by = http::AuditByOf(request);
-    if (adding) {
-      Result<Source> added = repo.Add(s, &by);
-      status = added.status();
-    } else {
-      status = repo.Update(s, &by);
-      // Who may see the posts changed: their index documents must say so.
-      if (status.ok() && (before->visibility != s.visibility || before->community != s.community)) {
-        store::IndexQueueRepository(*pool_).EnqueueSource(s.id);
-      }
-    }
-  }
-  if (!status.ok()) {
     // The form comes back as typed, the secret excepted.
-    Source shown = s;
-    shown.push_secret = before ? before->push_secret : "";
+    Source shown = before ? *before : Source();
+    if (adding) shown.name = field("name");
+    service::SourceEdit typed = edit;
+    typed.push_secret.reset();
+    (void)ApplySourceSettings(typed.settings, &shown);
     return SourceForm(*templates_, options_, request, Base(request, title), shown, adding, status,
                       {{"poll_interval_seconds", field("poll_interval_seconds")},
                        {"retention_days", field("retention_days")}});
@@ -174,22 +148,22 @@ http::Response PageServer::AdminSourceSave(const http::Request& request) {
   return Done(request, "sources",
               templates_->Message(request.principal.lang,
                                   adding ? "admin.done_source_added" : "admin.done_source_updated") +
-                  " " + s.name);
+                  " " + saved->name);
 }
 
 http::Response PageServer::AdminSourceRemove(const http::Request& request) {
   if (pool_ == nullptr) return NoDatabase(request);
   const std::string name = request.Param("name");
   const std::string& lang = request.principal.lang;
-  store::SourceRepository repo(*pool_);
   if (request.method == "GET") {
-    if (!repo.Get(name)) return ErrorPage(request, NoSource(name));
+    if (Result<Source> found = service::GetSource(*pool_, name); !found.ok()) {
+      return ErrorPage(request, found.status());
+    }
     return Confirm(request, "admin.source_remove",
                    templates_->Message(lang, "admin.source_remove_question") + " " + name,
                    "/ui/admin/sources/" + name + "/remove", "admin.source_remove");
   }
-  const store::AuditBy by = http::AuditByOf(request);
-  if (Status s = repo.Remove(name, &by); !s.ok()) {
+  if (Status s = service::RemoveSource(*pool_, name, http::AuditByOf(request)); !s.ok()) {
     return Failed(request, "sources", s);
   }
   return Done(request, "sources", templates_->Message(lang, "admin.done_source_removed") + " " + name);
@@ -203,7 +177,7 @@ http::Response PageServer::AdminSourcePoll(const http::Request& request) {
     return Done(request, "sources", t("admin.poll_failed") + " " + name + ": " +
                                         t("admin.poll_unavailable"), true);
   }
-  Result<ingest::IngestSummary> s = poller_->PollNow(name);
+  Result<ingest::IngestSummary> s = service::PollSource(poller_, name);
   if (!s.ok()) return Failed(request, "sources", s.status(), t("admin.poll_failed") + " " + name);
   std::string text = t("admin.polled") + " " + name + ": " + std::to_string(s->posts_new) + " " +
                      t("admin.poll_new") + ", " + std::to_string(s->posts_updated) + " " +

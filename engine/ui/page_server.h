@@ -34,10 +34,9 @@ struct UiOptions {
   // The configuration's matching thresholds: in force unless an admin
   // stored others (identity/run/match_settings.h).
   identity::MatchOptions match;
-  // Seals a push secret typed in the admin's source form for storage (the
-  // app's SealPushSecret with the configured key file): source name, clear
-  // secret -> the stored form. Unset: the form refuses to set a secret.
-  std::function<Result<std::string>(const std::string&, const std::string&)> seal_push_secret;
+  // secrets.key_file: seals a push secret typed in the admin's source form
+  // (service/sources.h). Empty: the form refuses to set a secret.
+  std::string secrets_key_file;
   int session_minutes = 60;
   int session_max_hours = 12;  // ui.session_max_hours, shown on the admin page
 };

@@ -231,12 +231,7 @@ http::Response HtmlResponse(std::string html, int status, const std::string& crm
   return r;
 }
 
-std::string SafeUrl(const std::string& url) {
-  std::string lower = url.substr(0, 8);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (lower.rfind("http://", 0) == 0 || lower.rfind("https://", 0) == 0) return url;
-  return "";
-}
+std::string SafeUrl(const std::string& url) { return HttpUrlOrEmpty(url); }
 
 std::multimap<std::string, std::string> FormFields(const http::Request& request) {
   std::multimap<std::string, std::string> fields;

@@ -4,6 +4,9 @@
 
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <set>
+#include <sstream>
+#include <vector>
 
 using namespace scrm;
 using namespace scrm::app;
@@ -65,16 +68,31 @@ TEST_CASE("bad settings name the key and where it came from", "[app]") {
   };
   std::vector<Case> cases = {
       {"db.pool = 3\n", {}, ":1: unknown key 'db.pool'", "db.pool"},
-      {"http.port = eighty\n", {}, ":1: http.port = 'eighty' is not a whole number", "http.port"},
+      {"http.port = eighty\n",
+       {},
+       ":1: http.port = 'eighty' is not a whole number: give one from 0 to 65535",
+       "http.port"},
       {"http.port = 70000\n", {}, "out of range", "http.port"},
       {"\n\ndb.url = postgres://x/y\n", {}, ":3: bad database URL", "db.url"},
-      {"", {{"SCRM_HTTP_PORT", "-1"}}, "SCRM_HTTP_PORT: http.port = -1 is out of range", "http.port"},
+      {"",
+       {{"SCRM_HTTP_PORT", "-1"}},
+       "SCRM_HTTP_PORT: http.port = -1 is out of range",
+       "http.port"},
       {"metrics.public = yes\n", {}, "must be true or false", "metrics.public"},
       {"just a line\n", {}, ":1: expected 'key = value'", ""},
       {"crm.origin = https://crm.example.com/index.php\n", {}, "must be an origin", "crm.origin"},
-      {"", {{"SCRM_CRM_ORIGIN", "https://a.example; script-src *"}}, "SCRM_CRM_ORIGIN: crm.origin", "crm.origin"},
+      {"",
+       {{"SCRM_CRM_ORIGIN", "https://a.example; script-src *"}},
+       "SCRM_CRM_ORIGIN: crm.origin",
+       "crm.origin"},
       {"crm.origin = crm.example.com\n", {}, "must be an origin", "crm.origin"},
       {"ui.session_minutes = 0\n", {}, "out of range", "ui.session_minutes"},
+      {"activitypub.base_url = crm.example.com/scrm\n", {}, "absolute http(s) URL",
+       "activitypub.base_url"},
+      {"",
+       {{"SCRM_ACTIVITYPUB_BASE_URL", "https://crm.example.com/scrm?x=1"}},
+       "SCRM_ACTIVITYPUB_BASE_URL: activitypub.base_url",
+       "activitypub.base_url"},
   };
   int n = 0;
   for (const Case& k : cases) {
@@ -104,11 +122,117 @@ TEST_CASE("the pages' settings: templates, session length, the CRM's origin", "[
   CHECK(c->crm_origin == "https://crm.example.com:8443");
 }
 
-TEST_CASE("every documented key has a help text", "[app]") {
-  for (const KeyDoc& k : ConfigKeys()) {
-    INFO(k.key);
-    CHECK(std::string(k.help).size() > 5);
+TEST_CASE("the engine's ActivityPub actor: no address by default, its key beside the index",
+          "[app]") {
+  auto d = LoadConfig(WriteTemp("ap0.properties", "index.dir = /var/lib/scrm/index\n"), {});
+  REQUIRE(d.ok());
+  CHECK(d->activitypub_base_url.empty());
+  CHECK(d->activitypub_key_file == "/var/lib/scrm/activitypub.key");
+  auto c = LoadConfig(WriteTemp("ap1.properties", "activitypub.key_file = /k/actor.pem\n"),
+                      {{"SCRM_ACTIVITYPUB_BASE_URL", "https://crm.example.com/scrm"}});
+  REQUIRE(c.ok());
+  CHECK(c->activitypub_base_url == "https://crm.example.com/scrm");
+  CHECK(c->activitypub_key_file == "/k/actor.pem");
+}
+
+TEST_CASE("every key is declared once, with its help, its doc and a default its check takes",
+          "[app]") {
+  std::set<std::string> keys, envs;
+  for (const Option& o : Options()) {
+    INFO(o.key);
+    CHECK(keys.insert(o.key).second);
+    if (!o.env.empty()) {
+      CHECK(o.env.rfind("SCRM_", 0) == 0);
+      CHECK(envs.insert(o.env).second);
+    }
+    CHECK(o.help.size() > 5);
+    CHECK(o.help.find('\n') == std::string::npos);  // one line
+    CHECK(o.doc.size() > 5);
+    CHECK(o.doc.find('|') == std::string::npos);       // a Markdown table cell
+    CHECK((o.value.has_value() || !o.shown.empty()));  // a default, or what applies without one
+    if (o.value) {
+      Config c;
+      CHECK(o.apply(*o.value, "default", c).ok());
+    }
   }
+  CHECK(keys.size() >= 50);
+  CHECK_NOTHROW(DefaultConfig());
+}
+
+TEST_CASE("a bad value is refused by its key's check, naming the key and its origin", "[app]") {
+  // One kind of check each: range, whole number, fraction, flag, origin, URL.
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"http.port", "70000"},
+      {"http.threads", "many"},
+      {"match.margin", "1.5"},
+      {"metrics.public", "yes"},
+      {"crm.origin", "https://crm.example.com/path"},
+      {"db.url", "postgres://x"}};
+  for (const auto& [key, value] : bad) {
+    INFO(key << " = " << value);
+    const std::string path =
+        WriteTemp("bad-" + key + ".properties", "\n" + key + " = " + value + "\n");
+    Result<Config> c = LoadConfig(path, {});
+    REQUIRE_FALSE(c.ok());
+    CHECK(c.status().field() == key);
+    CHECK(c.status().message().find(path + ":2") == 0);
+    for (const Option& o : Options()) {
+      if (o.key != key || o.env.empty()) continue;
+      Result<Config> e = LoadConfig("", {{o.env, value}});
+      REQUIRE_FALSE(e.ok());
+      CHECK(e.status().message().find(o.env) == 0);  // the variable is named
+    }
+  }
+}
+
+TEST_CASE("docs/configuration.md's table of keys is the declarations'", "[app]") {
+  std::ifstream in(std::string(SCRM_SOURCE_DIR) + "/docs/configuration.md");
+  REQUIRE(in);
+  const std::string begin =
+      "<!-- generated by scripts/config-doc from engine/app/options.cc (scrm config --markdown): "
+      "edit there -->";
+  const std::string end = "<!-- end of the generated table -->";
+  std::string line, table;
+  bool inside = false, found = false;
+  while (std::getline(in, line)) {
+    if (line == begin) {
+      inside = found = true;
+    } else if (line == end) {
+      inside = false;
+    } else if (inside) {
+      table += line + "\n";
+    }
+  }
+  REQUIRE(found);
+  if (table != OptionsMarkdown()) {
+    std::istringstream doc(table), declared(OptionsMarkdown());
+    std::string a, b;
+    int n = 0;
+    for (;;) {  // the first row where they part
+      a.clear();
+      b.clear();
+      const bool more_doc = static_cast<bool>(std::getline(doc, a));
+      const bool more_declared = static_cast<bool>(std::getline(declared, b));
+      ++n;
+      if (a != b || (!more_doc && !more_declared)) break;
+    }
+    FAIL("docs/configuration.md's table of keys differs from engine/app/options.cc at its row "
+         << n - 2 << ":\n  doc:      " << a << "\n  declared: " << b
+         << "\nrun scripts/config-doc to write the declarations into the doc (edit the text in "
+            "options.cc)");
+  }
+}
+
+TEST_CASE("scrm config lists every key from the declarations", "[app]") {
+  const std::string help = OptionsHelp();
+  for (const Option& o : Options()) {
+    INFO(o.key);
+    const bool listed =
+        help.find("\n" + o.key + " = ") != std::string::npos || help.rfind(o.key + " = ", 0) == 0;
+    CHECK(listed);
+    if (!o.env.empty()) CHECK(help.find(o.env) != std::string::npos);
+  }
+  CHECK(help.find("http.port = 8080   (SCRM_HTTP_PORT; 0 to 65535)\n") != std::string::npos);
 }
 
 TEST_CASE("the TLS files: from the file, overridden by SCRM_TLS_*, none by default", "[app]") {

@@ -58,8 +58,9 @@ TEST_CASE("a bad configuration key stops scrm with one line naming it", "[app]")
   RunResult r = Run({ScrmBinary(), "--config", path, "serve"}, {});
   unlink(path.c_str());
   CHECK(r.exit_code == 2);
-  CHECK(r.err == "scrm serve: " + path + ":2: unknown key 'http.prot' (the keys are listed in "
-                 "docs/configuration.md)\n");
+  CHECK(r.err == "scrm serve: " + path +
+                     ":2: unknown key 'http.prot': did you mean http.port? (scrm "
+                     "config lists every key; docs/configuration.md)\n");
 }
 
 TEST_CASE("an unreachable database stops scrm serve with one line naming the address", "[app]") {

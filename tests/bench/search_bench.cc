@@ -6,8 +6,10 @@
 // exactly the rows scrm indexed.
 //
 //   scrm_search_bench build-fts5 --mysql URL --out FILE
+//   scrm_search_bench build-xapian --mysql URL --out DIR
 //   scrm_search_bench run --queries FILE [--scrm URL --token T] [--mysql URL]
-//                         [--fts5 FILE] [--concurrency 1,2] [--limit 10]
+//                         [--fts5 FILE] [--sphinx HOST:PORT] [--postgres CONNINFO]
+//                         [--xapian DIR] [--concurrency 1,2] [--limit 10]
 //                         [--passes 1] [--peer-facets combined|separate]
 //                         [--mariadb-modes natural,boolean] [--fts5-op and|or]
 //                         [--slowest N] [--json FILE]
@@ -27,8 +29,33 @@
 //            all words by default (scrm's default operator is AND); filters
 //            are FTS5 columns (language : "fr"), so the index applies them;
 //            facets join a narrow table of the filter columns by rowid.
+//   Sphinx   2.2 over SphinxQL (the MySQL protocol, libmariadb): SELECT id,
+//            WEIGHT() FROM posts WHERE MATCH('w1 w2') LIMIT 10 (every word
+//            required, Sphinx's default), filters as CRC32 attributes.
+//   Postgres 15 FTS: websearch_to_tsquery('fr', q) || ...('en', q) on a
+//            stored tsvector with a GIN index, ORDER BY ts_rank LIMIT 10.
+//   Xapian   alone, in process: the database build-xapian made (one thread,
+//            stemmed by the post's language, positions), every word required
+//            (OP_AND; French or English stemming), top 10, nothing else.
+// The three last ones are the peers (../shared/perf/ANCHORS.md):
+// ranked top 10 without facets, as they were measured there.
 // A benchmark tool, not part of the engine: it talks to scrm only over HTTP.
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/URI.h>
+#include <cppconn/driver.h>
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+#include <libpq-fe.h>
+#include <mysql.h>
+#include <mysql_driver.h>
 #include <sqlite3.h>
+#include <xapian.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <atomic>
@@ -42,24 +69,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/StreamCopier.h>
-#include <Poco/URI.h>
-#include <cppconn/driver.h>
-#include <cppconn/exception.h>
-#include <cppconn/prepared_statement.h>
-#include <cppconn/resultset.h>
-#include <cppconn/statement.h>
-#include <mysql_driver.h>
-#include <nlohmann/json.hpp>
 
 namespace {
 
@@ -78,7 +93,7 @@ struct Args {
 
 Args ParseArgs(int argc, char** argv) {
   Args a;
-  if (argc < 2) throw std::invalid_argument("missing command: build-fts5 or run");
+  if (argc < 2) throw std::invalid_argument("missing command: build-fts5, build-xapian or run");
   a.command = argv[1];
   for (int i = 2; i < argc; ++i) {
     std::string key = argv[i];
@@ -275,16 +290,16 @@ class MariaSession : public Session {
 
   Outcome Run(const Query& q) override {
     const std::string& f = q.filter_field;
-    const std::string against = boolean_ ? "MATCH(body) AGAINST(? IN BOOLEAN MODE)"
-                                         : "MATCH(body) AGAINST(?)";
+    const std::string against =
+        boolean_ ? "MATCH(body) AGAINST(? IN BOOLEAN MODE)" : "MATCH(body) AGAINST(?)";
     const std::string where = against + (f.empty() ? std::string() : " AND " + f + " = ?");
     const std::string words = boolean_ ? AllWords(q.words) : q.words;
     Outcome o;
     {
-      sql::PreparedStatement& top = Prepare(
-          "top" + f, "SELECT id, body, platform, language, source_id, published, "
-                     + against + " AS score FROM bench_ft WHERE " +
-                         where + " ORDER BY score DESC LIMIT " + std::to_string(limit_));
+      sql::PreparedStatement& top =
+          Prepare("top" + f, "SELECT id, body, platform, language, source_id, published, " +
+                                 against + " AS score FROM bench_ft WHERE " + where +
+                                 " ORDER BY score DESC LIMIT " + std::to_string(limit_));
       top.setString(1, words);
       top.setString(2, words);
       if (!f.empty()) top.setString(3, q.filter_value);
@@ -331,8 +346,9 @@ class MariaSession : public Session {
   sql::PreparedStatement& Prepare(const std::string& key, const std::string& sql) {
     auto it = statements_.find(key);
     if (it == statements_.end()) {
-      it = statements_.emplace(key, std::unique_ptr<sql::PreparedStatement>(
-                                        conn_->prepareStatement(sql))).first;
+      it = statements_
+               .emplace(key, std::unique_ptr<sql::PreparedStatement>(conn_->prepareStatement(sql)))
+               .first;
     }
     return *it->second;
   }
@@ -374,8 +390,8 @@ class Fts5Session : public Session {
  public:
   Fts5Session(const std::string& path, int limit, PeerFacets facets, bool and_op)
       : limit_(limit), facets_(facets), and_op_(and_op) {
-    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
-                        nullptr) != SQLITE_OK) {
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) !=
+        SQLITE_OK) {
       throw std::runtime_error("sqlite: cannot open " + path + ": " + sqlite3_errmsg(db_));
     }
     // The same footing as MariaDB's 1 GB buffer pool: the file mapped, a
@@ -507,12 +523,170 @@ class Fts5Engine : public Engine {
   bool and_op_;
 };
 
+// Sphinx 2.2 (searchd with a mysql41 listener): one libmariadb connection per
+// session. The language and platform are uint attributes holding CRC32 of the
+// value (MySQL's CRC32 when exported, zlib's here: the same function).
+class SphinxSession : public Session {
+ public:
+  SphinxSession(const std::string& address, int limit) : limit_(limit) {
+    const size_t colon = address.rfind(':');
+    if (colon == std::string::npos)
+      throw std::invalid_argument("--sphinx HOST:PORT, not " + address);
+    const std::string host = address.substr(0, colon);
+    const auto port = static_cast<unsigned>(std::stoul(address.substr(colon + 1)));
+    mysql_ = mysql_init(nullptr);
+    if (mysql_real_connect(mysql_, host.c_str(), "", "", nullptr, port, nullptr, 0) == nullptr) {
+      std::string e = mysql_error(mysql_);
+      mysql_close(mysql_);
+      throw std::runtime_error("sphinx: cannot connect to " + host + ":" + std::to_string(port) +
+                               ": " + e);
+    }
+  }
+  ~SphinxSession() override { mysql_close(mysql_); }
+
+  Outcome Run(const Query& q) override {
+    std::string match;
+    for (const std::string& w : Words(q.words)) {
+      if (!match.empty()) match += ' ';
+      for (char c : w) {  // SphinxQL string literal; query-syntax characters are plain words here
+        if (c == '\'' || c == '\\') match += '\\';
+        match += c;
+      }
+    }
+    std::string sql = "SELECT id, WEIGHT() FROM posts WHERE MATCH('" + match + "')";
+    if (!q.filter_field.empty()) {
+      const uLong crc = crc32(0L, reinterpret_cast<const Bytef*>(q.filter_value.data()),
+                              static_cast<uInt>(q.filter_value.size()));
+      sql += std::string(" AND ") + (q.filter_field == "language" ? "lang" : "platform") + " = " +
+             std::to_string(crc);
+    }
+    sql += " LIMIT " + std::to_string(limit_);
+    if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) {
+      throw std::runtime_error("sphinx: " + sql + ": " + mysql_error(mysql_));
+    }
+    MYSQL_RES* res = mysql_store_result(mysql_);
+    Outcome o;
+    if (res != nullptr) {
+      while (mysql_fetch_row(res) != nullptr) ++o.rows;
+      mysql_free_result(res);
+    }
+    return o;
+  }
+
+ private:
+  MYSQL* mysql_ = nullptr;
+  int limit_;
+};
+
+// PostgreSQL FTS: one libpq connection per session, the statements prepared
+// once (with and without each filter).
+class PostgresSession : public Session {
+ public:
+  PostgresSession(const std::string& conninfo, int limit) {
+    conn_ = PQconnectdb(conninfo.c_str());
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      std::string e = PQerrorMessage(conn_);
+      PQfinish(conn_);
+      throw std::runtime_error("postgres: cannot connect (" + conninfo + "): " + e);
+    }
+    const std::string select =
+        "SELECT id, ts_rank(tsv, query) AS rank FROM posts, "
+        "(SELECT websearch_to_tsquery('fr', $1) || websearch_to_tsquery('en', $1) AS query) q "
+        "WHERE tsv @@ query";
+    const std::string tail = " ORDER BY rank DESC LIMIT " + std::to_string(limit);
+    Prepare("plain", select + tail, 1);
+    Prepare("language", select + " AND language = $2" + tail, 2);
+    Prepare("platform", select + " AND platform = $2" + tail, 2);
+  }
+  ~PostgresSession() override { PQfinish(conn_); }
+
+  Outcome Run(const Query& q) override {
+    const char* values[2] = {q.words.c_str(), q.filter_value.c_str()};
+    const std::string name = q.filter_field.empty() ? "plain" : q.filter_field;
+    PGresult* res = PQexecPrepared(conn_, name.c_str(), q.filter_field.empty() ? 1 : 2, values,
+                                   nullptr, nullptr, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+      std::string e = PQresultErrorMessage(res);
+      PQclear(res);
+      throw std::runtime_error("postgres: '" + q.words + "': " + e);
+    }
+    Outcome o;
+    o.rows = PQntuples(res);
+    PQclear(res);
+    return o;
+  }
+
+ private:
+  void Prepare(const std::string& name, const std::string& sql, int params) {
+    PGresult* res = PQprepare(conn_, name.c_str(), sql.c_str(), params, nullptr);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+      std::string e = PQresultErrorMessage(res);
+      PQclear(res);
+      throw std::runtime_error("postgres: cannot prepare " + sql + ": " + e);
+    }
+    PQclear(res);
+  }
+  PGconn* conn_ = nullptr;
+};
+
+// Xapian alone, in process: the database of build-xapian, top 10 and
+// nothing else (no facets, no snippets, no count beyond what Xapian needs).
+class XapianSession : public Session {
+ public:
+  XapianSession(const std::string& dir, int limit) : db_(dir), limit_(limit) {
+    for (int i = 0; i < 2; ++i) {
+      parsers_[i].set_database(db_);
+      parsers_[i].set_default_op(Xapian::Query::OP_AND);
+      parsers_[i].set_stemmer(Xapian::Stem(i == 0 ? "french" : "english"));
+      parsers_[i].set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+    }
+  }
+
+  Outcome Run(const Query& q) override {
+    // The query's language is unknown: either stemming may match (as scrm).
+    Xapian::Query query(Xapian::Query::OP_OR, parsers_[0].parse_query(q.words),
+                        parsers_[1].parse_query(q.words));
+    if (!q.filter_field.empty()) {
+      query = Xapian::Query(
+          Xapian::Query::OP_FILTER, query,
+          Xapian::Query((q.filter_field == "language" ? "L" : "XP") + q.filter_value));
+    }
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(query);
+    Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(limit_));
+    Outcome o;
+    o.total = mset.get_matches_estimated();
+    for (auto it = mset.begin(); it != mset.end(); ++it) ++o.rows;
+    return o;
+  }
+
+ private:
+  Xapian::Database db_;
+  Xapian::QueryParser parsers_[2];
+  int limit_;
+};
+
+// An engine of the peers: a name, and sessions made from one
+// address (host:port, a connection string, a directory) and the limit.
+template <typename S>
+class PeerEngine : public Engine {
+ public:
+  PeerEngine(std::string name, std::string address, int limit)
+      : name_(std::move(name)), address_(std::move(address)), limit_(limit) {}
+  std::string Name() const override { return name_; }
+  std::unique_ptr<Session> Connect() override { return std::make_unique<S>(address_, limit_); }
+
+ private:
+  std::string name_, address_;
+  int limit_;
+};
+
 // --- measuring ------------------------------------------------------------------
 
 struct Measurement {
   std::string engine;
   int concurrency = 0;
-  std::vector<double> ms;  // one per query run
+  std::vector<double> ms;     // one per query run
   std::vector<size_t> query;  // the query of each run (index in the set)
   std::vector<size_t> empty;  // queries that found nothing
   int64_t with_results = 0, runs = 0, errors = 0;
@@ -590,6 +764,33 @@ Measurement Measure(Engine& engine, const std::vector<Query>& queries, int concu
   return m;
 }
 
+// Calls row(rs) for every row of bench_ft, in id order, 20,000 at a time;
+// `columns` start with id. Returns the number of rows.
+int64_t ForEachBenchRow(const std::string& mysql_url, const std::string& columns,
+                        const std::function<void(sql::ResultSet&)>& row) {
+  sql::mysql::get_mysql_driver_instance()->threadInit();
+  std::unique_ptr<sql::Connection> conn = ConnectMysql(ParseMysqlUrl(mysql_url));
+  std::unique_ptr<sql::PreparedStatement> page(conn->prepareStatement(
+      "SELECT " + columns + " FROM bench_ft WHERE id > ? ORDER BY id LIMIT 20000"));
+  int64_t last = 0, rows = 0;
+  for (;;) {
+    page->setInt64(1, last);
+    std::unique_ptr<sql::ResultSet> rs(page->executeQuery());
+    int64_t got = 0;
+    while (rs->next()) {
+      ++got;
+      last = rs->getInt64(1);
+      row(*rs);
+    }
+    rows += got;
+    if (got == 0) break;
+  }
+  page.reset();
+  conn.reset();
+  sql::mysql::get_mysql_driver_instance()->threadEnd();
+  return rows;
+}
+
 // --- build-fts5 -------------------------------------------------------------------
 
 int BuildFts5(const Args& args) {
@@ -618,8 +819,9 @@ int BuildFts5(const Args& args) {
   // shown; the filter columns are indexed so that MATCH applies them; rank
   // is BM25 on the text column alone. The facets count a narrow table of
   // the filter columns by rowid, cheaper to read than the FTS5 content.
-  exec("CREATE VIRTUAL TABLE posts USING fts5(body, platform, language, source, "
-       "published UNINDEXED, tokenize = 'unicode61 remove_diacritics 2')");
+  exec(
+      "CREATE VIRTUAL TABLE posts USING fts5(body, platform, language, source, "
+      "published UNINDEXED, tokenize = 'unicode61 remove_diacritics 2')");
   exec("INSERT INTO posts(posts, rank) VALUES('rank', 'bm25(1.0, 0.0, 0.0, 0.0, 0.0)')");
   exec("CREATE TABLE facets(id INTEGER PRIMARY KEY, platform TEXT, language TEXT, source TEXT)");
   exec("BEGIN");
@@ -630,45 +832,73 @@ int BuildFts5(const Args& args) {
                          -1, &insert, nullptr) != SQLITE_OK) {
     throw std::runtime_error(std::string("sqlite: ") + sqlite3_errmsg(db));
   }
-  sql::mysql::get_mysql_driver_instance()->threadInit();
-  std::unique_ptr<sql::Connection> conn = ConnectMysql(ParseMysqlUrl(args.Get("mysql")));
-  std::unique_ptr<sql::PreparedStatement> page(conn->prepareStatement(
-      "SELECT id, body, platform, language, source_id, UNIX_TIMESTAMP(published) FROM bench_ft "
-      "WHERE id > ? ORDER BY id LIMIT 20000"));
-  int64_t last = 0, rows = 0;
-  for (;;) {
-    page->setInt64(1, last);
-    std::unique_ptr<sql::ResultSet> rs(page->executeQuery());
-    int64_t got = 0;
-    while (rs->next()) {
-      ++got;
-      last = rs->getInt64(1);
-      std::string body = rs->getString(2), platform = rs->getString(3),
-                  language = rs->getString(4), source = rs->getString(5);
-      sqlite3_reset(insert);
-      sqlite3_bind_int64(insert, 1, last);
-      sqlite3_bind_text(insert, 2, body.data(), static_cast<int>(body.size()), SQLITE_STATIC);
-      sqlite3_bind_text(insert, 3, platform.data(), static_cast<int>(platform.size()),
-                        SQLITE_STATIC);
-      sqlite3_bind_text(insert, 4, language.data(), static_cast<int>(language.size()),
-                        SQLITE_STATIC);
-      sqlite3_bind_text(insert, 5, source.data(), static_cast<int>(source.size()), SQLITE_STATIC);
-      sqlite3_bind_int64(insert, 6, rs->getInt64(6));
-      if (sqlite3_step(insert) != SQLITE_DONE) {
-        throw std::runtime_error(std::string("sqlite insert: ") + sqlite3_errmsg(db));
-      }
-    }
-    rows += got;
-    if (got == 0) break;
-  }
+  const int64_t rows = ForEachBenchRow(
+      args.Get("mysql"), "id, body, platform, language, source_id, UNIX_TIMESTAMP(published)",
+      [&](sql::ResultSet& rs) {
+        const int64_t id = rs.getInt64(1);
+        std::string body = rs.getString(2), platform = rs.getString(3), language = rs.getString(4),
+                    source = rs.getString(5);
+        sqlite3_reset(insert);
+        sqlite3_bind_int64(insert, 1, id);
+        sqlite3_bind_text(insert, 2, body.data(), static_cast<int>(body.size()), SQLITE_STATIC);
+        sqlite3_bind_text(insert, 3, platform.data(), static_cast<int>(platform.size()),
+                          SQLITE_STATIC);
+        sqlite3_bind_text(insert, 4, language.data(), static_cast<int>(language.size()),
+                          SQLITE_STATIC);
+        sqlite3_bind_text(insert, 5, source.data(), static_cast<int>(source.size()), SQLITE_STATIC);
+        sqlite3_bind_int64(insert, 6, rs.getInt64(6));
+        if (sqlite3_step(insert) != SQLITE_DONE) {
+          throw std::runtime_error(std::string("sqlite insert: ") + sqlite3_errmsg(db));
+        }
+      });
   sqlite3_finalize(insert);
   exec("INSERT INTO facets SELECT rowid, platform, language, source FROM posts");
   exec("COMMIT");
   // One b-tree per level, as a finished index would be kept.
   exec("INSERT INTO posts(posts) VALUES('optimize')");
   sqlite3_close(db);
-  conn.reset();
-  sql::mysql::get_mysql_driver_instance()->threadEnd();
+  double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  nlohmann::json j = {{"rows", rows}, {"seconds", seconds}};
+  std::cout << j.dump() << "\n";
+  return 0;
+}
+
+// --- build-xapian -----------------------------------------------------------------
+
+// Xapian alone, one thread, from MariaDB's bench_ft rows: each post's text
+// with positions, stemmed in its language (French, else English), its
+// language and platform as boolean terms; Xapian's default flush (every
+// 10,000 documents) and one commit at the end. Prints rows and seconds.
+int BuildXapian(const Args& args) {
+  const std::string out = args.Get("out");
+  if (out.empty() || args.Get("mysql").empty()) {
+    throw std::invalid_argument("build-xapian needs --mysql URL and --out DIR");
+  }
+  auto t0 = Clock::now();
+  Xapian::WritableDatabase db(out, Xapian::DB_CREATE_OR_OVERWRITE);
+  Xapian::TermGenerator generator;
+  const Xapian::Stem french("french"), english("english");
+  generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+  const int64_t rows =
+      ForEachBenchRow(args.Get("mysql"), "id, body, platform, language", [&](sql::ResultSet& rs) {
+        const std::string language = rs.getString(4);
+        Xapian::Document doc;
+        generator.set_stemmer(language == "fr" ? french : english);
+        generator.set_document(doc);
+        // Apostrophes split words, as in the other engines (Xapian keeps
+        // "l'exclamation" as one word; scrm drops the elision, Sphinx and
+        // PostgreSQL split there).
+        std::string body = rs.getString(2);
+        for (size_t at; (at = body.find("\xe2\x80\x99")) != std::string::npos;)
+          body.replace(at, 3, " ");
+        std::replace(body.begin(), body.end(), '\'', ' ');
+        generator.index_text(body);
+        doc.add_boolean_term("L" + language);
+        doc.add_boolean_term("XP" + std::string(rs.getString(3)));
+        db.replace_document(static_cast<Xapian::docid>(rs.getInt64(1)), doc);
+      });
+  db.commit();
+  db.close();
   double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   nlohmann::json j = {{"rows", rows}, {"seconds", seconds}};
   std::cout << j.dump() << "\n";
@@ -688,9 +918,9 @@ int Run(const Args& args) {
   std::vector<Query> queries = ReadQueries(args.Get("queries"));
   const int limit = std::stoi(args.Get("limit", "10"));
   const int passes = std::stoi(args.Get("passes", "1"));
-  const PeerFacets facets =
-      args.Get("peer-facets", "combined") == "separate" ? PeerFacets::kSeparate
-                                                        : PeerFacets::kCombined;
+  const PeerFacets facets = args.Get("peer-facets", "combined") == "separate"
+                                ? PeerFacets::kSeparate
+                                : PeerFacets::kCombined;
   const bool and_op = args.Get("fts5-op", "and") == "and";
   std::vector<int> levels;
   {
@@ -714,7 +944,22 @@ int Run(const Args& args) {
   if (!args.Get("fts5").empty()) {
     engines.push_back(std::make_unique<Fts5Engine>(args.Get("fts5"), limit, facets, and_op));
   }
-  if (engines.empty()) throw std::invalid_argument("run needs --scrm, --mysql or --fts5");
+  if (!args.Get("sphinx").empty()) {
+    engines.push_back(
+        std::make_unique<PeerEngine<SphinxSession>>("Sphinx", args.Get("sphinx"), limit));
+  }
+  if (!args.Get("postgres").empty()) {
+    engines.push_back(std::make_unique<PeerEngine<PostgresSession>>("PostgreSQL FTS",
+                                                                    args.Get("postgres"), limit));
+  }
+  if (!args.Get("xapian").empty()) {
+    engines.push_back(
+        std::make_unique<PeerEngine<XapianSession>>("Xapian alone", args.Get("xapian"), limit));
+  }
+  if (engines.empty()) {
+    throw std::invalid_argument(
+        "run needs --scrm, --mysql, --fts5, --sphinx, --postgres or --xapian");
+  }
 
   int one = 0, two = 0, three = 0, filtered = 0;
   for (const Query& q : queries) {
@@ -724,9 +969,10 @@ int Run(const Args& args) {
     three += n >= 3;
     filtered += !q.filter_field.empty();
   }
-  std::printf("%zu queries: %d of one word, %d of two, %d of three; %d with a filter; "
-              "top %d with facets; %d pass(es) after one warm-up pass\n",
-              queries.size(), one, two, three, filtered, limit, passes);
+  std::printf(
+      "%zu queries: %d of one word, %d of two, %d of three; %d with a filter; "
+      "top %d with facets; %d pass(es) after one warm-up pass\n",
+      queries.size(), one, two, three, filtered, limit, passes);
   std::fflush(stdout);
 
   std::vector<Measurement> all;
@@ -743,9 +989,9 @@ int Run(const Args& args) {
     }
   }
 
-  std::printf("\n%-17s %4s %7s %8s %8s %8s %8s %7s %8s %11s %6s %5s\n", "engine", "conc",
-              "queries", "p50 ms", "p95 ms", "p99 ms", "mean ms", "q/s", "found", "mean total",
-              "errors", "load");
+  std::printf("\n%-17s %4s %7s %8s %8s %8s %8s %7s %8s %11s %6s %5s\n", "engine", "conc", "queries",
+              "p50 ms", "p95 ms", "p99 ms", "mean ms", "q/s", "found", "mean total", "errors",
+              "load");
   for (const Measurement& m : all) {
     std::printf("%-17s %4d %7lld %8s %8s %8s %8s %7s %7s%% %11s %6lld %5s\n", m.engine.c_str(),
                 m.concurrency, static_cast<long long>(m.runs), Fixed(m.Percentile(0.50), 2).c_str(),
@@ -806,11 +1052,12 @@ int Run(const Args& args) {
     if (!m.empty.empty()) {
       std::printf("nothing found by %s for:", m.engine.c_str());
       for (size_t i = 0; i < m.empty.size() && i < 10; ++i) {
-        std::printf(" '%s' %s;", queries[m.empty[i]].words.c_str(),
-                    queries[m.empty[i]].filter_field.empty()
-                        ? ""
-                        : (queries[m.empty[i]].filter_field + "=" +
-                           queries[m.empty[i]].filter_value).c_str());
+        std::printf(
+            " '%s' %s;", queries[m.empty[i]].words.c_str(),
+            queries[m.empty[i]].filter_field.empty()
+                ? ""
+                : (queries[m.empty[i]].filter_field + "=" + queries[m.empty[i]].filter_value)
+                      .c_str());
       }
       std::printf("\n");
     }
@@ -830,10 +1077,15 @@ int main(int argc, char** argv) {
   try {
     Args args = ParseArgs(argc, argv);
     if (args.command == "build-fts5") return BuildFts5(args);
+    if (args.command == "build-xapian") return BuildXapian(args);
     if (args.command == "run") return Run(args);
-    throw std::invalid_argument("unknown command '" + args.command + "': build-fts5 or run");
+    throw std::invalid_argument("unknown command '" + args.command +
+                                "': build-fts5, build-xapian or run");
   } catch (const sql::SQLException& e) {
     std::cerr << "scrm_search_bench: MariaDB: " << e.what() << " (" << e.getErrorCode() << ")\n";
+    return 1;
+  } catch (const Xapian::Error& e) {
+    std::cerr << "scrm_search_bench: Xapian: " << e.get_description() << "\n";
     return 1;
   } catch (const std::invalid_argument& e) {
     std::cerr << "scrm_search_bench: " << e.what() << "\nusage: see the top of search_bench.cc\n";

@@ -1,6 +1,8 @@
 // GET /ap/actor: the engine's ActivityPub actor, public, with the public key
 // that verifies the signatures of its fetches; 404 naming the setting when
 // activitypub.base_url is not set.
+#include "service/activitypub_actor.h"
+
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -10,27 +12,11 @@
 #include "http/server.h"
 #include "http_client.h"
 #include "secrets/actor_key.h"
-#include "service/activitypub_actor.h"
 
 namespace scrm::http {
 namespace {
 
 using scrm::testing::Call;
-
-ServerOptions OnPortZero() {
-  ServerOptions o;
-  o.port = 0;
-  o.threads = 2;
-  o.drain_seconds = 5;
-  return o;
-}
-
-std::string Param(const std::string& header, const std::string& name) {
-  size_t at = header.find(name + "=\"");
-  if (at == std::string::npos) return "";
-  at += name.size() + 2;
-  return header.substr(at, header.find('"', at) - at);
-}
 
 TEST_CASE("GET /ap/actor serves the actor whose key verifies the engine's signed fetches",
           "[http][activitypub]") {
@@ -45,9 +31,11 @@ TEST_CASE("GET /ap/actor serves the actor whose key verifies the engine's signed
   CHECK(actor->actor_id == "https://crm.example/scrm/ap/actor");
   CHECK(actor->key_id == "https://crm.example/scrm/ap/actor#main-key");
 
+  ServerOptions any_port;
+  any_port.port = 0;
   Services services;
   services.activitypub_actor = actor->document;
-  Server server(OnPortZero(), services);
+  Server server(any_port, services);
   REQUIRE(server.Start().ok());
   auto r = Call(server.port(), "GET", "/ap/actor");  // no credentials
   REQUIRE(r.status == 200);
@@ -62,14 +50,14 @@ TEST_CASE("GET /ap/actor serves the actor whose key verifies the engine's signed
   // from the request it got and verify it with the key the actor shows.
   auto headers = actor->Signer()("social.example", "/users/alice/outbox");
   REQUIRE(headers.size() == 2);
-  const std::string text = "(request-target): get /users/alice/outbox\nhost: social.example\ndate: " +
-                           headers[0].second;
-  CHECK(Param(headers[1].second, "keyId") == actor->key_id);
+  const std::string text =
+      "(request-target): get /users/alice/outbox\nhost: social.example\ndate: " + headers[0].second;
+  CHECK(secrets::SignatureParam(headers[1].second, "keyId") == actor->key_id);
   CHECK(secrets::VerifyRsaSha256(doc["publicKey"]["publicKeyPem"].get<std::string>(), text,
-                                 Param(headers[1].second, "signature")));
+                                 secrets::SignatureParam(headers[1].second, "signature")));
   server.Stop();
 
-  Server none(OnPortZero(), Services{});
+  Server none(any_port, Services{});
   REQUIRE(none.Start().ok());
   auto missing = Call(none.port(), "GET", "/ap/actor");
   CHECK(missing.status == 404);

@@ -6,7 +6,8 @@
 // 403), and every answer that carries objects carries only the ones the
 // role may see: search totals, facets, histogram, spelling, "more like
 // this", exports, the Conversations page, links and their evidence, the
-// Social panel and its profile finder; deciding links needs a deciding role.
+// Social panel and its profile finder (the page and its JSON API); deciding
+// links needs a deciding role.
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -385,6 +386,26 @@ TEST_CASE("every role, every route: only what the role may see and do", "[mysql]
     REQUIRE(finder.status == 200);
     for (const Corner* c : {&kPublic, &kInternal, &kPartners}) {
       CHECK(Has(finder.body, c->person) == Sees(row, *c));
+    }
+
+    // 7b. The same panel as JSON (GET /api/v1/customers/{module}/{id}/social):
+    // the same omissions, the finder included; the timeline the role's posts.
+    for (const Corner* c : {&kPublic, &kInternal, &kPartners}) {
+      const nlohmann::json api = as.Json(std::string("/api/v1/customers/Contacts/") + c->crm_id +
+                                         "/social?find=example");
+      INFO("panel of " << c->crm_id);
+      CHECK(api["suggested"].size() == (Sees(row, *c) ? 1u : 0u));
+      CHECK(api["can_decide"] == row.decide);
+      std::string found_names;
+      for (const auto& p : api["found"]) found_names += p["name"].get<std::string>() + ";";
+      for (const Corner* other : {&kPublic, &kInternal, &kPartners}) {
+        CHECK(Has(found_names, other->person) == Sees(row, *other));
+        if (other != c) continue;
+        const std::string suggested = api["suggested"].dump();
+        CHECK(Has(suggested, c->email) == Sees(row, *c));
+        CHECK(Has(suggested, c->person) == Sees(row, *c));
+      }
+      for (const Corner* h : hidden) CHECK_FALSE(Has(api["timeline"].dump(), h->word));
     }
   }
 

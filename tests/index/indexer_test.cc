@@ -159,6 +159,61 @@ TEST_CASE("two local shards give the same results as one", "[index]") {
   CHECK(std::filesystem::exists(two_dir.sub("shard-1/iamglass")));
 }
 
+// Two local shards are counted apart, in parallel (each its share of the
+// facet sample), and their counts added; the page is ranked over both as one
+// database. The answer is the one database's: the same page in the same
+// order with the same scores, totals exact up to the sample even when one
+// shard holds more than its share of it, the same facets then, and a sample
+// of the same size past it.
+TEST_CASE("two local shards counted in parallel answer as one database", "[index]") {
+  testing::TempDir one_dir, two_dir;
+  IndexConfig one = testing::LocalConfig(one_dir.path(), 1);
+  IndexConfig two = testing::LocalConfig(two_dir.path(), 2);
+  one.facet_sample = two.facet_sample = 60;
+  two.split_counting_at = 0;  // every ranked query counted shard by shard
+  const std::vector<IndexedPost> posts = Numbered(300);
+  testing::IndexAll(one, posts);
+  testing::IndexAll(two, posts);
+  std::unique_ptr<Searcher> s1 = testing::OpenSearcher(one);
+  std::unique_ptr<Searcher> s2 = testing::OpenSearcher(two);
+
+  // "network": the 50 posts of the second text, all of even id (shard 0):
+  // more than that shard's half of the sample of 60, fewer than the sample.
+  for (const char* q : {"network", "reseau", "numero", "partners OR sales", "#ventes", ""}) {
+    INFO(q);
+    for (int offset : {0, 7}) {
+      SearchRequest r = Everything(q);
+      r.offset = offset;
+      r.limit = 10;
+      const SearchResult a = MustSearch(*s1, r);
+      const SearchResult b = MustSearch(*s2, r);
+      CHECK(a.facets_sampled == b.facets_sampled);
+      if (a.total_exact && a.total <= 60) {  // what one database promises
+        CHECK(b.total_exact);
+        CHECK(a.total == b.total);
+        CHECK(a.facets_exact == b.facets_exact);
+        CHECK(FacetsText(a) == FacetsText(b));
+      }
+      if (*q == '\0') continue;  // newest first: posts of one date may come in any order
+      CHECK(Ids(a) == Ids(b));
+      for (size_t i = 0; i < a.results.size() && i < b.results.size(); ++i) {
+        CHECK(a.results[i].score == Approx(b.results[i].score));
+      }
+    }
+  }
+  SearchResult network = MustSearch(*s2, Everything("network"));
+  CHECK(network.total == 50);
+  CHECK(network.total_exact);
+  CHECK(network.facets_exact);
+  CHECK(testing::FacetCountOf(network, "platform", "mastodon") +
+            testing::FacetCountOf(network, "platform", "twitter") ==
+        50);
+  // Past the sample: 60 posts counted in all, not 60 per shard.
+  SearchResult numero = MustSearch(*s2, Everything("numero"));
+  CHECK(numero.facets_sampled == 60);
+  CHECK_FALSE(numero.facets_exact);
+}
+
 // A staged rebuild with small runs, so that several runs are merged.
 std::unique_ptr<Indexer> OpenStaged(const IndexConfig& config, size_t run_docs) {
   internal::IndexerOptions options;

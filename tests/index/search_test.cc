@@ -75,9 +75,12 @@ std::vector<IndexedPost> Corpus() {
   return posts;
 }
 
+// Two shards, every ranked query counted shard by shard in parallel: the
+// tests below (visibility among them) hold for that path too.
 class CorpusFixture {
  public:
-  CorpusFixture() : config_(testing::LocalConfig(dir_.path(), 1)) {
+  CorpusFixture() : config_(testing::LocalConfig(dir_.path(), 2)) {
+    config_.split_counting_at = 0;
     testing::IndexAll(config_, Corpus());
     searcher_ = testing::OpenSearcher(config_);
   }

@@ -23,14 +23,6 @@ std::filesystem::path ScratchDir(const std::string& name) {
   return dir;
 }
 
-// The value of `name="..."` in a Signature header.
-std::string Param(const std::string& header, const std::string& name) {
-  size_t at = header.find(name + "=\"");
-  if (at == std::string::npos) return "";
-  at += name.size() + 2;
-  return header.substr(at, header.find('"', at) - at);
-}
-
 }  // namespace
 
 TEST_CASE("the actor key is created once, 0600, and read back the same", "[secrets][activitypub]") {
@@ -76,20 +68,20 @@ TEST_CASE("HTTP Signatures sign (request-target), host and date with rsa-sha256"
   CHECK(headers[0].second == "Sun, 01 Mar 2026 10:00:00 GMT");
   CHECK(headers[1].first == "Signature");
   const std::string& sig = headers[1].second;
-  CHECK(Param(sig, "keyId") == "https://crm.example/ap/actor#main-key");
-  CHECK(Param(sig, "algorithm") == "rsa-sha256");
-  CHECK(Param(sig, "headers") == "(request-target) host date");
+  CHECK(SignatureParam(sig, "keyId") == "https://crm.example/ap/actor#main-key");
+  CHECK(SignatureParam(sig, "algorithm") == "rsa-sha256");
+  CHECK(SignatureParam(sig, "headers") == "(request-target) host date");
   const std::string text =
       "(request-target): get /users/alice/outbox?page=1\nhost: social.example\n"
       "date: Sun, 01 Mar 2026 10:00:00 GMT";
-  CHECK(VerifyRsaSha256(key->public_pem(), text, Param(sig, "signature")));
+  CHECK(VerifyRsaSha256(key->public_pem(), text, SignatureParam(sig, "signature")));
   // Another target, host or key does not verify.
   CHECK_FALSE(VerifyRsaSha256(key->public_pem(),
                               "(request-target): get /users/bob/outbox\nhost: social.example\n"
                               "date: Sun, 01 Mar 2026 10:00:00 GMT",
-                              Param(sig, "signature")));
+                              SignatureParam(sig, "signature")));
   auto other = ActorKey::ReadOrCreate((dir / "other.pem").string(), nullptr);
   REQUIRE(other.ok());
-  CHECK_FALSE(VerifyRsaSha256(other->public_pem(), text, Param(sig, "signature")));
+  CHECK_FALSE(VerifyRsaSha256(other->public_pem(), text, SignatureParam(sig, "signature")));
   std::filesystem::remove_all(dir);
 }

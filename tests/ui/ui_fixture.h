@@ -74,19 +74,25 @@ struct Engine {
     anne.last_name = "Martin";
     anne.name = "Anne Martin";
     store::CustomerRepository(db.pool()).Upsert(CrmModule::kContacts, {anne});
-    const std::string anne_id = "https://social.example/users/anne";
-    const int64_t profile = std::stoll(db.Scalar(
-        "SELECT id FROM scrm_profiles WHERE external_id = '" + anne_id + "'"));
+    return Suggest("https://social.example/users/anne", "c-anne", 0.62,
+                   R"([{"kind":"name","detail":"Anne Martin = Anne Martin","weight":0.6}])");
+  }
+
+  // Suggests the stored mastodon profile `author` for Contacts/crm_id, as
+  // matching would; the link's id.
+  int64_t Suggest(const std::string& author, const std::string& crm_id, double score,
+                  const std::string& evidence) {
     store::ProposedLink p;
-    p.profile_id = profile;
+    p.profile_id =
+        std::stoll(db.Scalar("SELECT id FROM scrm_profiles WHERE external_id = '" + author + "'"));
     p.platform = "mastodon";
-    p.external_id = anne_id;
+    p.external_id = author;
     p.module = CrmModule::kContacts;
-    p.crm_id = "c-anne";
-    p.score = 0.62;
-    p.evidence = R"([{"kind":"name","detail":"Anne Martin = Anne Martin","weight":0.6}])";
-    store::LinkRepository(db.pool()).ApplyMatches({{"mastodon", anne_id}}, {p});
-    return std::stoll(db.Scalar("SELECT id FROM scrm_links WHERE crm_id = 'c-anne'"));
+    p.crm_id = crm_id;
+    p.score = score;
+    p.evidence = evidence;
+    store::LinkRepository(db.pool()).ApplyMatches({{"mastodon", author}}, {p});
+    return std::stoll(db.Scalar("SELECT id FROM scrm_links WHERE crm_id = '" + crm_id + "'"));
   }
 
   void Serve() {
