@@ -180,7 +180,26 @@ struct Client {
     r.max_bytes = max_bytes;
     r.headers_for = options.sign;
     ++requests;
-    return fetcher.Fetch(r);
+    Result<FetchResult> got = fetcher.Fetch(r);
+    if (got.ok()) return got;
+    return Refused(got.status(), url, static_cast<bool>(options.sign));
+  }
+
+  // A 401 says what the admin can do about it: servers that require
+  // authorized fetch answer it to unsigned requests and to signatures they
+  // cannot verify (they fetch the key's actor again first, so a key that
+  // changed only fails when that actor cannot be fetched, or is stale).
+  static Status Refused(const Status& s, const std::string& url, bool signed_fetch) {
+    if (s.message().find("server answered 401") == std::string::npos) return s;
+    const std::string host = Origin(url);
+    return Status::FailedPrecondition(
+        s.message() +
+        (signed_fetch
+             ? ": " + host + " did not accept the engine's signature; it verifies it with the "
+                   "public key of the engine's actor (activitypub.base_url + /ap/actor), which it "
+                   "must be able to fetch and which must show the key of activitypub.key_file"
+             : ": " + host + " requires signed fetches (authorized fetch); set "
+                   "activitypub.base_url so that scrm signs them with its actor's key"));
   }
 
   // A JSON object from a response, or a Status naming the URL.

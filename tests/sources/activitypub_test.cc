@@ -10,46 +10,14 @@
 #include <nlohmann/json.hpp>
 
 #include "parsers_test_util.h"
+#include "scripted_fetcher.h"
 
 namespace scrm::sources {
 namespace {
 
 using nlohmann::json;
 using scrm::testing::CollectingSink;
-
-struct Sent {
-  std::string url, accept, etag;
-  std::vector<std::pair<std::string, std::string>> headers;
-};
-
-class ScriptedFetcher : public Fetcher {
- public:
-  Result<FetchResult> Fetch(const FetchRequest& request) override {
-    Sent s{request.url, request.accept, request.etag, {}};
-    if (request.headers_for) s.headers = request.headers_for("h", "/t");
-    sent.push_back(s);
-    auto it = answers.find(request.url);
-    if (it == answers.end()) {
-      return Status::FailedPrecondition("fetching " + request.url + ": server answered 404");
-    }
-    FetchResult r = it->second;
-    if (!request.etag.empty() && request.etag == r.etag) {
-      r.status = 304;
-      r.body.clear();
-    }
-    if (r.final_url.empty()) r.final_url = request.url;
-    return r;
-  }
-  void Answer(const std::string& url, const json& body, const std::string& etag = "") {
-    FetchResult r;
-    r.status = 200;
-    r.body = body.dump();
-    r.etag = etag;
-    answers[url] = r;
-  }
-  std::map<std::string, FetchResult> answers;
-  std::vector<Sent> sent;
-};
+using scrm::testing::ScriptedFetcher;
 
 const char* kActor = "https://social.example/users/alice";
 
@@ -297,7 +265,7 @@ TEST_CASE("ActivityPub requests carry the signer's headers", "[sources][activity
   REQUIRE_FALSE(f.sent.empty());
   for (const auto& s : f.sent) {
     REQUIRE(s.headers.size() == 1);
-    CHECK(s.headers[0].second == "h /t");
+    CHECK(s.headers[0].second == "social.example " + s.url.substr(s.url.find("/users/")));
   }
 }
 
