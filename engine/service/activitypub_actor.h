@@ -15,6 +15,7 @@
 
 #include "core/status.h"
 #include "secrets/actor_key.h"
+#include "sources/activitypub.h"
 
 namespace scrm::service {
 
@@ -42,6 +43,14 @@ bool IsActivityPubBaseUrl(std::string_view base_url);
 // not an absolute http(s) URL; the key file's refusals as they are.
 Result<ActivityPubActor> LoadActivityPubActor(const std::string& base_url,
                                               const std::string& key_file, bool* created);
+
+// The fediverse client's options as configured: with activitypub.base_url
+// set, each fetch is signed with the actor key of `key_file` (created when
+// missing, *created says so; may be null); without it, unsigned. What every
+// ActivityPubNetwork the engine makes (scrm serve, scrm follow) is given.
+Result<sources::ActivityPubOptions> ActivityPubClientOptions(const std::string& base_url,
+                                                             const std::string& key_file,
+                                                             bool* created);
 
 }  // namespace scrm::service
 

@@ -114,8 +114,12 @@ TEST_CASE("signed fetches verify with the engine's actor, also after its key was
   });
   const sources::RemoteAccount alice{"activitypub", kAlice, "alice@social.example", "", "mastodon"};
 
-  // Unsigned: refused, and the message says which setting signs.
-  sources::ActivityPubNetwork unsigned_client(server);
+  // Without activitypub.base_url the client does not sign: refused, and
+  // the message says which setting signs.
+  auto plain = ActivityPubClientOptions("", key_file, nullptr);
+  REQUIRE(plain.ok());
+  CHECK_FALSE(plain->sign);
+  sources::ActivityPubNetwork unsigned_client(server, *plain);
   CollectingSink nothing;
   auto refused = unsigned_client.Follow(alice, "", sources::FollowLimits{}, nothing);
   REQUIRE_FALSE(refused.ok());
@@ -123,10 +127,12 @@ TEST_CASE("signed fetches verify with the engine's actor, also after its key was
   CHECK(refused.status().message().find("activitypub.base_url") != std::string::npos);
   CHECK(nothing.posts.empty());
 
-  // Signed with the actor key: the server fetches the actor once, verifies.
-  sources::ActivityPubOptions options;
-  options.sign = actor->Signer();
-  sources::ActivityPubNetwork client(server, options);
+  // With it, signed with the actor key: the server fetches the actor once
+  // and verifies.
+  auto configured = ActivityPubClientOptions("https://crm.example/scrm", key_file, nullptr);
+  REQUIRE(configured.ok());
+  REQUIRE(configured->sign);
+  sources::ActivityPubNetwork client(server, *configured);
   CollectingSink sink;
   auto first = client.Follow(alice, "", sources::FollowLimits{}, sink);
   INFO(first.status().ToString());
@@ -151,6 +157,7 @@ TEST_CASE("signed fetches verify with the engine's actor, also after its key was
   REQUIRE(renewed->key->public_pem() != actor->key->public_pem());
   served = renewed->document;
   ServeAlice(content, "\"k2\"");
+  sources::ActivityPubOptions options;
   options.sign = renewed->Signer();
   sources::ActivityPubNetwork renewed_client(server, options);
   CollectingSink again;
