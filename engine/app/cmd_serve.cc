@@ -9,6 +9,7 @@
 #include <atomic>
 #include <functional>
 #include <iostream>
+#include <optional>
 
 #include "app/background.h"
 #include "app/cli.h"
@@ -20,6 +21,7 @@
 #include "http/server.h"
 #include "ingest/index_feeder.h"
 #include "ingest/poller.h"
+#include "service/activitypub_actor.h"
 #include "sources/fetcher.h"
 #include "ui/page_server.h"
 #include "store/read_pool.h"
@@ -153,6 +155,26 @@ void AddBackgroundMetrics(http::Metrics& metrics, ingest::Poller& poller, ingest
   read_targets.SetCallback({"primary"}, [&reads] { return static_cast<double>(reads.primary_reads()); });
 }
 
+// The engine's ActivityPub actor (activitypub.base_url), its key made now if
+// missing so that the document served never changes under a running server.
+// None when not configured, or when the key file is refused (said on stderr).
+std::optional<service::ActivityPubActor> ActorOf(const Config& config) {
+  if (config.activitypub_base_url.empty()) return std::nullopt;
+  bool created = false;
+  Result<service::ActivityPubActor> actor = service::LoadActivityPubActor(
+      config.activitypub_base_url, config.activitypub_key_file, &created);
+  if (!actor.ok()) {
+    std::cerr << "scrm serve: " << actor.status().message()
+              << "; until fixed, /ap/actor answers 404 and fediverse fetches are unsigned\n";
+    return std::nullopt;
+  }
+  if (created) {
+    std::cerr << "scrm serve: created the ActivityPub actor key " << config.activitypub_key_file
+              << " (back it up)\n";
+  }
+  return std::move(*actor);
+}
+
 class ServeApp : public Poco::Util::ServerApplication {
  public:
   explicit ServeApp(const Config& config) : config_(config) {}
@@ -250,6 +272,9 @@ class ServeApp : public Poco::Util::ServerApplication {
     services.secrets_key = &secrets_key;
     services.secrets_key_file = config_.secrets_key_file;  // seals secrets given to /api/v1/admin/sources
     services.refusals = &refusals;
+    if (std::optional<service::ActivityPubActor> actor = ActorOf(config_)) {
+      services.activitypub_actor = actor->document;
+    }
     // URL sources are polled on their interval, with conditional GET.
     sources::HttpFetcher fetcher(FetcherOptionsOf(config_));
     ingest::Poller poller(pool, fetcher, PollerOptionsOf(config_, &gate));

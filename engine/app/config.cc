@@ -194,14 +194,16 @@ Result<Config> LoadConfig(const std::string& path, const std::map<std::string, s
         "index.shards = 0 needs index.remote_shards: the index must live somewhere", "index.shards");
   }
   // Beside the index directory unless set.
+  const std::filesystem::path beside =
+      std::filesystem::path(secrets::DefaultKeyFilePath(config.index_dir)).parent_path();
   if (config.secrets_key_file.empty()) {
     config.secrets_key_file = secrets::DefaultKeyFilePath(config.index_dir);
   }
+  if (config.activitypub_key_file.empty()) {
+    config.activitypub_key_file = (beside / "activitypub.key").string();
+  }
   if (config.transfer_staging_dir.empty()) {
-    config.transfer_staging_dir =
-        (std::filesystem::path(secrets::DefaultKeyFilePath(config.index_dir)).parent_path() /
-         "import-staging")
-            .string();
+    config.transfer_staging_dir = (beside / "import-staging").string();
   }
   return config;
 }

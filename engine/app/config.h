@@ -106,6 +106,12 @@ struct Config {
   // transfer.staging_dir: uploads of an import over the API; by default
   // import-staging beside index_dir.
   std::string transfer_staging_dir;
+  // activitypub.base_url: the engine's public address; its actor is served
+  // at base_url + "/ap/actor" and its fetches are signed. "": neither.
+  std::string activitypub_base_url;
+  // activitypub.key_file: the actor's RSA key (PEM, 0600); unless set,
+  // activitypub.key beside index_dir. Created when first needed.
+  std::string activitypub_key_file;
   std::string config_file;     // where settings came from, for messages
 };
 

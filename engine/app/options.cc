@@ -10,6 +10,7 @@
 #include "app/config.h"
 #include "core/text.h"
 #include "http/proxies.h"
+#include "service/activitypub_actor.h"
 #include "store/db_url.h"
 
 namespace scrm::app {
@@ -203,6 +204,25 @@ Status KeyFile(const std::string& v, const std::string& origin, Config& c) {
                                    "secrets.key_file");
   }
   c.secrets_key_file = v;
+  return Status::Ok();
+}
+
+// The engine's public address: an absolute http(s) URL, no query or
+// fragment (its actor's id and key id are made from it).
+Status ActivityPubBaseUrl(const std::string& u, const std::string& origin, Config& c) {
+  if (!u.empty() && !service::IsActivityPubBaseUrl(u)) {
+    return Status::InvalidArgument(origin + ": activitypub.base_url = '" + u +
+                                       "' must be an absolute http(s) URL without query, such as "
+                                       "https://crm.example.com/scrm",
+                                   "activitypub.base_url");
+  }
+  c.activitypub_base_url = u;
+  return Status::Ok();
+}
+
+// Unset or empty: activitypub.key beside index.dir (LoadConfig).
+Status ActorKeyFile(const std::string& v, const std::string&, Config& c) {
+  c.activitypub_key_file = v;
   return Status::Ok();
 }
 
@@ -442,6 +462,14 @@ const std::vector<Option>& Options() {
       Custom("secrets.key_file", "SCRM_SECRETS_KEY_FILE", nullptr, "`secrets.key` beside `index.dir` (`/var/lib/scrm/index` → `/var/lib/scrm/secrets.key`)", "a path, not empty", KeyFile,
             "32-byte key (mode 0600) that seals the sources' push secrets; created when first needed; back it up apart from the database (docs/security.md)",
             "the 32-byte key that seals the sources' push secrets at rest (AES-256-GCM). Created (random, mode 0600) by the first command that stores a secret, which says where; a file of another size, or one that group or others may read, is refused. Back it up apart from the database; changed with `scrm secrets rotate` ([security.md](security.md#push-secrets-at-rest))"),
+
+      // activitypub: the engine's own actor, whose key signs the fediverse client's fetches
+      Custom("activitypub.base_url", "SCRM_ACTIVITYPUB_BASE_URL", nullptr, "(none: no actor, unsigned fetches)", "an absolute http(s) URL", ActivityPubBaseUrl,
+            "the engine's public address (https://crm.example.com/scrm); its ActivityPub actor is served at BASE/ap/actor with its public key, and the fediverse client's fetches are signed (HTTP Signatures) so that servers requiring authorized fetch answer",
+            "the engine's public address (`https://crm.example.com/scrm`). Its ActivityPub actor (type Application, with its public key) is served at `BASE/ap/actor`, and the fetches of the fediverse client are signed with HTTP Signatures (rsa-sha256 over `(request-target) host date`, keyId `BASE/ap/actor#main-key`), so that servers requiring authorized fetch answer them ([security.md](security.md))"),
+      Custom("activitypub.key_file", "SCRM_ACTIVITYPUB_KEY_FILE", nullptr, "`activitypub.key` beside `index.dir`", "a path", ActorKeyFile,
+            "RSA private key (PEM, mode 0600) of the engine's ActivityPub actor; created when first needed. Replacing it changes the key servers know the engine by",
+            "the RSA-2048 private key (PEM, mode 0600) of that actor; created (atomically) when first needed; refused when group or others may read it. Replacing it changes the key servers know the engine by: they fetch the actor again when a signature no longer verifies"),
 
       // transfer: imports over the API
       Custom("transfer.staging_dir", "SCRM_TRANSFER_STAGING_DIR", nullptr, "(`import-staging` beside `index.dir`)", "a path", StagingDir,

@@ -14,6 +14,7 @@
 #include "http/crypto.h"
 #include "http/crm_events.h"
 #include "http/errors.h"
+#include "http/activitypub.h"
 #include "http/health.h"
 #include "http/links.h"
 #include "http/openapi.h"
@@ -131,6 +132,8 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
     {"GET",    "/metrics",          Access::kPublic,  [m](const Request&) { return MetricsText(*m); }},
     // The description of every /api/v1 route (engine/http/openapi.json, compiled in): no data in it.
     {"GET",    "/api/v1/openapi.json", Access::kPublic, [](const Request&) { return OpenApiDocument(); }},
+    // The engine's ActivityPub actor and public key: servers verify our signed fetches with it.
+    {"GET",    "/ap/actor",         Access::kPublic,  [actor = services.activitypub_actor](const Request&) { return ActivityPubActorDocument(actor); }},
     // Signed by the source's own secret (HMAC of the body), checked by the handler.
     // An upload (up to http.max_body_bytes) from anyone: its signature covers the body.
     Upload({"POST", "/api/v1/ingest/{source}", Access::kPublic, [pool, key = services.secrets_key](const Request& r) { return HandlePush(pool, key, r); }}),

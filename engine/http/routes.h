@@ -71,6 +71,10 @@ struct Services {
   // Where refused requests (401, 403, 429) are counted for the security
   // log (http/audit.h). Null: only /metrics counts them.
   RefusalLog* refusals = nullptr;
+  // The engine's ActivityPub actor document (service::ActivityPubActor),
+  // served at GET /ap/actor for servers that verify our signed fetches.
+  // Empty (activitypub.base_url not set): that route answers 404.
+  std::string activitypub_actor;
 };
 
 std::vector<Route> RouteTable(const Services& services, Metrics& metrics);

@@ -82,27 +82,34 @@ Result<Key> ReadAt(const std::string& path, struct stat* st) {
 // Writes 32 random bytes to a new file beside `path` and links it into
 // place: Conflict when `path` appeared meanwhile (the other key wins).
 Status Create(const std::string& path) {
-  std::error_code ec;
-  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   std::string bytes(Key::kBytes, '\0');
   if (RAND_bytes(reinterpret_cast<unsigned char*>(&bytes[0]), static_cast<int>(bytes.size())) != 1) {
     return Status::Internal("no random bytes for a new key (OpenSSL RAND_bytes failed)");
   }
+  Status made = CreateSecretFile(path, bytes, "secrets.key_file / SCRM_SECRETS_KEY_FILE");
+  OPENSSL_cleanse(&bytes[0], bytes.size());
+  return made;
+}
+
+}  // namespace
+
+Status CreateSecretFile(const std::string& path, const std::string& bytes,
+                        const std::string& setting) {
+  std::error_code ec;
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   const std::string tmp = path + ".new-" + std::to_string(::getpid());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
-    OPENSSL_cleanse(&bytes[0], bytes.size());
-    return Status::FailedPrecondition(
-        Errno("cannot create key file", tmp) +
-        " (is the directory writable? set secrets.key_file / SCRM_SECRETS_KEY_FILE elsewhere)");
+    return Status::FailedPrecondition(Errno("cannot create key file", tmp) +
+                                      " (is the directory writable? set " + setting +
+                                      " elsewhere)");
   }
   const bool written = ::fchmod(fd, 0600) == 0 &&
                        ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()) &&
                        ::fsync(fd) == 0;
   const int write_errno = errno;
   ::close(fd);
-  OPENSSL_cleanse(&bytes[0], bytes.size());
   Status result;
   if (!written) {
     errno = write_errno;
@@ -113,7 +120,7 @@ Status Create(const std::string& path) {
   }
   ::unlink(tmp.c_str());
   if (result.ok()) {
-    // The new name must survive a crash as surely as the rows sealed with it.
+    // The new name must survive a crash as surely as what it protects.
     const std::string dir = parent.empty() ? "." : parent.string();
     const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd >= 0) {
@@ -123,8 +130,6 @@ Status Create(const std::string& path) {
   }
   return result;
 }
-
-}  // namespace
 
 Key::~Key() {
   if (!bytes_.empty()) OPENSSL_cleanse(&bytes_[0], bytes_.size());

@@ -55,6 +55,13 @@ Result<Key> ReadKeyFile(const std::string& path);
 // whether this call made it: the caller says so (where, and to back it up).
 Result<Key> ReadOrCreateKeyFile(const std::string& path, bool* created);
 
+// Writes `bytes` to the new file `path` (mode 0600) under a temporary name
+// and links it into place, so a reader never sees half of it; Conflict when
+// `path` appeared meanwhile (the other writer wins). Missing parent
+// directories are created. `setting` names the configuration key in messages.
+Status CreateSecretFile(const std::string& path, const std::string& bytes,
+                        const std::string& setting);
+
 // A key file read by a long-running server: read on first use and again
 // whenever the file changes (inode, size, mode or status change time) or was not
 // usable, so a key created or replaced while the server runs is picked up

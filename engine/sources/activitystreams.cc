@@ -4,6 +4,7 @@
 #include <cctype>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "core/text.h"
 #include "sources/dates.h"
 #include "sources/html_text.h"
+#include "sources/json_members.h"
 #include "sources/json_stream.h"
 #include "sources/url_util.h"
 
@@ -24,18 +26,6 @@ using nlohmann::json;
 constexpr std::string_view kAsContext = "www.w3.org/ns/activitystreams";
 
 // --- small readers of AS2 values --------------------------------------------
-
-const json* Member(const json& o, const char* key) {
-  if (!o.is_object()) return nullptr;
-  auto it = o.find(key);
-  if (it == o.end() || it->is_null()) return nullptr;
-  return &*it;
-}
-
-std::string StringMember(const json& o, const char* key) {
-  const json* v = Member(o, key);
-  return v && v->is_string() ? v->get<std::string>() : std::string();
-}
 
 // The id of a value that may be a URI string, an object with an id (or a
 // Link with an href) or an array of those (the first that has one).
@@ -379,8 +369,43 @@ class Converter {
     }
   }
 
+  // An author given as a full object (an activity's `actor`, an object's
+  // `attributedTo`) is a profile like a standalone actor document; emitted
+  // before the post it wrote, and once per parse while it does not change
+  // (an outbox repeats its author in every activity).
+  void EmbeddedActor(const json* v, const std::string& platform, const Position& where) {
+    if (!v) return;
+    if (v->is_array()) {
+      for (const auto& e : *v) EmbeddedActor(&e, platform, where);
+      return;
+    }
+    if (!v->is_object()) return;
+    if (!HasType(TypesOf(*v), {"Person", "Service", "Application", "Group", "Organization"})) return;
+    if (auto err = CheckRecord(*v)) {
+      out_.Note(RecordEmitter::Where(where) + ": embedded actor " + Quoted(IdOf(v)) +
+                " not imported: " + *err);
+      return;
+    }
+    std::string id = StringMember(*v, "id");
+    if (id.empty()) {
+      out_.Note(RecordEmitter::Where(where) +
+                ": embedded actor without 'id' not imported: a profile needs its URI");
+      return;
+    }
+    std::string raw = v->dump();
+    std::string digest = Fnv64().Add(raw).Hex();
+    auto [it, inserted] = embedded_seen_.emplace(id, digest);
+    if (!inserted) {
+      if (it->second == digest) return;
+      it->second = digest;
+    }
+    ConvertProfile(*v, platform, raw, where);
+  }
+
   void ConvertPost(const json& o, const json* activity, const std::vector<std::string>& types,
                    const std::string& platform, const std::string& raw, const Position& where) {
+    EmbeddedActor(Member(o, "attributedTo"), platform, where);
+    if (activity) EmbeddedActor(Member(*activity, "actor"), platform, where);
     Post post;
     post.platform = platform;
     post.raw = raw;
@@ -473,6 +498,7 @@ class Converter {
   void ConvertAnnounce(const json& o, const std::string& platform, const std::string& raw,
                        const Position& where) {
     const json* obj = Member(o, "object");
+    EmbeddedActor(Member(o, "actor"), platform, where);
     Post post;
     post.platform = platform;
     post.kind = "share";
@@ -563,6 +589,7 @@ class Converter {
   const ParseOptions& options_;
   RecordEmitter& out_;
   bool document_is_mastodon_ = false;
+  std::unordered_map<std::string, std::string> embedded_seen_;  // actor id -> hash of its JSON
 };
 
 bool IsCollectionType(const std::vector<std::string>& types) {

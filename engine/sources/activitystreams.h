@@ -15,7 +15,11 @@
 //  - Person, Service, Application, Group, Organization give a Profile:
 //    handle "@preferredUsername@host-of-id", summary -> bio (clean text),
 //    PropertyValue attachments -> websites (their links, HTML stripped) and
-//    emails, icon -> avatar_url.
+//    emails, icon -> avatar_url. An actor embedded as a full object (an
+//    activity's `actor`, an object's `attributedTo`) gives the same Profile,
+//    emitted just before the post it wrote, again only when its JSON differs
+//    from the last one emitted for that id in this input; an embedded actor
+//    without an id or with a bad field is noted, and its post kept.
 //  - Delete, Tombstone, Like, Follow, Undo, untyped objects and every
 //    other type produce no
 //    record: they are counted in ParseStats::skipped with a note (deletion

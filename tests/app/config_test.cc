@@ -87,6 +87,12 @@ TEST_CASE("bad settings name the key and where it came from", "[app]") {
        "crm.origin"},
       {"crm.origin = crm.example.com\n", {}, "must be an origin", "crm.origin"},
       {"ui.session_minutes = 0\n", {}, "out of range", "ui.session_minutes"},
+      {"activitypub.base_url = crm.example.com/scrm\n", {}, "absolute http(s) URL",
+       "activitypub.base_url"},
+      {"",
+       {{"SCRM_ACTIVITYPUB_BASE_URL", "https://crm.example.com/scrm?x=1"}},
+       "SCRM_ACTIVITYPUB_BASE_URL: activitypub.base_url",
+       "activitypub.base_url"},
   };
   int n = 0;
   for (const Case& k : cases) {
@@ -114,6 +120,19 @@ TEST_CASE("the pages' settings: templates, session length, the CRM's origin", "[
   CHECK(c->ui_session_minutes == 15);
   CHECK(c->ui_templates_dir == "/t");
   CHECK(c->crm_origin == "https://crm.example.com:8443");
+}
+
+TEST_CASE("the engine's ActivityPub actor: no address by default, its key beside the index",
+          "[app]") {
+  auto d = LoadConfig(WriteTemp("ap0.properties", "index.dir = /var/lib/scrm/index\n"), {});
+  REQUIRE(d.ok());
+  CHECK(d->activitypub_base_url.empty());
+  CHECK(d->activitypub_key_file == "/var/lib/scrm/activitypub.key");
+  auto c = LoadConfig(WriteTemp("ap1.properties", "activitypub.key_file = /k/actor.pem\n"),
+                      {{"SCRM_ACTIVITYPUB_BASE_URL", "https://crm.example.com/scrm"}});
+  REQUIRE(c.ok());
+  CHECK(c->activitypub_base_url == "https://crm.example.com/scrm");
+  CHECK(c->activitypub_key_file == "/k/actor.pem");
 }
 
 TEST_CASE("every key is declared once, with its help, its doc and a default its check takes",

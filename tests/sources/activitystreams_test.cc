@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "core/text.h"
 #include "parsers_test_util.h"
@@ -256,6 +257,68 @@ TEST_CASE("AS2 mapping of single objects", "[sources][as2]") {
   REQUIRE(question.posts.size() == 1);
   CHECK(question.posts[0].kind == "question");
   CHECK(question.posts[0].text == "Which?\n- A\n- B");
+}
+
+TEST_CASE("actors embedded in activities become profiles like actor documents", "[sources][as2]") {
+  CollectingSink sink;
+  ParseStats stats;
+  REQUIRE(ParseFile(scrm::testing::SourcesDataDir() + "/activitypub/embedded_actors.json", sink,
+                    &stats)
+              .ok());
+  CHECK(sink.rejects.empty());
+  REQUIRE(sink.posts.size() == 6);  // nothing lost to an embedded actor, valid or not
+  // Each profile comes just before the post its author wrote; the same actor
+  // again unchanged is not repeated, a changed one is.
+  CHECK(sink.order == "RPPRPRPPP");
+  REQUIRE(sink.profiles.size() == 3);
+
+  const Profile& amelie = sink.profiles[0];
+  CHECK(amelie.platform == "mastodon");
+  CHECK(amelie.external_id == "https://social.example/users/amelie");
+  CHECK(amelie.handle == "@amelie@social.example");
+  CHECK(amelie.display_name == "Amélie Poulain-Dufresne");
+  CHECK(amelie.url == "https://social.example/@amelie");
+  CHECK(amelie.bio.find("amelie.poulain@moulins.example") != std::string::npos);
+  CHECK(amelie.websites == std::vector<std::string>{"https://moulins.example/"});
+  CHECK(amelie.avatar_url == "https://social.example/avatars/amelie.png");
+  CHECK(amelie.updated == 1667606400);
+  CHECK(amelie.raw.find("\"preferredUsername\":\"amelie\"") != std::string::npos);
+
+  // attributedTo given as an object, on a bare Note.
+  const Profile& bruno = sink.profiles[1];
+  CHECK(bruno.external_id == "https://other.example/actors/bruno");
+  CHECK(bruno.handle == "@bruno@other.example");
+  CHECK(bruno.websites == std::vector<std::string>{"https://bruno-nino.example"});
+  CHECK(sink.posts[2].author_id == "https://other.example/actors/bruno");
+  CHECK(sink.posts[2].author_handle == "@bruno@other.example");
+  CHECK(sink.posts[2].author_name == "Bruno Nino");
+
+  // The Update's actor changed its name: the profile is given again.
+  CHECK(sink.profiles[2].external_id == "https://social.example/users/amelie");
+  CHECK(sink.profiles[2].display_name == "Amélie P.-D.");
+
+  // The same document read as an actor document gives the same profile.
+  CollectingSink standalone;
+  nlohmann::json doc = nlohmann::json::parse(
+      scrm::testing::ReadFileBytes(scrm::testing::SourcesDataDir() +
+                                   "/activitypub/embedded_actors.json"))["orderedItems"][0]["actor"];
+  doc["@context"] = "https://www.w3.org/ns/activitystreams";
+  REQUIRE(ParseText(doc.dump(), standalone).ok());
+  REQUIRE(standalone.profiles.size() == 1);
+  Profile alone = standalone.profiles[0];
+  alone.platform = amelie.platform;  // the standalone one carries no Mastodon mark
+  alone.raw = amelie.raw;
+  CHECK(alone.Fingerprint() == amelie.Fingerprint());
+
+  // A bad embedded actor (a number as name) and one without an id are noted, not kept.
+  CHECK(sink.posts[4].kind == "share");
+  CHECK(sink.posts[4].author_id == "https://social.example/users/zoe");
+  CHECK(sink.posts[5].author_id.empty());
+  std::string notes;
+  for (const auto& n : stats.notes) notes += n + "\n";
+  CHECK(notes.find("embedded actor 'https://social.example/users/zoe' not imported: 'name' must be "
+                   "a string") != std::string::npos);
+  CHECK(notes.find("embedded actor without 'id' not imported") != std::string::npos);
 }
 
 TEST_CASE("Delete, Like and Tombstone are skipped and counted", "[sources][as2]") {

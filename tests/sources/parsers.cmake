@@ -8,6 +8,7 @@ scrm_add_test(parsers_tests SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/html_text_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/dates_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/activitystreams_test.cc
+  ${CMAKE_CURRENT_LIST_DIR}/activitypub_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/feeds_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/gofeed_conformance_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/format_detect_test.cc

@@ -1,0 +1,273 @@
+// The ActivityPub client against a scripted server (a Fetcher that answers
+// from a table and records every request): resolution, following, paging,
+// conditional requests and where it stops. The real server is in
+// tests/sources/fedify/ (a Fedify instance).
+#include "sources/activitypub.h"
+
+#include <map>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "parsers_test_util.h"
+#include "scripted_fetcher.h"
+
+namespace scrm::sources {
+namespace {
+
+using nlohmann::json;
+using scrm::testing::CollectingSink;
+using scrm::testing::ScriptedFetcher;
+
+const char* kActor = "https://social.example/users/alice";
+
+json Actor() {
+  return {{"@context", json::array({"https://www.w3.org/ns/activitystreams"})},
+          {"id", kActor},
+          {"type", "Person"},
+          {"preferredUsername", "alice"},
+          {"name", "Alice Éluard"},
+          {"summary", "<p>alice@eluard.example</p>"},
+          {"url", "https://social.example/@alice"},
+          {"outbox", std::string(kActor) + "/outbox"}};
+}
+
+json Create(int n, const std::string& by = kActor) {
+  std::string id = std::string(kActor) + "/statuses/" + std::to_string(n);
+  return {{"id", id + "/activity"},
+          {"type", "Create"},
+          {"actor", by},
+          {"object",
+           {{"id", id},
+            {"type", "Note"},
+            {"attributedTo", by},
+            {"content", "<p>Note n°" + std::to_string(n) + " #été</p>"},
+            {"published", "2026-03-0" + std::to_string(1 + n % 9) + "T10:00:00Z"},
+            {"tag", json::array({{{"type", "Hashtag"}, {"name", "#été"}}})}}}};
+}
+
+std::string PageUrl(int p) { return std::string(kActor) + "/outbox?page=" + std::to_string(p); }
+
+// An outbox of `pages` pages of two notes each, newest first (note 2*pages
+// on the first page, down to 1).
+void ServeOutbox(ScriptedFetcher& f, int pages) {
+  f.Answer(std::string(kActor) + "/outbox", {{"id", std::string(kActor) + "/outbox"},
+                                            {"type", "OrderedCollection"},
+                                            {"totalItems", 2 * pages},
+                                            {"first", PageUrl(1)}});
+  for (int p = 1; p <= pages; ++p) {
+    int top = 2 * (pages - p + 1);
+    json page = {{"id", PageUrl(p)},
+                 {"type", "OrderedCollectionPage"},
+                 {"orderedItems", json::array({Create(top), Create(top - 1)})}};
+    if (p < pages) page["next"] = PageUrl(p + 1);
+    f.Answer(PageUrl(p), page);
+  }
+}
+
+TEST_CASE("ActivityPub handles and URLs are recognised by their syntax", "[sources][activitypub]") {
+  ScriptedFetcher f;
+  ActivityPubNetwork ap(f);
+  CHECK(ActivityPubAcct("@alice@social.example") == "alice@social.example");
+  CHECK(ActivityPubAcct("alice@Social.Example") == "alice@social.example");
+  CHECK(ActivityPubAcct("acct:alice@social.example") == "alice@social.example");
+  CHECK(ActivityPubAcct("https://social.example/@alice") == "alice@social.example");
+  CHECK(ActivityPubAcct("@alice@localhost:3000") == "alice@localhost:3000");
+  CHECK(ActivityPubAcct("alice.bsky.social").empty());
+  CHECK(ActivityPubAcct("alice@bob").empty());
+  CHECK(ActivityPubAcct("https://social.example/users/alice").empty());
+  CHECK(ap.Recognises("https://social.example/users/alice"));
+  CHECK(ap.Recognises("@alice@social.example"));
+  CHECK_FALSE(ap.Recognises("alice.bsky.social"));
+  CHECK_FALSE(ap.Recognises("at://did:plc:abc"));
+  CHECK_FALSE(ap.Recognises("https://bsky.app/profile/alice.test"));
+  CHECK(f.sent.empty());
+}
+
+TEST_CASE("ActivityPub resolves a handle by WebFinger to the actor", "[sources][activitypub]") {
+  ScriptedFetcher f;
+  f.Answer("https://social.example/.well-known/webfinger?resource=acct:alice@social.example",
+           {{"subject", "acct:alice@social.example"},
+            {"links", json::array({{{"rel", "http://webfinger.net/rel/profile-page"},
+                                    {"type", "text/html"},
+                                    {"href", "https://social.example/@alice"}},
+                                   {{"rel", "self"},
+                                    {"type", "application/activity+json"},
+                                    {"href", kActor}}})}});
+  f.Answer(kActor, Actor());
+  ActivityPubNetwork ap(f);
+  for (const char* typed : {"@alice@social.example", "https://social.example/@alice"}) {
+    f.sent.clear();
+    auto account = ap.Resolve(typed);
+    INFO(typed << ": " << account.status().ToString());
+    REQUIRE(account.ok());
+    CHECK(account->network == "activitypub");
+    CHECK(account->id == kActor);
+    CHECK(account->handle == "alice@social.example");
+    CHECK(account->profile_url == "https://social.example/@alice");
+    CHECK(account->platform == "mastodon");
+    REQUIRE(f.sent.size() == 2);
+    CHECK(f.sent[0].accept.find("application/jrd+json") == 0);
+    CHECK(f.sent[1].url == kActor);
+    CHECK(f.sent[1].accept.find("application/activity+json") == 0);
+  }
+  // An actor URL is fetched as it is.
+  f.sent.clear();
+  auto direct = ap.Resolve(kActor);
+  REQUIRE(direct.ok());
+  CHECK(direct->handle == "alice@social.example");
+  CHECK(f.sent.size() == 1);
+
+  auto missing = ap.Resolve("@nobody@social.example");
+  CHECK(missing.status().code() == Status::Code::kNotFound);
+  CHECK(missing.status().message().find("nobody@social.example") != std::string::npos);
+
+  // A document that claims an id on another host is refused.
+  json liar = Actor();
+  liar["id"] = "https://bank.example/users/alice";
+  f.Answer("https://evil.example/users/alice", liar);
+  auto spoof = ap.Resolve("https://evil.example/users/alice");
+  CHECK(spoof.status().code() == Status::Code::kFailedPrecondition);
+  CHECK(spoof.status().message().find("another host") != std::string::npos);
+}
+
+TEST_CASE("ActivityPub follows the actor and its outbox's pages, then only what is new",
+          "[sources][activitypub]") {
+  ScriptedFetcher f;
+  f.Answer(kActor, Actor(), "\"v1\"");
+  ServeOutbox(f, 3);
+  ActivityPubNetwork ap(f);
+  RemoteAccount account{"activitypub", kActor, "alice@social.example",
+                        "https://social.example/@alice", "mastodon"};
+  FollowLimits limits;
+  CollectingSink sink;
+  auto first = ap.Follow(account, "", limits, sink);
+  REQUIRE(first.ok());
+  CHECK(first->profile);
+  CHECK(first->posts == 6);
+  CHECK(first->requests == 5);  // actor, outbox, three pages
+  REQUIRE(sink.profiles.size() == 1);
+  CHECK(sink.profiles[0].display_name == "Alice Éluard");
+  REQUIRE(sink.posts.size() == 6);
+  CHECK(sink.posts[0].external_id == std::string(kActor) + "/statuses/6");
+  CHECK(sink.posts[0].text == "Note n°6 #été");
+  CHECK(sink.posts[0].hashtags == std::vector<std::string>{"été"});
+  CHECK(sink.posts[0].platform == "mastodon");
+
+  // Two new notes on top; the actor unchanged (its ETag is sent: 304).
+  ServeOutbox(f, 4);
+  f.sent.clear();
+  CollectingSink again;
+  auto second = ap.Follow(account, first->state, limits, again);
+  REQUIRE(second.ok());
+  CHECK_FALSE(second->profile);
+  CHECK(f.sent[0].etag == "\"v1\"");
+  REQUIRE(again.posts.size() == 2);
+  CHECK(again.posts[0].external_id == std::string(kActor) + "/statuses/8");
+  CHECK(again.posts[1].external_id == std::string(kActor) + "/statuses/7");
+  CHECK(second->requests == 4);  // actor (304), outbox, two pages: stops at what was seen
+
+  // Nothing new: the round reads one page and gives nothing.
+  CollectingSink nothing;
+  auto third = ap.Follow(account, second->state, limits, nothing);
+  REQUIRE(third.ok());
+  CHECK(nothing.posts.empty());
+}
+
+TEST_CASE("ActivityPub following stops at its limits, at a looping next, and at strangers' posts",
+          "[sources][activitypub]") {
+  ScriptedFetcher f;
+  f.Answer(kActor, Actor());
+  ServeOutbox(f, 5);
+  ActivityPubNetwork ap(f);
+  RemoteAccount account{"activitypub", kActor, "alice@social.example", "", "mastodon"};
+  FollowLimits limits;
+  limits.max_pages = 2;
+  CollectingSink sink;
+  auto r = ap.Follow(account, "", limits, sink);
+  REQUIRE(r.ok());
+  CHECK(sink.posts.size() == 4);
+  CHECK(r->requests == 4);  // actor, outbox, two pages
+
+  limits.max_pages = 10;
+  limits.max_posts = 3;
+  CollectingSink capped;
+  REQUIRE(ap.Follow(account, "", limits, capped).ok());
+  CHECK(capped.posts.size() == 3);
+
+  // Page 2's next points back at page 1: read once each, then stop.
+  ServeOutbox(f, 2);
+  json page2 = json::parse(f.answers[PageUrl(2)].body);
+  page2["next"] = PageUrl(1);
+  f.Answer(PageUrl(2), page2);
+  f.sent.clear();
+  CollectingSink looped;
+  limits = FollowLimits{};
+  limits.max_pages = 1000;
+  auto loop = ap.Follow(account, "", limits, looped);
+  REQUIRE(loop.ok());
+  CHECK(looped.posts.size() == 4);
+  CHECK(loop->requests == 4);
+
+  // A page that carries another actor's note: not believed.
+  json page = {{"id", PageUrl(1)},
+               {"type", "OrderedCollectionPage"},
+               {"orderedItems", json::array({Create(9, "https://social.example/users/mallory"),
+                                             Create(1)})}};
+  f.Answer(PageUrl(1), page);
+  f.answers.erase(PageUrl(2));
+  CollectingSink strangers;
+  REQUIRE(ap.Follow(account, "", limits, strangers).ok());
+  REQUIRE(strangers.posts.size() == 1);
+  CHECK(strangers.posts[0].author_id == kActor);
+}
+
+TEST_CASE("ActivityPub errors name the account and the URL", "[sources][activitypub]") {
+  ScriptedFetcher f;
+  ActivityPubNetwork ap(f);
+  RemoteAccount account{"activitypub", kActor, "alice@social.example", "", "mastodon"};
+  CollectingSink sink;
+  auto gone = ap.Follow(account, "", FollowLimits{}, sink);
+  REQUIRE_FALSE(gone.ok());
+  CHECK(gone.status().message().find(kActor) != std::string::npos);
+
+  FetchResult garbage;
+  garbage.status = 200;
+  garbage.body = "<html>not json</html>";
+  f.answers[kActor] = garbage;
+  auto bad = ap.Follow(account, "", FollowLimits{}, sink);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().message().find("not a JSON object") != std::string::npos);
+  CHECK(sink.posts.empty());
+  CHECK(sink.profiles.empty());
+
+  json other = Actor();
+  other["id"] = "https://social.example/users/bob";
+  f.Answer(kActor, other);
+  auto moved = ap.Follow(account, "", FollowLimits{}, sink);
+  CHECK(moved.status().message().find("resolve the handle again") != std::string::npos);
+
+  auto nonsense = ap.Resolve("not a handle");
+  CHECK(nonsense.status().code() == Status::Code::kInvalidArgument);
+}
+
+TEST_CASE("ActivityPub requests carry the signer's headers", "[sources][activitypub]") {
+  ScriptedFetcher f;
+  f.Answer(kActor, Actor());
+  ActivityPubOptions options;
+  options.sign = [](const std::string& host, const std::string& target) {
+    return std::vector<std::pair<std::string, std::string>>{{"Signature", host + " " + target}};
+  };
+  ActivityPubNetwork ap(f, options);
+  RemoteAccount account{"activitypub", kActor, "", "", "mastodon"};
+  CollectingSink sink;
+  (void)ap.Follow(account, "", FollowLimits{}, sink);
+  REQUIRE_FALSE(f.sent.empty());
+  for (const auto& s : f.sent) {
+    REQUIRE(s.headers.size() == 1);
+    CHECK(s.headers[0].second == "social.example " + s.url.substr(s.url.find("/users/")));
+  }
+}
+
+}  // namespace
+}  // namespace scrm::sources
