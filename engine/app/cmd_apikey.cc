@@ -8,9 +8,8 @@
 #include <sstream>
 
 #include "app/cli.h"
-#include "http/api_keys.h"
-#include "http/search.h"
-#include "store/api_key_repository.h"
+#include "core/time.h"
+#include "service/api_keys.h"
 
 namespace scrm::app {
 
@@ -25,7 +24,7 @@ const char kUsage[] =
     "tokens: admin, marketing, sales, support, viewer, community:NAME. A revoked key stops\n"
     "working within 30 seconds.\n";
 
-std::string When(int64_t t) { return t ? http::FormatIsoTime(t) : "-"; }
+std::string When(int64_t t) { return t ? FormatIsoTime(t) : "-"; }
 
 }  // namespace
 
@@ -47,7 +46,7 @@ int CmdApiKey(Context& ctx, int argc, char** argv) {
       for (std::string role; std::getline(in, role, ',');) {
         if (!role.empty()) roles.push_back(role);
       }
-      Result<http::NewApiKey> made = http::CreateApiKey(pool, args->positional[1], roles, {"cli:" + OperatorName(*args), ""});
+      Result<service::NewApiKey> made = service::CreateApiKey(pool, args->positional[1], roles, {"cli:" + OperatorName(*args), ""});
       if (!made.ok()) {
         Status s = made.status();
         if (s.field() == "roles") {
@@ -66,13 +65,12 @@ int CmdApiKey(Context& ctx, int argc, char** argv) {
       return kExitOk;
     }
     if (verb == "list") {
-      store::ApiKeyRepository repo(pool);
       nlohmann::json list = nlohmann::json::array();
-      for (const store::ApiKey& k : repo.List()) {
+      for (const store::ApiKey& k : service::ListApiKeys(pool)) {
         std::string roles;
         for (const std::string& r : k.roles) roles += (roles.empty() ? "" : ",") + r;
         if (json) {
-          list.push_back(http::KeyJson(k));
+          list.push_back(service::ApiKeyJson(k));
         } else {
           std::printf("%-24s %s...  %-30s used %-20s %s\n", k.name.c_str(), k.prefix.c_str(),
                       roles.c_str(), When(k.last_used_at).c_str(),
@@ -83,7 +81,7 @@ int CmdApiKey(Context& ctx, int argc, char** argv) {
       return kExitOk;
     }
     if (verb == "revoke" && args->positional.size() == 2) {
-      if (Status s = http::RevokeApiKeyNamed(pool, args->positional[1], {"cli:" + OperatorName(*args), ""}); !s.ok()) return Fail("apikey", s);
+      if (Status s = service::RevokeApiKey(pool, args->positional[1], {"cli:" + OperatorName(*args), ""}); !s.ok()) return Fail("apikey", s);
       std::cout << "revoked " << args->positional[1] << "\n";
       return kExitOk;
     }

@@ -31,7 +31,7 @@ inline constexpr char kSecretNoSealing[] = "secret_no_sealing";
 inline constexpr char kPollNotUrl[] = "poll_not_url";                   // {name} {type}
 inline constexpr char kPollNoLocation[] = "poll_no_location";           // {name}
 inline constexpr char kPollBusy[] = "poll_busy";                        // {name}
-// API keys (http::CreateApiKey, RevokeApiKeyNamed, ApiKeyRepository).
+// API keys (service::CreateApiKey, RevokeApiKey, ApiKeyRepository).
 inline constexpr char kKeyName[] = "key_name";                          // {max}
 inline constexpr char kKeyRolesMissing[] = "key_roles_missing";
 inline constexpr char kKeyRoleUnknown[] = "key_role_unknown";           // {value}

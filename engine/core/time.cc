@@ -42,4 +42,11 @@ std::optional<int64_t> ParseSqlDateTime(const std::string& s) {
   return static_cast<int64_t>(timegm(&tm));
 }
 
+std::string FormatIsoTime(int64_t t) {
+  if (t <= 0) return "";
+  std::string s = FormatSqlDateTime(t);
+  s[10] = 'T';
+  return s + "Z";
+}
+
 }  // namespace scrm

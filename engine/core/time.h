@@ -15,6 +15,8 @@ double MonotonicSeconds();
 std::string FormatSqlDateTime(int64_t unix_seconds);
 // Seconds since the epoch from "YYYY-MM-DD HH:MM:SS" (UTC); nullopt when malformed.
 std::optional<int64_t> ParseSqlDateTime(const std::string& s);
+// "2026-11-22T10:00:00Z" of epoch seconds, as the API answers; "" for 0 (unknown).
+std::string FormatIsoTime(int64_t t);
 
 }  // namespace scrm
 

@@ -14,4 +14,12 @@ bool Viewer::Sees(const std::string& visibility, const std::string& community) c
   return false;
 }
 
+bool IsKnownRole(const std::string& role) {
+  if (role == "admin" || role == "marketing" || role == "sales" || role == "support" ||
+      role == "viewer") {
+    return true;
+  }
+  return role.rfind("community:", 0) == 0 && role.size() > 10;
+}
+
 }  // namespace scrm

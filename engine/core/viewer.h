@@ -23,6 +23,10 @@ struct Viewer {
   bool Sees(const std::string& visibility, const std::string& community) const;
 };
 
+// The roles a token or an API key may carry: admin, marketing, sales,
+// support, viewer, community:NAME (http::ViewerOf turns them into a Viewer).
+bool IsKnownRole(const std::string& role);
+
 }  // namespace scrm
 
 #endif  // SCRM_CORE_VIEWER_H_

@@ -4,8 +4,8 @@
 #include <iostream>
 #include <vector>
 
-#include "http/api_keys.h"
-#include "http/crypto.h"
+#include "service/api_keys.h"
+#include "secrets/crypto.h"
 #include "http/session.h"
 
 namespace scrm::http {
@@ -48,7 +48,7 @@ std::string ReasonOf(const Request& request, int status, const std::string& reas
   if (!reason.empty() && reason != "unauthenticated") return reason;
   if (status == 401) {
     const std::string bearer = Bearer(request);
-    if (LooksLikeApiKey(bearer)) return "api_key_unknown";
+    if (service::LooksLikeApiKey(bearer)) return "api_key_unknown";
     if (bearer.empty() && CookieValue(request, kSessionCookie).empty() && !request.Query("sso")) {
       return "no_credentials";
     }
@@ -81,11 +81,11 @@ store::AuditBy AuditByOf(const Request& request) {
 std::string CredentialId(const Request& request) {
   if (!request.principal.user_id.empty()) return request.principal.user_id;
   std::string token = Bearer(request);
-  if (LooksLikeApiKey(token)) return "api-key:" + KeyPrefix(token);
+  if (service::LooksLikeApiKey(token)) return "api-key:" + KeyPrefix(token);
   if (token.empty()) token = request.Query("sso").value_or("");
-  if (!token.empty()) return "token:" + Sha256Hex(token).substr(0, kFingerprintDigits);
+  if (!token.empty()) return "token:" + secrets::Sha256Hex(token).substr(0, kFingerprintDigits);
   const std::string session = CookieValue(request, kSessionCookie);
-  if (!session.empty()) return "session:" + Sha256Hex(session).substr(0, kFingerprintDigits);
+  if (!session.empty()) return "session:" + secrets::Sha256Hex(session).substr(0, kFingerprintDigits);
   return "";
 }
 
@@ -153,7 +153,7 @@ void RefusalLog::Refused(const Request& request, int status, const std::string& 
     bucket = bucket_of();
     if (address != "*") seen_.insert(bucket);
   }
-  const std::string key = Sha256Hex(bucket + '\n' + std::to_string(minute));
+  const std::string key = secrets::Sha256Hex(bucket + '\n' + std::to_string(minute));
   store::AuditAggregate& a = pending_[key];
   if (a.count == 0) {
     a.key = key;

@@ -4,7 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/reasons.h"
-#include "http/crypto.h"
+#include "core/viewer.h"
+#include "secrets/crypto.h"
 #include "http/session.h"
 
 namespace scrm::http {
@@ -13,7 +14,7 @@ namespace {
 constexpr char kVersion[] = "v1.";
 constexpr size_t kMaxTokenBytes = 8192;
 
-std::string RandomNonce() { return Base64UrlEncode(RandomBytes(12)); }
+std::string RandomNonce() { return secrets::Base64UrlEncode(secrets::RandomBytes(12)); }
 }  // namespace
 
 std::string MintToken(TokenClaims claims, const std::string& secret) {
@@ -21,8 +22,8 @@ std::string MintToken(TokenClaims claims, const std::string& secret) {
   nlohmann::json j = {{"sub", claims.user_id}, {"name", claims.user_name},
                       {"roles", claims.roles}, {"lang", claims.lang},
                       {"exp", claims.expires_at}, {"nonce", claims.nonce}};
-  const std::string signed_part = kVersion + Base64UrlEncode(j.dump());
-  return signed_part + "." + Base64UrlEncode(HmacSha256(secret, signed_part));
+  const std::string signed_part = kVersion + secrets::Base64UrlEncode(j.dump());
+  return signed_part + "." + secrets::Base64UrlEncode(secrets::HmacSha256(secret, signed_part));
 }
 
 Result<Principal> VerifyToken(const std::string& token, const std::string& secret, int64_t now) {
@@ -35,14 +36,14 @@ Result<Principal> VerifyToken(const std::string& token, const std::string& secre
     return Status::Unauthenticated("malformed token: no signature").WithReason(reason::kTokenMalformed);
   }
   const std::string signed_part = token.substr(0, dot);
-  std::optional<std::string> sig = Base64UrlDecode(token.substr(dot + 1));
-  if (!sig || !ConstantTimeEquals(*sig, HmacSha256(secret, signed_part))) {
+  std::optional<std::string> sig = secrets::Base64UrlDecode(token.substr(dot + 1));
+  if (!sig || !secrets::ConstantTimeEquals(*sig, secrets::HmacSha256(secret, signed_part))) {
     return Status::Unauthenticated(
         "token signature does not match: the CRM plugin and the engine must share the same "
         "secret (SCRM_SECRET)")
         .WithReason(reason::kTokenSignature);
   }
-  std::optional<std::string> payload = Base64UrlDecode(signed_part.substr(sizeof(kVersion) - 1));
+  std::optional<std::string> payload = secrets::Base64UrlDecode(signed_part.substr(sizeof(kVersion) - 1));
   nlohmann::json j = payload ? nlohmann::json::parse(*payload, nullptr, false)
                              : nlohmann::json();
   if (!j.is_object() || !j.contains("sub") || !j["sub"].is_string() ||
@@ -81,14 +82,6 @@ bool HasKnownRole(const Principal& p) {
 }
 
 }  // namespace
-
-bool IsKnownRole(const std::string& role) {
-  if (role == "admin" || role == "marketing" || role == "sales" || role == "support" ||
-      role == "viewer") {
-    return true;
-  }
-  return role.rfind("community:", 0) == 0 && role.size() > 10;
-}
 
 bool CanDecideLinks(const Principal& principal) {
   return principal.HasRole("admin") || principal.HasRole("sales") || principal.HasRole("support");

@@ -50,9 +50,6 @@ class SessionStore;
 // refuses everything with the fix ("set SCRM_SECRET").
 Authorizer TokenAuthorizer(std::string secret, SessionStore* sessions = nullptr);
 
-// admin, marketing, sales, support, viewer, community:NAME.
-bool IsKnownRole(const std::string& role);
-
 // Whether the principal may decide links (confirm, reject, unlink, link by
 // hand): admin, sales and support, the roles that work CRM records.
 // marketing (reads conversations), viewer and community:NAME only read.

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "http/crypto.h"
+#include "secrets/crypto.h"
 #include "http/errors.h"
 #include "ingest/pipeline.h"
 #include "secrets/seal.h"
@@ -14,7 +14,7 @@
 namespace scrm::http {
 
 std::string PushSignature(const std::string& secret, const std::string& body) {
-  return "sha256=" + HmacSha256Hex(secret, body);
+  return "sha256=" + secrets::HmacSha256Hex(secret, body);
 }
 
 Status VerifyBodySignature(const Request& request, const std::string& secret,
@@ -24,7 +24,7 @@ Status VerifyBodySignature(const Request& request, const std::string& secret,
     return Status::Unauthenticated("missing X-Scrm-Signature: sha256=HEX, the HMAC-SHA256 of the body "
                                    "under " + whose);
   }
-  if (!ConstantTimeEquals(sent, PushSignature(secret, request.body))) {
+  if (!secrets::ConstantTimeEquals(sent, PushSignature(secret, request.body))) {
     return Status::Unauthenticated("X-Scrm-Signature does not match the body: sign the exact bytes "
                                    "sent with " + whose + " (HMAC-SHA256, lower-case hex)");
   }
@@ -77,7 +77,7 @@ Status NotSignedForASource() {
 // against: the same HMAC and comparison as a real source, so that the time
 // taken does not tell them apart either. Random per process, never a key.
 const std::string& DummySecret() {
-  static const std::string secret = RandomBytes(32);
+  static const std::string secret = secrets::RandomBytes(32);
   return secret;
 }
 
@@ -95,7 +95,7 @@ Response HandlePush(store::Pool* pool, secrets::CachedKeyFile* key_file, const R
     secret = std::move(*opened);
   }
   const bool signed_by_source =
-      ConstantTimeEquals(request.Header("x-scrm-signature"), PushSignature(secret, request.body));
+      secrets::ConstantTimeEquals(request.Header("x-scrm-signature"), PushSignature(secret, request.body));
   if (!takes_pushes || !signed_by_source) return ErrorResponse(NotSignedForASource());
 
   nlohmann::json results = nlohmann::json::array();

@@ -11,7 +11,7 @@
 #include "http/admin_sources.h"
 #include "http/api_keys.h"
 #include "http/audit.h"
-#include "http/crypto.h"
+#include "secrets/crypto.h"
 #include "http/crm_events.h"
 #include "http/errors.h"
 #include "http/activitypub.h"
@@ -41,7 +41,7 @@ Handler PageOf(Pages* pages, SessionStore* sessions, store::Pool* pool, PageFn p
       const std::string cookie = started->Header("Set-Cookie");
       if (!cookie.empty()) {  // a new session, not a reload of the page that opened one
         const std::string id = cookie.substr(sizeof(kSessionCookie), cookie.find(';') - sizeof(kSessionCookie));
-        RecordAudit(pool, "sign_on", r, "session:" + Sha256Hex(id).substr(0, 12),
+        RecordAudit(pool, "sign_on", r, "session:" + secrets::Sha256Hex(id).substr(0, 12),
                     {{"roles", r.principal.roles},
                      {"embed", r.Query("embed").value_or("") == kEmbedCrm}});
       }
@@ -191,9 +191,9 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
     {"POST",   "/ui/api/v1/links/{id}/unlink", Access::kDecide, BackToRecordWhenForm(delete_link), denied},
     {"GET",    "/ui/api/v1/admin/export/{file}", Access::kAdmin, export_file},
     // Admin: API keys for machine clients (shown once, stored hashed).
-    {"GET",    "/api/v1/admin/api-keys", Access::kAdmin, [pool](const Request& r) { return ListApiKeys(pool, r); }},
+    {"GET",    "/api/v1/admin/api-keys", Access::kAdmin, [pool](const Request& r) { return ListApiKeysRoute(pool, r); }},
     {"POST",   "/api/v1/admin/api-keys", Access::kAdmin, [pool](const Request& r) { return CreateApiKeyRoute(pool, r); }},
-    {"DELETE", "/api/v1/admin/api-keys/{name}", Access::kAdmin, [pool](const Request& r) { return RevokeApiKey(pool, r); }},
+    {"DELETE", "/api/v1/admin/api-keys/{name}", Access::kAdmin, [pool](const Request& r) { return RevokeApiKeyRoute(pool, r); }},
     // Sources as JSON, beside the admin page's forms (service/sources.h); a push secret is never answered.
     {"GET",    "/api/v1/admin/sources", Access::kAdmin, [pool](const Request& r) { return ListSourcesRoute(pool, r); }},
     {"POST",   "/api/v1/admin/sources", Access::kAdmin, [pool, key_file = services.secrets_key_file](const Request& r) { return AddSourceRoute(pool, key_file, r); }},

@@ -82,13 +82,6 @@ std::string CsvCell(std::string v) {
   return out + "\"";
 }
 
-std::string FormatIsoTime(int64_t t) {
-  if (t <= 0) return "";
-  std::string s = FormatSqlDateTime(t);
-  s[10] = 'T';
-  return s + "Z";
-}
-
 std::optional<int64_t> ParseTimeParam(const std::string& value) {
   if (std::optional<int64_t> n = ParseInt(value); n && value.size() > 8) return n;
   std::tm tm{};

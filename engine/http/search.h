@@ -41,9 +41,6 @@ nlohmann::json SearchHitJson(const index::SearchHit& hit);
 // run it as a formula (it starts with = + - @ TAB or CR).
 std::string CsvCell(std::string v);
 
-// "2026-11-22T10:00:00Z" of epoch seconds; "" for 0 (unknown).
-std::string FormatIsoTime(int64_t t);
-
 // Epoch seconds of "2026-11-22", "2026-11-22T10:00:00Z" (or with an offset)
 // or "1795000000"; nullopt otherwise.
 std::optional<int64_t> ParseTimeParam(const std::string& value);

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/reasons.h"
-#include "http/crypto.h"
+#include "secrets/crypto.h"
 #include "http/router.h"
 #include "store/ui_session_repository.h"
 
@@ -24,7 +24,7 @@ std::string RandomId() {
   if (!urandom.read(&bytes[0], static_cast<std::streamsize>(bytes.size()))) {
     throw std::runtime_error("cannot read 32 bytes from /dev/urandom for a session id");
   }
-  return Base64UrlEncode(bytes);
+  return secrets::Base64UrlEncode(bytes);
 }
 
 std::string Trimmed(const std::string& s) {
@@ -51,11 +51,11 @@ std::optional<Session> SessionStore::Create(const Principal& principal, const st
   s.principal.token_nonce.clear();
   s.principal.token_expires_at = 0;
   s.created_at = s.last_used_at = now;
-  const std::string key = Sha256Hex(s.id);
+  const std::string key = secrets::Sha256Hex(s.id);
   if (pool_ != nullptr) {
     MaybeSweepDatabase(now);
     store::UiSessionRepository repo(*pool_);
-    if (!nonce.empty() && !repo.UseNonce(Sha256Hex(nonce), token_expires_at)) return std::nullopt;
+    if (!nonce.empty() && !repo.UseNonce(secrets::Sha256Hex(nonce), token_expires_at)) return std::nullopt;
     // The roles the CRM gives this user now, for every session they hold.
     repo.RefreshUser(s.principal.user_id, s.principal.user_name, s.principal.roles);
     store::UiSessionRow row;
@@ -98,7 +98,7 @@ bool SessionStore::SpendNonce(const std::string& nonce, int64_t token_expires_at
   if (nonce.empty()) return false;
   if (pool_ != nullptr) {
     MaybeSweepDatabase(now);
-    return store::UiSessionRepository(*pool_).UseNonce(Sha256Hex(nonce), token_expires_at);
+    return store::UiSessionRepository(*pool_).UseNonce(secrets::Sha256Hex(nonce), token_expires_at);
   }
   std::lock_guard<std::mutex> lock(mu_);
   SweepLocked(now);
@@ -107,7 +107,7 @@ bool SessionStore::SpendNonce(const std::string& nonce, int64_t token_expires_at
 
 std::optional<Session> SessionStore::Find(const std::string& id, int64_t now) {
   if (id.empty()) return std::nullopt;
-  const std::string key = Sha256Hex(id);
+  const std::string key = secrets::Sha256Hex(id);
   bool past_lifetime = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -173,7 +173,7 @@ std::optional<Session> SessionStore::Load(const std::string& key, int64_t now) {
 
 void SessionStore::Remove(const std::string& id) {
   if (id.empty()) return;
-  const std::string key = Sha256Hex(id);
+  const std::string key = secrets::Sha256Hex(id);
   {
     std::lock_guard<std::mutex> lock(mu_);
     sessions_.erase(key);
@@ -188,7 +188,7 @@ size_t SessionStore::size() const {
 
 void SessionStore::SetFlash(const std::string& id, const std::string& message, int64_t now) {
   if (id.empty()) return;
-  const std::string key = Sha256Hex(id);
+  const std::string key = secrets::Sha256Hex(id);
   if (pool_ != nullptr) {
     store::UiSessionRepository(*pool_).SetFlash(key, message, now);
     return;
@@ -202,7 +202,7 @@ void SessionStore::SetFlash(const std::string& id, const std::string& message, i
 
 std::optional<std::string> SessionStore::TakeFlash(const std::string& id) {
   if (id.empty()) return std::nullopt;
-  const std::string key = Sha256Hex(id);
+  const std::string key = secrets::Sha256Hex(id);
   if (pool_ != nullptr) return store::UiSessionRepository(*pool_).TakeFlash(key);
   std::lock_guard<std::mutex> lock(mu_);
   auto it = sessions_.find(key);
@@ -359,7 +359,7 @@ Status CheckCsrf(const Request& request, const std::string& expected) {
         "(<meta name=\"csrf-token\">) in the X-CSRF-Token header or a csrf form field")
         .WithReason(reason::kCsrfMissing);
   }
-  if (!ConstantTimeEquals(sent, expected)) {
+  if (!secrets::ConstantTimeEquals(sent, expected)) {
     return Status::Forbidden(
         "wrong CSRF token: send the token of the page you opened in this session (X-CSRF-Token); "
         "reload the page if the session was renewed")

@@ -1,5 +1,6 @@
 #include "http/social.h"
 
+#include "core/time.h"
 #include "http/auth.h"
 #include "http/errors.h"
 #include "http/search.h"

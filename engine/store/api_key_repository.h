@@ -1,5 +1,5 @@
 // API keys (scrm_api_keys): machine clients' credentials. The repository
-// never sees a key, only its hash (http/api_keys.h makes and hashes keys).
+// never sees a key, only its hash (service/api_keys.h makes and hashes keys).
 // Database failures throw store::DbError.
 #ifndef SCRM_STORE_API_KEY_REPOSITORY_H_
 #define SCRM_STORE_API_KEY_REPOSITORY_H_

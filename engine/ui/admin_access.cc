@@ -1,5 +1,5 @@
 // The admin page's access and data parts: API keys (listed; made with
-// http::CreateApiKey and shown once, on the answer to the POST; revoked
+// service::CreateApiKey and shown once, on the answer to the POST; revoked
 // after a confirmation page), the roles the engine knows and which of them
 // see each visibility of the sources (after http::ViewerOf, the rule every
 // search applies), and a full export (its manifest, made by the same
@@ -12,11 +12,10 @@
 
 #include "core/reasons.h"
 #include "http/admin_export.h"
-#include "http/api_keys.h"
 #include "http/audit.h"
 #include "http/auth.h"
 #include "http/errors.h"
-#include "store/api_key_repository.h"
+#include "service/api_keys.h"
 #include "store/source_repository.h"
 #include "ui/page_server.h"
 
@@ -95,7 +94,7 @@ void PageServer::AddAccess(const http::Request& request, nlohmann::json& c) cons
 
   // API keys, newest state from the store.
   nlohmann::json keys = nlohmann::json::array();
-  for (const store::ApiKey& k : store::ApiKeyRepository(*pool_).List()) {
+  for (const store::ApiKey& k : service::ListApiKeys(*pool_)) {
     keys.push_back({{"name", k.name},
                     {"prefix", k.prefix},
                     {"roles", Joined(k.roles)},
@@ -123,8 +122,8 @@ http::Response PageServer::AdminApiKeyCreate(const http::Request& request) {
   const std::string community = first("community");
   if (!community.empty()) roles.push_back("community:" + community);
 
-  Result<http::NewApiKey> made =
-      http::CreateApiKey(*pool_, name, roles, http::AuditByOf(request));
+  Result<service::NewApiKey> made =
+      service::CreateApiKey(*pool_, name, roles, http::AuditByOf(request));
   nlohmann::json c = Base(request, "admin.key_title");
   int status = 200;
   if (made.ok()) {
@@ -153,7 +152,7 @@ http::Response PageServer::AdminApiKeyRevoke(const http::Request& request) {
   const std::string& lang = request.principal.lang;
   if (request.method == "GET") {
     bool active = false;
-    for (const store::ApiKey& k : store::ApiKeyRepository(*pool_).List()) {
+    for (const store::ApiKey& k : service::ListApiKeys(*pool_)) {
       active = active || (k.name == name && k.revoked_at == 0);
     }
     if (!active) {
@@ -164,7 +163,7 @@ http::Response PageServer::AdminApiKeyRevoke(const http::Request& request) {
                    templates_->Message(lang, "admin.key_revoke_question") + " " + name,
                    "/ui/admin/api-keys/" + name + "/revoke", "admin.key_revoke");
   }
-  if (Status s = http::RevokeApiKeyNamed(*pool_, name, http::AuditByOf(request)); !s.ok()) {
+  if (Status s = service::RevokeApiKey(*pool_, name, http::AuditByOf(request)); !s.ok()) {
     return Failed(request, "api-keys", s);
   }
   return Done(request, "api-keys", templates_->Message(lang, "admin.done_key_revoked") + " " + name);

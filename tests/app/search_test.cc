@@ -18,7 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "http/crypto.h"
+#include "secrets/crypto.h"
 #include "http/health.h"
 #include "http/http_client.h"
 #include "index/index.h"
@@ -295,7 +295,7 @@ TEST_CASE("the search API applies each caller's visibility and indexes pushes wi
   CallOptions push;
   push.body = body;
   push.send_body = true;
-  push.headers["X-Scrm-Signature"] = "sha256=" + http::HmacSha256Hex("push-secret", body);
+  push.headers["X-Scrm-Signature"] = "sha256=" + secrets::HmacSha256Hex("push-secret", body);
   const auto pushed_at = std::chrono::steady_clock::now();
   REQUIRE(Call(port, "POST", "/api/v1/ingest/community", push).status == 200);
   double seconds = -1;
@@ -365,7 +365,7 @@ TEST_CASE("the search API applies each caller's visibility and indexes pushes wi
   // without any secret.
   CallOptions forged_push;
   forged_push.body = body;
-  forged_push.headers["X-Scrm-Signature"] = "sha256=" + http::HmacSha256Hex("wrong", body);
+  forged_push.headers["X-Scrm-Signature"] = "sha256=" + secrets::HmacSha256Hex("wrong", body);
   CHECK(Call(port, "POST", "/api/v1/ingest/community", forged_push).status == 401);
   serve.Signal(SIGTERM);
   CHECK(serve.Wait(15000) == 0);

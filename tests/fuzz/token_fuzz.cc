@@ -6,7 +6,7 @@
 
 #include "fuzz_util.h"
 #include "http/auth.h"
-#include "http/crypto.h"
+#include "secrets/crypto.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace scrm;
@@ -14,16 +14,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string secret = "fuzz-secret";
   const int64_t now = 1795000000;
 
-  std::optional<std::string> decoded = http::Base64UrlDecode(bytes);
+  std::optional<std::string> decoded = secrets::Base64UrlDecode(bytes);
   if (decoded) (void)fuzz::Touch(*decoded);
-  const std::string encoded = http::Base64UrlEncode(bytes);
-  std::optional<std::string> round = http::Base64UrlDecode(encoded);
+  const std::string encoded = secrets::Base64UrlEncode(bytes);
+  std::optional<std::string> round = secrets::Base64UrlDecode(encoded);
   SCRM_FUZZ_CHECK(round && *round == bytes);
 
   (void)http::VerifyToken(bytes, secret, now);
 
   const std::string signed_part = "v1." + encoded;
-  const std::string token = signed_part + "." + http::Base64UrlEncode(http::HmacSha256(secret, signed_part));
+  const std::string token = signed_part + "." + secrets::Base64UrlEncode(secrets::HmacSha256(secret, signed_part));
   Result<http::Principal> p = http::VerifyToken(token, secret, now);
   if (p.ok()) {
     SCRM_FUZZ_CHECK(!p->user_id.empty());

@@ -1,6 +1,7 @@
 // API keys against the real database: made and shown once, stored as a hash,
 // accepted with their roles, refused when unknown or revoked.
 #include "http/api_keys.h"
+#include "service/api_keys.h"
 
 #include <catch2/catch.hpp>
 #include <cppconn/connection.h>
@@ -9,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http/auth.h"
-#include "http/crypto.h"
+#include "secrets/crypto.h"
 #include "http/server.h"
 #include "http_client.h"
 #include "store/migrator.h"
@@ -54,7 +55,7 @@ std::string AdminToken() {
 TEST_CASE("an API key is stored as its hash only and carries its roles", "[mysql][http][security]") {
   scrm::testing::TestDatabase db;
   Migrate(db);
-  Result<NewApiKey> made = CreateApiKey(db.pool(), "exporter", {"marketing"}, {"cli:test", ""});
+  Result<service::NewApiKey> made = service::CreateApiKey(db.pool(), "exporter", {"marketing"}, {"cli:test", ""});
   REQUIRE(made.ok());
   CHECK(made->key.rfind("scrmk_", 0) == 0);
   CHECK(made->key.size() == 6 + 43);
@@ -69,15 +70,15 @@ TEST_CASE("an API key is stored as its hash only and carries its roles", "[mysql
     const std::string row = rs->getString(1);
     CHECK(row.find(made->key) == std::string::npos);
     CHECK(row.find(made->key.substr(12)) == std::string::npos);
-    CHECK(row.find(Sha256Hex(made->key)) != std::string::npos);
+    CHECK(row.find(secrets::Sha256Hex(made->key)) != std::string::npos);
   }
   // Names are unique, roles must be known.
-  CHECK(CreateApiKey(db.pool(), "exporter", {"sales"}, {"x", ""}).status().code() == Status::Code::kConflict);
-  CHECK(CreateApiKey(db.pool(), "other", {"root"}, {"x", ""}).status().field() == "roles");
-  CHECK(CreateApiKey(db.pool(), "other", {}, {"x", ""}).status().field() == "roles");
-  CHECK(CreateApiKey(db.pool(), "bad name!", {"sales"}, {"x", ""}).status().field() == "name");
+  CHECK(service::CreateApiKey(db.pool(), "exporter", {"sales"}, {"x", ""}).status().code() == Status::Code::kConflict);
+  CHECK(service::CreateApiKey(db.pool(), "other", {"root"}, {"x", ""}).status().field() == "roles");
+  CHECK(service::CreateApiKey(db.pool(), "other", {}, {"x", ""}).status().field() == "roles");
+  CHECK(service::CreateApiKey(db.pool(), "bad name!", {"sales"}, {"x", ""}).status().field() == "name");
   // Two keys never repeat.
-  Result<NewApiKey> second = CreateApiKey(db.pool(), "second", {"sales"}, {"x", ""});
+  Result<service::NewApiKey> second = service::CreateApiKey(db.pool(), "second", {"sales"}, {"x", ""});
   REQUIRE(second.ok());
   CHECK(second->key != made->key);
 }
@@ -120,7 +121,7 @@ TEST_CASE("the server takes API keys by role, refuses unknown and revoked ones",
 
   // Revoked before its first use: refused at once (a key in use stops
   // within the cache's 30 seconds).
-  Result<NewApiKey> doomed = CreateApiKey(db.pool(), "doomed", {"sales"}, {"x", ""});
+  Result<service::NewApiKey> doomed = service::CreateApiKey(db.pool(), "doomed", {"sales"}, {"x", ""});
   REQUIRE(doomed.ok());
   CHECK(Call(port, "DELETE", "/api/v1/admin/api-keys/doomed", As(AdminToken())).status == 200);
   CHECK(Call(port, "GET", "/machine", As(doomed->key)).status == 401);

@@ -12,7 +12,7 @@
 #include "core/reasons.h"
 #include "http/api_keys.h"
 #include "http/auth.h"
-#include "http/crypto.h"
+#include "secrets/crypto.h"
 #include "http/errors.h"
 #include "http/pages.h"
 #include "http/server.h"
@@ -139,7 +139,7 @@ TEST_CASE("sign-ons, API keys and refusals are logged with who and where, never 
   REQUIRE(Call(e.port, "GET", "/ui/conversations?sso=" + sso, with_cookie).status == 303);
   CHECK(e.db.Count("SELECT COUNT(*) FROM scrm_audit WHERE kind = 'sign_on'") == 1);
   CHECK(e.db.Scalar("SELECT CONCAT_WS('|', actor, address, object) FROM scrm_audit WHERE kind = "
-                    "'sign_on'") == "42|127.0.0.1|session:" + Sha256Hex(cookie).substr(0, 12));
+                    "'sign_on'") == "42|127.0.0.1|session:" + secrets::Sha256Hex(cookie).substr(0, 12));
   const json sign_on_detail =
       json::parse(e.db.Scalar("SELECT detail FROM scrm_audit WHERE kind = 'sign_on'"));
   CHECK(sign_on_detail["roles"] == json({"marketing", "community:lyon"}));
@@ -179,18 +179,18 @@ TEST_CASE("sign-ons, API keys and refusals are logged with who and where, never 
         "JSON_VALUE(detail, '$.reason') = '" +
         reason + "'");
   };
-  CHECK(row("token_signature") == "unauthenticated|token:" + Sha256Hex(forged).substr(0, 12) +
+  CHECK(row("token_signature") == "unauthenticated|token:" + secrets::Sha256Hex(forged).substr(0, 12) +
                                       "|127.0.0.1|GET /api/v1/links|3");
-  CHECK(row("token_expired") == "unauthenticated|token:" + Sha256Hex(expired).substr(0, 12) +
+  CHECK(row("token_expired") == "unauthenticated|token:" + secrets::Sha256Hex(expired).substr(0, 12) +
                                     "|127.0.0.1|GET /api/v1/links|1");
   CHECK(row("no_credentials") == "unauthenticated||127.0.0.1|GET /api/v1/links|1");
   CHECK(row("api_key_unknown") ==
         "unauthenticated|api-key:" + key.substr(0, 12) + "|127.0.0.1|GET /api/v1/links|1");
   CHECK(
       e.db.Count("SELECT COUNT(*) FROM scrm_audit WHERE kind = 'forbidden' AND actor = 'session:" +
-                 Sha256Hex(cookie).substr(0, 12) + "' AND object = 'GET /ui/admin'") == 1);
+                 secrets::Sha256Hex(cookie).substr(0, 12) + "' AND object = 'GET /ui/admin'") == 1);
   CHECK(e.db.Count("SELECT COUNT(*) FROM scrm_audit WHERE kind = 'forbidden' AND actor = 'token:" +
-                   Sha256Hex(sales).substr(0, 12) +
+                   secrets::Sha256Hex(sales).substr(0, 12) +
                    "' AND object = 'GET /api/v1/admin/api-keys'") == 1);
 
   // No secret anywhere in the table: not the shared secret, a token, the
@@ -200,7 +200,7 @@ TEST_CASE("sign-ons, API keys and refusals are logged with who and where, never 
       "COALESCE(detail, ''), count, COALESCE(aggregate_key, '')) SEPARATOR '\\n') FROM scrm_audit");
   INFO(all);
   for (const std::string& secret : {std::string(kSecret), sso, admin, forged, expired, sales, key,
-                                    key.substr(12), cookie, Sha256Hex(cookie)}) {
+                                    key.substr(12), cookie, secrets::Sha256Hex(cookie)}) {
     CHECK(all.find(secret) == std::string::npos);
   }
 

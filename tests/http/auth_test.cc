@@ -3,7 +3,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "http/crypto.h"
+#include "secrets/crypto.h"
 
 using namespace scrm;
 using namespace scrm::http;
@@ -23,17 +23,17 @@ TokenClaims Claims(std::vector<std::string> roles, int64_t exp = 2000000000) {
 TEST_CASE("base64url round-trips every byte without padding", "[http][auth]") {
   std::string all;
   for (int i = 0; i < 256; ++i) all += static_cast<char>(i);
-  const std::string enc = Base64UrlEncode(all);
+  const std::string enc = secrets::Base64UrlEncode(all);
   CHECK(enc.find_first_of("+/=\n") == std::string::npos);
-  CHECK(Base64UrlDecode(enc) == all);
-  CHECK(Base64UrlEncode("f") == "Zg");
-  CHECK_FALSE(Base64UrlDecode("Zg==").has_value());
-  CHECK_FALSE(Base64UrlDecode("a b").has_value());
+  CHECK(secrets::Base64UrlDecode(enc) == all);
+  CHECK(secrets::Base64UrlEncode("f") == "Zg");
+  CHECK_FALSE(secrets::Base64UrlDecode("Zg==").has_value());
+  CHECK_FALSE(secrets::Base64UrlDecode("a b").has_value());
   // "Zg" is "f"; "Zh" to "Zv" carry stray bits in the last character: refused,
   // so a signature has one spelling only.
-  CHECK_FALSE(Base64UrlDecode("Zh").has_value());
-  CHECK_FALSE(Base64UrlDecode("Zv").has_value());
-  CHECK_FALSE(Base64UrlDecode("Z").has_value());
+  CHECK_FALSE(secrets::Base64UrlDecode("Zh").has_value());
+  CHECK_FALSE(secrets::Base64UrlDecode("Zv").has_value());
+  CHECK_FALSE(secrets::Base64UrlDecode("Z").has_value());
 }
 
 TEST_CASE("a minted token verifies and carries its claims", "[http][auth]") {
@@ -54,7 +54,7 @@ TEST_CASE("a token is refused when forged, tampered with, expired or malformed",
   CHECK(VerifyToken(token, "other", 1900000000).status().code() == Status::Code::kUnauthenticated);
   // Claims changed (sales -> admin elevation), signature kept.
   const std::string sales = MintToken(Claims({"sales"}), "s3cret");
-  const std::string forged = "v1." + Base64UrlEncode(
+  const std::string forged = "v1." + secrets::Base64UrlEncode(
       R"({"sub":"42","roles":["admin"],"exp":2000000000})") + sales.substr(sales.rfind('.'));
   CHECK_FALSE(VerifyToken(forged, "s3cret", 1900000000).ok());
   Result<Principal> expired = VerifyToken(MintToken(Claims({"sales"}, 100), "s3cret"), "s3cret", 101);
@@ -64,8 +64,8 @@ TEST_CASE("a token is refused when forged, tampered with, expired or malformed",
     CHECK_FALSE(VerifyToken(bad, "s3cret", 0).ok());
   }
   // Signed, but claims without sub: refused.
-  const std::string no_sub_part = "v1." + Base64UrlEncode(R"({"exp":2000000000})");
-  CHECK_FALSE(VerifyToken(no_sub_part + "." + Base64UrlEncode(HmacSha256("s3cret", no_sub_part)),
+  const std::string no_sub_part = "v1." + secrets::Base64UrlEncode(R"({"exp":2000000000})");
+  CHECK_FALSE(VerifyToken(no_sub_part + "." + secrets::Base64UrlEncode(secrets::HmacSha256("s3cret", no_sub_part)),
                           "s3cret", 0)
                   .ok());
 }

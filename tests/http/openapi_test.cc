@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "http/auth.h"
-#include "http/crypto.h"
+#include "secrets/crypto.h"
 #include "http/push.h"
 #include "http/routes.h"
 #include "http/server.h"

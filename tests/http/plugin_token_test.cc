@@ -7,7 +7,7 @@
 #include <ctime>
 
 #include "http/auth.h"
-#include "http/crypto.h"
+#include "secrets/crypto.h"
 #include "support/process.h"
 
 using namespace scrm;
@@ -68,13 +68,13 @@ TEST_CASE("the engine refuses a tampered PHP token and one signed with another s
   // Promote the user: re-encode the claims with "admin", keep the signature.
   const size_t first = token.find('.');
   const size_t last = token.rfind('.');
-  std::optional<std::string> claims = Base64UrlDecode(token.substr(first + 1, last - first - 1));
+  std::optional<std::string> claims = secrets::Base64UrlDecode(token.substr(first + 1, last - first - 1));
   REQUIRE(claims.has_value());
   std::string forged = *claims;
   const size_t sales = forged.find("\"sales\"");
   REQUIRE(sales != std::string::npos);
   forged.replace(sales, 7, "\"admin\"");
-  const std::string tampered = "v1." + Base64UrlEncode(forged) + token.substr(last);
+  const std::string tampered = "v1." + secrets::Base64UrlEncode(forged) + token.substr(last);
   Result<Principal> t = VerifyToken(tampered, "shared-s3cret", Now());
   CHECK_FALSE(t.ok());
   CHECK(t.status().message().find("signature") != std::string::npos);

@@ -1,5 +1,5 @@
 // POST /api/v1/ingest/{source}: signed pushes, one result per record.
-#include "http/crypto.h"
+#include "secrets/crypto.h"
 #include "http/push.h"
 
 #include <catch2/catch.hpp>
@@ -25,9 +25,9 @@ TEST_CASE("the push signature is HMAC-SHA256 in hex, compared in constant time",
   // RFC 4231 test case 2.
   CHECK(PushSignature("Jefe", "what do ya want for nothing?") ==
         "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
-  CHECK(ConstantTimeEquals("abc", "abc"));
-  CHECK_FALSE(ConstantTimeEquals("abc", "abd"));
-  CHECK_FALSE(ConstantTimeEquals("abc", "abcd"));
+  CHECK(secrets::ConstantTimeEquals("abc", "abc"));
+  CHECK_FALSE(secrets::ConstantTimeEquals("abc", "abd"));
+  CHECK_FALSE(secrets::ConstantTimeEquals("abc", "abcd"));
 }
 
 // The secret here is stored in clear, as before sealing (scrm migrate seals

@@ -7,7 +7,7 @@
 #include <catch2/catch.hpp>
 #include <ctime>
 
-#include "http/crypto.h"
+#include "secrets/crypto.h"
 #include "http/session.h"
 #include "store/migrator.h"
 #include "support/test_db.h"
@@ -62,12 +62,12 @@ TEST_CASE("a session one engine opened is accepted by another on the same databa
   CHECK(there->principal.token_nonce.empty());
 
   // Stored by its SHA-256: the cookie value is in no column.
-  CHECK(db.Count("SELECT COUNT(*) FROM scrm_ui_sessions WHERE id_hash = '" + Sha256Hex(s->id) +
+  CHECK(db.Count("SELECT COUNT(*) FROM scrm_ui_sessions WHERE id_hash = '" + secrets::Sha256Hex(s->id) +
                  "'") == 1);
   CHECK(db.Count("SELECT COUNT(*) FROM scrm_ui_sessions WHERE CONCAT_WS('|', id_hash, user_id, "
                  "user_name, roles, lang, csrf_token) LIKE '%" + s->id + "%'") == 0);
   CHECK(db.Count("SELECT COUNT(*) FROM scrm_ui_sso_nonces WHERE nonce_hash = '" +
-                 Sha256Hex("nonce-1") + "'") == 1);
+                 secrets::Sha256Hex("nonce-1") + "'") == 1);
   CHECK(db.Scalar("SELECT TIMESTAMPDIFF(SECOND, last_seen_at, expires_at) FROM scrm_ui_sessions") ==
         "600");
 

@@ -1,14 +1,14 @@
-// The few cryptographic helpers the server needs, on Poco's digest engines:
-// HMAC-SHA256, SHA-256, random bytes, a constant-time comparison and
-// unpadded base64url.
-#ifndef SCRM_HTTP_CRYPTO_H_
-#define SCRM_HTTP_CRYPTO_H_
+// The few cryptographic helpers the engine needs beside sealing, on Poco's
+// digest engines: HMAC-SHA256 (tokens, push signatures), SHA-256 (API keys,
+// sessions), random bytes, a constant-time comparison and unpadded base64url.
+#ifndef SCRM_SECRETS_CRYPTO_H_
+#define SCRM_SECRETS_CRYPTO_H_
 
 #include <cstddef>
 #include <optional>
 #include <string>
 
-namespace scrm::http {
+namespace scrm::secrets {
 
 // HMAC-SHA256(key, data): 32 raw bytes, or lower-case hex.
 std::string HmacSha256(const std::string& key, const std::string& data);
@@ -28,6 +28,6 @@ bool ConstantTimeEquals(const std::string& a, const std::string& b);
 std::string Base64UrlEncode(const std::string& bytes);
 std::optional<std::string> Base64UrlDecode(const std::string& text);
 
-}  // namespace scrm::http
+}  // namespace scrm::secrets
 
-#endif  // SCRM_HTTP_CRYPTO_H_
+#endif  // SCRM_SECRETS_CRYPTO_H_

@@ -1,4 +1,4 @@
-#include "http/crypto.h"
+#include "secrets/crypto.h"
 
 #include <Poco/Base64Decoder.h>
 #include <Poco/Base64Encoder.h>
@@ -8,7 +8,7 @@
 
 #include <sstream>
 
-namespace scrm::http {
+namespace scrm::secrets {
 
 namespace {
 // Poco 1.11's SHA2Engine lacks the sizes HMACEngine asks of its engine.
@@ -81,4 +81,4 @@ std::optional<std::string> Base64UrlDecode(const std::string& text) {
   return out;
 }
 
-}  // namespace scrm::http
+}  // namespace scrm::secrets
