@@ -100,6 +100,9 @@ void Background::Start() {
   if (config_.poll_tick_seconds > 0) parts_.poller->Start();
   matching_.Start();
   retention_.Start();
+  for (const std::string& p : open_networks_.problems()) {
+    std::cerr << "scrm serve: following: not following on " << p << "\n";
+  }
   following_.Start();
   parts_.feeder->Start(config_.index_feed_interval_ms, [](const std::string& message) {
     std::cerr << "scrm serve: indexing: " << message << "\n";

@@ -56,6 +56,9 @@ int CmdFollow(Context& ctx, int argc, char** argv) {
   const bool json = args->Has("json");
   store::Pool pool(ctx.config.db);
   OpenNetworks networks(ctx.config);
+  for (const std::string& p : networks.problems()) {
+    std::cerr << "follow: not following on " << p << "\n";
+  }
   const service::FollowOptions options = FollowOptionsOf(ctx.config);
   try {
     if (switching) {

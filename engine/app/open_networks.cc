@@ -1,5 +1,7 @@
 #include "app/open_networks.h"
 
+#include "service/activitypub_actor.h"
+#include "sources/activitypub.h"
 #include "sources/atproto.h"
 
 namespace scrm::app {
@@ -16,6 +18,15 @@ OpenNetworks::OpenNetworks(const Config& config) : fetcher_(FetcherOptionsOf(con
   atproto.plc_url = config.atproto_plc_url;
   atproto.handle_resolver_url = config.atproto_handle_resolver_url;
   Add(std::make_unique<sources::AtprotoNetwork>(fetcher_, atproto));
+  // Signed with the engine's actor key when activitypub.base_url is set
+  // (servers in authorized-fetch mode require it), unsigned otherwise.
+  Result<sources::ActivityPubOptions> activitypub = service::ActivityPubClientOptions(
+      config.activitypub_base_url, config.activitypub_key_file, nullptr);
+  if (activitypub.ok()) {
+    Add(std::make_unique<sources::ActivityPubNetwork>(fetcher_, std::move(*activitypub)));
+  } else {
+    problems_.push_back("activitypub: " + activitypub.status().message());
+  }
 }
 
 void OpenNetworks::Add(std::unique_ptr<sources::OpenNetwork> network) {

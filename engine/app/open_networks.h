@@ -1,12 +1,15 @@
 // The open networks this engine follows, made from the configuration: one
 // HttpFetcher (net.allow_hosts, poll.ca_file) shared by the networks'
 // clients, and the follow options of follow.*. `scrm follow` and `scrm
-// serve` use the same. A network is one Add() in the constructor. Not
+// serve` use the same. A network is one Add() in the constructor. A network
+// that cannot be set up (the ActivityPub actor's key file unreadable, say)
+// is left out and named in problems(), for the caller to say. Not
 // thread-safe: one set per worker.
 #ifndef SCRM_APP_OPEN_NETWORKS_H_
 #define SCRM_APP_OPEN_NETWORKS_H_
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "app/config.h"
@@ -20,6 +23,8 @@ class OpenNetworks {
  public:
   explicit OpenNetworks(const Config& config);
   const std::vector<sources::OpenNetwork*>& all() const { return list_; }
+  // "activitypub: <why>", one per network left out.
+  const std::vector<std::string>& problems() const { return problems_; }
 
  private:
   void Add(std::unique_ptr<sources::OpenNetwork> network);
@@ -27,6 +32,7 @@ class OpenNetworks {
   sources::HttpFetcher fetcher_;
   std::vector<std::unique_ptr<sources::OpenNetwork>> owned_;
   std::vector<sources::OpenNetwork*> list_;
+  std::vector<std::string> problems_;
 };
 
 // Every fetch the engine makes (feeds, open networks) obeys these.
