@@ -2,6 +2,13 @@
 // activities become profiles that matching links to CRM records.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <unistd.h>
+
+#include "app/open_networks.h"
 #include "app_instance.h"
 #include "core/customer.h"
 
@@ -39,4 +46,31 @@ TEST_CASE("scrm ingest stores embedded actors and scrm match links them by the e
 }
 
 }  // namespace
+TEST_CASE("scrm follow and scrm serve follow the fediverse beside the AT Protocol", "[app][activitypub]") {
+  app::Config config;
+  app::OpenNetworks unsigned_networks(config);
+  std::vector<std::string> names;
+  for (const sources::OpenNetwork* n : unsigned_networks.all()) names.emplace_back(n->network());
+  CHECK(names == std::vector<std::string>{"atproto", "activitypub"});
+  CHECK(unsigned_networks.problems().empty());
+  CHECK(unsigned_networks.all()[1]->Recognises("@alice@social.example"));
+  CHECK(unsigned_networks.all()[1]->Recognises("https://social.example/@alice"));
+
+  // Signed fetches need the actor key: one that cannot be read leaves the
+  // fediverse out, named, and the AT Protocol still followed.
+  const std::string key_file =
+      (std::filesystem::temp_directory_path() / ("scrm-bad-actor-" + std::to_string(::getpid()) + ".key"))
+          .string();
+  { std::ofstream(key_file) << "not a PEM key\n"; }
+  std::filesystem::permissions(key_file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  config.activitypub_base_url = "https://scrm.example.com";
+  config.activitypub_key_file = key_file;
+  app::OpenNetworks without_key(config);
+  REQUIRE(without_key.all().size() == 1);
+  CHECK(without_key.all()[0]->network() == "atproto");
+  REQUIRE(without_key.problems().size() == 1);
+  CHECK(without_key.problems()[0].rfind("activitypub: ", 0) == 0);
+  std::filesystem::remove(key_file);
+}
+
 }  // namespace scrm::testing
