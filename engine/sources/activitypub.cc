@@ -44,21 +44,6 @@ std::string Origin(std::string_view url) {
   return ToLowerAscii(authority);
 }
 
-std::string PercentEncode(std::string_view s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '@' || c == ':') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 bool IsActorType(const json& o) {
   static const std::set<std::string> kActors = {"Person", "Service", "Application", "Group",
                                                 "Organization"};
@@ -235,7 +220,7 @@ Result<RemoteAccount> ActivityPubNetwork::Resolve(std::string_view handle_or_url
   if (!acct.empty()) {
     std::string host = acct.substr(acct.find('@') + 1);
     std::string url = client.Scheme(host) + host +
-                      "/.well-known/webfinger?resource=" + PercentEncode("acct:" + acct);
+                      "/.well-known/webfinger?resource=" + PercentEncode("acct:" + acct, "@:");
     auto r = client.Get(url, kJrdJson);
     if (!r.ok()) {
       const std::string& m = r.status().message();

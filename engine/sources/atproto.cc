@@ -10,6 +10,7 @@
 #include "core/text.h"
 #include "sources/dates.h"
 #include "sources/entities.h"
+#include "sources/url_util.h"
 
 namespace scrm::sources {
 
@@ -72,21 +73,6 @@ std::string LowerAscii(std::string s) {
 std::string RkeyOf(const std::string& uri) {
   size_t slash = uri.rfind('/');
   return slash == std::string::npos ? "" : uri.substr(slash + 1);
-}
-
-std::string UrlEncode(const std::string& s) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == ':') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
 }
 
 Result<json> ParseObject(std::string_view text, const std::string& what) {
@@ -298,8 +284,8 @@ Result<Profile> ParseProfileRecord(std::string_view text, const RemoteAccount& a
     std::string link;
     if (const json* ref = Obj(*avatar, "ref")) link = Str(*ref, "$link");
     if (!link.empty() && !pds.empty()) {
-      p.avatar_url = pds + "/xrpc/com.atproto.sync.getBlob?did=" + UrlEncode(account.id) +
-                     "&cid=" + UrlEncode(link);
+      p.avatar_url = pds + "/xrpc/com.atproto.sync.getBlob?did=" + PercentEncode(account.id, ":") +
+                     "&cid=" + PercentEncode(link, ":");
     }
   }
   if (auto t = ParseRfc3339(Str(*value, "createdAt"))) p.updated = *t;
@@ -364,7 +350,7 @@ Result<std::string> AtprotoNetwork::DidOfHandle(const std::string& handle, int* 
   }
   Result<std::string> resolved =
       Get(options_.handle_resolver_url + "/xrpc/com.atproto.identity.resolveHandle?handle=" +
-              UrlEncode(handle),
+              PercentEncode(handle, ":"),
           limits, requests);
   if (!resolved.ok()) {
     if (resolved.status().code() == Status::Code::kFailedPrecondition &&
@@ -381,7 +367,7 @@ Result<DidDocument> AtprotoNetwork::ReadDidDocument(const std::string& did,
                                                     const FollowLimits& limits, int* requests) {
   std::string url;
   if (StartsWith(did, "did:plc:")) {
-    url = options_.plc_url + "/" + UrlEncode(did);
+    url = options_.plc_url + "/" + PercentEncode(did, ":");
   } else if (StartsWith(did, "did:web:")) {
     std::string host = did.substr(8);
     if (host.find(':') != std::string::npos || !IsHandle(host)) {
@@ -451,7 +437,7 @@ Result<FollowReport> AtprotoNetwork::Follow(const RemoteAccount& account, const 
     st["pds"] = pds;
     st["pds_at"] = Epoch();
   }
-  const std::string repo = UrlEncode(account.id);
+  const std::string repo = PercentEncode(account.id, ":");
 
   // The profile, when its record changed.
   std::string cid;
@@ -481,7 +467,7 @@ Result<FollowReport> AtprotoNetwork::Follow(const RemoteAccount& account, const 
        ++page_no) {
     std::string url = pds + "/xrpc/com.atproto.repo.listRecords?repo=" + repo +
                       "&collection=" + kPostCollection + "&limit=" + std::to_string(per_page);
-    if (!cursor.empty()) url += "&cursor=" + UrlEncode(cursor);
+    if (!cursor.empty()) url += "&cursor=" + PercentEncode(cursor, ":");
     Result<std::string> body = Get(url, limits, &report.requests);
     if (!body.ok()) return body.status();
     Result<PostPage> page = ParsePostPage(*body, account, options_.app_url);

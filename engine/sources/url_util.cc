@@ -38,6 +38,22 @@ std::string UrlHost(std::string_view url) {
   return host;
 }
 
+std::string PercentEncode(std::string_view s, std::string_view keep) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' ||
+        keep.find(static_cast<char>(c)) != std::string_view::npos) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
 std::string ResolveUrl(std::string_view base, std::string_view ref) {
   std::string r(ref);
   if (IsAbsoluteUrl(ref) || base.empty() || !IsAbsoluteUrl(base)) return r;

@@ -20,6 +20,11 @@ std::string UrlHost(std::string_view url);
 // base is empty or not absolute, or when either does not parse.
 std::string ResolveUrl(std::string_view base, std::string_view ref);
 
+// s percent-encoded for a query value or a path segment: every byte but
+// ASCII letters, digits, "-._~" and those in `keep` becomes %XX (upper-case
+// hex). keep "@:" leaves "acct:alice@host" readable, ":" a DID.
+std::string PercentEncode(std::string_view s, std::string_view keep = "");
+
 }  // namespace scrm::sources
 
 #endif  // SCRM_SOURCES_URL_UTIL_H_

@@ -11,6 +11,7 @@
 
 #include "parsers_test_util.h"
 #include "scripted_fetcher.h"
+#include "sources/url_util.h"
 
 namespace scrm::sources {
 namespace {
@@ -267,6 +268,13 @@ TEST_CASE("ActivityPub requests carry the signer's headers", "[sources][activity
     REQUIRE(s.headers.size() == 1);
     CHECK(s.headers[0].second == "social.example " + s.url.substr(s.url.find("/users/")));
   }
+}
+
+TEST_CASE("PercentEncode keeps unreserved bytes and those asked, encodes the rest", "[sources]") {
+  CHECK(PercentEncode("acct:anne@social.example", "@:") == "acct:anne@social.example");
+  CHECK(PercentEncode("acct:anne@social.example") == "acct%3Aanne%40social.example");
+  CHECK(PercentEncode("did:plc:abc", ":") == "did:plc:abc");
+  CHECK(PercentEncode("a b&c=d/é~-._", ":") == "a%20b%26c%3Dd%2F%C3%A9~-._");
 }
 
 }  // namespace
