@@ -618,7 +618,13 @@ void Accept(std::shared_ptr<Server::State> state, Poco::Net::ServerSocket listen
     auto connected = std::make_shared<Connected>(state, peer, per_address);
     try {
       std::thread([state, socket, peer, accepted, connected]() mutable {
-        Serve(state, std::move(socket), peer, accepted);
+        Serve(state, socket, peer, accepted);
+        // Let go of the connection (for TLS, its OpenSSL state) before it
+        // stops counting: Stop() returns once the count is 0, and the
+        // process may end right after. (Poco 1.11's sockets have no move,
+        // and a closure's captures die in an unspecified order.)
+        socket = Poco::Net::StreamSocket();
+        connected.reset();
       }).detach();
     } catch (const std::system_error& e) {
       std::cerr << "scrm http: cannot start a connection thread: " << e.what() << std::endl;
