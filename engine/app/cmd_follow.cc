@@ -1,4 +1,4 @@
-// scrm follow [--json] | scrm follow add MODULE/ID HANDLE_OR_URL: following
+// scrm follow [--json] | add MODULE/ID HANDLE_OR_URL | on|off NETWORK | status: following
 // accounts on open networks (service/follow.h) from the command line.
 #include <cstdio>
 #include <iostream>
@@ -15,7 +15,8 @@ namespace {
 const char kUsage[] =
     "usage: scrm follow [--json]\n"
     "       scrm follow add MODULE/ID HANDLE_OR_URL [--as NAME] [--json]\n"
-    "       scrm follow on|off NETWORK [--as NAME]\n\n"
+    "       scrm follow on|off NETWORK [--as NAME]\n"
+    "       scrm follow status [--json]\n\n"
     "follow runs one round now, as scrm serve does every follow.tick_seconds on the networks an\n"
     "admin switched on: every account linked to a CRM record (auto, confirmed or by hand) on an\n"
     "open network (AT Protocol; ActivityPub) that is due is read (profile, recent public posts)\n"
@@ -24,8 +25,10 @@ const char kUsage[] =
     "https://host/@alice), stores its profile and posts and links it to the CRM record\n"
     "(Contacts/ID, Leads/ID, Accounts/ID) by hand, as the Social panel's \"Link a profile\" does;\n"
     "audited (scrm audit list --kind follow_added). Fetches obey net.allow_hosts.\n"
-    "follow on|off switches scrm serve's following of NETWORK (atproto) on or off (off by\n"
-    "default), as a settings change in the security log.\n";
+    "follow on|off switches scrm serve's following of NETWORK (atproto, activitypub) on or off\n"
+    "(off by default), as a settings change in the security log.\n"
+    "follow status prints each network: on or off, accounts followed, failing, the last success\n"
+    "and the newest error (--json: {\"networks\": [...]}, as GET /api/v1/admin/networks).\n";
 
 // New posts are indexed now, unless a running scrm serve holds the index.
 void Index(store::Pool& pool, const Config& config) {
@@ -46,9 +49,10 @@ int CmdFollow(Context& ctx, int argc, char** argv) {
   const bool add = verb == "add";
   const bool switch_on = verb == "on";
   const bool switching = switch_on || verb == "off";
-  const size_t wanted = add ? 3 : switching ? 2 : 0;
+  const bool status = verb == "status";
+  const size_t wanted = add ? 3 : switching ? 2 : status ? 1 : 0;
   if (args->Has("help") || (!args->positional.empty() && args->positional.size() != wanted) ||
-      (!verb.empty() && !add && !switching)) {
+      (!verb.empty() && !add && !switching && !status)) {
     (args->Has("help") ? std::cout : std::cerr) << kUsage;
     return args->Has("help") ? kExitOk : kExitUsage;
   }
@@ -61,6 +65,24 @@ int CmdFollow(Context& ctx, int argc, char** argv) {
   }
   const service::FollowOptions options = FollowOptionsOf(ctx.config);
   try {
+    if (status) {
+      nlohmann::json list = nlohmann::json::array();
+      for (const service::NetworkStatus& n : service::NetworkStatuses(pool)) {
+        list.push_back(n.ToJson());
+        if (json) continue;
+        std::printf("%s: %s; %lld accounts followed, %lld failing; last success %s\n",
+                    n.network.c_str(), n.on ? "on" : "off",
+                    static_cast<long long>(n.health.accounts),
+                    static_cast<long long>(n.health.failing),
+                    n.health.last_success_at.empty() ? "never" : n.health.last_success_at.c_str());
+        if (!n.health.last_error.empty()) {
+          std::printf("  newest error (%s): %s\n", n.health.last_error_at.c_str(),
+                      n.health.last_error.c_str());
+        }
+      }
+      if (json) std::cout << nlohmann::json{{"networks", list}}.dump() << "\n";
+      return kExitOk;
+    }
     if (switching) {
       const std::string name = OperatorName(*args);
       const std::string& network = args->positional[1];

@@ -31,6 +31,8 @@ class Pages {
   virtual Response AdminSourceRemove(const Request& request) = 0;
   // POST /ui/admin/sources/{name}/poll: a url source fetched now.
   virtual Response AdminSourcePoll(const Request& request) = 0;
+  // POST /ui/admin/networks/{network} (on=1|0): following switched on or off.
+  virtual Response AdminNetworkSwitch(const Request& request) = 0;
   // POST /ui/admin/api-keys: a new key, shown on the answer once.
   virtual Response AdminApiKeyCreate(const Request& request) = 0;
   // GET /ui/admin/api-keys/{name}/revoke asks; POST revokes.

@@ -8,6 +8,7 @@
 #include "http/admin_import.h"
 #include "http/admin_matching.h"
 #include "http/admin_privacy.h"
+#include "http/admin_networks.h"
 #include "http/admin_sources.h"
 #include "http/api_keys.h"
 #include "http/audit.h"
@@ -170,6 +171,7 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
     {"GET",    "/ui/admin/sources/{name}/remove", Access::kAdmin, PageOf(pages, sessions, pool, &Pages::AdminSourceRemove), denied},
     {"POST",   "/ui/admin/sources/{name}/remove", Access::kAdmin, ActionOf(pages, &Pages::AdminSourceRemove), denied},
     {"POST",   "/ui/admin/sources/{name}/poll", Access::kAdmin, ActionOf(pages, &Pages::AdminSourcePoll), denied},
+    {"POST",   "/ui/admin/networks/{network}", Access::kAdmin, ActionOf(pages, &Pages::AdminNetworkSwitch), denied},
     {"POST",   "/ui/admin/api-keys", Access::kAdmin,  ActionOf(pages, &Pages::AdminApiKeyCreate), denied},
     {"GET",    "/ui/admin/api-keys/{name}/revoke", Access::kAdmin, PageOf(pages, sessions, pool, &Pages::AdminApiKeyRevoke), denied},
     {"POST",   "/ui/admin/api-keys/{name}/revoke", Access::kAdmin, ActionOf(pages, &Pages::AdminApiKeyRevoke), denied},
@@ -201,6 +203,9 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
     {"PATCH",  "/api/v1/admin/sources/{name}", Access::kAdmin, [pool, key_file = services.secrets_key_file](const Request& r) { return ChangeSourceRoute(pool, key_file, r); }},
     {"DELETE", "/api/v1/admin/sources/{name}", Access::kAdmin, [pool](const Request& r) { return RemoveSourceRoute(pool, r); }},
     {"POST",   "/api/v1/admin/sources/{name}/poll", Access::kAdmin, [poller = services.poller](const Request& r) { return PollSourceRoute(poller, r); }},
+    // Following on open networks: on or off per network, and its health (service/follow.h).
+    {"GET",    "/api/v1/admin/networks", Access::kAdmin, [pool](const Request& r) { return ListNetworksRoute(pool, r); }},
+    {"PATCH",  "/api/v1/admin/networks/{network}", Access::kAdmin, [pool](const Request& r) { return SwitchNetworkRoute(pool, r); }},
     // Everything the engine holds, file by file (docs/export-format.md).
     {"GET",    "/api/v1/admin/export", Access::kAdmin, [pool](const Request& r) { return ListExportFiles(pool, r); }},
     {"GET",    "/api/v1/admin/export/{file}", Access::kAdmin, export_file},

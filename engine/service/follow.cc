@@ -19,6 +19,11 @@ constexpr int kFirstRetrySeconds = 300;
 
 // When an account that failed `failures` times in a row before this one is
 // tried again: 5 min, 10, 20... up to the cap.
+Status UnknownNetwork(const std::string& network) {
+  return Status::InvalidArgument(
+      "'" + network + "' is not an open network scrm follows (atproto, activitypub)", "network");
+}
+
 int BackoffSeconds(int failures, const FollowOptions& options) {
   int64_t delay = static_cast<int64_t>(kFirstRetrySeconds) << std::min(failures, 20);
   return static_cast<int>(std::min<int64_t>(delay, options.max_backoff_seconds));
@@ -149,6 +154,43 @@ nlohmann::json FollowRound::ToJson() const {
   return out;
 }
 
+const std::vector<std::string>& KnownNetworks() {
+  static const std::vector<std::string> known = {"atproto", "activitypub"};
+  return known;
+}
+
+nlohmann::json NetworkStatus::ToJson() const {
+  auto or_null = [](const std::string& v) { return v.empty() ? nlohmann::json() : nlohmann::json(v); };
+  return {{"network", network},
+          {"on", on},
+          {"accounts", health.accounts},
+          {"failing", health.failing},
+          {"last_success_at", or_null(health.last_success_at)},
+          {"last_error_at", or_null(health.last_error_at)},
+          {"last_error", or_null(health.last_error)}};
+}
+
+std::vector<NetworkStatus> NetworkStatuses(store::Pool& pool) {
+  const std::vector<std::string> on = SwitchedOnNetworks(pool);
+  store::FollowRepository follows(pool);
+  std::vector<NetworkStatus> out;
+  for (const std::string& network : KnownNetworks()) {
+    NetworkStatus s;
+    s.network = network;
+    s.on = std::find(on.begin(), on.end(), network) != on.end();
+    s.health = follows.Health(network);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+Result<NetworkStatus> NetworkStatusOf(store::Pool& pool, const std::string& network) {
+  for (NetworkStatus& s : NetworkStatuses(pool)) {
+    if (s.network == network) return std::move(s);
+  }
+  return UnknownNetwork(network);
+}
+
 std::vector<std::string> PlatformsOf(const std::string& network) {
   if (network == "atproto") return {"bluesky"};
   if (network == "activitypub") return {"mastodon", "activitypub"};
@@ -204,10 +246,7 @@ std::vector<std::string> SwitchedOnNetworks(store::Pool& pool) {
 
 Status SwitchNetwork(store::Pool& pool, const std::string& network, bool on,
                      const store::AuditBy& by) {
-  if (PlatformsOf(network).empty()) {
-    return Status::InvalidArgument("'" + network + "' is not an open network scrm follows "
-                                   "(atproto, activitypub)", "network");
-  }
+  if (PlatformsOf(network).empty()) return UnknownNetwork(network);
   store::SettingsRepository settings(pool);
   nlohmann::json value = nlohmann::json::object();
   if (std::optional<store::StoredSetting> s = settings.Get("following")) value = s->value;

@@ -28,6 +28,7 @@
 #include "core/status.h"
 #include "sources/open_network.h"
 #include "store/audit_repository.h"
+#include "store/follow_repository.h"
 #include "store/link_repository.h"
 #include "store/pool.h"
 
@@ -90,6 +91,27 @@ Status SwitchNetwork(store::Pool& pool, const std::string& network, bool on,
 // Those of `networks` switched on.
 std::vector<sources::OpenNetwork*> SwitchedOn(store::Pool& pool,
                                               const std::vector<sources::OpenNetwork*>& networks);
+
+// The open networks scrm follows, in the order admins see them.
+const std::vector<std::string>& KnownNetworks();
+
+// One network as an admin sees it: switched on or off, and the health of
+// its following (the accounts followed, failing, the last success and the
+// newest failure). `scrm follow status`, the admin page and
+// GET /api/v1/admin/networks.
+struct NetworkStatus {
+  std::string network;
+  bool on = false;
+  store::FollowHealth health;
+  // {"network","on","accounts","failing","last_success_at","last_error_at",
+  //  "last_error"}; the times and the error null when there is none.
+  nlohmann::json ToJson() const;
+};
+
+// Every known network's status. Database failures throw store::DbError.
+std::vector<NetworkStatus> NetworkStatuses(store::Pool& pool);
+// One network's; InvalidArgument naming the known ones when it is not one.
+Result<NetworkStatus> NetworkStatusOf(store::Pool& pool, const std::string& network);
 
 struct AddedFollow {
   sources::RemoteAccount account;

@@ -13,6 +13,7 @@
 #include "http/health.h"
 #include "identity/run/match_run.h"
 #include "identity/run/match_settings.h"
+#include "service/follow.h"
 #include "store/index_queue_repository.h"
 #include "store/source_repository.h"
 #include "ui/page_server.h"
@@ -85,6 +86,24 @@ http::Response PageServer::Admin(const http::Request& request) {
     }
     c["sources"] = sources;
     c["no_sources"] = sources.empty();
+    // Following on open networks: switched on or off, and its health.
+    nlohmann::json networks = nlohmann::json::array();
+    for (const service::NetworkStatus& n : service::NetworkStatuses(*pool_)) {
+      const bool failing = n.health.failing > 0;
+      const char* state = !n.on ? "never" : failing ? "error" : "ok";
+      networks.push_back({{"network", n.network},
+                          {"name", templates_->Message(lang, "admin.network_" + n.network)},
+                          {"on", n.on},
+                          {"state", state},
+                          {"state_text", templates_->Message(lang, std::string("admin.network_") +
+                                                                      (!n.on ? "off" : failing ? "failing_state" : "on"))},
+                          {"accounts", n.health.accounts},
+                          {"failing", n.health.failing},
+                          {"last_success_at", Optional(n.health.last_success_at)},
+                          {"last_error", Optional(n.health.last_error)},
+                          {"last_error_at", Optional(n.health.last_error_at)}});
+    }
+    c["networks"] = networks;
   }
   // The thresholds in force: stored by an admin, else the configuration's.
   identity::MatchSettings in_force;

@@ -11,6 +11,7 @@
 #include "core/reasons.h"
 #include "http/audit.h"
 #include "http/errors.h"
+#include "service/follow.h"
 #include "service/sources.h"
 #include "ui/page_server.h"
 
@@ -185,6 +186,24 @@ http::Response PageServer::AdminSourcePoll(const http::Request& request) {
                      t("admin.poll_rejected");
   if (!s->notes.empty()) text += " (" + s->notes.front() + ")";
   return Done(request, "sources", text, s->rejected > 0);
+}
+
+// POST /ui/admin/networks/{network} (on=1 or on=0): switches scrm serve's
+// following of the network, as `scrm follow on|off` (a settings change in
+// the security log).
+http::Response PageServer::AdminNetworkSwitch(const http::Request& request) {
+  if (pool_ == nullptr) return ErrorPage(request, 503, "no database configured");
+  const std::string network = request.Param("network");
+  const std::string& lang = request.principal.lang;
+  const std::multimap<std::string, std::string> form = FormFields(request);
+  auto it = form.find("on");
+  const bool on = it != form.end() && it->second == "1";
+  if (Status s = service::SwitchNetwork(*pool_, network, on, http::AuditByOf(request)); !s.ok()) {
+    return Failed(request, "networks", s, templates_->Message(lang, "admin.network_switch_failed"));
+  }
+  return Done(request, "networks",
+              templates_->Message(lang, "admin.network_" + network) + ": " +
+                  templates_->Message(lang, on ? "admin.network_on" : "admin.network_off"));
 }
 
 }  // namespace scrm::ui

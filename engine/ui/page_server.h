@@ -54,6 +54,7 @@ class PageServer : public http::Pages {
   http::Response AdminSourceSave(const http::Request& request) override;
   http::Response AdminSourceRemove(const http::Request& request) override;
   http::Response AdminSourcePoll(const http::Request& request) override;
+  http::Response AdminNetworkSwitch(const http::Request& request) override;
   http::Response AdminApiKeyCreate(const http::Request& request) override;
   http::Response AdminApiKeyRevoke(const http::Request& request) override;
   http::Response AdminExport(const http::Request& request) override;

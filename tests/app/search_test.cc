@@ -107,18 +107,6 @@ std::string Token(const Instance& in, const std::string& user, const std::string
   return r.out.substr(0, r.out.find('\n'));
 }
 
-ClientResponse Authed(int port, const std::string& method, const std::string& target,
-                      const std::string& token, const std::string& body = "") {
-  CallOptions o;
-  o.headers["Authorization"] = "Bearer " + token;
-  if (!body.empty()) {
-    o.body = body;
-    o.send_body = true;
-    o.headers["Content-Type"] = "application/json";
-  }
-  return Call(port, method, target, o);
-}
-
 index::IndexConfig IndexOf(const Instance& in) {
   index::IndexConfig config;
   config.dir = in.index_dir;

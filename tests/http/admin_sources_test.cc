@@ -17,14 +17,7 @@ struct Api {
   std::string token;
   ClientResponse operator()(const std::string& method, const std::string& target,
                             const std::string& body = "") const {
-    CallOptions o;
-    o.headers["Authorization"] = "Bearer " + token;
-    if (!body.empty()) {
-      o.body = body;
-      o.send_body = true;
-      o.headers["Content-Type"] = "application/json";
-    }
-    return Call(e.port, method, target, o);
+    return Authed(e.port, method, target, token, body);
   }
 };
 

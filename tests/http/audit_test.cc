@@ -46,6 +46,7 @@ class StubPages : public Pages {
   Response AdminSourceSave(const Request&) override { return Page(); }
   Response AdminSourceRemove(const Request&) override { return Page(); }
   Response AdminSourcePoll(const Request&) override { return Page(); }
+  Response AdminNetworkSwitch(const Request&) override { return Page(); }
   Response AdminApiKeyCreate(const Request&) override { return Page(); }
   Response AdminApiKeyRevoke(const Request&) override { return Page(); }
   Response AdminExport(const Request&) override { return Page(); }

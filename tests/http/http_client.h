@@ -69,6 +69,19 @@ inline ClientResponse Call(int port, const std::string& method, const std::strin
 
 inline ClientResponse Get(int port, const std::string& target) { return Call(port, "GET", target); }
 
+// A call with "Authorization: Bearer TOKEN" and, when given, a JSON body.
+inline ClientResponse Authed(int port, const std::string& method, const std::string& target,
+                             const std::string& token, const std::string& json_body = "") {
+  CallOptions o;
+  o.headers["Authorization"] = "Bearer " + token;
+  if (!json_body.empty()) {
+    o.body = json_body;
+    o.send_body = true;
+    o.headers["Content-Type"] = "application/json";
+  }
+  return Call(port, method, target, o);
+}
+
 }  // namespace scrm::testing
 
 #endif  // SCRM_TESTS_HTTP_HTTP_CLIENT_H_

@@ -415,6 +415,11 @@ TEST_CASE("real answers of scrm serve match the description's schemas, for every
   call("POST", "/api/v1/admin/sources/pushed/poll", 409);
   call("DELETE", "/api/v1/admin/sources/forum", 200);
 
+  // Admin: following on open networks.
+  call("PATCH", "/api/v1/admin/networks/atproto", 200, R"({"on":true})");
+  call("PATCH", "/api/v1/admin/networks/myspace", 400, R"({"on":true})");
+  call("GET", "/api/v1/admin/networks", 200);
+
   // Admin: API keys, export, import, erasure, matching.
   call("POST", "/api/v1/admin/api-keys", 201, R"({"name":"bi","roles":["marketing"]})");
   call("GET", "/api/v1/admin/api-keys", 200);

@@ -19,6 +19,7 @@
 #include <regex>
 #include <sstream>
 
+#include "store/follow_repository.h"
 #include "ui/ui_fixture.h"
 
 using namespace scrm;
@@ -429,6 +430,91 @@ TEST_CASE("Poll now fetches a url source and says what came of it", "[mysql][ui]
   // A file source is not polled: the page says why.
   CHECK(a.Post("/ui/admin/sources/community/poll", {}).status == 303);
   CHECK(Contains(a.browser.Send("GET", "/ui/admin").body, "Poll failed for community: "));
+}
+
+TEST_CASE("admins see each open network's following and switch it, on the page, over JSON and the CLI",
+          "[mysql][ui][admin][follow]") {
+  Engine e;
+  e.Setup();
+  // Anne's mastodon profile linked to her contact (confirmed), followed on
+  // the fediverse, and its last read failed; Éric's is followed too but
+  // linked to nobody: not counted.
+  REQUIRE(e.Scrm({"links", "confirm", e.db.Scalar("SELECT id FROM scrm_links WHERE crm_id = 'c-anne'")})
+              .exit_code == 0);
+  store::FollowRepository follows(e.db.pool());
+  for (const char* who : {"anne", "eric"}) {
+    store::FollowRow row;
+    row.network = "activitypub";
+    row.account_id = std::string("https://social.example/users/") + who;
+    row.handle = std::string(who) + "@social.example";
+    row.platform = "mastodon";
+    follows.Upsert(row);
+  }
+  const int64_t anne = *follows.IdOf("activitypub", "https://social.example/users/anne");
+  follows.RecordFailure(anne, "social.example answered 503 for the outbox", 1, 300);
+  e.Serve();
+
+  const std::string token = e.Token("1", "admin");
+  auto api = [&](const std::string& method, const std::string& target, const std::string& body = "") {
+    return Authed(e.port, method, target, token, body);
+  };
+  ClientResponse listed = api("GET", "/api/v1/admin/networks");
+  INFO(listed.body);
+  REQUIRE(listed.status == 200);
+  const nlohmann::json networks = nlohmann::json::parse(listed.body)["networks"];
+  REQUIRE(networks.size() == 2);
+  CHECK(networks[0] == nlohmann::json{{"network", "atproto"}, {"on", false}, {"accounts", 0},
+                                      {"failing", 0}, {"last_success_at", nullptr},
+                                      {"last_error_at", nullptr}, {"last_error", nullptr}});
+  const nlohmann::json& ap = networks[1];
+  CHECK(ap["network"] == "activitypub");
+  CHECK(ap["on"] == false);
+  CHECK(ap["accounts"] == 1);
+  CHECK(ap["failing"] == 1);
+  CHECK(ap["last_error"] == "social.example answered 503 for the outbox");
+  CHECK(ap["last_error_at"].is_string());
+  CHECK(ap["last_success_at"].is_null());
+
+  // Not for other roles; bad bodies and unknown networks are refused, naming the field.
+  CHECK(Authed(e.port, "GET", "/api/v1/admin/networks", e.Token("7", "sales")).status == 403);
+  ClientResponse bad = api("PATCH", "/api/v1/admin/networks/activitypub", R"({"on": "yes"})");
+  CHECK(bad.status == 400);
+  CHECK(Contains(bad.body, "\"field\":\"on\""));
+  ClientResponse unknown = api("PATCH", "/api/v1/admin/networks/myspace", R"({"on": true})");
+  CHECK(unknown.status == 400);
+  CHECK(Contains(unknown.body, "\"field\":\"network\""));
+
+  // Switched on over JSON: answered, stored, audited, and the CLI says the same.
+  ClientResponse on = api("PATCH", "/api/v1/admin/networks/activitypub", R"({"on": true})");
+  INFO(on.body);
+  REQUIRE(on.status == 200);
+  CHECK(nlohmann::json::parse(on.body)["on"] == true);
+  CHECK(e.db.Scalar("SELECT JSON_EXTRACT(value, '$.activitypub') FROM scrm_settings WHERE name = 'following'") == "true");
+  CHECK(e.db.Scalar("SELECT COUNT(*) FROM scrm_audit WHERE kind = 'settings' AND actor = '1'") == "1");
+  RunResult status = e.Scrm({"follow", "status", "--json"});
+  INFO(status.err);
+  REQUIRE(status.exit_code == 0);
+  const nlohmann::json cli = nlohmann::json::parse(status.out)["networks"];
+  CHECK(cli[1]["on"] == true);
+  CHECK(cli[1]["accounts"] == 1);
+  CHECK(Contains(e.Scrm({"follow", "status"}).out,
+                 "activitypub: on; 1 accounts followed, 1 failing; last success never"));
+
+  // The admin page shows it, and switches it off.
+  Admin a(e);
+  ClientResponse page = a.browser.Send("GET", "/ui/admin");
+  CHECK(Contains(page.body, "Fediverse (ActivityPub)"));
+  CHECK(Contains(page.body, "social.example answered 503 for the outbox"));
+  CHECK(Contains(page.body, "aria-label=\"Switch off Fediverse (ActivityPub)\""));
+  CHECK(Contains(page.body, "aria-label=\"Switch on Bluesky (AT Protocol)\""));
+  CHECK(a.Post("/ui/admin/networks/activitypub", {{"on", "0"}}).status == 303);
+  page = a.browser.Send("GET", "/ui/admin");
+  CHECK(Contains(page.body, "Fediverse (ActivityPub): off"));
+  CHECK(Contains(page.body, "aria-label=\"Switch on Fediverse (ActivityPub)\""));
+  CHECK(nlohmann::json::parse(api("GET", "/api/v1/admin/networks").body)["networks"][1]["on"] == false);
+  // Without the form's token, nothing changes.
+  CHECK(a.browser.Send("POST", "/ui/admin/networks/activitypub", kForm, "on=1").status == 403);
+  CHECK(e.db.Scalar("SELECT JSON_EXTRACT(value, '$.activitypub') FROM scrm_settings WHERE name = 'following'") == "false");
 }
 
 TEST_CASE("the admin's forms speak French to a French admin", "[mysql][ui][admin]") {
