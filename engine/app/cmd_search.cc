@@ -5,8 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli.h"
-#include "http/search.h"
+#include "core/time.h"
 #include "ingest/index_feeder.h"
+#include "service/search.h"
 
 namespace scrm::app {
 
@@ -81,37 +82,39 @@ int CmdSearch(Context& ctx, int argc, char** argv) {
     }
     while (std::getline(list, item, ',')) params.emplace(name, item);
   }
-  Result<index::SearchRequest> request = http::ParseSearchParams(params);
+  service::SearchOptions options;
+  options.params = std::move(params);
+  options.viewer.everything = true;
+  Result<index::SearchRequest> request = service::SearchRequestOf(options);
   if (!request.ok()) {
     Status s = request.status();
     return Fail("search", Status::InvalidArgument(
                               "--" + s.field() + ": " + s.message().substr(s.message().find(':') + 2),
                               s.field()));
   }
-  request->viewer.everything = true;
   const bool json = args->Has("json");
   request->facets = request->histogram = json;
   Result<std::unique_ptr<index::Searcher>> searcher = index::Searcher::Open(IndexConfigOf(ctx.config));
   if (!searcher.ok()) return Fail("search", searcher.status());
-  Result<index::SearchResult> result = (*searcher)->Search(*request);
-  if (!result.ok()) return Fail("search", result.status());
+  Result<service::SearchAnswer> answer = service::RunSearch(**searcher, *request);
+  if (!answer.ok()) return Fail("search", answer.status());
   if (json) {
-    std::cout << http::SearchResultJson(*result, *request)
+    std::cout << service::SearchAnswerJson(*answer)
                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
               << "\n";
     return kExitOk;
   }
-  std::printf("%s%lld matches\n", result->total_exact ? "" : "about ",
-              static_cast<long long>(result->total));
-  for (const index::SearchHit& h : result->results) {
-    const nlohmann::json j = http::SearchHitJson(h);
+  const index::SearchResult& result = answer->result;
+  std::printf("%s%lld matches\n", result.total_exact ? "" : "about ",
+              static_cast<long long>(result.total));
+  for (const index::SearchHit& h : result.results) {
     std::printf("\n#%lld  %s  %s  %s  %s\n  %s\n  %s\n", static_cast<long long>(h.id),
-                j["date"].get<std::string>().c_str(), h.platform.c_str(),
+                FormatIsoTime(h.date).c_str(), h.platform.c_str(),
                 h.source.c_str(),
                 (h.author_handle.empty() ? h.author_name : h.author_handle).c_str(),
                 Strip(h.snippet).c_str(), h.url.c_str());
   }
-  if (!result->suggestion.empty()) std::printf("\ndid you mean: %s\n", result->suggestion.c_str());
+  if (!result.suggestion.empty()) std::printf("\ndid you mean: %s\n", result.suggestion.c_str());
   return kExitOk;
 }
 

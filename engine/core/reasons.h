@@ -52,7 +52,7 @@ inline constexpr char kNoSecret[] = "no_secret";
 inline constexpr char kSessionEnded[] = "session_ended";
 inline constexpr char kNotSignedIn[] = "not_signed_in";
 inline constexpr char kSsoUsed[] = "sso_used";
-// Searches from the Conversations page (http::ParseSearchParams, the index's
+// Searches from the Conversations page (service::ParseSearchParams, the index's
 // query checks).
 inline constexpr char kSearchParamUnknown[] = "search_param_unknown";    // {name}
 inline constexpr char kSearchParamBool[] = "search_param_bool";          // {name} {value}

@@ -1,6 +1,6 @@
 // Text utilities shared by every room: trimming, ASCII case folding, e-mail
-// and web-address normalisation. Pure functions on UTF-8 strings; bytes
-// outside ASCII are passed through unchanged.
+// and web-address normalisation, query strings. Pure functions on UTF-8
+// strings; bytes outside ASCII are passed through unchanged.
 #ifndef SCRM_CORE_TEXT_H_
 #define SCRM_CORE_TEXT_H_
 
@@ -38,6 +38,13 @@ std::string HttpUrlOrEmpty(const std::string& url);
 // (a value holding "{...}" is never expanded again); a name without a value
 // stays as written. For the catalogues' messages and their arguments.
 std::string FillArgs(std::string_view text, const std::map<std::string, std::string>& args);
+
+// Decodes %XX escapes (and '+' as a space when plus_is_space); false when an
+// escape is malformed.
+bool PercentDecode(const std::string& in, bool plus_is_space, std::string* out);
+// Decodes a query string "a=1&b=x+y&c=%C3%A9" (no leading '?'); false when an
+// escape is malformed.
+bool ParseQuery(const std::string& raw, std::multimap<std::string, std::string>* out);
 
 }  // namespace scrm
 

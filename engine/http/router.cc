@@ -10,13 +10,6 @@ namespace scrm::http {
 
 namespace {
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 bool IsParamName(const std::string& s) {
   if (s.empty()) return false;
   for (char c : s) {
@@ -73,47 +66,6 @@ const char* AccessName(Access access) {
       return "api_key";
   }
   return "unknown";
-}
-
-bool PercentDecode(const std::string& in, bool plus_is_space, std::string* out) {
-  out->clear();
-  out->reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    char c = in[i];
-    if (c == '%') {
-      if (i + 2 >= in.size()) return false;
-      int hi = HexValue(in[i + 1]), lo = HexValue(in[i + 2]);
-      if (hi < 0 || lo < 0) return false;
-      out->push_back(static_cast<char>(hi * 16 + lo));
-      i += 2;
-    } else if (c == '+' && plus_is_space) {
-      out->push_back(' ');
-    } else {
-      out->push_back(c);
-    }
-  }
-  return true;
-}
-
-bool ParseQuery(const std::string& raw, std::multimap<std::string, std::string>* out) {
-  out->clear();
-  size_t start = 0;
-  while (start <= raw.size()) {
-    size_t amp = raw.find('&', start);
-    if (amp == std::string::npos) amp = raw.size();
-    std::string pair = raw.substr(start, amp - start);
-    if (!pair.empty()) {
-      size_t eq = pair.find('=');
-      std::string key, value;
-      if (!PercentDecode(pair.substr(0, eq), true, &key)) return false;
-      if (eq != std::string::npos && !PercentDecode(pair.substr(eq + 1), true, &value)) {
-        return false;
-      }
-      out->emplace(std::move(key), std::move(value));
-    }
-    start = amp + 1;
-  }
-  return true;
 }
 
 Router::Router(std::vector<Route> routes) {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "core/text.h"
 #include "http/request.h"
 
 namespace scrm::http {
@@ -66,12 +67,10 @@ Route Upload(Route route);
 // the reason.
 using Authorizer = std::function<Status(Access, Request&)>;
 
-// Decodes %XX escapes (and '+' as a space when plus_is_space); false when an
-// escape is malformed.
-bool PercentDecode(const std::string& in, bool plus_is_space, std::string* out);
-// Decodes a query string "a=1&b=x+y&c=%C3%A9" (no leading '?'); false when an
-// escape is malformed.
-bool ParseQuery(const std::string& raw, std::multimap<std::string, std::string>* out);
+// Query strings and %XX escapes are decoded by core/text.h (saved searches
+// store their parameters as a query string too).
+using scrm::ParseQuery;
+using scrm::PercentDecode;
 
 class Router {
  public:

@@ -7,6 +7,8 @@
 //   DELETE /api/v1/saved-searches/{id}
 // Parameters are those of /api/v1/search, validated when saved. A user sees
 // and changes only their own; another's id answers 404. docs/api.md.
+// Adapters over service/saved_searches.h: the body and the id read, the
+// answer written as JSON.
 #ifndef SCRM_HTTP_SAVED_SEARCHES_H_
 #define SCRM_HTTP_SAVED_SEARCHES_H_
 

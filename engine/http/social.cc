@@ -3,7 +3,6 @@
 #include "core/time.h"
 #include "http/auth.h"
 #include "http/errors.h"
-#include "http/search.h"
 
 namespace scrm::http {
 

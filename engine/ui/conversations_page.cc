@@ -7,8 +7,8 @@
 
 #include "core/text.h"
 #include "http/auth.h"
-#include "http/saved_searches.h"
-#include "http/search.h"
+#include "service/saved_searches.h"
+#include "service/search.h"
 #include "store/customer_repository.h"
 #include "store/link_repository.h"
 #include "store/pool.h"
@@ -132,99 +132,98 @@ http::Response PageServer::Conversations(const http::Request& request) {
   }
   std::map<std::string, std::string> account_names;
 
-  Result<index::SearchRequest> parsed = http::ParseSearchParams(search_params);
+  service::SearchOptions options;
+  options.params = std::move(search_params);
+  options.viewer = http::ViewerOf(request.principal);
+  Result<service::SearchAnswer> answer = service::Search(*searcher_, options);
   int status = 200;
-  if (!parsed.ok()) {
-    c["error"] = templates_->Explain(lang, parsed.status());
-    status = 400;
+  if (!answer.ok()) {
+    // A bad parameter or a query the index cannot read: 400; else 503.
+    c["error"] = templates_->Explain(lang, answer.status());
+    status = answer.status().code() == Status::Code::kInvalidArgument ? 400 : 503;
   } else {
-    parsed->viewer = http::ViewerOf(request.principal);
-    Result<index::SearchResult> result = searcher_->Search(*parsed);
-    if (!result.ok()) {
-      c["error"] = templates_->Explain(lang, result.status());
-      status = result.status().code() == Status::Code::kInvalidArgument ? 400 : 503;
-    } else {
-      const nlohmann::json cases = CasePosts(result->results);
-      const std::map<std::string, nlohmann::json> leads =
-          LeadProfiles(result->results, parsed->viewer);
-      nlohmann::json hits = nlohmann::json::array();
-      for (const index::SearchHit& h : result->results) {
-        // The case's record: the post's one linked record, else none.
-        nlohmann::json record = nullptr;
-        const size_t slash = h.customers.size() == 1 ? h.customers[0].find('/') : std::string::npos;
-        if (slash != std::string::npos) {
-          record = {{"module", h.customers[0].substr(0, slash)},
-                    {"id", h.customers[0].substr(slash + 1)}};
-        }
-        auto lead = leads.find(h.platform + '\x1f' + h.author_id);
-        hits.push_back({{"id", h.id},
-                        {"platform", h.platform},
-                        {"source", h.source},
-                        {"date", FormatDate(h.date)},
-                        {"title", Optional(h.title)},
-                        {"author", h.author_name.empty() ? h.author_handle : h.author_name},
-                        {"handle", h.author_handle},
-                        {"snippet", h.snippet},
-                        {"url", Optional(SafeUrl(h.url))},
-                        {"linked", !h.customers.empty()},
-                        {"more_like", Link({{"like", std::to_string(h.id)}})},
-                        {"case", cases.at(std::to_string(h.id))},
-                        {"case_record", record},
-                        {"lead", lead == leads.end() ? nlohmann::json(nullptr) : lead->second}});
+    const index::SearchRequest& parsed = answer->request;
+    const index::SearchResult& result = answer->result;
+    const nlohmann::json cases = CasePosts(result.results);
+    const std::map<std::string, nlohmann::json> leads =
+        LeadProfiles(result.results, parsed.viewer);
+    nlohmann::json hits = nlohmann::json::array();
+    for (const index::SearchHit& h : result.results) {
+      // The case's record: the post's one linked record, else none.
+      nlohmann::json record = nullptr;
+      const size_t slash = h.customers.size() == 1 ? h.customers[0].find('/') : std::string::npos;
+      if (slash != std::string::npos) {
+        record = {{"module", h.customers[0].substr(0, slash)},
+                  {"id", h.customers[0].substr(slash + 1)}};
       }
-      c["results"] = hits;
-      c["total"] = result->total;
-      c["approximate"] = !result->total_exact;
-      c["has_results"] = !hits.empty();
-      c["no_results"] = hits.empty();
-      if (!result->suggestion.empty()) {
-        c["suggestion"] = {{"q", result->suggestion},
-                           {"link", Link(Pairs{{"q", result->suggestion}})}};
-      }
-      // Facets: each value a link that adds the filter (an account's shows
-      // its name; the filter stays the id).
-      if (auto it = result->facets.find("account"); it != result->facets.end()) {
-        for (const index::FacetCount& f : it->second) account_ids.push_back(f.value);
-      }
-      account_names = AccountNames(ReadDb(), account_ids);
-      nlohmann::json facets = nlohmann::json::array();
-      for (const auto& [facet, param] : FacetParams()) {
-        auto it = result->facets.find(facet);
-        if (it == result->facets.end() || it->second.empty()) continue;
-        nlohmann::json values = nlohmann::json::array();
-        for (const index::FacetCount& f : it->second) {
-          Pairs next = Without(params, "offset");
-          if (param.empty()) {
-            next = Without(next, "q");
-            next.emplace_back("q", (q.empty() ? "" : q + " ") + "tag:" + f.value);
-          } else {
-            next.emplace_back(param, f.value);
-          }
-          values.push_back({{"value", f.value},
-                            {"label", facet == "account" ? Label(account_names, f.value) : f.value},
-                            {"count", f.count},
-                            {"link", Link(next)}});
-          if (values.size() >= 8) break;
-        }
-        facets.push_back({{"name", facet},
-                          {"label", templates_->Message(lang, "facet." + facet)},
-                          {"values", values}});
-      }
-      c["facets"] = facets;
-      c["chart"] = ChartOf(result->histogram, result->histogram_interval,
-                           templates_->Message(lang, "conversations.histogram"));
-      // Paging.
-      const int offset = parsed->offset;
-      if (offset > 0) {
-        Pairs prev = Without(params, "offset");
-        prev.emplace_back("offset", std::to_string(std::max(0, offset - parsed->limit)));
-        c["prev"] = Link(prev);
-      }
-      if (offset + parsed->limit < result->total) {
+      auto lead = leads.find(h.platform + '\x1f' + h.author_id);
+      hits.push_back({{"id", h.id},
+                      {"platform", h.platform},
+                      {"source", h.source},
+                      {"date", FormatDate(h.date)},
+                      {"title", Optional(h.title)},
+                      {"author", h.author_name.empty() ? h.author_handle : h.author_name},
+                      {"handle", h.author_handle},
+                      {"snippet", h.snippet},
+                      {"url", Optional(SafeUrl(h.url))},
+                      {"linked", !h.customers.empty()},
+                      {"more_like", Link({{"like", std::to_string(h.id)}})},
+                      {"case", cases.at(std::to_string(h.id))},
+                      {"case_record", record},
+                      {"lead", lead == leads.end() ? nlohmann::json(nullptr) : lead->second}});
+    }
+    c["results"] = hits;
+    c["total"] = result.total;
+    c["approximate"] = !result.total_exact;
+    c["has_results"] = !hits.empty();
+    c["no_results"] = hits.empty();
+    if (!result.suggestion.empty()) {
+      c["suggestion"] = {{"q", result.suggestion},
+                         {"link", Link(Pairs{{"q", result.suggestion}})}};
+    }
+    // Facets: each value a link that adds the filter (an account's shows
+    // its name; the filter stays the id).
+    if (auto it = result.facets.find("account"); it != result.facets.end()) {
+      for (const index::FacetCount& f : it->second) account_ids.push_back(f.value);
+    }
+    account_names = AccountNames(ReadDb(), account_ids);
+    nlohmann::json facets = nlohmann::json::array();
+    for (const auto& [facet, param] : FacetParams()) {
+      auto it = result.facets.find(facet);
+      if (it == result.facets.end() || it->second.empty()) continue;
+      nlohmann::json values = nlohmann::json::array();
+      for (const index::FacetCount& f : it->second) {
         Pairs next = Without(params, "offset");
-        next.emplace_back("offset", std::to_string(offset + parsed->limit));
-        c["next"] = Link(next);
+        if (param.empty()) {
+          next = Without(next, "q");
+          next.emplace_back("q", (q.empty() ? "" : q + " ") + "tag:" + f.value);
+        } else {
+          next.emplace_back(param, f.value);
+        }
+        values.push_back({{"value", f.value},
+                          {"label", facet == "account" ? Label(account_names, f.value) : f.value},
+                          {"count", f.count},
+                          {"link", Link(next)}});
+        if (values.size() >= 8) break;
       }
+      facets.push_back({{"name", facet},
+                        {"label", templates_->Message(lang, "facet." + facet)},
+                        {"values", values}});
+    }
+    c["facets"] = facets;
+    c["chart"] = ChartOf(result.histogram, result.histogram_interval,
+                         templates_->Message(lang, "conversations.histogram"));
+    // Paging.
+    const int offset = parsed.offset;
+    if (offset > 0) {
+      Pairs prev = Without(params, "offset");
+      prev.emplace_back("offset", std::to_string(std::max(0, offset - parsed.limit)));
+      c["prev"] = Link(prev);
+    }
+    if (offset + parsed.limit < result.total) {
+      Pairs next = Without(params, "offset");
+      next.emplace_back("offset", std::to_string(offset + parsed.limit));
+      c["next"] = Link(next);
     }
   }
   // Active filters, each with a link that removes it.
@@ -257,23 +256,17 @@ http::Response PageServer::Conversations(const http::Request& request) {
   }
   c["params_json"] = current.dump();
 
-  // Saved searches with their new matches: the API's own answer, so the
-  // page and GET /api/v1/saved-searches always agree.
-  http::Response saved = http::ListSavedSearches(pool_, searcher_, request);
+  // Saved searches with their new matches: the same use case as GET
+  // /api/v1/saved-searches, so the page and the API always agree.
   nlohmann::json list = nlohmann::json::array();
-  const nlohmann::json answer = nlohmann::json::parse(saved.body, nullptr, false);
-  if (saved.status == 200 && answer.contains("saved_searches")) {
-    for (const nlohmann::json& s : answer["saved_searches"]) {
-      Pairs p;
-      for (const auto& [k, values] : s["params"].items()) {
-        for (const auto& v : values) p.emplace_back(k, v.get<std::string>());
-      }
-      list.push_back({{"id", s["id"]},
-                      {"name", s["name"]},
-                      {"new", s["new"].is_number() ? s["new"].dump() : "?"},
-                      {"has_new", s["new"].is_number() && s["new"].get<int64_t>() > 0},
-                      {"link", Link(p)}});
-    }
+  for (const service::SavedSearchNews& s : service::ListSavedSearches(
+           *pool_, *searcher_, {request.principal.user_id, options.viewer})) {
+    const Pairs p(s.search.params.begin(), s.search.params.end());
+    list.push_back({{"id", s.search.id},
+                    {"name", s.search.name},
+                    {"new", s.new_matches ? std::to_string(*s.new_matches) : "?"},
+                    {"has_new", s.new_matches && *s.new_matches > 0},
+                    {"link", Link(p)}});
   }
   c["saved"] = list;
   c["has_saved"] = !list.empty();

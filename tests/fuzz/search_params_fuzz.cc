@@ -10,8 +10,8 @@
 #include <string>
 
 #include "fuzz_util.h"
-#include "http/search.h"
 #include "index/query.h"
+#include "service/search.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace scrm;
@@ -30,7 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     start = amp + 1;
   }
-  Result<index::SearchRequest> request = http::ParseSearchParams(params);
+  Result<index::SearchRequest> request = service::ParseSearchParams(params);
   if (!request.ok()) {
     SCRM_FUZZ_CHECK(!request.status().message().empty());
     return 0;
