@@ -7,8 +7,8 @@
 #include <iostream>
 
 #include "app/cli.h"
-#include "identity/run/match_run.h"
 #include "ingest/index_feeder.h"
+#include "service/matching.h"
 #include "store/link_repository.h"
 
 namespace scrm::app {
@@ -49,14 +49,14 @@ void PrintLink(const store::Link& l) {
 
 int Show(const store::Link& l, bool json, store::LinkRepository& repo) {
   if (json) {
-    nlohmann::json j = identity::LinkJson(l);
+    nlohmann::json j = service::LinkJson(l);
     j["history"] = nlohmann::json::array();
-    for (const auto& d : repo.History(l.id)) j["history"].push_back(identity::LinkDecisionJson(d));
+    for (const auto& d : repo.History(l.id)) j["history"].push_back(service::LinkDecisionJson(d));
     std::cout << j.dump() << "\n";
     return kExitOk;
   }
   PrintLink(l);
-  nlohmann::json ev = identity::LinkJson(l)["evidence"];
+  nlohmann::json ev = service::LinkJson(l)["evidence"];
   for (const auto& e : ev) {
     std::printf("      %+.2f %s\n", e.value("weight", 0.0), e.value("detail", std::string()).c_str());
   }
@@ -112,7 +112,7 @@ int CmdLinks(Context& ctx, int argc, char** argv) {
                                                  static_cast<int>(*limit), static_cast<int>(*offset));
       if (json) {
         nlohmann::json list = nlohmann::json::array();
-        for (const auto& l : links) list.push_back(identity::LinkJson(l));
+        for (const auto& l : links) list.push_back(service::LinkJson(l));
         std::cout << nlohmann::json{{"links", list}, {"total", repo.Count(status)}}.dump() << "\n";
       } else {
         for (const auto& l : links) PrintLink(l);

@@ -4,7 +4,7 @@
 
 #include "http/auth.h"
 #include "http/errors.h"
-#include "identity/run/match_run.h"
+#include "service/matching.h"
 #include "store/link_repository.h"
 #include "store/profile_reader.h"
 
@@ -31,9 +31,9 @@ Response BadId(const Request& r) {
 }
 
 Response WithHistory(store::LinkRepository& repo, const store::Link& l, int status = 200) {
-  nlohmann::json j = identity::LinkJson(l);
+  nlohmann::json j = service::LinkJson(l);
   j["history"] = nlohmann::json::array();
-  for (const auto& d : repo.History(l.id)) j["history"].push_back(identity::LinkDecisionJson(d));
+  for (const auto& d : repo.History(l.id)) j["history"].push_back(service::LinkDecisionJson(d));
   return Response::Json(j, status);
 }
 
@@ -90,7 +90,7 @@ Response ListLinks(store::Pool* pool, const Request& request) {
   for (const store::Link& l : repo.List(status, module, request.Query("crm_id").value_or(""),
                                         static_cast<int>(*limit), static_cast<int>(*offset),
                                         &viewer)) {
-    list.push_back(identity::LinkJson(l));
+    list.push_back(service::LinkJson(l));
   }
   return Response::Json({{"links", std::move(list)}, {"total", repo.Count(status, &viewer)}});
 }

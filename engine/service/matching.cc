@@ -1,4 +1,4 @@
-#include "identity/run/match_run.h"
+#include "service/matching.h"
 
 #include <algorithm>
 #include <cmath>
@@ -15,7 +15,14 @@
 #include "store/profile_reader.h"
 #include "store/sync_state_repository.h"
 
-namespace scrm::identity {
+namespace scrm::service {
+
+using identity::Decision;
+using identity::Evidence;
+using identity::MatchOptions;
+using identity::Matcher;
+using identity::Phrase;
+using identity::Proposal;
 
 namespace {
 
@@ -369,4 +376,4 @@ Result<RunSummary> MatchSince(store::Pool& pool, const RunOptions& options,
   return m.RunOnce(on_proposal);
 }
 
-}  // namespace scrm::identity
+}  // namespace scrm::service
