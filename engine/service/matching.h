@@ -100,12 +100,6 @@ Result<RunSummary> MatchSince(store::Pool& pool, const RunOptions& options,
 // The evidence list as stored in scrm_links.evidence and printed by the API.
 nlohmann::json EvidenceJson(const std::vector<identity::Evidence>& evidence);
 
-// A stored link as the API and `scrm links --json` show it: id, status,
-// score, evidence, the profile (id, platform, handle, url, name), the CRM
-// record (crm_module, crm_id) and the last decision (decided_by...).
-nlohmann::json LinkJson(const store::Link& link);
-nlohmann::json LinkDecisionJson(const store::LinkDecision& decision);
-
 }  // namespace scrm::service
 
 #endif  // SCRM_SERVICE_MATCHING_H_
