@@ -6,9 +6,9 @@
 
 #include "core/time.h"
 #include "crm/crm_sync.h"
-#include "identity/run/match_run.h"
-#include "identity/run/match_settings.h"
 #include "service/follow.h"
+#include "service/match_settings.h"
+#include "service/matching.h"
 #include "store/privacy_repository.h"
 #include "store/sync_state_repository.h"
 
@@ -78,9 +78,9 @@ Background::Background(const Config& config, BackgroundParts parts)
       // networks an admin switched on (service/follow.h).
       following_("following", seconds(config.follow_tick_seconds), [this] { Follow(); },
                  Gated(parts.gate)) {
-  identity::RunOptions options;
+  service::RunOptions options;
   options.match = MatchOptionsOf(config);
-  matcher_ = std::make_unique<identity::IncrementalMatcher>(*parts.pool, options);
+  matcher_ = std::make_unique<service::IncrementalMatcher>(*parts.pool, options);
   parts_.metrics->SetSyncLagSource([this] {
     const int64_t last = last_sync_.load();
     return last == 0 ? -1.0 : static_cast<double>(NowUnixSeconds() - last);
@@ -146,12 +146,12 @@ void Background::Sync() {
 
 void Background::Match() {
   try {  // the thresholds in force: an admin may have stored others since the last run
-    matcher_->SetMatch(identity::LoadMatchSettings(*parts_.pool, MatchOptionsOf(config_)).options);
+    matcher_->SetMatch(service::LoadMatchSettings(*parts_.pool, MatchOptionsOf(config_)).options);
   } catch (const store::DbError& e) {
     std::cerr << "scrm serve: matching: " << e.what() << "\n";
     return;
   }
-  Result<identity::RunSummary> r = matcher_->RunOnce();
+  Result<service::RunSummary> r = matcher_->RunOnce();
   if (!r.ok()) {
     std::cerr << "scrm serve: matching: " << r.status().message() << "\n";
   } else if (r->stored_auto + r->stored_suggestions > 0) {

@@ -23,7 +23,7 @@
 #include "store/pool.h"
 #include "store/read_pool.h"
 
-namespace scrm::identity {
+namespace scrm::service {
 class IncrementalMatcher;
 }
 
@@ -68,7 +68,7 @@ class Background {
   const Config& config_;
   const BackgroundParts parts_;
   std::atomic<int64_t> last_sync_{0};  // seconds since the epoch of the last good sync; 0: never
-  std::unique_ptr<identity::IncrementalMatcher> matcher_;
+  std::unique_ptr<service::IncrementalMatcher> matcher_;
   bool replica_healthy_ = false;
   Periodic sync_;
   Periodic matching_;

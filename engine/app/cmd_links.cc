@@ -7,9 +7,8 @@
 #include <iostream>
 
 #include "app/cli.h"
-#include "identity/run/match_run.h"
 #include "ingest/index_feeder.h"
-#include "store/link_repository.h"
+#include "service/links.h"
 
 namespace scrm::app {
 
@@ -47,22 +46,19 @@ void PrintLink(const store::Link& l) {
               l.decided_at.empty() ? "" : " ", l.decided_at.c_str());
 }
 
-int Show(const store::Link& l, bool json, store::LinkRepository& repo) {
+int Show(const service::LinkDetail& d, bool json) {
   if (json) {
-    nlohmann::json j = identity::LinkJson(l);
-    j["history"] = nlohmann::json::array();
-    for (const auto& d : repo.History(l.id)) j["history"].push_back(identity::LinkDecisionJson(d));
-    std::cout << j.dump() << "\n";
+    std::cout << service::LinkDetailJson(d).dump() << "\n";
     return kExitOk;
   }
-  PrintLink(l);
-  nlohmann::json ev = identity::LinkJson(l)["evidence"];
+  PrintLink(d.link);
+  nlohmann::json ev = service::LinkJson(d.link)["evidence"];
   for (const auto& e : ev) {
     std::printf("      %+.2f %s\n", e.value("weight", 0.0), e.value("detail", std::string()).c_str());
   }
-  for (const auto& d : repo.History(l.id)) {
-    std::printf("      %s  %s -> %s by %s\n", d.decided_at.c_str(), d.action.c_str(), d.status.c_str(),
-                d.decided_by.c_str());
+  for (const store::LinkDecision& h : d.history) {
+    std::printf("      %s  %s -> %s by %s\n", h.decided_at.c_str(), h.action.c_str(), h.status.c_str(),
+                h.decided_by.c_str());
   }
   return kExitOk;
 }
@@ -93,7 +89,6 @@ int CmdLinks(Context& ctx, int argc, char** argv) {
   const std::string verb = args->positional[0];
   const bool json = args->Has("json");
   store::Pool pool(ctx.config.db);
-  store::LinkRepository repo(pool);
   try {
     if (verb == "list") {
       std::optional<int64_t> limit = ParseId(args->Get("limit", "50"));
@@ -101,21 +96,20 @@ int CmdLinks(Context& ctx, int argc, char** argv) {
       if (!limit || !offset) {
         return Fail("links", Status::InvalidArgument("--limit and --offset take whole numbers"));
       }
-      const std::string status = args->Get("status");
-      if (!status.empty() && status != "auto" && status != "suggested" && status != "confirmed" &&
-          status != "manual" && status != "rejected") {
-        return Fail("links", Status::InvalidArgument(
-                                 "--status must be auto, suggested, confirmed, manual or rejected",
-                                 "--status"));
-      }
-      std::vector<store::Link> links = repo.List(status, args->Get("module"), args->Get("crm-id"),
-                                                 static_cast<int>(*limit), static_cast<int>(*offset));
+      service::LinkQuery query;
+      query.status = args->Get("status");
+      query.module = args->Get("module");
+      query.crm_id = args->Get("crm-id");
+      query.limit = static_cast<int>(*limit);
+      query.offset = static_cast<int>(*offset);
+      Result<service::LinkPage> page = service::ListLinks(pool, query, nullptr);  // an operator sees all
+      if (!page.ok()) return Fail("links", page.status());
       if (json) {
         nlohmann::json list = nlohmann::json::array();
-        for (const auto& l : links) list.push_back(identity::LinkJson(l));
-        std::cout << nlohmann::json{{"links", list}, {"total", repo.Count(status)}}.dump() << "\n";
+        for (const auto& l : page->links) list.push_back(service::LinkJson(l));
+        std::cout << nlohmann::json{{"links", list}, {"total", page->total}}.dump() << "\n";
       } else {
-        for (const auto& l : links) PrintLink(l);
+        for (const auto& l : page->links) PrintLink(l);
       }
       return kExitOk;
     }
@@ -126,32 +120,33 @@ int CmdLinks(Context& ctx, int argc, char** argv) {
         return Fail("links", Status::InvalidArgument(
                                  "link needs --profile ID --module Contacts|Leads|Accounts --crm-id ID"));
       }
-      Result<store::Link> l = repo.LinkManually(*profile, *module, args->Get("crm-id"), Operator(*args));
+      Result<service::LinkDetail> l =
+          service::LinkByHand(pool, *profile, *module, args->Get("crm-id"), Operator(*args), nullptr);
       if (!l.ok()) return Fail("links", l.status());
       Reindex(pool, ctx.config);
-      return Show(*l, json, repo);
+      return Show(*l, json);
     }
     if (args->positional.size() < 2) {
       return Fail("links", Status::InvalidArgument(verb + " needs a link id (scrm links list)"));
     }
     std::optional<int64_t> id = ParseId(args->positional[1]);
     if (!id) return Fail("links", Status::InvalidArgument("link id '" + args->positional[1] + "' must be a number"));
-    Result<store::Link> result = Status::NotFound("no link " + std::to_string(*id));
+    Result<service::LinkDetail> result = Status::Internal("unset");
     if (verb == "show") {
-      if (std::optional<store::Link> l = repo.Get(*id)) result = *l;
+      result = service::GetLink(pool, *id, nullptr);
     } else if (verb == "confirm") {
-      result = repo.Confirm(*id, Operator(*args));
+      result = service::ConfirmLink(pool, *id, Operator(*args), nullptr);
     } else if (verb == "reject") {
-      result = repo.Reject(*id, Operator(*args));
+      result = service::RejectLink(pool, *id, Operator(*args), nullptr);
     } else if (verb == "unlink") {
-      result = repo.Unlink(*id, Operator(*args));
+      result = service::UnlinkLink(pool, *id, Operator(*args), nullptr);
     } else {
       std::cerr << kUsage;
       return kExitUsage;
     }
     if (!result.ok()) return Fail("links", result.status());
     if (verb != "show") Reindex(pool, ctx.config);
-    return Show(*result, json, repo);
+    return Show(*result, json);
   } catch (const store::DbError& e) {
     return FailDb("links", e);
   }

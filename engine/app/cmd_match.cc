@@ -3,9 +3,9 @@
 #include <iostream>
 
 #include "app/cli.h"
-#include "identity/run/match_run.h"
-#include "identity/run/match_settings.h"
 #include "ingest/index_feeder.h"
+#include "service/match_settings.h"
+#include "service/matching.h"
 
 namespace scrm::app {
 
@@ -33,12 +33,12 @@ int CmdMatch(Context& ctx, int argc, char** argv) {
     return kExitOk;
   }
   if (Status s = RequireDatabase(ctx.config); !s.ok()) return Fail("match", s);
-  identity::RunOptions options;
+  service::RunOptions options;
   store::Pool pool(ctx.config.db);
   try {
     // The thresholds in force (stored by an admin, else the configuration's),
     // then this run's flags over them.
-    options.match = identity::LoadMatchSettings(pool, MatchOptionsOf(ctx.config)).options;
+    options.match = service::LoadMatchSettings(pool, MatchOptionsOf(ctx.config)).options;
   } catch (const store::DbError& e) {
     return FailDb("match", e);
   }
@@ -46,18 +46,18 @@ int CmdMatch(Context& ctx, int argc, char** argv) {
                            std::pair{"suggest", &options.match.suggest_threshold},
                            std::pair{"margin", &options.match.margin}}) {
     if (args->options.count(name) == 0) continue;
-    Result<double> v = identity::ParseThreshold(args->Get(name), std::string("--") + name);
+    Result<double> v = service::ParseThreshold(args->Get(name), std::string("--") + name);
     if (!v.ok()) return Fail("match", v.status());
     *out = *v;
   }
-  if (Status s = identity::ValidateThresholds(options.match); !s.ok()) {
+  if (Status s = service::ValidateThresholds(options.match); !s.ok()) {
     return Fail("match", Status::InvalidArgument("--" + s.field() + ": " + s.message(), "--" + s.field()));
   }
   options.dry_run = args->Has("dry-run");
   const bool json = args->Has("json");
-  identity::ProposalSink sink;
+  service::ProposalSink sink;
   if (options.dry_run) {
-    sink = [json](const identity::ProposalRecord& r) {
+    sink = [json](const service::ProposalRecord& r) {
       if (json) {
         std::cout << r.ToJson().dump() << "\n";
         return;
@@ -72,11 +72,11 @@ int CmdMatch(Context& ctx, int argc, char** argv) {
     };
   }
   try {
-    Result<identity::RunSummary> summary = args->Has("incremental")
-                                               ? identity::MatchSince(pool, options, sink)
-                                               : identity::MatchAll(pool, options, sink);
+    Result<service::RunSummary> summary = args->Has("incremental")
+                                               ? service::MatchSince(pool, options, sink)
+                                               : service::MatchAll(pool, options, sink);
     if (!summary.ok()) return Fail("match", summary.status());
-    const identity::RunSummary& s = *summary;
+    const service::RunSummary& s = *summary;
     if (!options.dry_run && s.stored_auto > 0) {
       // New links re-tag their authors' posts (queued with the links): index
       // them now, unless a running scrm serve holds the index and does it.

@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "app/cli.h"
-#include "identity/run/match_settings.h"
+#include "service/match_settings.h"
 
 namespace scrm::app {
 
@@ -20,9 +20,9 @@ const char kUsage[] =
     "Thresholds not given keep their value in force. `scrm match --dry-run --auto X` (or the\n"
     "admin page's preview) shows what a change would do before you store it.\n";
 
-void Print(const identity::MatchSettings& s, bool json) {
+void Print(const service::MatchSettings& s, bool json) {
   if (json) {
-    std::cout << identity::MatchSettingsJson(s).dump() << "\n";
+    std::cout << service::MatchSettingsJson(s).dump() << "\n";
     return;
   }
   std::printf("auto %.3f  suggest %.3f  margin %.3f  (%s)\n", s.options.auto_threshold,
@@ -48,10 +48,10 @@ int CmdThresholds(Context& ctx, int argc, char** argv) {
   if (Status s = RequireDatabase(ctx.config); !s.ok()) return Fail("thresholds", s);
   store::Pool pool(ctx.config.db);
   try {
-    const identity::MatchSettings now = identity::LoadMatchSettings(pool, MatchOptionsOf(ctx.config));
+    const service::MatchSettings now = service::LoadMatchSettings(pool, MatchOptionsOf(ctx.config));
     const store::AuditBy actor{"cli:" + OperatorName(*args), ""};
     if (args->Has("reset")) {
-      if (!identity::ResetMatchSettings(pool, actor)) {
+      if (!service::ResetMatchSettings(pool, actor)) {
         std::cerr << "scrm thresholds: none were stored; the configuration's apply\n";
       }
     } else if (change) {
@@ -59,15 +59,15 @@ int CmdThresholds(Context& ctx, int argc, char** argv) {
       for (auto [name, out] : {std::pair{"auto", &m.auto_threshold}, std::pair{"suggest", &m.suggest_threshold},
                                std::pair{"margin", &m.margin}}) {
         if (args->options.count(name) == 0) continue;
-        Result<double> v = identity::ParseThreshold(args->Get(name), std::string("--") + name);
+        Result<double> v = service::ParseThreshold(args->Get(name), std::string("--") + name);
         if (!v.ok()) return Fail("thresholds", v.status());
         *out = *v;
       }
-      if (Status s = identity::SaveMatchSettings(pool, m, actor); !s.ok()) {
+      if (Status s = service::SaveMatchSettings(pool, m, actor); !s.ok()) {
         return Fail("thresholds", Status::InvalidArgument("--" + s.field() + ": " + s.message(), "--" + s.field()));
       }
     }
-    Print(identity::LoadMatchSettings(pool, MatchOptionsOf(ctx.config)), args->Has("json"));
+    Print(service::LoadMatchSettings(pool, MatchOptionsOf(ctx.config)), args->Has("json"));
     return kExitOk;
   } catch (const store::DbError& e) {
     return FailDb("thresholds", e);

@@ -4,13 +4,13 @@
 
 #include "http/audit.h"
 #include "http/errors.h"
-#include "identity/run/match_settings.h"
+#include "service/match_settings.h"
 
 namespace scrm::http {
 
 Response GetMatching(store::Pool* pool, const identity::MatchOptions& defaults, const Request&) {
   if (pool == nullptr) return ErrorResponse(Status::Unavailable("no database configured"));
-  return Response::Json(identity::MatchSettingsJson(identity::LoadMatchSettings(*pool, defaults)));
+  return Response::Json(service::MatchSettingsJson(service::LoadMatchSettings(*pool, defaults)));
 }
 
 Response PutMatching(store::Pool* pool, const identity::MatchOptions& defaults, const Request& request) {
@@ -32,10 +32,10 @@ Response PutMatching(store::Pool* pool, const identity::MatchOptions& defaults, 
     if (body.size() != 1 || body["reset"] != true) {
       return ErrorResponse(Status::InvalidArgument("reset must be true and alone in the body", "reset"));
     }
-    identity::ResetMatchSettings(*pool, actor);
+    service::ResetMatchSettings(*pool, actor);
     return GetMatching(pool, defaults, request);
   }
-  identity::MatchOptions m = identity::LoadMatchSettings(*pool, defaults).options;
+  identity::MatchOptions m = service::LoadMatchSettings(*pool, defaults).options;
   for (auto [name, out] : {std::pair{"auto", &m.auto_threshold}, std::pair{"suggest", &m.suggest_threshold},
                            std::pair{"margin", &m.margin}}) {
     auto it = body.find(name);
@@ -45,7 +45,7 @@ Response PutMatching(store::Pool* pool, const identity::MatchOptions& defaults, 
     }
     *out = it->get<double>();
   }
-  if (Status s = identity::SaveMatchSettings(*pool, m, actor); !s.ok()) return ErrorResponse(s);
+  if (Status s = service::SaveMatchSettings(*pool, m, actor); !s.ok()) return ErrorResponse(s);
   return GetMatching(pool, defaults, request);
 }
 

@@ -4,9 +4,7 @@
 
 #include "http/auth.h"
 #include "http/errors.h"
-#include "identity/run/match_run.h"
-#include "store/link_repository.h"
-#include "store/profile_reader.h"
+#include "service/links.h"
 
 namespace scrm::http {
 
@@ -25,102 +23,67 @@ store::Actor ActorOf(const Request& r) {
 
 Response NoDatabase() { return ErrorResponse(Status::Unavailable("no database configured")); }
 
-Response BadId(const Request& r) {
-  return ErrorResponse(
-      Status::InvalidArgument("link id '" + r.Param("id") + "' must be a number", "id"));
+Response Detail(const Result<service::LinkDetail>& d, int status = 200) {
+  if (!d.ok()) return ErrorResponse(d.status());
+  return Response::Json(service::LinkDetailJson(*d), status);
 }
 
-Response WithHistory(store::LinkRepository& repo, const store::Link& l, int status = 200) {
-  nlohmann::json j = identity::LinkJson(l);
-  j["history"] = nlohmann::json::array();
-  for (const auto& d : repo.History(l.id)) j["history"].push_back(identity::LinkDecisionJson(d));
-  return Response::Json(j, status);
-}
+using OnLinkCase = Result<service::LinkDetail> (*)(store::Pool&, int64_t, const store::Actor&,
+                                                 const Viewer*);
 
-// The link `id` when the caller may see it (its profile's source is visible
-// to its roles); a link it may not see does not exist for it: the same 404
-// as an unknown id, so that ids do not tell what is hidden.
-Result<store::Link> VisibleLink(store::LinkRepository& repo, const Request& request, int64_t id) {
-  std::optional<store::Link> l = repo.Get(id);
-  if (!l || !ViewerOf(request.principal).Sees(l->source_visibility, l->source_community)) {
-    return Status::NotFound("no link " + std::to_string(id));
-  }
-  return *l;
-}
-
-// Runs one decision on the link named by the path (the route admits only the
-// roles that may decide: Access::kDecide), if the caller may see it.
-template <typename F>
-Response Decide(store::Pool* pool, const Request& request, F&& decide) {
+// Runs a use case on the link named by the path, as the caller sees it (the
+// routes of decisions admit only the roles that may decide: Access::kDecide).
+Response OnLink(store::Pool* pool, const Request& request, OnLinkCase run) {
   if (pool == nullptr) return NoDatabase();
   std::optional<int64_t> id = Number(request.Param("id"));
-  if (!id) return BadId(request);
-  store::LinkRepository repo(*pool);
-  if (Result<store::Link> seen = VisibleLink(repo, request, *id); !seen.ok()) {
-    return ErrorResponse(seen.status());
+  if (!id) {
+    return ErrorResponse(
+        Status::InvalidArgument("link id '" + request.Param("id") + "' must be a number", "id"));
   }
-  Result<store::Link> l = decide(repo, *id, ActorOf(request));
-  if (!l.ok()) return ErrorResponse(l.status());
-  return WithHistory(repo, *l);
+  const Viewer viewer = ViewerOf(request.principal);
+  return Detail(run(*pool, *id, ActorOf(request), &viewer));
 }
 
 }  // namespace
 
 Response ListLinks(store::Pool* pool, const Request& request) {
   if (pool == nullptr) return NoDatabase();
-  const std::string status = request.Query("status").value_or("");
-  if (!status.empty() && status != "auto" && status != "suggested" && status != "confirmed" &&
-      status != "manual" && status != "rejected") {
-    return ErrorResponse(Status::InvalidArgument(
-        "status must be auto, suggested, confirmed, manual or rejected", "status"));
-  }
-  const std::string module = request.Query("module").value_or("");
-  if (!module.empty() && !ParseCrmModule(module)) {
-    return ErrorResponse(Status::InvalidArgument("module must be Contacts, Leads or Accounts", "module"));
-  }
   std::optional<int64_t> limit = Number(request.Query("limit").value_or("50"));
   std::optional<int64_t> offset = Number(request.Query("offset").value_or("0"));
   if (!limit || *limit < 1 || *limit > 500) {
     return ErrorResponse(Status::InvalidArgument("limit must be a number from 1 to 500", "limit"));
   }
   if (!offset) return ErrorResponse(Status::InvalidArgument("offset must be a number", "offset"));
-  store::LinkRepository repo(*pool);
+  service::LinkQuery query;
+  query.status = request.Query("status").value_or("");
+  query.module = request.Query("module").value_or("");
+  query.crm_id = request.Query("crm_id").value_or("");
+  query.limit = static_cast<int>(*limit);
+  query.offset = static_cast<int>(*offset);
   const Viewer viewer = ViewerOf(request.principal);
+  Result<service::LinkPage> page = service::ListLinks(*pool, query, &viewer);
+  if (!page.ok()) return ErrorResponse(page.status());
   nlohmann::json list = nlohmann::json::array();
-  for (const store::Link& l : repo.List(status, module, request.Query("crm_id").value_or(""),
-                                        static_cast<int>(*limit), static_cast<int>(*offset),
-                                        &viewer)) {
-    list.push_back(identity::LinkJson(l));
-  }
-  return Response::Json({{"links", std::move(list)}, {"total", repo.Count(status, &viewer)}});
+  for (const store::Link& l : page->links) list.push_back(service::LinkJson(l));
+  return Response::Json({{"links", std::move(list)}, {"total", page->total}});
 }
 
 Response GetLink(store::Pool* pool, const Request& request) {
-  if (pool == nullptr) return NoDatabase();
-  std::optional<int64_t> id = Number(request.Param("id"));
-  if (!id) return BadId(request);
-  store::LinkRepository repo(*pool);
-  Result<store::Link> l = VisibleLink(repo, request, *id);
-  if (!l.ok()) return ErrorResponse(l.status());
-  return WithHistory(repo, *l);
+  return OnLink(pool, request, [](store::Pool& db, int64_t id, const store::Actor&, const Viewer* v) {
+    return service::GetLink(db, id, v);
+  });
 }
 
 Response ConfirmLink(store::Pool* pool, const Request& request) {
-  return Decide(pool, request, [](store::LinkRepository& repo, int64_t id, const store::Actor& who) {
-    return repo.Confirm(id, who);
-  });
+  return OnLink(pool, request, service::ConfirmLink);
 }
 
 Response RejectLink(store::Pool* pool, const Request& request) {
-  return Decide(pool, request, [](store::LinkRepository& repo, int64_t id, const store::Actor& who) {
-    return repo.Reject(id, who);
-  });
+  return OnLink(pool, request, service::RejectLink);
 }
 
 Response DeleteLink(store::Pool* pool, const Request& request) {
-  return Decide(pool, request, [](store::LinkRepository& repo, int64_t id, const store::Actor& who) {
-    return repo.Unlink(id, who);
-  });
+  return OnLink(pool, request, service::UnlinkLink);
 }
 
 Response CreateLink(store::Pool* pool, const Request& request) {
@@ -147,17 +110,10 @@ Response CreateLink(store::Pool* pool, const Request& request) {
       body["crm_id"].get<std::string>().empty() || body["crm_id"].get<std::string>().size() > 36) {
     return ErrorResponse(Status::InvalidArgument("crm_id: the CRM record's id is required", "crm_id"));
   }
-  // A profile the caller may not see is as unknown as one that is not stored.
-  const int64_t profile_id = body["profile_id"].get<int64_t>();
   const Viewer viewer = ViewerOf(request.principal);
-  if (store::ProfileReader(*pool).VisibleProfileIds({profile_id}, viewer).empty()) {
-    return ErrorResponse(Status::NotFound("no profile " + std::to_string(profile_id)));
-  }
-  store::LinkRepository repo(*pool);
-  Result<store::Link> l = repo.LinkManually(profile_id, *module,
-                                            body["crm_id"].get<std::string>(), ActorOf(request));
-  if (!l.ok()) return ErrorResponse(l.status());
-  return WithHistory(repo, *l, 201);
+  return Detail(service::LinkByHand(*pool, body["profile_id"].get<int64_t>(), *module,
+                                    body["crm_id"].get<std::string>(), ActorOf(request), &viewer),
+                201);
 }
 
 }  // namespace scrm::http

@@ -1,7 +1,7 @@
 // SettingsRepository: settings an admin changes at run time (scrm_settings,
 // sql/0010), one JSON object per name ("matching"). The repository stores
 // what it is given: validation belongs to the setting's owner
-// (identity/run/match_settings.h). Each change writes an scrm_audit row
+// (service/match_settings.h). Each change writes an scrm_audit row
 // (action "settings") in the same transaction, with the old and new values.
 // Thread-safe; database failures throw store::DbError.
 #ifndef SCRM_STORE_SETTINGS_REPOSITORY_H_

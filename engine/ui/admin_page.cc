@@ -11,9 +11,9 @@
 
 #include "http/audit.h"
 #include "http/health.h"
-#include "identity/run/match_run.h"
-#include "identity/run/match_settings.h"
 #include "service/follow.h"
+#include "service/match_settings.h"
+#include "service/matching.h"
 #include "store/index_queue_repository.h"
 #include "store/source_repository.h"
 #include "ui/page_server.h"
@@ -32,12 +32,12 @@ std::string Fixed(double v) {
 // nullopt when not a number in [0, 1].
 std::optional<double> Threshold(const std::optional<std::string>& v, double fallback) {
   if (!v || v->empty()) return fallback;
-  Result<double> d = identity::ParseThreshold(*v, "");
+  Result<double> d = service::ParseThreshold(*v, "");
   if (!d.ok()) return std::nullopt;
   return *d;
 }
 
-nlohmann::json RunView(const identity::RunSummary& s) {
+nlohmann::json RunView(const service::RunSummary& s) {
   return {{"profiles", s.profiles},
           {"settled", s.settled},
           {"auto", s.proposed_auto},
@@ -106,9 +106,9 @@ http::Response PageServer::Admin(const http::Request& request) {
     c["networks"] = networks;
   }
   // The thresholds in force: stored by an admin, else the configuration's.
-  identity::MatchSettings in_force;
+  service::MatchSettings in_force;
   in_force.options = options_.match;
-  if (pool_ != nullptr && ready.status == 200) in_force = identity::LoadMatchSettings(*pool_, options_.match);
+  if (pool_ != nullptr && ready.status == 200) in_force = service::LoadMatchSettings(*pool_, options_.match);
   const identity::MatchOptions& match = in_force.options;
   c["thresholds"] = {{"auto", Fixed(match.auto_threshold)},
                      {"suggest", Fixed(match.suggest_threshold)},
@@ -129,14 +129,14 @@ http::Response PageServer::Admin(const http::Request& request) {
     if (!a || !s || !m || *s > *a) {
       preview["error"] = templates_->Message(lang, "admin.preview_bad");
     } else {
-      identity::RunOptions now, asked;
+      service::RunOptions now, asked;
       now.dry_run = asked.dry_run = true;
       now.match = asked.match = match;
       asked.match.auto_threshold = *a;
       asked.match.suggest_threshold = *s;
       asked.match.margin = *m;
-      Result<identity::RunSummary> before = identity::MatchAll(*pool_, now);
-      Result<identity::RunSummary> after = identity::MatchAll(*pool_, asked);
+      Result<service::RunSummary> before = service::MatchAll(*pool_, now);
+      Result<service::RunSummary> after = service::MatchAll(*pool_, asked);
       if (!before.ok() || !after.ok()) {
         preview["error"] = (before.ok() ? after.status() : before.status()).message();
       } else {
@@ -166,11 +166,11 @@ http::Response PageServer::AdminThresholds(const http::Request& request) {
     return it->second;
   };
   if (form.count("reset") > 0) {
-    const bool had = identity::ResetMatchSettings(*pool_, http::AuditByOf(request));
+    const bool had = service::ResetMatchSettings(*pool_, http::AuditByOf(request));
     return Done(request, "matching",
                 templates_->Message(lang, had ? "admin.done_thresholds_reset" : "admin.thresholds_none_stored"));
   }
-  identity::MatchOptions m = identity::LoadMatchSettings(*pool_, options_.match).options;
+  identity::MatchOptions m = service::LoadMatchSettings(*pool_, options_.match).options;
   for (auto [name, out] : {std::pair{"auto", &m.auto_threshold}, std::pair{"suggest", &m.suggest_threshold},
                            std::pair{"margin", &m.margin}}) {
     std::optional<double> v = Threshold(field(name), *out);
@@ -182,7 +182,7 @@ http::Response PageServer::AdminThresholds(const http::Request& request) {
     }
     *out = *v;
   }
-  if (Status s = identity::SaveMatchSettings(*pool_, m, http::AuditByOf(request)); !s.ok()) {
+  if (Status s = service::SaveMatchSettings(*pool_, m, http::AuditByOf(request)); !s.ok()) {
     return Done(request, "matching", templates_->Message(lang, "admin.threshold_bad_order"), true);
   }
   return Done(request, "matching", templates_->Message(lang, "admin.done_thresholds_saved"));

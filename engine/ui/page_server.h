@@ -32,7 +32,7 @@ namespace scrm::ui {
 struct UiOptions {
   std::string crm_origin;  // crm.origin: may frame the pages (CSP frame-ancestors)
   // The configuration's matching thresholds: in force unless an admin
-  // stored others (identity/run/match_settings.h).
+  // stored others (service/match_settings.h).
   identity::MatchOptions match;
   // secrets.key_file: seals a push secret typed in the admin's source form
   // (service/sources.h). Empty: the form refuses to set a secret.

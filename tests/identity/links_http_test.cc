@@ -6,7 +6,7 @@
 
 #include "http/links.h"
 #include "http/request.h"
-#include "identity/run/match_run.h"
+#include "service/matching.h"
 #include "store/content_repository.h"
 #include "store/customer_repository.h"
 #include "store/migrator.h"
@@ -66,7 +66,7 @@ TEST_CASE("links API: review queue, confirm, reject, manual link, unlink", "[mys
   store::ContentRepository(db.pool()).UpsertProfiles(
       added->id, {profile("https://m.example/@oz", "Ophelie Zanzibar"), profile("https://m.example/@gq", "Gaspard Quincampoix"),
           profile("https://m.example/@x", "X")});
-  REQUIRE(identity::MatchAll(db.pool(), identity::RunOptions{}).ok());
+  REQUIRE(service::MatchAll(db.pool(), service::RunOptions{}).ok());
 
   Request list = As("GET");
   list.query.emplace("status", "suggested");

@@ -8,8 +8,8 @@
 #include <sstream>
 #include <thread>
 
-#include "identity/run/match_run.h"
-#include "identity/run/match_settings.h"
+#include "service/match_settings.h"
+#include "service/matching.h"
 #include "store/content_repository.h"
 #include "store/customer_repository.h"
 #include "store/link_repository.h"
@@ -93,8 +93,8 @@ int64_t LinkIdOf(testing::TestDatabase& db, const std::string& crm_id) {
 TEST_CASE("a full match stores auto links and suggestions with evidence and audit rows",
           "[mysql][identity]") {
   World w;
-  identity::RunOptions options;
-  Result<identity::RunSummary> s = identity::MatchAll(w.db.pool(), options);
+  service::RunOptions options;
+  Result<service::RunSummary> s = service::MatchAll(w.db.pool(), options);
   REQUIRE(s.ok());
   CHECK(s->profiles == 4);
   CHECK(s->customers == 3);
@@ -111,7 +111,7 @@ TEST_CASE("a full match stores auto links and suggestions with evidence and audi
   CHECK(w.db.Count("SELECT COUNT(*) FROM scrm_link_decisions WHERE action = 'auto' AND decided_by = 'scrm'") == 1);
   CHECK(w.db.Count("SELECT COUNT(*) FROM scrm_link_decisions WHERE action = 'suggest'") == 2);
   // Matching again changes nothing and audits nothing more.
-  Result<identity::RunSummary> again = identity::MatchAll(w.db.pool(), options);
+  Result<service::RunSummary> again = service::MatchAll(w.db.pool(), options);
   REQUIRE(again.ok());
   CHECK(again->stored_auto == 0);
   CHECK(again->stored_suggestions == 0);
@@ -121,11 +121,11 @@ TEST_CASE("a full match stores auto links and suggestions with evidence and audi
 
 TEST_CASE("a dry run stores nothing", "[mysql][identity]") {
   World w;
-  identity::RunOptions options;
+  service::RunOptions options;
   options.dry_run = true;
   std::vector<nlohmann::json> lines;
-  Result<identity::RunSummary> s = identity::MatchAll(
-      w.db.pool(), options, [&](const identity::ProposalRecord& r) { lines.push_back(r.ToJson()); });
+  Result<service::RunSummary> s = service::MatchAll(
+      w.db.pool(), options, [&](const service::ProposalRecord& r) { lines.push_back(r.ToJson()); });
   REQUIRE(s.ok());
   CHECK(lines.size() == 3);
   CHECK(w.db.Count("SELECT COUNT(*) FROM scrm_links") == 0);
@@ -135,8 +135,8 @@ TEST_CASE("a dry run stores nothing", "[mysql][identity]") {
 TEST_CASE("decisions: rejected never re-suggested, confirmed kept, every decision audited",
           "[mysql][identity]") {
   World w;
-  identity::RunOptions options;
-  REQUIRE(identity::MatchAll(w.db.pool(), options).ok());
+  service::RunOptions options;
+  REQUIRE(service::MatchAll(w.db.pool(), options).ok());
   LinkRepository repo(w.db.pool());
   const Actor anne{"7", "anne"};
 
@@ -145,12 +145,12 @@ TEST_CASE("decisions: rejected never re-suggested, confirmed kept, every decisio
   REQUIRE(rejected.ok());
   CHECK(rejected->status == "rejected");
   CHECK(rejected->decided_by == "7");
-  REQUIRE(identity::MatchAll(w.db.pool(), options).ok());
+  REQUIRE(service::MatchAll(w.db.pool(), options).ok());
   CHECK(StatusOf(w.db, "c-claire") == "rejected");
-  identity::RunOptions dry = options;
+  service::RunOptions dry = options;
   dry.dry_run = true;
   bool proposed = false;
-  REQUIRE(identity::MatchAll(w.db.pool(), dry, [&](const identity::ProposalRecord& r) {
+  REQUIRE(service::MatchAll(w.db.pool(), dry, [&](const service::ProposalRecord& r) {
             proposed = proposed || r.proposal.crm_id == "c-claire";
           }).ok());
   CHECK_FALSE(proposed);
@@ -161,14 +161,14 @@ TEST_CASE("decisions: rejected never re-suggested, confirmed kept, every decisio
   CHECK(confirmed->status == "confirmed");
   w.db.Exec("UPDATE scrm_customer_emails SET email = 'other@globex.fr' WHERE crm_id = 'c-paul';");
   w.db.Exec("UPDATE scrm_customers SET last_name = 'Other', name = 'Paul Other' WHERE crm_id = 'c-paul';");
-  REQUIRE(identity::MatchAll(w.db.pool(), options).ok());
+  REQUIRE(service::MatchAll(w.db.pool(), options).ok());
   CHECK(StatusOf(w.db, "c-paul") == "confirmed");
 
   // Unlink the auto link: it becomes rejected and stays so.
   Result<Link> unlinked = repo.Unlink(LinkIdOf(w.db, "c-jean"), anne);
   REQUIRE(unlinked.ok());
   CHECK(unlinked->status == "rejected");
-  REQUIRE(identity::MatchAll(w.db.pool(), options).ok());
+  REQUIRE(service::MatchAll(w.db.pool(), options).ok());
   CHECK(StatusOf(w.db, "c-jean") == "rejected");
   CHECK(repo.Unlink(LinkIdOf(w.db, "c-jean"), anne).status().code() == Status::Code::kConflict);
 
@@ -200,7 +200,7 @@ TEST_CASE("manual links: one live link per profile, unknown records refused", "[
   CHECK(repo.LinkManually(123456789, CrmModule::kContacts, "c-jean", bob).status().code() ==
         Status::Code::kNotFound);
   // Matching leaves a profile linked by hand alone.
-  REQUIRE(identity::MatchAll(w.db.pool(), identity::RunOptions{}).ok());
+  REQUIRE(service::MatchAll(w.db.pool(), service::RunOptions{}).ok());
   CHECK(w.db.Count("SELECT COUNT(*) FROM scrm_links WHERE external_id = 'https://twitter.com/nobody'") == 1);
   // Links survive a re-import of the profile (a new row, a new id).
   w.db.Exec("DELETE FROM scrm_profiles WHERE external_id = 'https://twitter.com/nobody';");
@@ -213,7 +213,7 @@ TEST_CASE("manual links: one live link per profile, unknown records refused", "[
 TEST_CASE("LinkedOfAuthors gives the search index customers with their accounts and owners",
           "[mysql][identity]") {
   World w;
-  REQUIRE(identity::MatchAll(w.db.pool(), identity::RunOptions{}).ok());
+  REQUIRE(service::MatchAll(w.db.pool(), service::RunOptions{}).ok());
   LinkRepository repo(w.db.pool());
   std::vector<AuthorLinks> a = repo.LinkedOfAuthors({{"linkedin", "https://linkedin.com/in/jdupont"},
                                                      {"mastodon", "https://piaille.fr/@claire"},
@@ -239,9 +239,9 @@ TEST_CASE("LinkedOfAuthors gives the search index customers with their accounts 
 
 TEST_CASE("incremental matching follows new profiles and changed customers", "[mysql][identity]") {
   World w;
-  identity::RunOptions options;
-  identity::IncrementalMatcher inc(w.db.pool(), options);
-  Result<identity::RunSummary> first = inc.RunOnce();
+  service::RunOptions options;
+  service::IncrementalMatcher inc(w.db.pool(), options);
+  Result<service::RunSummary> first = inc.RunOnce();
   REQUIRE(first.ok());
   CHECK(first->mode == "full");
   CHECK_FALSE(first->watermark.empty());
@@ -255,13 +255,13 @@ TEST_CASE("incremental matching follows new profiles and changed customers", "[m
                                            c.module = CrmModule::kLeads;
                                            return c;
                                          }()});
-  Result<identity::RunSummary> next = inc.RunOnce();
+  Result<service::RunSummary> next = inc.RunOnce();
   REQUIRE(next.ok());
   CHECK(next->mode == "incremental");
   CHECK(StatusOf(w.db, "l-marie") == "auto");
   CHECK(w.db.Count("SELECT COUNT(*) FROM scrm_sync_state WHERE name = 'match' AND watermark IS NOT NULL") == 1);
   // The stateless form works too.
-  Result<identity::RunSummary> since = identity::MatchSince(w.db.pool(), options);
+  Result<service::RunSummary> since = service::MatchSince(w.db.pool(), options);
   REQUIRE(since.ok());
   CHECK(since->mode == "incremental");
 }
@@ -320,32 +320,32 @@ TEST_CASE("scrm match --dry-run --json prints one proposal per line", "[mysql][i
   CHECK(c["history"].size() == 2);
 }
 
-// Thresholds stored for every process (identity/run/match_settings.h): a
+// Thresholds stored for every process (service/match_settings.h): a
 // running IncrementalMatcher takes them at its next run (SetMatch, as `scrm
 // serve`'s loop does), and a stored set that no longer validates is ignored
 // for the configuration's.
 TEST_CASE("stored thresholds reach a running matcher, an invalid stored set falls back", "[mysql][identity]") {
   World w;
   identity::MatchOptions defaults;  // the configuration's: 0.9, 0.4, 0.1
-  identity::MatchSettings s = identity::LoadMatchSettings(w.db.pool(), defaults);
+  service::MatchSettings s = service::LoadMatchSettings(w.db.pool(), defaults);
   CHECK_FALSE(s.stored);
   CHECK(s.options.auto_threshold == 0.9);
 
   identity::MatchOptions strict = defaults;
   strict.auto_threshold = 1.0;  // nothing is linked without review
   strict.suggest_threshold = 0.95;
-  REQUIRE(identity::SaveMatchSettings(w.db.pool(), strict, {"admin-1", ""}).ok());
-  s = identity::LoadMatchSettings(w.db.pool(), defaults);
+  REQUIRE(service::SaveMatchSettings(w.db.pool(), strict, {"admin-1", ""}).ok());
+  s = service::LoadMatchSettings(w.db.pool(), defaults);
   CHECK(s.stored);
   CHECK(s.updated_by == "admin-1");
   CHECK(s.options.auto_threshold == 1.0);
   CHECK(w.db.Count("SELECT COUNT(*) FROM scrm_audit WHERE kind = 'settings' AND actor = 'admin-1'") == 1);
 
-  identity::RunOptions options;
+  service::RunOptions options;
   options.match = defaults;
-  identity::IncrementalMatcher inc(w.db.pool(), options);
-  inc.SetMatch(identity::LoadMatchSettings(w.db.pool(), defaults).options);
-  Result<identity::RunSummary> run = inc.RunOnce();
+  service::IncrementalMatcher inc(w.db.pool(), options);
+  inc.SetMatch(service::LoadMatchSettings(w.db.pool(), defaults).options);
+  Result<service::RunSummary> run = inc.RunOnce();
   REQUIRE(run.ok());
   CHECK(run->stored_auto == 0);  // Jean Dupont's e-mail match waits for review under 1.0
   CHECK(StatusOf(w.db, "c-jean") != "auto");
@@ -353,21 +353,21 @@ TEST_CASE("stored thresholds reach a running matcher, an invalid stored set fall
   // Refused before storing: the field named, the stored set unchanged.
   identity::MatchOptions upside = defaults;
   upside.suggest_threshold = 0.95;
-  Status refused = identity::SaveMatchSettings(w.db.pool(), upside, {"admin-1", ""});
+  Status refused = service::SaveMatchSettings(w.db.pool(), upside, {"admin-1", ""});
   CHECK(refused.code() == Status::Code::kInvalidArgument);
   CHECK(refused.field() == "suggest");
-  CHECK(identity::ParseThreshold("1.01", "--auto").status().field() == "--auto");
-  CHECK(identity::ParseThreshold("0,5", "auto").status().message().find("'0,5'") != std::string::npos);
-  CHECK(*identity::ParseThreshold("0.85", "auto") == 0.85);
+  CHECK(service::ParseThreshold("1.01", "--auto").status().field() == "--auto");
+  CHECK(service::ParseThreshold("0,5", "auto").status().message().find("'0,5'") != std::string::npos);
+  CHECK(*service::ParseThreshold("0.85", "auto") == 0.85);
 
   // A row written by hand (or by an older version) that no longer validates.
   w.db.Exec("UPDATE scrm_settings SET value = '{\"auto\": 0.3, \"suggest\": 0.8}' WHERE name = 'matching'");
-  s = identity::LoadMatchSettings(w.db.pool(), defaults);
+  s = service::LoadMatchSettings(w.db.pool(), defaults);
   CHECK_FALSE(s.stored);
   CHECK(s.options.auto_threshold == 0.9);
 
-  CHECK(identity::ResetMatchSettings(w.db.pool(), {"admin-1", ""}));
-  CHECK_FALSE(identity::ResetMatchSettings(w.db.pool(), {"admin-1", ""}));
+  CHECK(service::ResetMatchSettings(w.db.pool(), {"admin-1", ""}));
+  CHECK_FALSE(service::ResetMatchSettings(w.db.pool(), {"admin-1", ""}));
   CHECK(w.db.Count("SELECT COUNT(*) FROM scrm_settings") == 0);
 }
 

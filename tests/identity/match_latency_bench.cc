@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "core/time.h"
-#include "identity/run/match_run.h"
+#include "service/matching.h"
 #include "store/content_repository.h"
 #include "store/db_url.h"
 #include "store/profile_reader.h"
@@ -63,10 +63,10 @@ int main(int argc, char** argv) {
   }
 
   // Incremental runs, one new profile each.
-  identity::RunOptions options;
+  service::RunOptions options;
   options.overlap_seconds = 0;
-  identity::IncrementalMatcher inc(pool, options);
-  Result<identity::RunSummary> warm = inc.RunOnce();  // from the watermark of the full run
+  service::IncrementalMatcher inc(pool, options);
+  Result<service::RunSummary> warm = inc.RunOnce();  // from the watermark of the full run
   if (!warm.ok()) {
     std::fprintf(stderr, "%s\n", warm.status().message().c_str());
     return 1;
@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
     p.external_id = "https://bench.example/new/" + std::to_string(NowUnixSeconds()) + "/" + std::to_string(i);
     store::ContentRepository(pool).UpsertProfiles(1, {p});
     const double s = MonotonicSeconds();
-    Result<identity::RunSummary> r = inc.RunOnce();
+    Result<service::RunSummary> r = inc.RunOnce();
     incremental.push_back((MonotonicSeconds() - s) * 1000);
     if (r.ok()) linked += r->stored_auto + r->stored_suggestions;
   }

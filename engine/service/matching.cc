@@ -1,4 +1,4 @@
-#include "identity/run/match_run.h"
+#include "service/matching.h"
 
 #include <algorithm>
 #include <cmath>
@@ -15,7 +15,14 @@
 #include "store/profile_reader.h"
 #include "store/sync_state_repository.h"
 
-namespace scrm::identity {
+namespace scrm::service {
+
+using identity::Decision;
+using identity::Evidence;
+using identity::MatchOptions;
+using identity::Matcher;
+using identity::Phrase;
+using identity::Proposal;
 
 namespace {
 
@@ -188,40 +195,6 @@ nlohmann::json EvidenceJson(const std::vector<Evidence>& evidence) {
   return list;
 }
 
-namespace {
-nlohmann::json ParsedOr(const std::string& text) {
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-  return j.is_discarded() ? nlohmann::json::array() : j;
-}
-}  // namespace
-
-nlohmann::json LinkJson(const store::Link& l) {
-  return {{"id", l.id},
-          {"status", l.status},
-          {"score", l.score},
-          {"evidence", ParsedOr(l.evidence)},
-          {"profile_id", l.profile_id},
-          {"platform", l.platform},
-          {"external_id", l.external_id},
-          {"handle", l.handle},
-          {"profile_url", l.profile_url.empty() ? l.external_id : l.profile_url},
-          {"display_name", l.display_name},
-          {"crm_module", CrmModuleName(l.module)},
-          {"crm_id", l.crm_id},
-          {"decided_by", l.decided_by},
-          {"decided_by_name", l.decided_by_name},
-          {"decided_at", l.decided_at},
-          {"created_at", l.created_at},
-          {"updated_at", l.updated_at}};
-}
-
-nlohmann::json LinkDecisionJson(const store::LinkDecision& d) {
-  return {{"id", d.id},         {"link_id", d.link_id},       {"action", d.action},
-          {"status", d.status}, {"score", d.score},           {"evidence", ParsedOr(d.evidence)},
-          {"decided_by", d.decided_by}, {"decided_by_name", d.decided_by_name},
-          {"decided_at", d.decided_at}};
-}
-
 nlohmann::json ProposalRecord::ToJson() const {
   return {{"platform", platform},
           {"handle", handle},
@@ -369,4 +342,4 @@ Result<RunSummary> MatchSince(store::Pool& pool, const RunOptions& options,
   return m.RunOnce(on_proposal);
 }
 
-}  // namespace scrm::identity
+}  // namespace scrm::service

@@ -1,10 +1,12 @@
-#include "identity/run/match_settings.h"
+#include "service/match_settings.h"
 
 #include <cstdlib>
 
 #include "store/settings_repository.h"
 
-namespace scrm::identity {
+namespace scrm::service {
+
+using identity::MatchOptions;
 
 namespace {
 
@@ -78,4 +80,4 @@ nlohmann::json MatchSettingsJson(const MatchSettings& s) {
           {"updated_by", or_null(s.updated_by)},    {"updated_at", or_null(s.updated_at)}};
 }
 
-}  // namespace scrm::identity
+}  // namespace scrm::service

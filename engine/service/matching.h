@@ -3,13 +3,13 @@
 // loop). A run reads customers and profiles (store::ProfileReader), asks
 // the pure Matcher for proposals, and stores them (store::LinkRepository:
 // rejected pairs and profiles already linked are left alone) unless it is a
-// dry run. This is the only part of identity that touches the database; the
-// matcher itself stays pure.
+// dry run. The matcher itself (identity/) stays pure; this use case is
+// what joins it to the database.
 //
 // Runs on one database must not overlap (the background loop and a manual
 // `scrm match` at the same time would race on the same suggestions).
-#ifndef SCRM_IDENTITY_RUN_MATCH_RUN_H_
-#define SCRM_IDENTITY_RUN_MATCH_RUN_H_
+#ifndef SCRM_SERVICE_MATCHING_H_
+#define SCRM_SERVICE_MATCHING_H_
 
 #include <cstdint>
 #include <functional>
@@ -22,10 +22,10 @@
 #include "store/link_repository.h"
 #include "store/pool.h"
 
-namespace scrm::identity {
+namespace scrm::service {
 
 struct RunOptions {
-  MatchOptions match;        // thresholds (match.auto_threshold, match.suggest_threshold)
+  identity::MatchOptions match;        // thresholds (match.auto_threshold, match.suggest_threshold)
   bool dry_run = false;      // propose, store nothing
   int batch = 20000;         // profiles read and stored at a time
   int overlap_seconds = 300;  // incremental: re-read this much before the watermark
@@ -42,7 +42,7 @@ struct ProposalRecord {
   std::string handle;
   std::string profile_url;
   std::string external_id;
-  Proposal proposal;
+  identity::Proposal proposal;
   nlohmann::json ToJson() const;  // platform, handle, profile_url, profile_id, crm_module, crm_id, score, decision, evidence
 };
 
@@ -83,7 +83,7 @@ class IncrementalMatcher {
   Result<RunSummary> RunOnce(const ProposalSink& on_proposal = {});
   // Thresholds for the runs from the next on (an admin changed them); the
   // next run rebuilds its matcher when they differ.
-  void SetMatch(const MatchOptions& match);
+  void SetMatch(const identity::MatchOptions& match);
 
  private:
   struct State;
@@ -98,14 +98,8 @@ Result<RunSummary> MatchSince(store::Pool& pool, const RunOptions& options,
                               const ProposalSink& on_proposal = {});
 
 // The evidence list as stored in scrm_links.evidence and printed by the API.
-nlohmann::json EvidenceJson(const std::vector<Evidence>& evidence);
+nlohmann::json EvidenceJson(const std::vector<identity::Evidence>& evidence);
 
-// A stored link as the API and `scrm links --json` show it: id, status,
-// score, evidence, the profile (id, platform, handle, url, name), the CRM
-// record (crm_module, crm_id) and the last decision (decided_by...).
-nlohmann::json LinkJson(const store::Link& link);
-nlohmann::json LinkDecisionJson(const store::LinkDecision& decision);
+}  // namespace scrm::service
 
-}  // namespace scrm::identity
-
-#endif  // SCRM_IDENTITY_RUN_MATCH_RUN_H_
+#endif  // SCRM_SERVICE_MATCHING_H_
