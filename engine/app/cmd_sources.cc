@@ -14,7 +14,7 @@ namespace scrm::app {
 namespace {
 
 const char kUsage[] =
-    "usage: scrm sources add NAME --type file|url|push [--format F] [--location PATH|URL]\n"
+    "usage: scrm sources add NAME --type file|url|push|listen [--format F] [--location PATH|URL|TERMS]\n"
     "                        [--poll SECONDS] [--visibility public|internal|community]\n"
     "                        [--community NAME] [--secret KEY] [--retention-days N] [--json]\n"
     "       scrm sources set NAME [--retention-days N] [--secret KEY] [--poll SECONDS]\n"
@@ -22,7 +22,8 @@ const char kUsage[] =
     "       scrm sources list [--json]\n"
     "       scrm sources show NAME [--json]\n"
     "       scrm sources remove NAME\n"
-    "       scrm sources poll NAME [--json]   fetch a url source now (conditional GET) and ingest it\n\n"
+    "       scrm sources poll NAME [--json]   fetch a url source now (conditional GET), or search a\n"
+    "                        listen source's terms for new matches, and ingest what came\n\n"
     "A source is where conversations come from and who may see them. Formats: auto (the\n"
     "default: recognised from the content), as2, as2-outbox, as2-jsonl, rss, atom,\n"
     "jsonfeed, twitter-archive, linkedin-connections, linkedin-messages, jsonl.\n"
@@ -166,6 +167,9 @@ int CmdSources(Context& ctx, int argc, char** argv) {
       ingest::PollerOptions poll_options;
       poll_options.fetch_timeout_seconds = ctx.config.poll_timeout_seconds;
       poll_options.max_bytes = ctx.config.poll_max_bytes;
+      sources::AtprotoNetwork listener(fetcher, AtprotoOptionsOf(ctx.config));
+      poll_options.listener = &listener;
+      poll_options.listen_limits = ListenLimitsOf(ctx.config);
       ingest::Poller poller(pool, fetcher, poll_options);
       Result<ingest::IngestSummary> s = service::PollSource(&poller, name);
       if (!s.ok()) return Fail("sources", s.status());
