@@ -5,6 +5,7 @@
 
 #include "app/cli.h"
 #include "app/open_networks.h"
+#include "ingest/index_feeder.h"
 #include "ingest/poller.h"
 #include "service/sources.h"
 #include "sources/fetcher.h"
@@ -173,6 +174,12 @@ int CmdSources(Context& ctx, int argc, char** argv) {
       ingest::Poller poller(pool, fetcher, poll_options);
       Result<ingest::IngestSummary> s = service::PollSource(&poller, name);
       if (!s.ok()) return Fail("sources", s.status());
+      // What came is indexed now, unless a running scrm serve holds the index.
+      Result<ingest::FeedStats> fed = ingest::IndexFeeder(pool, IndexConfigOf(ctx.config)).Drain();
+      if (!fed.ok() && fed.status().code() != Status::Code::kUnavailable) {
+        std::cerr << "scrm sources: posts stored, but indexing them failed: "
+                  << fed.status().message() << " (scrm serve or scrm reindex will catch up)\n";
+      }
       if (json) {
         std::cout << s->ToJson().dump() << "\n";
       } else {
