@@ -276,8 +276,13 @@ class ServeApp : public Poco::Util::ServerApplication {
       services.activitypub_actor = actor->document;
     }
     // URL sources are polled on their interval, with conditional GET.
+    // Listen sources on the same schedule, searched on the AT Protocol's AppView.
     sources::HttpFetcher fetcher(FetcherOptionsOf(config_));
-    ingest::Poller poller(pool, fetcher, PollerOptionsOf(config_, &gate));
+    sources::AtprotoNetwork listener(fetcher, AtprotoOptionsOf(config_));
+    ingest::PollerOptions poll_options = PollerOptionsOf(config_, &gate);
+    poll_options.listener = &listener;
+    poll_options.listen_limits = ListenLimitsOf(config_);
+    ingest::Poller poller(pool, fetcher, poll_options);
     pages.SetPoller(&poller);  // the admin page's "Poll now"
     services.poller = &poller;  // and POST /api/v1/admin/sources/{name}/poll
     http::ServerOptions options = ServerOptionsOf(config_);

@@ -5,6 +5,7 @@
 
 #include "app/cli.h"
 #include "app/open_networks.h"
+#include "ingest/index_feeder.h"
 #include "ingest/poller.h"
 #include "service/sources.h"
 #include "sources/fetcher.h"
@@ -14,7 +15,7 @@ namespace scrm::app {
 namespace {
 
 const char kUsage[] =
-    "usage: scrm sources add NAME --type file|url|push [--format F] [--location PATH|URL]\n"
+    "usage: scrm sources add NAME --type file|url|push|listen [--format F] [--location PATH|URL|TERMS]\n"
     "                        [--poll SECONDS] [--visibility public|internal|community]\n"
     "                        [--community NAME] [--secret KEY] [--retention-days N] [--json]\n"
     "       scrm sources set NAME [--retention-days N] [--secret KEY] [--poll SECONDS]\n"
@@ -22,7 +23,8 @@ const char kUsage[] =
     "       scrm sources list [--json]\n"
     "       scrm sources show NAME [--json]\n"
     "       scrm sources remove NAME\n"
-    "       scrm sources poll NAME [--json]   fetch a url source now (conditional GET) and ingest it\n\n"
+    "       scrm sources poll NAME [--json]   fetch a url source now (conditional GET), or search a\n"
+    "                        listen source's terms for new matches, and ingest what came\n\n"
     "A source is where conversations come from and who may see them. Formats: auto (the\n"
     "default: recognised from the content), as2, as2-outbox, as2-jsonl, rss, atom,\n"
     "jsonfeed, twitter-archive, linkedin-connections, linkedin-messages, jsonl.\n"
@@ -166,9 +168,18 @@ int CmdSources(Context& ctx, int argc, char** argv) {
       ingest::PollerOptions poll_options;
       poll_options.fetch_timeout_seconds = ctx.config.poll_timeout_seconds;
       poll_options.max_bytes = ctx.config.poll_max_bytes;
+      sources::AtprotoNetwork listener(fetcher, AtprotoOptionsOf(ctx.config));
+      poll_options.listener = &listener;
+      poll_options.listen_limits = ListenLimitsOf(ctx.config);
       ingest::Poller poller(pool, fetcher, poll_options);
       Result<ingest::IngestSummary> s = service::PollSource(&poller, name);
       if (!s.ok()) return Fail("sources", s.status());
+      // What came is indexed now, unless a running scrm serve holds the index.
+      Result<ingest::FeedStats> fed = ingest::IndexFeeder(pool, IndexConfigOf(ctx.config)).Drain();
+      if (!fed.ok() && fed.status().code() != Status::Code::kUnavailable) {
+        std::cerr << "scrm sources: posts stored, but indexing them failed: "
+                  << fed.status().message() << " (scrm serve or scrm reindex will catch up)\n";
+      }
       if (json) {
         std::cout << s->ToJson().dump() << "\n";
       } else {

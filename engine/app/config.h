@@ -82,6 +82,7 @@ struct Config {
   std::vector<std::string> net_allow_hosts;
   std::string atproto_plc_url;              // did:plc documents
   std::string atproto_handle_resolver_url;  // XRPC com.atproto.identity.resolveHandle
+  std::string atproto_appview_url;  // XRPC app.bsky.feed.searchPosts: listen sources
   int follow_tick_seconds = 0;            // scrm serve runs a round this often (0: never)
   int follow_interval_minutes = 0;        // each followed account is read this often
   int follow_max_accounts_per_round = 0;  // per network

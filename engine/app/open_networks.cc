@@ -13,11 +13,16 @@ sources::HttpFetcherOptions FetcherOptionsOf(const Config& config) {
   return o;
 }
 
+sources::AtprotoOptions AtprotoOptionsOf(const Config& config) {
+  sources::AtprotoOptions o;
+  o.plc_url = config.atproto_plc_url;
+  o.handle_resolver_url = config.atproto_handle_resolver_url;
+  o.appview_url = config.atproto_appview_url;
+  return o;
+}
+
 OpenNetworks::OpenNetworks(const Config& config) : fetcher_(FetcherOptionsOf(config)) {
-  sources::AtprotoOptions atproto;
-  atproto.plc_url = config.atproto_plc_url;
-  atproto.handle_resolver_url = config.atproto_handle_resolver_url;
-  Add(std::make_unique<sources::AtprotoNetwork>(fetcher_, atproto));
+  Add(std::make_unique<sources::AtprotoNetwork>(fetcher_, AtprotoOptionsOf(config)));
   // Signed with the engine's actor key when activitypub.base_url is set
   // (servers in authorized-fetch mode require it), unsigned otherwise.
   Result<sources::ActivityPubOptions> activitypub = service::ActivityPubClientOptions(
@@ -39,10 +44,16 @@ service::FollowOptions FollowOptionsOf(const Config& config) {
   o.interval_seconds = config.follow_interval_minutes * 60;
   o.max_accounts_per_round = config.follow_max_accounts_per_round;
   o.max_requests_per_round = config.follow_max_requests_per_round;
-  o.limits.max_posts = config.follow_max_posts;
-  o.limits.max_pages = config.follow_max_pages;
-  o.limits.timeout_seconds = config.poll_timeout_seconds;
+  o.limits = ListenLimitsOf(config);
   return o;
+}
+
+sources::FollowLimits ListenLimitsOf(const Config& config) {
+  sources::FollowLimits limits;
+  limits.max_posts = config.follow_max_posts;
+  limits.max_pages = config.follow_max_pages;
+  limits.timeout_seconds = config.poll_timeout_seconds;
+  return limits;
 }
 
 }  // namespace scrm::app

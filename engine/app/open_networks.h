@@ -14,6 +14,7 @@
 
 #include "app/config.h"
 #include "service/follow.h"
+#include "sources/atproto.h"
 #include "sources/fetcher.h"
 #include "sources/open_network.h"
 
@@ -38,6 +39,11 @@ class OpenNetworks {
 // Every fetch the engine makes (feeds, open networks) obeys these.
 sources::HttpFetcherOptions FetcherOptionsOf(const Config& config);
 service::FollowOptions FollowOptionsOf(const Config& config);
+// Listen sources (polled by ingest::Poller): the AT Protocol client's
+// options (atproto.*), and the bounds per term and poll (follow.max_pages,
+// follow.max_posts, poll.timeout_seconds).
+sources::AtprotoOptions AtprotoOptionsOf(const Config& config);
+sources::FollowLimits ListenLimitsOf(const Config& config);
 
 }  // namespace scrm::app
 

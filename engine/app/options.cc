@@ -252,6 +252,10 @@ Status HandleResolverUrl(const std::string& v, const std::string& origin, Config
   return HttpUrlInto("atproto.handle_resolver_url", v, origin, &c.atproto_handle_resolver_url);
 }
 
+Status AppviewUrl(const std::string& v, const std::string& origin, Config& c) {
+  return HttpUrlInto("atproto.appview_url", v, origin, &c.atproto_appview_url);
+}
+
 Status AllowHosts(const std::string& v, const std::string&, Config& c) {
   c.net_allow_hosts = CommaList(v);
   return Status::Ok();
@@ -400,6 +404,9 @@ const std::vector<Option>& Options() {
       Custom("atproto.handle_resolver_url", "SCRM_ATPROTO_HANDLE_RESOLVER_URL", "https://public.api.bsky.app", nullptr, "an http(s) URL", HandleResolverUrl,
             "an XRPC service answering com.atproto.identity.resolveHandle, asked when DNS and the handle's https://HANDLE/.well-known/atproto-did give no answer",
             "an XRPC service answering `com.atproto.identity.resolveHandle` (the public AppView, a PDS), asked when the handle's own `https://HANDLE/.well-known/atproto-did` gives no answer"),
+      Custom("atproto.appview_url", "SCRM_ATPROTO_APPVIEW_URL", "https://public.api.bsky.app", nullptr, "an http(s) URL", AppviewUrl,
+            "the Bluesky AppView whose app.bsky.feed.searchPosts listen sources ask for their hashtags and keywords (and app.bsky.actor.getProfiles for the authors)",
+            "the Bluesky AppView that listen sources ask: `app.bsky.feed.searchPosts?q=TERM&sort=latest` for each hashtag or keyword, `app.bsky.actor.getProfiles` for the authors of the matches"),
       Whole("follow.tick_seconds", "SCRM_FOLLOW_TICK_SECONDS", "60", nullptr, 0, 86400, [](Config& c) -> int& { return c.follow_tick_seconds; },
             "how often scrm serve runs a round of following on the networks an admin switched on (0: never; scrm follow runs one by hand)",
             "how often `scrm serve` runs a round of following on the networks an admin switched on (0: never; `scrm follow` runs one by hand)"),

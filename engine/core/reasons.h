@@ -15,6 +15,7 @@ inline constexpr char kSourceName[] = "source_name";                    // {valu
 inline constexpr char kSourceType[] = "source_type";                    // {value}
 inline constexpr char kSourceFormat[] = "source_format";                // {value} {formats}
 inline constexpr char kSourceUrl[] = "source_url";                      // {value}
+inline constexpr char kSourceListenTerms[] = "source_listen_terms";     // {problem}
 inline constexpr char kSourcePollNumber[] = "source_poll_number";       // {value}
 inline constexpr char kSourcePollNegative[] = "source_poll_negative";
 inline constexpr char kSourceRetentionNumber[] = "source_retention_number";  // {value} {max}
@@ -73,7 +74,7 @@ inline constexpr char kQueryNearUnreadable[] = "query_near_unreadable";  // {det
 
 inline constexpr const char* kAllReasons[] = {
     kSourceName,         kSourceType,          kSourceFormat,
-    kSourceUrl,          kSourcePollNumber,    kSourcePollNegative,
+    kSourceUrl,          kSourceListenTerms,   kSourcePollNumber,    kSourcePollNegative,
     kSourceRetentionNumber, kSourceRetentionRange, kSourceVisibility,
     kSourceCommunityMissing, kSourceCommunityUnexpected, kSourceExists,
     kSourceUnknown,      kSecretTooLong,       kSecretNoSealing,

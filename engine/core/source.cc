@@ -35,7 +35,45 @@ std::optional<int> Count(const std::string& text, size_t max_digits) {
 bool OneOf(const std::string& v, std::initializer_list<const char*> options) {
   return std::any_of(options.begin(), options.end(), [&](const char* o) { return v == o; });
 }
+
+// What is wrong with a listen source's terms, "" when nothing.
+std::string ListenTermsProblem(const std::string& location) {
+  const std::vector<std::string> terms = ListenTerms(location);
+  if (terms.empty()) {
+    return "a listen source needs at least one term: hashtags (#suitecrm) or keywords (open "
+           "source crm), separated by commas";
+  }
+  if (terms.size() > kMaxListenTerms) {
+    return "a listen source takes at most " + std::to_string(kMaxListenTerms) + " terms, got " +
+           std::to_string(terms.size());
+  }
+  for (const std::string& t : terms) {
+    if (t.size() > kMaxListenTermBytes) {
+      return "the term '" + t.substr(0, 40) + "...' is " + std::to_string(t.size()) +
+             " bytes long, more than a listen term may be (" +
+             std::to_string(kMaxListenTermBytes) + ")";
+    }
+    if (t == "#") return "the term '#' is a hashtag without its name";
+  }
+  return "";
+}
 }  // namespace
+
+std::vector<std::string> ListenTerms(const std::string& location) {
+  std::vector<std::string> terms;
+  size_t start = 0;
+  while (start <= location.size()) {
+    size_t comma = location.find(',', start);
+    if (comma == std::string::npos) comma = location.size();
+    std::string t = location.substr(start, comma - start);
+    const char* kSpace = " \t\r\n";
+    t.erase(0, std::min(t.size(), t.find_first_not_of(kSpace)));
+    t.erase(t.find_last_not_of(kSpace) + 1);
+    if (!t.empty() && std::find(terms.begin(), terms.end(), t) == terms.end()) terms.push_back(t);
+    start = comma + 1;
+  }
+  return terms;
+}
 
 Status ValidateSource(const Source& s) {
   bool name_ok = !s.name.empty() && s.name.size() <= 64 &&
@@ -53,8 +91,8 @@ Status ValidateSource(const Source& s) {
   }
   // "network": an open network's followed accounts, made by the engine
   // (service/follow.h), not offered to people.
-  if (!OneOf(s.type, {"file", "url", "push", "network"})) {
-    return Status::InvalidArgument("source type '" + s.type + "' must be file, url or push",
+  if (!OneOf(s.type, {"file", "url", "push", "listen", "network"})) {
+    return Status::InvalidArgument("source type '" + s.type + "' must be file, url, push or listen",
                                    "type")
         .WithReason(reason::kSourceType, {{"value", s.type}});
   }
@@ -71,6 +109,12 @@ Status ValidateSource(const Source& s) {
                                        s.location + "'",
                                    "location")
         .WithReason(reason::kSourceUrl, {{"value", s.location}});
+  }
+  if (s.type == "listen") {
+    if (std::string problem = ListenTermsProblem(s.location); !problem.empty()) {
+      return Status::InvalidArgument(problem + " (location)", "location")
+          .WithReason(reason::kSourceListenTerms, {{"problem", problem}});
+    }
   }
   if (s.retention_days < 0 || s.retention_days > 36500) {
     return Status::InvalidArgument("retention_days must be 0 (keep every post) to 36500 days",

@@ -1,6 +1,7 @@
 // Source: where conversations come from (a file, a URL polled on a
-// schedule, or pushes to the webhook) and who may see what they bring
-// (public, internal, or one named community). Stored in scrm_sources.
+// schedule, pushes to the webhook, or terms listened for on an open network)
+// and who may see what they bring (public, internal, or one named
+// community). Stored in scrm_sources.
 #ifndef SCRM_CORE_SOURCE_H_
 #define SCRM_CORE_SOURCE_H_
 
@@ -16,10 +17,10 @@ namespace scrm {
 struct Source {
   int64_t id = 0;
   std::string name;                // [a-z0-9][a-z0-9_.-]{0,63}
-  std::string type = "file";       // file, url, push; network (made by scrm follow)
+  std::string type = "file";       // file, url, push, listen; network (made by scrm follow)
   std::string format = "auto";     // auto or a format name (see KnownFormats())
-  std::string location;            // file path or URL
-  int poll_interval_seconds = 0;   // url sources: 0 means manual only
+  std::string location;            // file path, URL, or a listen source's terms (ListenTerms)
+  int poll_interval_seconds = 0;   // url and listen sources: 0 means manual only
   std::string visibility = "internal";  // public, internal, community
   std::string community;           // the community's name when visibility is community
   // Push sources: the HMAC-SHA256 key as stored, sealed (enc:v1:..., see
@@ -30,6 +31,9 @@ struct Source {
   // Health, written by the engine.
   std::string etag;
   std::string last_modified;
+  // A listen source's high-water marks (the network client's own JSON: the
+  // newest post seen per term); "" before its first poll.
+  std::string state;
   std::string last_run_at;
   std::string last_success_at;
   std::string last_error;
@@ -38,6 +42,13 @@ struct Source {
 
 // The format names that `--format` and sources accept besides "auto".
 const std::vector<std::string>& KnownFormats();
+
+// The terms of a listen source's location: comma-separated hashtags
+// ("#suitecrm") and keywords ("open source crm"), trimmed, empty ones and
+// repeats left out, in the order given.
+std::vector<std::string> ListenTerms(const std::string& location);
+inline constexpr size_t kMaxListenTerms = 20;
+inline constexpr size_t kMaxListenTermBytes = 100;
 
 // OK, or InvalidArgument naming the field and the accepted values.
 Status ValidateSource(const Source& source);

@@ -35,8 +35,26 @@ int64_t WaitSeconds(int64_t interval, int failures, int64_t max_backoff) {
   return std::min(wait, cap);
 }
 
+bool IsFetched(const Source& s) { return s.type == "url" || s.type == "listen"; }
+
 bool IsPolled(const Source& s) {
-  return s.type == "url" && s.poll_interval_seconds > 0 && !s.location.empty();
+  return IsFetched(s) && s.poll_interval_seconds > 0 && !s.location.empty();
+}
+
+// The counts of `s` added to `into`.
+void AddUp(IngestSummary& into, const IngestSummary& s) {
+  for (auto [to, from] : {std::pair{&into.read, s.read}, {&into.posts_new, s.posts_new},
+                          {&into.posts_updated, s.posts_updated},
+                          {&into.posts_unchanged, s.posts_unchanged},
+                          {&into.profiles_new, s.profiles_new},
+                          {&into.profiles_updated, s.profiles_updated},
+                          {&into.profiles_unchanged, s.profiles_unchanged},
+                          {&into.rejected, s.rejected}, {&into.skipped, s.skipped},
+                          {&into.bytes, s.bytes}}) {
+    *to += from;
+  }
+  into.seconds += s.seconds;
+  if (into.first_reject_reason.empty()) into.first_reject_reason = s.first_reject_reason;
 }
 
 }  // namespace
@@ -131,9 +149,9 @@ Result<IngestSummary> Poller::PollNow(const std::string& name) {
     return Status::NotFound("no source named '" + name + "'")
         .WithReason(reason::kSourceUnknown, {{"name", name}});
   }
-  if (source->type != "url") {
+  if (!IsFetched(*source)) {
     return Status::FailedPrecondition("source '" + name + "' is a " + source->type +
-                                      " source: only url sources are fetched")
+                                      " source: only url and listen sources are fetched")
         .WithReason(reason::kPollNotUrl, {{"name", name}, {"type", source->type}});
   }
   if (source->location.empty()) {
@@ -177,6 +195,17 @@ Result<IngestSummary> Poller::Poll(const Source& source, int64_t now) {
   };
 
   try {
+    if (source.type == "listen") {
+      Result<IngestSummary> heard = Listen(source);
+      if (!heard.ok()) return fail(heard.status());
+      repo.RecordSuccess(source.id,
+                         heard->posts_new + heard->posts_updated + heard->profiles_new +
+                             heard->profiles_updated,
+                         "", "");
+      ok_++;
+      release.ok = true;
+      return heard;
+    }
     sources::FetchRequest request;
     request.url = source.location;
     request.etag = source.etag;
@@ -231,6 +260,61 @@ Result<IngestSummary> Poller::Poll(const Source& source, int64_t now) {
     }
     throw;
   }
+}
+
+Result<IngestSummary> Poller::Listen(const Source& source) {
+  if (options_.listener == nullptr) {
+    return Status::FailedPrecondition("source '" + source.name +
+                                      "' listens on an open network, but this process has no "
+                                      "client for it");
+  }
+  nlohmann::json stored = nlohmann::json::parse(source.state.empty() ? "{}" : source.state,
+                                                nullptr, false);
+  if (!stored.is_object()) stored = nlohmann::json::object();
+  nlohmann::json state = nlohmann::json::object();  // the terms of now only
+  IngestSummary total;
+  total.format = std::string(options_.listener->network());
+  Status failed;
+  for (const std::string& term : ListenTerms(source.location)) {
+    const std::string before =
+        stored.contains(term) && stored[term].is_string() ? stored[term].get<std::string>() : "";
+    state[term] = before;
+    if (!failed.ok()) continue;  // a term after a failure keeps its state
+    sources::ListenReport report;
+    Status heard;
+    auto produce = [&](RecordSink& sink) -> Status {
+      Result<sources::ListenReport> r =
+          options_.listener->Listen(term, before, options_.listen_limits, sink);
+      if (r.ok()) {
+        report = std::move(*r);
+      } else {
+        heard = r.status();
+      }
+      return Status::Ok();  // said below, after what was handed over is stored
+    };
+    IngestOptions options;
+    options.file_name = "search " + term;
+    options.writers = 1;
+    Result<IngestSummary> s = IngestRecords(pool_, source, total.format, produce, options);
+    if (!s.ok()) {
+      failed = s.status();
+      continue;
+    }
+    AddUp(total, *s);
+    if (!heard.ok()) {
+      const std::string message = "listening for '" + term + "': " + heard.message();
+      failed = heard.code() == Status::Code::kUnavailable ? Status::Unavailable(message)
+                                                           : Status::FailedPrecondition(message);
+      continue;
+    }
+    state[term] = report.state;
+    total.notes.push_back(term + ": " + std::to_string(report.requests) + " requests, " +
+                          std::to_string(report.posts) + " matches, " +
+                          std::to_string(report.profiles) + " profiles");
+  }
+  store::SourceRepository(pool_).RecordState(source.id, state.dump());
+  if (!failed.ok()) return failed;
+  return total;
 }
 
 void Poller::Start() { loop_.Start(); }

@@ -1,6 +1,9 @@
 // Poller: fetches the url sources that have a schedule when they are due,
 // conditionally (the stored ETag and Last-Modified), runs what changed
 // through the ingest pipeline, and records each run's health on the source.
+// Listen sources are polled on the same schedule: each of their terms is
+// searched through the Listener (the AT Protocol's AppView) for the matches
+// newer than the source's stored state, which are stored like a feed's.
 // A failing source is retried later and later (its interval doubled per
 // consecutive failure, up to max_backoff_seconds); that state lives in
 // memory, so a restart retries at once. One source is never polled twice at
@@ -23,6 +26,7 @@
 #include "core/status.h"
 #include "ingest/pipeline.h"
 #include "sources/fetcher.h"
+#include "sources/open_network.h"
 #include "store/pool.h"
 
 namespace scrm::ingest {
@@ -37,6 +41,10 @@ struct PollerOptions {
   // Start()'s thread skips its rounds while this gate is closed (an import
   // over the API). Null: never.
   BackgroundGate* gate = nullptr;
+  // Searches the terms of listen sources (thread-safe); null: their polls
+  // fail, saying so. Within listen_limits per term and poll.
+  sources::Listener* listener = nullptr;
+  sources::FollowLimits listen_limits;
 };
 
 struct PollerCounters {
@@ -52,7 +60,7 @@ class Poller {
   Poller(const Poller&) = delete;
   Poller& operator=(const Poller&) = delete;
 
-  // Polls, one after the other, each url source with poll_interval_seconds > 0
+  // Polls, one after the other, each url or listen source with poll_interval_seconds > 0
   // that is due at `now` (seconds since the epoch): never polled, or its
   // interval (or backoff) elapsed since its last run. Returns how many were
   // polled. A failure is recorded on its source and does not stop the others;
@@ -60,8 +68,9 @@ class Poller {
   int RunDue(int64_t now);
 
   // An admin's "poll now", whatever the schedule: the run's summary (on a
-  // 304, an empty summary with the note "not modified"), or NotFound (no
-  // such source), FailedPrecondition (not a url source), Conflict (being
+  // 304, an empty summary with the note "not modified"; of a listen source,
+  // a note per term: its requests and matches), or NotFound (no such
+  // source), FailedPrecondition (not a url or listen source), Conflict (being
   // polled right now), or the fetch's or the ingest's failure, which is also
   // recorded on the source. Database failures throw store::DbError.
   Result<IngestSummary> PollNow(const std::string& name);
@@ -85,6 +94,9 @@ class Poller {
   int RunDueImpl(int64_t now, bool background);
   // Fetches and ingests one source; records its health and its schedule.
   Result<IngestSummary> Poll(const Source& source, int64_t now);
+  // A listen source's terms searched, their matches ingested, the new state
+  // recorded (also when a term fails: the terms before it keep their progress).
+  Result<IngestSummary> Listen(const Source& source);
   void Round();
 
   store::Pool& pool_;

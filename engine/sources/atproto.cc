@@ -122,16 +122,20 @@ void ApplyFacets(const json& record, Post& post) {
   }
 }
 
-// A record of listRecords as a Post, or why not.
-Result<Post> PostOf(const json& item, const RemoteAccount& account, const std::string& app_url) {
+// A record of listRecords (the record under "value") or a post view of
+// searchPosts (under "record") as a Post, or why not.
+Result<Post> PostOf(const json& item, const char* record_key, const RemoteAccount& account,
+                    const std::string& app_url) {
   const std::string uri = Str(item, "uri");
   const std::string prefix = "at://" + account.id + "/" + kPostCollection + "/";
   if (!StartsWith(uri, prefix) || uri.size() == prefix.size()) {
     return Status::InvalidArgument("'uri' must be at://" + account.id + "/" + kPostCollection +
                                    "/RKEY, got '" + uri.substr(0, 200) + "'");
   }
-  const json* value = Obj(item, "value");
-  if (value == nullptr) return Status::InvalidArgument("'value' (the post record) is missing");
+  const json* value = Obj(item, record_key);
+  if (value == nullptr) {
+    return Status::InvalidArgument("'" + std::string(record_key) + "' (the post record) is missing");
+  }
   const std::string type = Str(*value, "$type");
   if (!type.empty() && type != kPostCollection) {
     return Status::InvalidArgument("the record's $type is '" + type + "', not " + kPostCollection);
@@ -175,6 +179,38 @@ Result<Post> PostOf(const json& item, const RemoteAccount& account, const std::s
                                    std::to_string(kMaxRecordBytes) + ")");
   }
   return post;
+}
+
+// E-mail addresses and websites written in a profile's bio, for matching.
+void AddBioEntities(Profile& p) {
+  for (const Entity& e : ExtractEntities(p.bio)) {
+    if (e.kind == EntityKind::kEmail) AddUnique(p.emails, NormalizeEmail(e.text));
+    if (e.kind == EntityKind::kUrl) {
+      AddUnique(p.websites, StartsWith(e.text, "http") ? e.text : "https://" + e.text);
+    }
+  }
+}
+
+// The account of an AppView's profile view (author of a post view, or a
+// getProfiles entry); its id empty when the view has no valid DID.
+RemoteAccount AccountOfView(const json& view, const std::string& app_url) {
+  RemoteAccount a;
+  a.network = "atproto";
+  a.platform = "bluesky";
+  if (IsDid(Str(view, "did"))) a.id = Str(view, "did");
+  const std::string handle = LowerAscii(Str(view, "handle"));
+  if (IsHandle(handle)) a.handle = handle;
+  a.profile_url = app_url + "/profile/" + (a.handle.empty() ? a.id : a.handle);
+  return a;
+}
+
+Reject RejectOf(const json& item, const std::string& file, int64_t record, const Status& why) {
+  Position where;
+  where.file = file;
+  where.record = record;
+  std::string raw = item.dump();
+  if (raw.size() > 1024 * 1024) raw.resize(1024 * 1024);
+  return Reject{where, why.message(), std::move(raw)};
 }
 
 std::string Epoch() { return std::to_string(static_cast<int64_t>(std::time(nullptr))); }
@@ -243,17 +279,77 @@ Result<PostPage> ParsePostPage(std::string_view text, const RemoteAccount& accou
     Position where;
     where.file = account.id;
     where.record = n++;
-    Result<Post> post = PostOf(item, account, app_url);
+    Result<Post> post = PostOf(item, "value", account, app_url);
     if (post.ok()) {
       page.rkeys.push_back(RkeyOf(post->external_id));
       page.posts.push_back(std::move(*post));
     } else {
-      std::string raw = item.dump();
-      if (raw.size() > 1024 * 1024) raw.resize(1024 * 1024);
-      page.rejects.push_back(Reject{where, post.status().message(), std::move(raw)});
+      page.rejects.push_back(RejectOf(item, where.file, where.record, post.status()));
     }
   }
   return page;
+}
+
+Result<SearchPage> ParseSearchPage(std::string_view text, const std::string& app_url) {
+  Result<json> j = ParseObject(text, "the searchPosts answer");
+  if (!j.ok()) return j.status();
+  auto posts = j->find("posts");
+  if (posts == j->end() || !posts->is_array()) {
+    return Status::FailedPrecondition("the searchPosts answer has no 'posts' list");
+  }
+  SearchPage page;
+  page.cursor = Str(*j, "cursor");
+  int64_t n = 0;
+  for (const json& item : *posts) {
+    const int64_t record = n++;
+    const json* author = Obj(item, "author");
+    RemoteAccount account = AccountOfView(author != nullptr ? *author : json(), app_url);
+    Result<Post> post = account.id.empty()
+                            ? Result<Post>(Status::InvalidArgument(
+                                  "'author' has no valid 'did' (a did:plc: or did:web: identity)"))
+                            : PostOf(item, "record", account, app_url);
+    std::optional<int64_t> indexed = ParseRfc3339(Str(item, "indexedAt"));
+    if (post.ok() && !indexed) {
+      post = Status::InvalidArgument("'indexedAt' must be an RFC 3339 time, got '" +
+                                     Str(item, "indexedAt").substr(0, 60) + "'");
+    }
+    if (!post.ok()) {
+      page.rejects.push_back(RejectOf(item, "searchPosts", record, post.status()));
+      continue;
+    }
+    page.sort_keys.push_back(std::min(post->published, *indexed));
+    page.authors.push_back(std::move(account));
+    page.posts.push_back(std::move(*post));
+  }
+  return page;
+}
+
+Result<std::vector<Profile>> ParseProfileViews(std::string_view text, const std::string& app_url) {
+  Result<json> j = ParseObject(text, "the getProfiles answer");
+  if (!j.ok()) return j.status();
+  auto views = j->find("profiles");
+  if (views == j->end() || !views->is_array()) {
+    return Status::FailedPrecondition("the getProfiles answer has no 'profiles' list");
+  }
+  std::vector<Profile> out;
+  for (const json& view : *views) {
+    const RemoteAccount account = AccountOfView(view, app_url);
+    if (account.id.empty()) continue;  // a profile of nobody: nothing to store it under
+    Profile p;
+    p.platform = account.platform;
+    p.external_id = account.id;
+    p.handle = account.handle;
+    p.url = account.profile_url;
+    p.display_name = Str(view, "displayName");
+    p.bio = Str(view, "description");
+    AddBioEntities(p);
+    const std::string avatar = Str(view, "avatar");
+    if (StartsWith(avatar, "https://") || StartsWith(avatar, "http://")) p.avatar_url = avatar;
+    if (auto t = ParseRfc3339(Str(view, "createdAt"))) p.updated = *t;
+    p.raw = view.dump();
+    out.push_back(std::move(p));
+  }
+  return out;
 }
 
 Result<Profile> ParseProfileRecord(std::string_view text, const RemoteAccount& account,
@@ -270,12 +366,7 @@ Result<Profile> ParseProfileRecord(std::string_view text, const RemoteAccount& a
   p.url = account.profile_url;
   p.display_name = Str(*value, "displayName");
   p.bio = Str(*value, "description");
-  for (const Entity& e : ExtractEntities(p.bio)) {
-    if (e.kind == EntityKind::kEmail) AddUnique(p.emails, NormalizeEmail(e.text));
-    if (e.kind == EntityKind::kUrl) {
-      AddUnique(p.websites, StartsWith(e.text, "http") ? e.text : "https://" + e.text);
-    }
-  }
+  AddBioEntities(p);
   const std::string website = Str(*value, "website");
   if (StartsWith(website, "https://") || StartsWith(website, "http://")) {
     AddUnique(p.websites, website);
@@ -316,7 +407,8 @@ std::string AtprotoIdentifierOf(std::string_view in) {
 
 AtprotoNetwork::AtprotoNetwork(Fetcher& fetcher, AtprotoOptions options)
     : fetcher_(fetcher), options_(std::move(options)) {
-  for (std::string* url : {&options_.plc_url, &options_.handle_resolver_url, &options_.app_url}) {
+  for (std::string* url : {&options_.plc_url, &options_.handle_resolver_url, &options_.appview_url,
+                           &options_.app_url}) {
     while (!url->empty() && url->back() == '/') url->pop_back();
   }
 }
@@ -492,6 +584,88 @@ Result<FollowReport> AtprotoNetwork::Follow(const RemoteAccount& account, const 
   }
   if (!newest.empty() && (seen.empty() || newest > seen)) st["newest"] = newest;
   report.state = st.dump();
+  return report;
+}
+
+Result<ListenReport> AtprotoNetwork::Listen(const std::string& term, const std::string& state,
+                                            const FollowLimits& limits, RecordSink& sink) {
+  ListenReport report;
+  json st = json::parse(state.empty() ? "{}" : state, nullptr, false);
+  if (!st.is_object()) st = json::object();
+  const int64_t seen = st.value("newest", int64_t{0});
+  std::vector<std::string> seen_uris;  // the matches of second `seen` handed over before
+  if (auto u = st.find("uris"); u != st.end() && u->is_array()) {
+    for (const json& uri : *u) {
+      if (uri.is_string()) seen_uris.push_back(uri.get<std::string>());
+    }
+  }
+  int64_t newest = seen;
+  std::vector<std::string> newest_uris = seen_uris;
+  std::vector<std::string> authors_seen;  // whose profile this call handed over
+  const std::string search = options_.appview_url + "/xrpc/app.bsky.feed.searchPosts?q=" +
+                             PercentEncode(term, "") + "&sort=latest&limit=" +
+                             std::to_string(std::max(1, std::min(100, limits.max_posts)));
+  std::string cursor;
+  for (int page_no = 0; page_no < limits.max_pages && report.posts < limits.max_posts;
+       ++page_no) {
+    const std::string url = cursor.empty() ? search : search + "&cursor=" + PercentEncode(cursor, "");
+    Result<std::string> body = Get(url, limits, &report.requests);
+    if (!body.ok()) return body.status();
+    Result<SearchPage> page = ParseSearchPage(*body, options_.app_url);
+    if (!page.ok()) return Status::FailedPrecondition(url + ": " + page.status().message());
+    for (Reject& r : page->rejects) sink.OnReject(std::move(r));
+    bool reached_seen = false;
+    std::vector<std::string> new_authors;
+    for (size_t i = 0; i < page->posts.size() && report.posts < limits.max_posts; ++i) {
+      const int64_t key = page->sort_keys[i];
+      const std::string& uri = page->posts[i].external_id;
+      if (key < seen || (key == seen && std::find(seen_uris.begin(), seen_uris.end(), uri) !=
+                                            seen_uris.end())) {
+        reached_seen = true;  // newest first: the rest was handed over before
+        break;
+      }
+      if (key > newest) {
+        newest = key;
+        newest_uris.clear();
+      }
+      if (key == newest && newest_uris.size() < 100) newest_uris.push_back(uri);
+      if (std::find(authors_seen.begin(), authors_seen.end(), page->authors[i].id) ==
+          authors_seen.end()) {
+        authors_seen.push_back(page->authors[i].id);
+        new_authors.push_back(page->authors[i].id);
+      }
+      Position where;
+      where.file = "searchPosts " + term;
+      where.record = report.posts;
+      sink.OnPost(std::move(page->posts[i]), where);
+      ++report.posts;
+    }
+    // The authors' profiles, so that matching can link them to CRM records.
+    for (size_t first = 0; first < new_authors.size(); first += 25) {
+      std::string profiles_url = options_.appview_url + "/xrpc/app.bsky.actor.getProfiles?";
+      for (size_t i = first; i < std::min(new_authors.size(), first + 25); ++i) {
+        profiles_url += (i == first ? "actors=" : "&actors=") + PercentEncode(new_authors[i], ":");
+      }
+      Result<std::string> answer = Get(profiles_url, limits, &report.requests);
+      if (!answer.ok()) return answer.status();
+      Result<std::vector<Profile>> profiles = ParseProfileViews(*answer, options_.app_url);
+      if (!profiles.ok()) {
+        return Status::FailedPrecondition(profiles_url + ": " + profiles.status().message());
+      }
+      for (Profile& p : *profiles) {
+        Position where;
+        where.file = "getProfiles";
+        sink.OnProfile(std::move(p), where);
+        ++report.profiles;
+      }
+    }
+    if (reached_seen || page->cursor.empty() || page->cursor == cursor ||
+        page->posts.size() + page->rejects.size() == 0) {
+      break;
+    }
+    cursor = page->cursor;
+  }
+  report.state = json{{"newest", newest}, {"uris", newest_uris}}.dump();
   return report;
 }
 

@@ -12,6 +12,9 @@
 // recorded answers: facets become mentions, links and hashtags; a reply
 // keeps its parent (in_reply_to, the parent's at:// URI); posts and
 // profiles come out with platform "bluesky", posts keyed by their at:// URI.
+//
+// Listening asks an AppView's app.bsky.feed.searchPosts (sort=latest,
+// cursor paging) and the matches' authors' app.bsky.actor.getProfiles.
 #ifndef SCRM_SOURCES_ATPROTO_H_
 #define SCRM_SOURCES_ATPROTO_H_
 
@@ -29,6 +32,7 @@ namespace scrm::sources {
 struct AtprotoOptions {
   std::string plc_url = "https://plc.directory";                 // atproto.plc_url
   std::string handle_resolver_url = "https://public.api.bsky.app";  // atproto.handle_resolver_url
+  std::string appview_url = "https://public.api.bsky.app";  // atproto.appview_url: search
   // Where a person opens a post or a profile ("{app}/profile/{handle}").
   std::string app_url = "https://bsky.app";
   int pds_recheck_seconds = 86400;  // the DID document is read again after this
@@ -61,13 +65,29 @@ Result<PostPage> ParsePostPage(std::string_view json, const RemoteAccount& accou
 Result<Profile> ParseProfileRecord(std::string_view json, const RemoteAccount& account,
                                    const std::string& pds, std::string* cid);
 
+// One page of app.bsky.feed.searchPosts: its posts (authors' accounts in
+// `authors`, the AppView's order key in `sort_keys`: the earlier of the
+// record's createdAt and the AppView's indexedAt, seconds since the epoch),
+// bad ones rejected with their reason, and the next page's cursor.
+struct SearchPage {
+  std::vector<Post> posts;
+  std::vector<RemoteAccount> authors;  // of each post
+  std::vector<int64_t> sort_keys;      // of each post
+  std::vector<Reject> rejects;
+  std::string cursor;
+};
+Result<SearchPage> ParseSearchPage(std::string_view json, const std::string& app_url);
+// The profiles of an app.bsky.actor.getProfiles answer (ProfileViewDetailed:
+// name, bio with its e-mail addresses and websites, avatar).
+Result<std::vector<Profile>> ParseProfileViews(std::string_view json, const std::string& app_url);
+
 // What a person typed, as the AT Protocol reads it: a DID ("did:plc:...",
 // "at://did:plc:..."), or a handle ("alice.test", "@alice.bsky.social",
 // "at://alice.test", "https://bsky.app/profile/alice.test"); "" when it is
 // neither.
 std::string AtprotoIdentifierOf(std::string_view handle_or_url);
 
-class AtprotoNetwork : public OpenNetwork {
+class AtprotoNetwork : public OpenNetwork, public Listener {
  public:
   AtprotoNetwork(Fetcher& fetcher, AtprotoOptions options);
 
@@ -79,6 +99,11 @@ class AtprotoNetwork : public OpenNetwork {
   // newest page always (edits there are seen), older pages until the newest
   // post seen before, within `limits`.
   Result<FollowReport> Follow(const RemoteAccount& account, const std::string& state,
+                              const FollowLimits& limits, RecordSink& sink) override;
+  // State: {"newest": sort key, "uris": [the matches of that second seen]}.
+  // Pages until a match seen before, within `limits`; each new author's
+  // profile once per call (getProfiles, 25 a request).
+  Result<ListenReport> Listen(const std::string& term, const std::string& state,
                               const FollowLimits& limits, RecordSink& sink) override;
 
  private:

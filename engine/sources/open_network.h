@@ -1,5 +1,5 @@
 // OpenNetwork: one open network (ActivityPub, the AT Protocol) as the
-// follower and the listener see it. A client resolves what a person types
+// follower sees it; Listener: a network's search, as a listen source sees it. A client resolves what a person types
 // ("@alice@host", "https://host/@alice", "alice.test", "at://did:plc:...")
 // to a stable account, then reads that account's profile and recent public
 // posts page by page, handing them to a RecordSink exactly as a file parser
@@ -60,6 +60,27 @@ class OpenNetwork {
   // Reads the account's profile and its public posts newer than `state`
   // says were seen, within `limits`, into `sink`.
   virtual Result<FollowReport> Follow(const RemoteAccount& account, const std::string& state,
+                                      const FollowLimits& limits, RecordSink& sink) = 0;
+};
+
+// What one poll did for one term of a listen source. `state` is the
+// client's own text (the newest match seen), given back to the next poll.
+struct ListenReport {
+  int requests = 0;
+  int posts = 0;     // matches handed to the sink: new since the state given
+  int profiles = 0;  // their authors' profiles handed to the sink
+  std::string state;
+};
+
+// A network's search for hashtags ("#suitecrm") and keywords ("open source
+// crm"), newest match first. Listen() hands the matches newer than `state`
+// says were seen, and their authors' profiles, to `sink`, within `limits`
+// (pages and posts per term and poll). Thread-safe when its Fetcher is.
+class Listener {
+ public:
+  virtual ~Listener() = default;
+  virtual std::string_view network() const = 0;
+  virtual Result<ListenReport> Listen(const std::string& term, const std::string& state,
                                       const FollowLimits& limits, RecordSink& sink) = 0;
 };
 

@@ -12,7 +12,7 @@ const char kSelect[] =
     "community, push_secret, etag, last_modified, "
     "COALESCE(DATE_FORMAT(last_run_at, '%Y-%m-%d %H:%i:%s'), ''), "
     "COALESCE(DATE_FORMAT(last_success_at, '%Y-%m-%d %H:%i:%s'), ''), COALESCE(last_error, ''), "
-    "items_total, retention_days FROM scrm_sources";
+    "items_total, retention_days, COALESCE(state, '') FROM scrm_sources";
 
 Source Read(sql::ResultSet& rs) {
   Source s;
@@ -32,6 +32,7 @@ Source Read(sql::ResultSet& rs) {
   s.last_error = rs.getString(14);
   s.items_total = rs.getInt64(15);
   s.retention_days = rs.getInt(16);
+  s.state = rs.getString(17);
   return s;
 }
 
@@ -207,6 +208,19 @@ void SourceRepository::RecordSuccess(int64_t id, int64_t items, const std::strin
     ps->execute();
   } catch (const sql::SQLException& e) {
     throw DbError::From(e, "recording a source's run");
+  }
+}
+
+void SourceRepository::RecordState(int64_t id, const std::string& state) {
+  try {
+    Pool::Lease conn = pool_.Acquire();
+    std::unique_ptr<sql::PreparedStatement> ps(
+        conn->prepareStatement("UPDATE scrm_sources SET state = ? WHERE id = ?"));
+    ps->setString(1, state);
+    ps->setInt64(2, id);
+    ps->execute();
+  } catch (const sql::SQLException& e) {
+    throw DbError::From(e, "recording a source's state");
   }
 }
 

@@ -43,6 +43,8 @@ class SourceRepository {
   void RecordSuccess(int64_t id, int64_t items, const std::string& etag,
                      const std::string& last_modified);
   void RecordFailure(int64_t id, const std::string& error);
+  // A listen source's high-water marks (Source::state), as the client gives them.
+  void RecordState(int64_t id, const std::string& state);
 
   // Rewrites the stored push secrets (sealing clear ones, re-sealing under a
   // new key) in one transaction, the rows locked: `rewrite` gets each source's

@@ -77,7 +77,7 @@ http::Response PageServer::Admin(const http::Request& request) {
                          {"last_success_at", Optional(s.last_success_at)},
                          {"last_error", Optional(s.last_error)},
                          {"items", s.items_total},
-                         {"can_poll", s.type == "url"},
+                         {"can_poll", s.type == "url" || s.type == "listen"},
                          {"state", failing ? "error" : never ? "never" : "ok"},
                          {"state_text", templates_->Message(
                                             lang, failing ? "admin.source_error"

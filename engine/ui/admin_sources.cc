@@ -54,7 +54,7 @@ http::Response SourceForm(const Templates& templates, const UiOptions& options,
                  {"retention_days", std::to_string(s.retention_days)},
                  {"has_secret", !s.push_secret.empty()}};
   c["source"].update(typed);
-  c["types"] = Options({"file", "url", "push"}, s.type, [&](const std::string& v) {
+  c["types"] = Options({"file", "url", "push", "listen"}, s.type, [&](const std::string& v) {
     return t("admin.type_" + v);
   });
   std::vector<std::string> formats = {"auto"};

@@ -7,6 +7,11 @@
 //   changes FILE            edits Amélie's first post, deletes her second,
 //                           adds one more.
 //   bulk FILE N POSTS       N more accounts (bulkI.test) with POSTS posts each.
+//   listen FILE             posts for listen sources: Amélie in French with
+//                           the hashtag #suitecrm, Bob in English with the
+//                           keywords "open source crm", one post of each
+//                           that matches neither.
+//   listen-more FILE        one more French #suitecrm post, by Bob.
 import fs from 'node:fs';
 import dns from 'node:dns';
 
@@ -81,7 +86,21 @@ if (command === 'accounts') {
     made.push(who.handle);
   }
   fs.writeFileSync(file, JSON.stringify(made));
+} else if (command === 'listen' || command === 'listen-more') {
+  const s = JSON.parse(fs.readFileSync(file));
+  const tagged = (who, text, langs) => post(who, text, {
+    langs, facets: [facet(text, '#suitecrm', { $type: 'app.bsky.richtext.facet#tag', tag: 'suitecrm' })],
+  });
+  if (command === 'listen') {
+    s.listenFr = await tagged(s.amelie, 'Nous passons à #suitecrm : déjà ravis, même la comptabilité à Besançon', ['fr']);
+    s.listenEn = await post(s.bob, 'Our open source crm trial went well, the sales team is convinced', { langs: ['en'] });
+    await post(s.amelie, 'Rien à voir : il neige à Besançon ce matin', { langs: ['fr'] });
+    await post(s.bob, 'Lunch with the sales team at the harbour', { langs: ['en'] });
+  } else {
+    s.listenMore = await tagged(s.bob, 'Première semaine sous #suitecrm à Genève : réussite complète', ['fr']);
+  }
+  fs.writeFileSync(file, JSON.stringify(s));
 } else {
-  console.error('usage: seed.mjs PDS_URL accounts|changes|bulk FILE [N POSTS]');
+  console.error('usage: seed.mjs PDS_URL accounts|changes|bulk|listen|listen-more FILE [N POSTS]');
   process.exit(2);
 }

@@ -1,69 +1,43 @@
-// tests/atproto/servers.mjs DATA_DIR: the reference PLC directory and PDS
-// (@did-plc/server, @atproto/pds from npm, tests/atproto/install) in this
-// node process, both on 127.0.0.1 only, on ports the system picks. Prints
-// one line {"plc": URL, "pds": URL} when both answer, then serves until
-// SIGTERM.
+// tests/atproto/servers.mjs POSTGRES_URL: a whole AT Protocol network in
+// this node process, from @atproto/dev-env (tests/atproto/install
+// --dev-env): its TestNetwork runs the reference PLC directory, PDS and
+// Bluesky AppView (plus the moderation service it wires in), the AppView
+// on the PostgreSQL cluster at POSTGRES_URL (tests/atproto/run starts it).
+// Every server listens on 127.0.0.1 only, on ports the system picks;
+// temporary files go to $TMPDIR. Prints one line {"plc", "pds",
+// "appview"} (URLs) when all answer, then serves until SIGTERM.
 import { createRequire } from 'node:module';
 import dns from 'node:dns';
-import crypto from 'node:crypto';
 import net from 'node:net';
 import { pathToFileURL } from 'node:url';
 
 dns.setDefaultResultOrder('ipv4first');  // "localhost" is 127.0.0.1, where they listen
-// The packages are in the install directory, the working directory.
-const require = createRequire(process.cwd() + '/');
-const dataDir = process.argv[2];
+// The servers call listen(port) deep inside dev-env: bind them all to loopback.
+const listen = net.Server.prototype.listen;
+net.Server.prototype.listen = function (...args) {
+  if (typeof args[0] === 'number' && typeof args[1] !== 'string') {
+    args.splice(1, 0, '127.0.0.1');
+  } else if (args[0] && typeof args[0] === 'object' && !(args[0] instanceof net.Server) &&
+             args[0].path === undefined && args[0].host === undefined && args[0].fd === undefined) {
+    args[0] = { ...args[0], host: '127.0.0.1' };
+  }
+  return listen.apply(this, args);
+};
+// dev-env insists on a Redis host; the AppView never connects to it.
+process.env.REDIS_HOST ??= '127.0.0.1:1';
+process.env.LOG_ENABLED ??= 'false';
 
-// Both servers call app.listen(port): bind to loopback instead of every interface.
-function loopbackOnly(app) {
-  const listen = app.listen.bind(app);
-  app.listen = (port) => listen(port, '127.0.0.1');
-}
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
+const require = createRequire(process.cwd() + '/');  // the install directory
+const { TestNetwork } = await import(pathToFileURL(require.resolve('@atproto/dev-env')).href);
+const network = await TestNetwork.create({ dbPostgresUrl: process.argv[2], dbPostgresSchema: 'scrm' });
 
-const { PlcServer, Database: PlcDatabase } = require('@did-plc/server');
-const pds = await import(pathToFileURL(require.resolve('@atproto/pds')).href);
-
-const plcPort = await freePort();
-const plc = PlcServer.create({ db: PlcDatabase.mock(), port: plcPort });
-loopbackOnly(plc.app);
-await plc.start();
-
-const pdsPort = await freePort();
-Object.assign(process.env, {
-  PDS_HOSTNAME: 'localhost',
-  PDS_PORT: String(pdsPort),
-  PDS_DATA_DIRECTORY: dataDir,
-  PDS_BLOBSTORE_DISK_LOCATION: dataDir + '/blobs',
-  PDS_DID_PLC_URL: `http://localhost:${plcPort}`,
-  PDS_JWT_SECRET: crypto.randomBytes(16).toString('hex'),
-  PDS_ADMIN_PASSWORD: 'admin-pass',
-  PDS_PLC_ROTATION_KEY_K256_PRIVATE_KEY_HEX: crypto.randomBytes(32).toString('hex'),
-  PDS_INVITE_REQUIRED: 'false',
-  PDS_DEV_MODE: 'true',
-  PDS_CRAWLERS: '',
-  LOG_ENABLED: 'false',
-});
-const env = pds.readEnv();
-const server = await pds.PDS.create(pds.envToCfg(env), pds.envToSecrets(env));
-loopbackOnly(server.app);
-await server.start();
-
-console.log(JSON.stringify({ plc: `http://localhost:${plcPort}`, pds: `http://localhost:${pdsPort}` }));
+console.log(JSON.stringify({ plc: network.plc.url, pds: network.pds.url, appview: network.bsky.url }));
 
 let stopping = false;
 async function stop() {
   if (stopping) return;
   stopping = true;
-  await server.destroy().catch(() => {});
-  await plc.destroy().catch(() => {});
+  await network.close().catch(() => {});
   process.exit(0);
 }
 process.on('SIGTERM', stop);

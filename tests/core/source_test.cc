@@ -79,3 +79,55 @@ TEST_CASE("bad source settings name their field", "[core]") {
 }
 
 }  // namespace scrm
+
+namespace scrm {
+namespace {
+
+Source Listening(const std::string& terms) {
+  Source s;
+  s.name = "suitecrm-talk";
+  s.type = "listen";
+  s.location = terms;
+  s.poll_interval_seconds = 300;
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("a listen source's terms: hashtags and keywords, comma-separated", "[core]") {
+  CHECK(ListenTerms(" #suitecrm, open source crm ,,#SuiteCRM, #suitecrm , ") ==
+        std::vector<std::string>{"#suitecrm", "open source crm", "#SuiteCRM"});
+  CHECK(ListenTerms("").empty());
+  CHECK(ListenTerms(" , ,").empty());
+  CHECK(ValidateSource(Listening("#suitecrm, logiciel libre")).ok());
+  CHECK(ValidateSource(Listening("gestion de la relation client")).ok());
+}
+
+TEST_CASE("bad listen terms are refused, naming the location", "[core]") {
+  const std::string too_long(kMaxListenTermBytes + 1, 'a');
+  std::string too_many;
+  for (size_t i = 0; i <= kMaxListenTerms; ++i) too_many += "term" + std::to_string(i) + ",";
+  const std::pair<std::string, const char*> cases[] = {
+      {"", "at least one term"},
+      {" , ", "at least one term"},
+      {"#suitecrm, " + too_long, "bytes long"},
+      {too_many, "at most"},
+      {"#", "hashtag without its name"},
+  };
+  for (const auto& [terms, says] : cases) {
+    INFO(terms);
+    Status s = ValidateSource(Listening(terms));
+    CHECK(s.code() == Status::Code::kInvalidArgument);
+    CHECK(s.field() == "location");
+    CHECK(s.message().find(says) != std::string::npos);
+  }
+  // The same through the settings as text.
+  SourceSettings settings;
+  settings.type = "listen";
+  settings.location = "";
+  Source s;
+  s.name = "talk";
+  CHECK(ApplySourceSettings(settings, &s).field() == "location");
+}
+
+}  // namespace scrm

@@ -18,7 +18,9 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <memory>
+#include <map>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -372,6 +374,106 @@ TEST_CASE("the poller's thread starts and stops promptly", "[mysql][ingest][poll
   poller.Stop();
   CHECK(std::chrono::steady_clock::now() - begin < std::chrono::seconds(1));
   CHECK(f.Posts() == 3);
+}
+
+namespace {
+
+// A network's search, scripted: each term's matches, oldest first; the
+// state is how many of them were handed over before. A term in `failing`
+// fails after handing over its new matches.
+class FakeListener : public sources::Listener {
+ public:
+  std::string_view network() const override { return "atproto"; }
+  Result<sources::ListenReport> Listen(const std::string& term, const std::string& state,
+                                       const sources::FollowLimits&, RecordSink& sink) override {
+    std::lock_guard<std::mutex> lock(mu);
+    calls.push_back(term + "@" + state);
+    const std::vector<std::string>& texts = matches[term];
+    sources::ListenReport report;
+    report.requests = 1;
+    for (size_t i = state.empty() ? 0 : std::stoul(state); i < texts.size(); ++i) {
+      Post p;
+      p.platform = "bluesky";
+      p.external_id = "at://did:plc:author/app.bsky.feed.post/" + term + std::to_string(i);
+      p.author_id = "did:plc:author";
+      p.author_handle = "author.test";
+      p.text = texts[i];
+      p.published = 1796032800 + static_cast<int64_t>(i);
+      sink.OnPost(std::move(p), Position{});
+      ++report.posts;
+    }
+    if (failing.count(term) != 0) return Status::Unavailable("the AppView answered 503");
+    report.state = std::to_string(texts.size());
+    return report;
+  }
+  std::mutex mu;
+  std::map<std::string, std::vector<std::string>> matches;
+  std::set<std::string> failing;
+  std::vector<std::string> calls;
+};
+
+}  // namespace
+
+TEST_CASE("a listen source: its terms searched, matches stored, only new ones next time",
+          "[mysql][ingest][poller]") {
+  Fixture f;
+  Source listen;
+  listen.name = "talk";
+  listen.type = "listen";
+  listen.location = "#suitecrm, open source crm";
+  listen.poll_interval_seconds = 60;
+  listen.visibility = "public";
+  store::SourceRepository repo(f.db.pool());
+  Result<Source> added = repo.Add(listen);
+  REQUIRE(added.ok());
+  FakeListener listener;
+  listener.matches["#suitecrm"] = {"Notre équipe passe à #suitecrm", "Moved to #suitecrm"};
+  listener.matches["open source crm"] = {"An open source CRM, at last"};
+  ingest::PollerOptions options;
+  options.listener = &listener;
+  ingest::Poller poller(f.db.pool(), f.fetcher, options);
+  store::ContentRepository content(f.db.pool());
+
+  Result<ingest::IngestSummary> first = poller.PollNow("talk");
+  REQUIRE(first.ok());
+  CHECK(first->posts_new == 3);
+  REQUIRE(first->notes.size() == 2);
+  CHECK(first->notes[0] == "#suitecrm: 1 requests, 2 matches, 0 profiles");
+  CHECK(content.CountPosts(added->id) == 3);
+  std::optional<Source> stored = repo.Get("talk");
+  REQUIRE(stored.has_value());
+  CHECK(stored->state == R"({"#suitecrm":"2","open source crm":"1"})");
+  CHECK(stored->items_total == 3);
+  CHECK(stored->last_error.empty());
+  CHECK_FALSE(stored->last_success_at.empty());
+
+  // A new match: the next poll (on the schedule) starts from the state.
+  listener.matches["#suitecrm"].push_back("Still happy with #suitecrm");
+  CHECK(poller.RunDue(NowUnixSeconds() + 3600) == 2);  // the feed and the listen source
+  CHECK(content.CountPosts(added->id) == 4);
+  CHECK(listener.calls == std::vector<std::string>{"#suitecrm@", "open source crm@",
+                                                   "#suitecrm@2", "open source crm@1"});
+
+  // A term that fails: the error on the source, the terms before it keep
+  // their progress, the ones after keep their state.
+  stored = repo.Get("talk");
+  stored->location = "open source crm, #suitecrm, logiciel libre";
+  REQUIRE(repo.Update(*stored).ok());
+  listener.matches["open source crm"].push_back("Open source CRM news");
+  listener.matches["#suitecrm"].push_back("Another #suitecrm post");
+  listener.failing.insert("#suitecrm");
+  Result<ingest::IngestSummary> failed = poller.PollNow("talk");
+  REQUIRE_FALSE(failed.ok());
+  CHECK(failed.status().code() == Status::Code::kUnavailable);
+  CHECK_THAT(failed.status().message(), Contains("listening for '#suitecrm'"));
+  stored = repo.Get("talk");
+  CHECK_THAT(stored->last_error, Contains("503"));
+  CHECK(stored->state == R"({"#suitecrm":"3","logiciel libre":"","open source crm":"2"})");
+  CHECK(content.CountPosts(added->id) == 6);  // what came before the failure is kept
+
+  // Without a client, a listen source says so.
+  ingest::Poller deaf(f.db.pool(), f.fetcher);
+  CHECK_THAT(deaf.PollNow("talk").status().message(), Contains("no client"));
 }
 
 TEST_CASE("the fetcher follows redirects, reads gzip and the charset", "[fetcher]") {

@@ -261,5 +261,140 @@ TEST_CASE("a gigantic page is refused, and the failure names the URL", "[atproto
   CHECK(sink.posts.empty());
 }
 
+// Listening: searchPosts answers (a page, then the last one) and getProfiles.
+struct Search {
+  static constexpr char kBob[] = "did:plc:bobbobbobbobbobbobbobbob";
+  Search() {
+    sources::AtprotoOptions o;
+    o.appview_url = "https://appview.example/";
+    net = std::make_unique<sources::AtprotoNetwork>(fetcher, o);
+    fetcher.answers[Page("")] = Data("search_posts.json");
+    fetcher.answers[Page("1796032700000%3A%3Abafyreis2")] = Data("search_posts_end.json");
+    fetcher.answers[Profiles({kDid, kBob})] = Data("get_profiles.json");
+  }
+  static std::string Page(const std::string& cursor, int limit = 100) {
+    return "https://appview.example/xrpc/app.bsky.feed.searchPosts?q=%23suitecrm&sort=latest&limit=" +
+           std::to_string(limit) + (cursor.empty() ? "" : "&cursor=" + cursor);
+  }
+  static std::string Profiles(const std::vector<std::string>& dids) {
+    std::string url = "https://appview.example/xrpc/app.bsky.actor.getProfiles?";
+    for (size_t i = 0; i < dids.size(); ++i) url += (i == 0 ? "actors=" : "&actors=") + dids[i];
+    return url;
+  }
+  FakeFetcher fetcher;
+  std::unique_ptr<sources::AtprotoNetwork> net;
+};
+
+TEST_CASE("a page of searchPosts: posts of any author, facets, order keys, rejects", "[atproto]") {
+  Result<sources::SearchPage> page =
+      sources::ParseSearchPage(Data("search_posts.json"), "https://bsky.app");
+  REQUIRE(page.ok());
+  CHECK(page->cursor == "1796032700000::bafyreis2");
+  REQUIRE(page->posts.size() == 2);
+  REQUIRE(page->authors.size() == 2);
+  const Post& first = page->posts[0];
+  CHECK(first.external_id == std::string("at://") + kDid + "/app.bsky.feed.post/3lsearch0003");
+  CHECK(first.author_id == kDid);
+  CHECK(first.author_handle == "amelie.test");  // handles compare lowercased
+  CHECK(first.url == "https://bsky.app/profile/amelie.test/post/3lsearch0003");
+  CHECK(first.hashtags == std::vector<std::string>{"SuiteCRM"});
+  CHECK(first.language == "fr");
+  CHECK(page->sort_keys[0] == 1796032800);  // createdAt, earlier than indexedAt
+  CHECK(page->posts[1].author_id == Search::kBob);
+  CHECK(page->authors[1].profile_url == "https://bsky.app/profile/bob.test");
+  // A post whose author has no DID is kept with its reason.
+  REQUIRE(page->rejects.size() == 1);
+  CHECK_THAT(page->rejects[0].reason, Contains("did"));
+  CHECK(page->rejects[0].position.record == 2);
+
+  CHECK_FALSE(sources::ParseSearchPage("{\"cursor\": \"x\"}", "https://bsky.app").ok());
+  CHECK_FALSE(sources::ParseSearchPage("<html></html>", "https://bsky.app").ok());
+}
+
+TEST_CASE("the profiles of getProfiles: name, bio's e-mail and website, avatar", "[atproto]") {
+  Result<std::vector<Profile>> profiles =
+      sources::ParseProfileViews(Data("get_profiles.json"), "https://bsky.app");
+  REQUIRE(profiles.ok());
+  REQUIRE(profiles->size() == 2);  // the one without a DID is nobody's
+  const Profile& p = (*profiles)[0];
+  CHECK(p.platform == "bluesky");
+  CHECK(p.external_id == kDid);
+  CHECK(p.display_name == "Amélie Durand");
+  CHECK(p.url == "https://bsky.app/profile/amelie.test");
+  CHECK(p.emails == std::vector<std::string>{"amelie.durand@exemple.fr"});
+  CHECK(p.websites == std::vector<std::string>{"https://cafe-lumiere.fr"});
+  CHECK(p.avatar_url == "https://cdn.example/avatar/amelie.jpg");
+}
+
+TEST_CASE("listening: every match and its author once, then only what is new", "[atproto]") {
+  Search n;
+  CollectingSink sink;
+  sources::FollowLimits limits;
+  Result<sources::ListenReport> first = n.net->Listen("#suitecrm", "", limits, sink);
+  REQUIRE(first.ok());
+  CHECK(first->requests == 3);  // two pages, one getProfiles for both authors
+  CHECK(first->posts == 3);
+  CHECK(first->profiles == 2);
+  CHECK(sink.posts.size() == 3);
+  CHECK(sink.profiles.size() == 2);
+  CHECK(sink.rejects.size() == 1);
+  CHECK_THAT(first->state, Contains("\"newest\":1796032800"));
+  CHECK_THAT(first->state, Contains("3lsearch0003"));
+
+  // Nothing new: one request, which stops at the newest match seen.
+  n.fetcher.asked.clear();
+  CollectingSink again;
+  Result<sources::ListenReport> second = n.net->Listen("#suitecrm", first->state, limits, again);
+  REQUIRE(second.ok());
+  CHECK(n.fetcher.asked == std::vector<std::string>{Search::Page("")});
+  CHECK(second->posts == 0);
+  CHECK(again.posts.empty());
+  CHECK(again.profiles.empty());
+  CHECK(second->state == first->state);
+
+  // A new match on top: only it, and its author's profile.
+  std::string body = Data("search_posts.json");
+  body.insert(body.find("[") + 1, R"({"uri": "at://did:plc:bobbobbobbobbobbobbobbob/app.bsky.feed.post/3lsearch0004",
+    "cid": "bafyreis4", "author": {"did": "did:plc:bobbobbobbobbobbobbobbob", "handle": "bob.test"},
+    "record": {"$type": "app.bsky.feed.post", "text": "Still happy with #suitecrm",
+               "createdAt": "2026-12-01T08:00:00Z"},
+    "indexedAt": "2026-12-01T08:00:01Z"},)");
+  n.fetcher.answers[Search::Page("")] = body;
+  n.fetcher.answers[Search::Profiles({Search::kBob})] = Data("get_profiles.json");
+  CollectingSink third;
+  Result<sources::ListenReport> r = n.net->Listen("#suitecrm", first->state, limits, third);
+  REQUIRE(r.ok());
+  REQUIRE(third.posts.size() == 1);
+  CHECK_THAT(third.posts[0].external_id, Contains("3lsearch0004"));
+  CHECK(r->requests == 2);
+  CHECK_THAT(r->state, Contains("3lsearch0004"));
+}
+
+TEST_CASE("listening is bounded: pages per poll, and a cursor that never ends", "[atproto]") {
+  Search n;
+  for (int i = 0; i < 20; ++i) {
+    std::string body = Data("search_posts.json");
+    body.replace(body.find("1796032700000::bafyreis2"), 24, "c" + std::to_string(i + 1));
+    n.fetcher.answers[Search::Page(i == 0 ? "" : "c" + std::to_string(i))] = body;
+  }
+  CollectingSink sink;
+  sources::FollowLimits limits;
+  limits.max_pages = 3;
+  Result<sources::ListenReport> r = n.net->Listen("#suitecrm", "", limits, sink);
+  REQUIRE(r.ok());
+  CHECK(r->requests == 3 + 1);  // three pages, the authors' profiles once
+  // The same posts on every page: handed over again (the store tells they
+  // are unchanged), the newest kept.
+  CHECK(sink.posts.size() == 6);
+  CHECK(sink.profiles.size() == 2);
+
+  // A failing AppView: the failure names the URL.
+  n.fetcher.answers.clear();
+  CollectingSink none;
+  Result<sources::ListenReport> failed = n.net->Listen("#suitecrm", "", limits, none);
+  REQUIRE_FALSE(failed.ok());
+  CHECK_THAT(failed.status().message(), Contains("searchPosts"));
+}
+
 }  // namespace
 }  // namespace scrm
