@@ -646,7 +646,8 @@ TEST_CASE("a French admin reads every kind of bad input in French, naming the fi
       {"bad name", "/ui/admin/sources", With(NewSource("x"), "name", "Bad Name"), 400,
        "Nom: le nom de source « Bad Name » doit compter de 1 à 64 caractères", "must be 1 to 64"},
       {"bad type", "/ui/admin/sources", With(NewSource("t1"), "type", "ftp"), 400,
-       "Type: le type de source « ftp » doit être file, url ou push", "must be file, url or push"},
+       "Type: le type de source « ftp » doit être file, url, push ou listen",
+       "must be file, url, push or listen"},
       {"bad format", "/ui/admin/sources", With(NewSource("f1"), "format", "xls"), 400,
        "Format: le format « xls » n&apos;est pas l&apos;un de : auto, as2,", "is not one of"},
       {"bad URL", "/ui/admin/sources", With(NewSource("u1"), "location", "ftp://x"), 400,
@@ -713,8 +714,8 @@ TEST_CASE("a French admin reads every kind of bad input in French, naming the fi
   CHECK(post("/ui/admin/sources/community/poll", {}).status == 303);
   ClientResponse admin = b.Send("GET", "/ui/admin");
   CHECK(Contains(admin.body, "Échec du relevé de community: la source « community » est de type "
-                             "file : seules les sources url sont relevées"));
-  CHECK_FALSE(Contains(admin.body, "only url sources are fetched"));
+                             "file : seules les sources url et listen sont relevées"));
+  CHECK_FALSE(Contains(admin.body, "only url and listen sources are fetched"));
   ClientResponse no_csrf = b.Send("POST", "/ui/admin/sources", kForm, Form(NewSource("z1")));
   CHECK(no_csrf.status == 403);
   CHECK(Contains(no_csrf.body, "jeton CSRF manquant"));
