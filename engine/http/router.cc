@@ -204,6 +204,42 @@ Route Upload(Route route) {
   return route;
 }
 
+Route JsonBody(Route route) {
+  route.json_body = true;
+  return route;
+}
+
+bool IsJsonMediaType(std::string_view content_type) {
+  const std::string type = ToLowerAscii(Trim(content_type.substr(0, content_type.find(';'))));
+  constexpr std::string_view kApplication = "application/", kSuffix = "+json";
+  return type == "application/json" ||
+         (type.size() > kApplication.size() + kSuffix.size() &&
+          type.compare(0, kApplication.size(), kApplication) == 0 &&
+          type.compare(type.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0);
+}
+
+namespace {
+
+// A route that reads JSON takes a body only when it is declared as JSON
+// (ASVS 13.2.5). It also closes a door: a form on another site can post
+// text/plain or form encoding without a CORS preflight, never
+// application/json.
+Response HandleChecked(const Route& route, const Request& request) {
+  if (route.json_body && !request.body.empty()) {
+    const std::string type = request.Header("content-type");
+    if (!IsJsonMediaType(type)) {
+      return ErrorResponse(415, "unsupported_media_type",
+                           "the body must be JSON, sent with Content-Type: application/json; this "
+                           "request sent " +
+                               (type.empty() ? std::string("no Content-Type") : "Content-Type: " + type),
+                           "Content-Type");
+    }
+  }
+  return route.handler(request);
+}
+
+}  // namespace
+
 Status Router::Authorize(const Route& route, Request& request) const {
   if (route.access == Access::kPublic) return Status::Ok();
   return authorizer_ ? authorizer_(route.access, request)
@@ -231,7 +267,9 @@ Response Router::Dispatch(Request& request, std::string* label, bool authorized)
   }
   request.params = std::move(m.params);
   const Route& route = *m.route;
-  if (route.access == Access::kPublic || authorized) return CallHandler(route.handler, request);
+  if (route.access == Access::kPublic || authorized) {
+    return CallHandler([&route](const Request& r) { return HandleChecked(route, r); }, request);
+  }
   // The access check runs under CallHandler too: an authorizer that looks up
   // API keys may meet an unreachable database.
   return CallHandler(
@@ -244,7 +282,7 @@ Response Router::Dispatch(Request& request, std::string* label, bool authorized)
           }
           return denied;
         }
-        return route.handler(request);
+        return HandleChecked(route, request);
       },
       request);
 }

@@ -15,6 +15,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -57,10 +58,18 @@ struct Route {
   std::function<Response(const Request&, const Status&)> on_denied;
   // The largest body this route reads (kUploadBodyLimit: http.max_body_bytes).
   size_t max_body_bytes = kDefaultBodyLimit;
+  // The route reads a JSON document: a request that sends a body must say
+  // so (Content-Type: application/json, or another +json type), else 415.
+  bool json_body = false;
 };
 
 // The route, marked as taking uploads (kUploadBodyLimit).
 Route Upload(Route route);
+// The route, marked as reading a JSON body (Route::json_body).
+Route JsonBody(Route route);
+// Whether a Content-Type names JSON: application/json or application/*+json,
+// parameters (charset) ignored, any case.
+bool IsJsonMediaType(std::string_view content_type);
 
 // Decides whether a request may reach a route of the given access level:
 // OK (having filled request.principal), or Unauthenticated / Forbidden with

@@ -139,12 +139,12 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
     // An upload (up to http.max_body_bytes) from anyone: its signature covers the body.
     Upload({"POST", "/api/v1/ingest/{source}", Access::kPublic, [pool, key = services.secrets_key](const Request& r) { return HandlePush(pool, key, r); }}),
     // The CRM plugin's logic hooks: signed with the shared secret, checked by the handler.
-    {"POST",   "/api/v1/crm/events", Access::kPublic, [pool, secret, changed = services.crm_record_changed](const Request& r) { return HandleCrmEvent(pool, secret, r, changed); }},
+    JsonBody({"POST",   "/api/v1/crm/events", Access::kPublic, [pool, secret, changed = services.crm_record_changed](const Request& r) { return HandleCrmEvent(pool, secret, r, changed); }}),
     // Search: the caller's visibility is part of every query.
     {"GET",    "/api/v1/search",    Access::kUser,    [searcher, budget = services.search_time_budget_ms](const Request& r) { return HandleSearch(searcher, r, budget); }},
     {"GET",    "/api/v1/search/export", Access::kUser, export_search},
     {"GET",    "/api/v1/saved-searches", Access::kUser, [pool, searcher](const Request& r) { return ListSavedSearches(pool, searcher, r); }},
-    {"POST",   "/api/v1/saved-searches", Access::kUser, create_saved},
+    JsonBody({"POST",   "/api/v1/saved-searches", Access::kUser, create_saved}),
     {"GET",    "/api/v1/saved-searches/{id}", Access::kUser, [pool, searcher](const Request& r) { return RunSavedSearch(pool, searcher, r); }},
     {"POST",   "/api/v1/saved-searches/{id}/seen", Access::kUser, seen_saved},
     {"DELETE", "/api/v1/saved-searches/{id}", Access::kUser, delete_saved},
@@ -152,7 +152,7 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
     // profiles it may see; deciding needs sales, support or admin
     // (kDecide); decisions are recorded with the caller.
     {"GET",    "/api/v1/links",     Access::kUser,    [pool](const Request& r) { return ListLinks(pool, r); }},
-    {"POST",   "/api/v1/links",     Access::kDecide,  create_link},
+    JsonBody({"POST",   "/api/v1/links",     Access::kDecide,  create_link}),
     {"GET",    "/api/v1/links/{id}", Access::kUser,   [pool](const Request& r) { return GetLink(pool, r); }},
     {"POST",   "/api/v1/links/{id}/confirm", Access::kDecide, confirm_link},
     {"POST",   "/api/v1/links/{id}/reject", Access::kDecide, reject_link},
@@ -181,10 +181,10 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
     // What the pages change or download, with the session cookie and its CSRF token.
     {"POST",   "/ui/logout",        Access::kUser,    [sessions](const Request& r) { return sessions ? EndSession(*sessions, r) : Response::Text("", 204); }},
     {"GET",    "/ui/api/v1/search/export", Access::kUser, export_search},
-    {"POST",   "/ui/api/v1/saved-searches", Access::kUser, create_saved},
+    JsonBody({"POST",   "/ui/api/v1/saved-searches", Access::kUser, create_saved}),
     {"POST",   "/ui/api/v1/saved-searches/{id}/seen", Access::kUser, seen_saved},
     {"DELETE", "/ui/api/v1/saved-searches/{id}", Access::kUser, delete_saved},
-    {"POST",   "/ui/api/v1/links",  Access::kDecide,  create_link},
+    JsonBody({"POST",   "/ui/api/v1/links",  Access::kDecide,  create_link}),
     {"POST",   "/ui/api/v1/links/{id}/confirm", Access::kDecide, BackToRecordWhenForm(confirm_link)},
     {"POST",   "/ui/api/v1/links/{id}/reject", Access::kDecide, BackToRecordWhenForm(reject_link)},
     {"DELETE", "/ui/api/v1/links/{id}", Access::kDecide, delete_link},
@@ -194,18 +194,18 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
     {"GET",    "/ui/api/v1/admin/export/{file}", Access::kAdmin, export_file},
     // Admin: API keys for machine clients (shown once, stored hashed).
     {"GET",    "/api/v1/admin/api-keys", Access::kAdmin, [pool](const Request& r) { return ListApiKeysRoute(pool, r); }},
-    {"POST",   "/api/v1/admin/api-keys", Access::kAdmin, [pool](const Request& r) { return CreateApiKeyRoute(pool, r); }},
+    JsonBody({"POST",   "/api/v1/admin/api-keys", Access::kAdmin, [pool](const Request& r) { return CreateApiKeyRoute(pool, r); }}),
     {"DELETE", "/api/v1/admin/api-keys/{name}", Access::kAdmin, [pool](const Request& r) { return RevokeApiKeyRoute(pool, r); }},
     // Sources as JSON, beside the admin page's forms (service/sources.h); a push secret is never answered.
     {"GET",    "/api/v1/admin/sources", Access::kAdmin, [pool](const Request& r) { return ListSourcesRoute(pool, r); }},
-    {"POST",   "/api/v1/admin/sources", Access::kAdmin, [pool, key_file = services.secrets_key_file](const Request& r) { return AddSourceRoute(pool, key_file, r); }},
+    JsonBody({"POST",   "/api/v1/admin/sources", Access::kAdmin, [pool, key_file = services.secrets_key_file](const Request& r) { return AddSourceRoute(pool, key_file, r); }}),
     {"GET",    "/api/v1/admin/sources/{name}", Access::kAdmin, [pool](const Request& r) { return GetSourceRoute(pool, r); }},
-    {"PATCH",  "/api/v1/admin/sources/{name}", Access::kAdmin, [pool, key_file = services.secrets_key_file](const Request& r) { return ChangeSourceRoute(pool, key_file, r); }},
+    JsonBody({"PATCH",  "/api/v1/admin/sources/{name}", Access::kAdmin, [pool, key_file = services.secrets_key_file](const Request& r) { return ChangeSourceRoute(pool, key_file, r); }}),
     {"DELETE", "/api/v1/admin/sources/{name}", Access::kAdmin, [pool](const Request& r) { return RemoveSourceRoute(pool, r); }},
     {"POST",   "/api/v1/admin/sources/{name}/poll", Access::kAdmin, [poller = services.poller](const Request& r) { return PollSourceRoute(poller, r); }},
     // Following on open networks: on or off per network, and its health (service/follow.h).
     {"GET",    "/api/v1/admin/networks", Access::kAdmin, [pool](const Request& r) { return ListNetworksRoute(pool, r); }},
-    {"PATCH",  "/api/v1/admin/networks/{network}", Access::kAdmin, [pool](const Request& r) { return SwitchNetworkRoute(pool, r); }},
+    JsonBody({"PATCH",  "/api/v1/admin/networks/{network}", Access::kAdmin, [pool](const Request& r) { return SwitchNetworkRoute(pool, r); }}),
     // Everything the engine holds, file by file (docs/export-format.md).
     {"GET",    "/api/v1/admin/export", Access::kAdmin, [pool](const Request& r) { return ListExportFiles(pool, r); }},
     {"GET",    "/api/v1/admin/export/{file}", Access::kAdmin, export_file},
@@ -215,10 +215,10 @@ std::vector<Route> RouteTable(const Services& services, Metrics& metrics) {
     {"POST",   "/api/v1/admin/import", Access::kAdmin, [pool, staging, background](const Request& r) { return RunImport(pool, staging, background, r); }},
     {"DELETE", "/api/v1/admin/import", Access::kAdmin, [staging](const Request& r) { return ClearImport(staging, r); }},
     // A person's social data removed on request (docs/privacy.md).
-    {"POST",   "/api/v1/admin/erase", Access::kAdmin, [pool](const Request& r) { return HandleErase(pool, r); }},
+    JsonBody({"POST",   "/api/v1/admin/erase", Access::kAdmin, [pool](const Request& r) { return HandleErase(pool, r); }}),
     // Matching thresholds for every process (docs/identity.md).
     {"GET",    "/api/v1/admin/matching", Access::kAdmin, [pool, match](const Request& r) { return GetMatching(pool, match, r); }},
-    {"PUT",    "/api/v1/admin/matching", Access::kAdmin, [pool, match](const Request& r) { return PutMatching(pool, match, r); }},
+    JsonBody({"PUT",    "/api/v1/admin/matching", Access::kAdmin, [pool, match](const Request& r) { return PutMatching(pool, match, r); }}),
   };
   // clang-format on
 }

@@ -162,6 +162,25 @@ TEST_CASE("every /api/v1 route of the table is described, with its path paramete
     }
     CHECK(success);
     CHECK(op["responses"]["default"] == json{{"$ref", "#/components/responses/Error"}});
+    // A route that reads JSON only is marked so (JsonBody: 415 for any other
+    // Content-Type), and a marked route describes a JSON body, nothing else.
+    const bool json_only = op.contains("requestBody") &&
+                           op["requestBody"]["content"].size() == 1 &&
+                           op["requestBody"]["content"].contains("application/json");
+    INFO("its requestBody is " << (op.contains("requestBody") ? op["requestBody"].dump() : "absent")
+                               << ": wrap the route in JsonBody(...) in engine/http/routes.cc "
+                                  "exactly when the body is application/json only");
+    CHECK(route.json_body == json_only);
+  }
+  // A /ui/api/v1 twin reads its body as its /api/v1 route does.
+  std::map<std::pair<std::string, std::string>, bool> json_body;
+  for (const Route& route : Table()) json_body[{route.method, route.path}] = route.json_body;
+  for (const auto& [key, marked] : json_body) {
+    if (key.second.rfind("/ui/api/v1/", 0) != 0) continue;
+    const auto api = json_body.find({key.first, key.second.substr(3)});
+    if (api == json_body.end()) continue;
+    INFO(key.first << " " << key.second << " and its /api/v1 twin");
+    CHECK(marked == api->second);
   }
   // Nothing described that the engine does not serve.
   for (const auto& [path, item] : doc["paths"].items()) {

@@ -180,6 +180,56 @@ TEST_CASE("non-public routes ask the authorizer, closed by default", "[http][rou
   CHECK(router.Dispatch(req).status == 503);
 }
 
+TEST_CASE("a route that reads JSON takes a body only when it says it is JSON (ASVS 13.2.5)",
+          "[http][router]") {
+  CHECK(IsJsonMediaType("application/json"));
+  CHECK(IsJsonMediaType("Application/JSON; charset=utf-8"));
+  CHECK(IsJsonMediaType(" application/merge-patch+json "));
+  CHECK_FALSE(IsJsonMediaType(""));
+  CHECK_FALSE(IsJsonMediaType("text/plain"));
+  CHECK_FALSE(IsJsonMediaType("application/x-www-form-urlencoded"));
+  CHECK_FALSE(IsJsonMediaType("multipart/form-data; boundary=x"));
+  CHECK_FALSE(IsJsonMediaType("application/+json"));
+  CHECK_FALSE(IsJsonMediaType("text/json+json"));
+  CHECK_FALSE(IsJsonMediaType("application/jsonp"));
+
+  Router router({JsonBody({"POST", "/json", Access::kUser, Named("json")}),
+                 {"POST", "/raw", Access::kUser, Named("raw")}});
+  router.SetAuthorizer([](Access, Request& request) {
+    return request.Header("authorization").empty() ? Status::Unauthenticated("no token")
+                                                   : Status::Ok();
+  });
+  Request req;
+  req.method = "POST";
+  req.path = "/json";
+  req.body = "{\"name\":\"x\"}";
+  // Who calls is checked first: a stranger learns nothing about the body's rules.
+  CHECK(router.Dispatch(req).status == 401);
+  req.headers["authorization"] = "Bearer t";
+  for (const char* type : {"", "text/plain", "application/x-www-form-urlencoded"}) {
+    INFO("Content-Type: " << type);
+    if (*type != 0) req.headers["content-type"] = type;
+    Response r = router.Dispatch(req);
+    CHECK(r.status == 415);
+    CHECK(Body(r)["error"]["code"] == "unsupported_media_type");
+    CHECK(Body(r)["error"]["field"] == "Content-Type");
+    const std::string message = Body(r)["error"]["message"];
+    CHECK(message.find("Content-Type: application/json") != std::string::npos);
+    CHECK(message.find(*type != 0 ? type : "no Content-Type") != std::string::npos);
+  }
+  req.headers["content-type"] = "application/json; charset=utf-8";
+  CHECK(router.Dispatch(req).status == 200);
+  // No body: nothing to declare (the handler says what it misses).
+  req.headers.erase("content-type");
+  req.body.clear();
+  CHECK(router.Dispatch(req).status == 200);
+  // A route not marked reads what it is sent.
+  req.path = "/raw";
+  req.body = "a=1";
+  req.headers["content-type"] = "application/x-www-form-urlencoded";
+  CHECK(router.Dispatch(req).status == 200);
+}
+
 TEST_CASE("exceptions from handlers become JSON errors", "[http][router]") {
   Router router({
       {"GET", "/db-down", Access::kPublic,
