@@ -29,8 +29,9 @@ std::optional<uint64_t> OffsetOf(const Request& request) {
 }  // namespace
 
 Response PutImportFile(const std::string& staging_dir, const Request& request) {
-  Result<service::StagedFile> staged = service::ImportStaging(staging_dir).Append(
-      request.Param("file"), OffsetOf(request), request.body);
+  Result<service::StagedFile> staged =
+      service::ImportStaging(staging_dir)
+          .Append(request.Param("file"), OffsetOf(request), request.body);
   if (!staged.ok()) return ErrorResponse(staged.status());
   return Response::Json({{"file", staged->file}, {"bytes", staged->bytes}});
 }
@@ -39,7 +40,8 @@ Response ListImportFiles(const std::string& staging_dir, const Request&) {
   Result<std::vector<service::StagedFile>> staged = service::ImportStaging(staging_dir).List();
   if (!staged.ok()) return ErrorResponse(staged.status());
   nlohmann::json files = nlohmann::json::array();
-  for (const service::StagedFile& f : *staged) files.push_back({{"file", f.file}, {"bytes", f.bytes}});
+  for (const service::StagedFile& f : *staged)
+    files.push_back({{"file", f.file}, {"bytes", f.bytes}});
   return Response::Json({{"files", files}});
 }
 

@@ -112,7 +112,8 @@ Result<StagedFile> ImportStaging::Append(const std::string& file, std::optional<
   }
   if (!offset) {
     return Status::InvalidArgument(
-        "give ?offset=N, the byte of the file this body starts at (0 for the first piece)", "offset");
+        "give ?offset=N, the byte of the file this body starts at (0 for the first piece)",
+        "offset");
   }
   std::lock_guard<std::mutex> lock(StagingMutex());
   std::error_code ec;
@@ -124,8 +125,8 @@ Result<StagedFile> ImportStaging::Append(const std::string& file, std::optional<
                             std::to_string(*offset) + ": send the piece that starts at offset " +
                             std::to_string(staged) + " (or offset 0 to start the file again)");
   }
-  std::ofstream out(path, *offset == 0 ? std::ios::binary | std::ios::trunc
-                                       : std::ios::binary | std::ios::app);
+  std::ofstream out(
+      path, *offset == 0 ? std::ios::binary | std::ios::trunc : std::ios::binary | std::ios::app);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   out.close();
   if (!out) {
@@ -155,8 +156,8 @@ Result<StagedImport> ImportStaging::Restore(store::Pool& pool, BackgroundGate* b
   std::error_code ec;
   if (!fs::exists(fs::path(dir_) / "manifest.json", ec)) {
     return Status::FailedPrecondition(
-        "no manifest.json staged: upload every file of the export with PUT /api/v1/admin/import/{file}, "
-        "the manifest included, then POST again");
+        "no manifest.json staged: upload every file of the export with "
+        "PUT /api/v1/admin/import/{file}, the manifest included, then POST again");
   }
   std::unique_lock<std::shared_mutex> paused;  // background jobs write nothing meanwhile
   if (background != nullptr) paused = background->Close();

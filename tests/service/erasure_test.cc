@@ -37,7 +37,8 @@ Profile ProfileOf(const std::string& author) {
 
 }  // namespace
 
-TEST_CASE("an erasure's dry run counts what the erasure then removes", "[mysql][service][erasure]") {
+TEST_CASE("an erasure's dry run counts what the erasure then removes",
+          "[mysql][service][erasure]") {
   testing::TestDatabase db;
   store::MigrateOptions allow;
   allow.allow_empty_crm = true;
@@ -65,7 +66,8 @@ TEST_CASE("an erasure's dry run counts what the erasure then removes", "[mysql][
   CHECK(db.Count("SELECT COUNT(*) FROM scrm_profiles") == 2);
   CHECK(db.Count("SELECT COUNT(*) FROM scrm_audit WHERE kind = 'erase'") == 0);
 
-  Result<store::EraseCounts> done = service::Erase(db.pool(), subject, {"test", "192.0.2.9"}, false);
+  Result<store::EraseCounts> done =
+      service::Erase(db.pool(), subject, {"test", "192.0.2.9"}, false);
   REQUIRE(done.ok());
   CHECK(done->profiles == dry->profiles);
   CHECK(done->posts == dry->posts);

@@ -74,8 +74,8 @@ TEST_CASE("only an export's file names are staged, and a piece needs its offset"
           "[service][transfer]") {
   StagingDir dir;
   ImportStaging staging(dir.path.string());
-  for (const char* bad : {"../etc/passwd", "posts.txt", "Posts.jsonl", "manifest.json.csv", ".jsonl",
-                          "a/b.csv"}) {
+  for (const char* bad :
+       {"../etc/passwd", "posts.txt", "Posts.jsonl", "manifest.json.csv", ".jsonl", "a/b.csv"}) {
     INFO(bad);
     Result<StagedFile> refused = staging.Append(bad, 0, "x");
     REQUIRE_FALSE(refused.ok());
