@@ -6,10 +6,10 @@
 
 #include "core/time.h"
 #include "crm/crm_sync.h"
+#include "service/erasure.h"
 #include "service/follow.h"
 #include "service/match_settings.h"
 #include "service/matching.h"
-#include "store/privacy_repository.h"
 #include "store/sync_state_repository.h"
 
 namespace scrm::app {
@@ -163,8 +163,7 @@ void Background::Match() {
 void Background::Retain() {
   // The removed posts are queued; the feeder takes them out of the index.
   int64_t removed = 0;
-  for (const store::RetentionCounts& c :
-       store::PrivacyRepository(*parts_.pool).ApplyRetention("scrm", false)) {
+  for (const store::RetentionCounts& c : service::ApplyRetention(*parts_.pool, "scrm", false)) {
     removed += c.posts;
   }
   if (removed > 0) std::cerr << "scrm serve: retention: " << removed << " posts removed\n";

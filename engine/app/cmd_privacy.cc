@@ -13,7 +13,7 @@
 #include "app/cli.h"
 #include "core/customer.h"
 #include "ingest/index_feeder.h"
-#include "store/privacy_repository.h"
+#include "service/erasure.h"
 
 namespace scrm::app {
 
@@ -57,34 +57,28 @@ int CmdErase(Context& ctx, int argc, char** argv) {
     return Fail("erase", Status::InvalidArgument("give exactly one of --customer MODULE/ID or "
                                                  "--profile ID", "--customer"));
   }
-  std::string module, crm_id;
-  int64_t profile_id = 0;
+  service::ErasureSubject subject;
   if (!customer.empty()) {
-    std::optional<std::pair<CrmModule, std::string>> ref = ParseCustomerRef(customer);
-    if (!ref) {
+    subject.customer = ParseCustomerRef(customer);
+    if (!subject.customer) {
       return Fail("erase", Status::InvalidArgument("--customer '" + customer + "' is not MODULE/ID "
                                                    "(Contacts/ID, Leads/ID or Accounts/ID)", "--customer"));
     }
-    module = CrmModuleName(ref->first);
-    crm_id = ref->second;
   } else {
     if (profile.size() > 18 || profile.find_first_not_of("0123456789") != std::string::npos) {
       return Fail("erase", Status::InvalidArgument("--profile '" + profile + "' is not a profile id "
                                                    "(a number: scrm links list shows them)", "--profile"));
     }
-    profile_id = std::stoll(profile);
+    subject.profile_id = std::stoll(profile);
   }
   if (Status s = RequireDatabase(ctx.config); !s.ok()) return Fail("erase", s);
   const bool dry_run = args->Has("dry-run");
   store::Pool pool(ctx.config.db);
   try {
-    store::PrivacyRepository repo(pool);
     Result<store::EraseCounts> counts =
-        module.empty() ? repo.EraseProfile(profile_id, {Operator(*args), ""}, dry_run)
-                       : repo.EraseCustomer(module, crm_id, {Operator(*args), ""}, dry_run);
+        service::Erase(pool, subject, {Operator(*args), ""}, dry_run);
     if (!counts.ok()) return Fail("erase", counts.status());
-    nlohmann::json out = counts->ToJson();
-    out["dry_run"] = dry_run;
+    nlohmann::json out = service::ErasureJson(*counts, dry_run);
     if (!dry_run) out["index"] = DrainIndex(pool, ctx.config);
     if (args->Has("json")) {
       std::cout << out.dump() << "\n";
@@ -122,7 +116,7 @@ int CmdRetention(Context& ctx, int argc, char** argv) {
   store::Pool pool(ctx.config.db);
   try {
     std::vector<store::RetentionCounts> done =
-        store::PrivacyRepository(pool).ApplyRetention(Operator(*args), dry_run);
+        service::ApplyRetention(pool, Operator(*args), dry_run);
     nlohmann::json sources = nlohmann::json::array();
     int64_t total = 0;
     for (const store::RetentionCounts& c : done) {

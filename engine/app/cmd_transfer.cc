@@ -6,8 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli.h"
-#include "ingest/index_feeder.h"
-#include "transfer/transfer.h"
+#include "service/transfer.h"
 
 namespace scrm::app {
 
@@ -33,7 +32,6 @@ int CmdExport(Context& ctx, int argc, char** argv) {
     return Fail("export", Status::InvalidArgument("--out DIR is required (a new directory)", "out"));
   }
   transfer::ExportOptions options;
-  options.engine_version = SCRM_VERSION;
   options.by = {"cli:" + OperatorName(*args), ""};
   options.page_size = std::atoi(args->Get("page-size", "1000").c_str());
   if (options.page_size <= 0) {
@@ -48,7 +46,7 @@ int CmdExport(Context& ctx, int argc, char** argv) {
   }
   store::Pool pool(ctx.config.db);
   try {
-    Result<transfer::ExportSummary> summary = transfer::ExportTo(pool, out, options);
+    Result<transfer::ExportSummary> summary = service::ExportToDirectory(pool, out, options);
     if (show_progress) std::fprintf(stderr, "\r\033[K");
     if (!summary.ok()) return Fail("export", summary.status());
     if (json) {
@@ -96,35 +94,31 @@ int CmdImport(Context& ctx, int argc, char** argv) {
   const bool show_progress = !json && StderrIsTerminal();
   store::Pool pool(ctx.config.db);
   try {
-    Result<transfer::ImportSummary> summary = transfer::ImportFrom(
-        pool, args->positional[0], [&](const std::string& kind, int64_t rows) {
-          if (show_progress) {
-            std::fprintf(stderr, "\r\033[Kimporting %s: %lld", kind.c_str(),
-                         static_cast<long long>(rows));
-          }
-        },
-        {"cli:" + OperatorName(*args), ""});
+    service::ImportOptions options;
+    options.progress = [&](const std::string& kind, int64_t rows) {
+      if (show_progress) {
+        std::fprintf(stderr, "\r\033[Kimporting %s: %lld", kind.c_str(), static_cast<long long>(rows));
+      }
+    };
+    options.by = {"cli:" + OperatorName(*args), ""};
+    if (!args->Has("no-index")) options.reindex = IndexConfigOf(ctx.config);
+    Result<service::ImportDone> done = service::ImportDirectory(pool, args->positional[0], options);
     if (show_progress) std::fprintf(stderr, "\r\033[K");
-    if (!summary.ok()) return Fail("import", summary.status());
-    Result<ingest::ReindexStats> index = ingest::ReindexStats{};
-    if (!args->Has("no-index")) index = ingest::Reindex(pool, IndexConfigOf(ctx.config));
-    if (!index.ok()) {
-      return Fail("import", Status::Unavailable("the data is restored but the index is not: " +
-                                                index.status().message() + "; run scrm reindex"));
-    }
+    if (!done.ok()) return Fail("import", done.status());
+    const transfer::ImportSummary& summary = done->summary;
+    const ingest::ReindexStats index = done->index.value_or(ingest::ReindexStats{});
     if (json) {
-      std::cout << nlohmann::json{{"rows", summary->rows},
-                                  {"bytes", summary->bytes},
-                                  {"seconds", summary->seconds},
-                                  {"kinds", summary->kinds},
-                                  {"index", args->Has("no-index") ? nlohmann::json(nullptr)
-                                                                  : index->ToJson()}}
+      std::cout << nlohmann::json{{"rows", summary.rows},
+                                  {"bytes", summary.bytes},
+                                  {"seconds", summary.seconds},
+                                  {"kinds", summary.kinds},
+                                  {"index", done->index ? index.ToJson() : nlohmann::json(nullptr)}}
                        .dump()
                 << "\n";
     } else {
       std::printf("imported %lld rows (%.1f MB) in %.1f s; reindexed %lld posts in %.1f s\n",
-                  static_cast<long long>(summary->rows), summary->bytes / 1e6, summary->seconds,
-                  static_cast<long long>(index->posts), index->seconds);
+                  static_cast<long long>(summary.rows), summary.bytes / 1e6, summary.seconds,
+                  static_cast<long long>(index.posts), index.seconds);
     }
     return kExitOk;
   } catch (const store::DbError& e) {

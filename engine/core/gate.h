@@ -1,6 +1,6 @@
 // BackgroundGate: lets background work (scrm serve's CRM sync, matching,
 // retention and polling) step aside while an admin restores an import over
-// the API (http/admin_import.h), so that nothing writes into a database
+// the API (service/transfer.h), so that nothing writes into a database
 // being restored. Thread-safe.
 #ifndef SCRM_CORE_GATE_H_
 #define SCRM_CORE_GATE_H_

@@ -7,8 +7,8 @@
 // A client that fetches manifest.json and then every file it lists holds
 // what `scrm export` writes, and checks each file against the manifest
 // (rows written between the two requests make a mismatch: fetch again, or
-// use `scrm export` for a consistent cut). Admin role only. Importing over
-// the API is not offered: `scrm import` into an empty instance.
+// use `scrm export` for a consistent cut). Admin role only. An adapter over
+// service/transfer.h, which `scrm export` and the admin's Export page call too.
 #ifndef SCRM_HTTP_ADMIN_EXPORT_H_
 #define SCRM_HTTP_ADMIN_EXPORT_H_
 

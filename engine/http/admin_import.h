@@ -13,7 +13,8 @@
 //          staging directory
 //   DELETE /api/v1/admin/import                  clears the staging directory
 // The staging directory is transfer.staging_dir. Admin role only; one
-// import or upload at a time.
+// import or upload at a time. Adapters over service/transfer.h
+// (ImportStaging): they read the request and render the answer.
 #ifndef SCRM_HTTP_ADMIN_IMPORT_H_
 #define SCRM_HTTP_ADMIN_IMPORT_H_
 

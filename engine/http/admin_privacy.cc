@@ -5,7 +5,7 @@
 #include "core/customer.h"
 #include "http/audit.h"
 #include "http/errors.h"
-#include "store/privacy_repository.h"
+#include "service/erasure.h"
 
 namespace scrm::http {
 
@@ -24,30 +24,26 @@ Response HandleErase(store::Pool* pool, const Request& request) {
   }
   const nlohmann::json dry = body.value("dry_run", nlohmann::json(false));
   if (!dry.is_boolean()) return ErrorResponse(Status::InvalidArgument("must be true or false", "dry_run"));
-  const store::AuditBy actor = AuditByOf(request);
-  store::PrivacyRepository repo(*pool);
-  Result<store::EraseCounts> counts = Status::Internal("unset");
+  service::ErasureSubject subject;
   if (has_profile) {
     const nlohmann::json& id = body["profile_id"];
     if (!id.is_number_integer() || id.get<int64_t>() <= 0) {
       return ErrorResponse(Status::InvalidArgument("must be a profile id (a positive integer)",
                                                    "profile_id"));
     }
-    counts = repo.EraseProfile(id.get<int64_t>(), actor, dry.get<bool>());
+    subject.profile_id = id.get<int64_t>();
   } else {
     const nlohmann::json& c = body["customer"];
-    const std::string text = c.is_string() ? c.get<std::string>() : "";
-    std::optional<std::pair<CrmModule, std::string>> ref = ParseCustomerRef(text);
-    if (!ref) {
+    subject.customer = ParseCustomerRef(c.is_string() ? c.get<std::string>() : "");
+    if (!subject.customer) {
       return ErrorResponse(Status::InvalidArgument(
           "must be MODULE/ID: Contacts/ID, Leads/ID or Accounts/ID", "customer"));
     }
-    counts = repo.EraseCustomer(CrmModuleName(ref->first), ref->second, actor, dry.get<bool>());
   }
+  Result<store::EraseCounts> counts =
+      service::Erase(*pool, subject, AuditByOf(request), dry.get<bool>());
   if (!counts.ok()) return ErrorResponse(counts.status());
-  nlohmann::json out = counts->ToJson();
-  out["dry_run"] = dry.get<bool>();
-  return Response::Json(out);
+  return Response::Json(service::ErasureJson(*counts, dry.get<bool>()));
 }
 
 }  // namespace scrm::http

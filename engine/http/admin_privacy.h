@@ -4,7 +4,8 @@
 // The same as `scrm erase`: profiles, posts, links and decisions go in one
 // transaction, the posts are queued for removal from the index (scrm serve's
 // feeder takes them out within its interval), and one audit entry records
-// the caller, a SHA-256 of the subject and counts. Admin role only.
+// the caller, a SHA-256 of the subject and counts. Admin role only. An
+// adapter over service/erasure.h, as `scrm erase` is.
 #ifndef SCRM_HTTP_ADMIN_PRIVACY_H_
 #define SCRM_HTTP_ADMIN_PRIVACY_H_
 

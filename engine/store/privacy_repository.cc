@@ -218,7 +218,7 @@ std::vector<RetentionCounts> PrivacyRepository::ApplyRetention(const std::string
         WriteAuditOn(*conn, AuditEntry{"retention", actor, "",
                                 {{"source_id", c.source_id}, {"retention_days", c.retention_days},
                                  {"cutoff", c.cutoff}, {"posts", c.posts}},
-                                "source:" + c.source});
+                                "source:" + c.source, ""});
       }
     }
     return out;

@@ -2,20 +2,20 @@
 // service::CreateApiKey and shown once, on the answer to the POST; revoked
 // after a confirmation page), the roles the engine knows and which of them
 // see each visibility of the sources (after http::ViewerOf, the rule every
-// search applies), and a full export (its manifest, made by the same
-// handler as GET /api/v1/admin/export/manifest.json, with links to each
-// file under /ui/api/v1/admin/export/). Import stays a command (`scrm
-// import` into an empty instance): the page says so.
+// search applies), and a full export (its manifest, made by the use case
+// that answers GET /api/v1/admin/export/manifest.json, service/transfer.h,
+// with links to each file under /ui/api/v1/admin/export/). Import stays a
+// command (`scrm import` into an empty instance): the page says so.
 #include <set>
 #include <string>
 #include <vector>
 
 #include "core/reasons.h"
-#include "http/admin_export.h"
 #include "http/audit.h"
 #include "http/auth.h"
 #include "http/errors.h"
 #include "service/api_keys.h"
+#include "service/transfer.h"
 #include "store/source_repository.h"
 #include "ui/page_server.h"
 
@@ -171,16 +171,14 @@ http::Response PageServer::AdminApiKeyRevoke(const http::Request& request) {
 
 http::Response PageServer::AdminExport(const http::Request& request) {
   if (pool_ == nullptr) return NoDatabase(request);
-  // The API's own handler: a full read of the data, every file's rows and SHA-256.
-  http::Request manifest_request = request;
-  manifest_request.params["file"] = "manifest.json";
-  http::Response answer = http::GetExportFile(pool_, manifest_request);
-  nlohmann::json manifest = nlohmann::json::parse(answer.body, nullptr, false);
-  if (answer.status != 200 || !manifest.is_object()) {
-    const nlohmann::json error = manifest.is_object() ? manifest["error"] : nlohmann::json();
-    return ErrorPage(request, answer.status == 200 ? 500 : answer.status,
-                     error.is_object() ? error.value("message", "") : "export failed");
+  // The manifest the API serves: a full read of the data, every file's rows and SHA-256.
+  transfer::ExportOptions options;
+  options.by = http::AuditByOf(request);
+  Result<nlohmann::json> built = service::ExportManifest(*pool_, options);
+  if (!built.ok()) {
+    return ErrorPage(request, http::HttpStatusFor(built.status().code()), built.status().message());
   }
+  const nlohmann::json& manifest = *built;
   nlohmann::json c = Base(request, "admin.export_title");
   nlohmann::json files = nlohmann::json::array();
   for (const nlohmann::json& f : manifest.value("files", nlohmann::json::array())) {
