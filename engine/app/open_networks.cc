@@ -25,7 +25,8 @@ sources::AtprotoOptions AtprotoOptionsOf(const Config& config) {
 std::vector<std::string> ActivityPubHttpHosts(const std::vector<std::string>& allow_hosts) {
   std::vector<std::string> hosts;
   for (const std::string& h : allow_hosts) {
-    if (h == "localhost" || h == "::1" || h == "[::1]" || StartsWith(h, "127.")) hosts.push_back(h);
+    const bool ipv4_loopback = StartsWith(h, "127.") && h.find_first_not_of("0123456789.") == std::string::npos;
+    if (h == "localhost" || h == "::1" || h == "[::1]" || ipv4_loopback) hosts.push_back(h);
   }
   return hosts;
 }
