@@ -13,7 +13,8 @@
 // Seed: amelie (a profile with an e-mail and a website as profile fields; posts in French with
 // accents, a hashtag and a mention, an edited post, a deleted one: its Create
 // gone from the outbox, a Delete of a Tombstone instead, a reply to bob's reply, 22 more posts: three outbox
-// pages) and bob (two posts, one a reply to amelie). Test hooks beside
+// pages) and bob (two posts, one a reply to amelie); `server.mjs N` adds an
+// account "bulk" of N posts for the figures. Test hooks beside
 // Fedify's routes: POST /_test/changes adds an edit (Update) and a new post
 // to amelie's outbox; GET /_test/stats counts the requests by kind and
 // answer, signed or not, since the last POST /_test/stats (which resets them).
@@ -88,6 +89,12 @@ for (let i = 1; i <= 22; i++) {
   post('amelie', String(100 + i), 60 + i * 10, `<p>Carnet de torréfaction n° ${i} : lot ${i} d'Éthiopie, séché au soleil.</p>`);
 }
 accounts.amelie.activities.sort((a, b) => Temporal.Instant.compare(b.when, a.when));
+// The figures' account: `node server.mjs N` gives "bulk" N short posts.
+const bulkPosts = Number.parseInt(process.argv[2] ?? '0', 10) || 0;
+if (bulkPosts > 0) {
+  accounts.bulk = { name: 'Compte de mesure', summary: '<p>Mesures.</p>', posts: [], activities: [] };
+  for (let i = 1; i <= bulkPosts; i++) post('bulk', String(i), i, `<p>Message numéro ${i} du compte de mesure.</p>`);
+}
 
 const noteUri = (ctx, p) => ctx.getObjectUri(Note, { identifier: p.who, id: p.id });
 function toNote(ctx, p) {
