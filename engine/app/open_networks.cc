@@ -1,5 +1,6 @@
 #include "app/open_networks.h"
 
+#include "core/text.h"
 #include "service/activitypub_actor.h"
 #include "sources/activitypub.h"
 #include "sources/atproto.h"
@@ -21,6 +22,15 @@ sources::AtprotoOptions AtprotoOptionsOf(const Config& config) {
   return o;
 }
 
+std::vector<std::string> ActivityPubHttpHosts(const std::vector<std::string>& allow_hosts) {
+  std::vector<std::string> hosts;
+  for (const std::string& h : allow_hosts) {
+    const bool ipv4_loopback = StartsWith(h, "127.") && h.find_first_not_of("0123456789.") == std::string::npos;
+    if (h == "localhost" || h == "::1" || h == "[::1]" || ipv4_loopback) hosts.push_back(h);
+  }
+  return hosts;
+}
+
 OpenNetworks::OpenNetworks(const Config& config) : fetcher_(FetcherOptionsOf(config)) {
   Add(std::make_unique<sources::AtprotoNetwork>(fetcher_, AtprotoOptionsOf(config)));
   // Signed with the engine's actor key when activitypub.base_url is set
@@ -28,6 +38,7 @@ OpenNetworks::OpenNetworks(const Config& config) : fetcher_(FetcherOptionsOf(con
   Result<sources::ActivityPubOptions> activitypub = service::ActivityPubClientOptions(
       config.activitypub_base_url, config.activitypub_key_file, nullptr);
   if (activitypub.ok()) {
+    activitypub->http_hosts = ActivityPubHttpHosts(config.net_allow_hosts);
     Add(std::make_unique<sources::ActivityPubNetwork>(fetcher_, std::move(*activitypub)));
   } else {
     problems_.push_back("activitypub: " + activitypub.status().message());

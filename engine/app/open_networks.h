@@ -36,6 +36,12 @@ class OpenNetworks {
   std::vector<std::string> problems_;
 };
 
+// The loopback hosts of net.allow_hosts ("localhost", "127.0.0.1", "::1"):
+// the fediverse client reaches them over plain http (WebFinger of
+// "@alice@127.0.0.1:3000"), as a server run on this machine for tests
+// serves. Every other host is reached over https.
+std::vector<std::string> ActivityPubHttpHosts(const std::vector<std::string>& allow_hosts);
+
 // Every fetch the engine makes (feeds, open networks) obeys these.
 sources::HttpFetcherOptions FetcherOptionsOf(const Config& config);
 service::FollowOptions FollowOptionsOf(const Config& config);

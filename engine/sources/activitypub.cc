@@ -83,6 +83,7 @@ struct State {
   std::string etag;
   std::string outbox;
   std::string seen;
+  bool sign_path_only = false;  // Client::sign_path_only, learnt in an earlier round
 
   static State Parse(const std::string& text) {
     State s;
@@ -91,9 +92,15 @@ struct State {
     s.etag = StringMember(j, "etag");
     s.outbox = StringMember(j, "outbox");
     s.seen = StringMember(j, "seen");
+    const json* path_only = Member(j, "sign_path_only");
+    s.sign_path_only = path_only && path_only->is_boolean() && path_only->get<bool>();
     return s;
   }
-  std::string Dump() const { return json{{"etag", etag}, {"outbox", outbox}, {"seen", seen}}.dump(); }
+  std::string Dump() const {
+    json j{{"etag", etag}, {"outbox", outbox}, {"seen", seen}};
+    if (sign_path_only) j["sign_path_only"] = true;
+    return j.dump();
+  }
 };
 
 }  // namespace
@@ -146,6 +153,11 @@ struct Client {
   int timeout_seconds = 10;
   int64_t max_bytes = 4 * 1024 * 1024;
   int requests = 0;
+  // Sign the request target without its query: what Fedify (Ghost, Hollo...)
+  // verifies, draft-cavage's "(request-target)" being the path and query
+  // for Mastodon and the draft. Learnt from a 401 to a signed fetch with a
+  // query that the same fetch signed this way passes; kept in the state.
+  bool sign_path_only = false;
 
   std::string Scheme(const std::string& host_port) const {
     std::string host = host_port.substr(0, host_port.rfind(':') == std::string::npos
@@ -163,11 +175,31 @@ struct Client {
     r.etag = etag;
     r.timeout_seconds = timeout_seconds;
     r.max_bytes = max_bytes;
-    r.headers_for = options.sign;
+    r.headers_for = sign_path_only ? PathOnly(options.sign) : options.sign;
     ++requests;
     Result<FetchResult> got = fetcher.Fetch(r);
+    if (!got.ok() && options.sign && !sign_path_only && IsUnauthorized(got.status()) &&
+        url.find('?') != std::string::npos) {
+      r.headers_for = PathOnly(options.sign);
+      ++requests;
+      Result<FetchResult> again = fetcher.Fetch(r);
+      if (again.ok()) {
+        sign_path_only = true;
+        return again;
+      }
+    }
     if (got.ok()) return got;
     return Refused(got.status(), url, static_cast<bool>(options.sign));
+  }
+
+  static bool IsUnauthorized(const Status& s) {
+    return s.message().find("server answered 401") != std::string::npos;
+  }
+
+  static decltype(ActivityPubOptions::sign) PathOnly(decltype(ActivityPubOptions::sign) sign) {
+    return [sign = std::move(sign)](const std::string& host, const std::string& target) {
+      return sign(host, target.substr(0, target.find('?')));
+    };
   }
 
   // A 401 says what the admin can do about it: servers that require
@@ -175,7 +207,7 @@ struct Client {
   // cannot verify (they fetch the key's actor again first, so a key that
   // changed only fails when that actor cannot be fetched, or is stale).
   static Status Refused(const Status& s, const std::string& url, bool signed_fetch) {
-    if (s.message().find("server answered 401") == std::string::npos) return s;
+    if (!IsUnauthorized(s)) return s;
     const std::string host = Origin(url);
     return Status::FailedPrecondition(
         s.message() +
@@ -293,6 +325,7 @@ Result<FollowReport> ActivityPubNetwork::Follow(const RemoteAccount& account,
                                                 const FollowLimits& limits, RecordSink& sink) {
   Client client{fetcher_, options_, limits.timeout_seconds, limits.max_page_bytes};
   State state = State::Parse(state_text);
+  client.sign_path_only = state.sign_path_only;
   FollowReport report;
   CountingSink counted(sink);
   const std::string who = "following " + account.id;
@@ -321,6 +354,7 @@ Result<FollowReport> ActivityPubNetwork::Follow(const RemoteAccount& account,
   report.profile = counted.profiles > 0;
   if (state.outbox.empty()) {
     report.requests = client.requests;
+    state.sign_path_only = client.sign_path_only;
     report.state = state.Dump();
     return report;
   }
@@ -385,6 +419,7 @@ Result<FollowReport> ActivityPubNetwork::Follow(const RemoteAccount& account,
     next = IdOf(Member(*doc, "next"));
   }
   if (!newest.empty()) state.seen = newest;
+  state.sign_path_only = client.sign_path_only;
   report.requests = client.requests;
   report.posts = counted.posts;
   report.state = state.Dump();

@@ -537,7 +537,7 @@ class Converter {
       return;
     }
     std::string user = StringMember(o, "preferredUsername");
-    std::string host = UrlHost(p.external_id);
+    std::string host = UrlHostPort(p.external_id);
     if (!user.empty()) p.handle = host.empty() ? "@" + user : "@" + user + "@" + host;
     p.display_name = StringMember(o, "name");
     p.url = PrimaryUrl(o);

@@ -5,6 +5,8 @@
 #include <Poco/Exception.h>
 #include <Poco/URI.h>
 
+#include "core/text.h"
+
 namespace scrm::sources {
 
 bool IsAbsoluteUrl(std::string_view url) {
@@ -36,6 +38,20 @@ std::string UrlHost(std::string_view url) {
   std::string host(authority);
   for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return host;
+}
+
+std::string UrlHostPort(std::string_view url) {
+  std::string host = UrlHost(url);
+  if (host.empty()) return host;
+  std::string_view rest = url.substr(url.find("://") + 3);
+  std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  if (size_t at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+  size_t colon = authority.rfind(':');
+  if (colon == std::string_view::npos || authority.find(']', colon) != std::string_view::npos) return host;
+  std::string_view port = authority.substr(colon + 1);
+  std::string scheme = ToLowerAscii(std::string(url.substr(0, url.find("://"))));
+  if (port.empty() || (scheme == "https" && port == "443") || (scheme == "http" && port == "80")) return host;
+  return host + ":" + std::string(port);
 }
 
 std::string PercentEncode(std::string_view s, std::string_view keep) {

@@ -16,6 +16,11 @@ bool IsAbsoluteUrl(std::string_view url);
 // "host", lower-cased); empty when there is none.
 std::string UrlHost(std::string_view url);
 
+// UrlHost with the port when one is written that is not the scheme's
+// default ("http://127.0.0.1:3000/x" -> "127.0.0.1:3000", "https://h:443/"
+// -> "h"): the host part of a fediverse handle, which WebFinger needs whole.
+std::string UrlHostPort(std::string_view url);
+
 // `ref` resolved against `base`. `ref` as written when it is absolute, when
 // base is empty or not absolute, or when either does not parse.
 std::string ResolveUrl(std::string_view base, std::string_view ref);

@@ -73,4 +73,11 @@ TEST_CASE("scrm follow and scrm serve follow the fediverse beside the AT Protoco
   std::filesystem::remove(key_file);
 }
 
+TEST_CASE("Only the loopback hosts of net.allow_hosts are reached over http", "[app][activitypub]") {
+  CHECK(app::ActivityPubHttpHosts({"localhost", "feeds.intranet", "127.0.0.1", "10.0.0.5", "::1",
+                                   "127.example.com"}) ==
+        std::vector<std::string>{"localhost", "127.0.0.1", "::1"});
+  CHECK(app::ActivityPubHttpHosts({}).empty());
+}
+
 }  // namespace scrm::testing

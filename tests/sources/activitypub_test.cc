@@ -1,7 +1,7 @@
 // The ActivityPub client against a scripted server (a Fetcher that answers
 // from a table and records every request): resolution, following, paging,
 // conditional requests and where it stops. The real server is in
-// tests/sources/fedify/ (a Fedify instance).
+// tests/activitypub/ (a Fedify instance, ctest activitypub:follow).
 #include "sources/activitypub.h"
 
 #include <map>
@@ -252,13 +252,17 @@ TEST_CASE("ActivityPub errors name the account and the URL", "[sources][activity
   CHECK(nonsense.status().code() == Status::Code::kInvalidArgument);
 }
 
+// A signer whose "Signature" shows what it signed: "host target".
+std::vector<std::pair<std::string, std::string>> EchoSigner(const std::string& host,
+                                                             const std::string& target) {
+  return {{"Signature", host + " " + target}};
+}
+
 TEST_CASE("ActivityPub requests carry the signer's headers", "[sources][activitypub]") {
   ScriptedFetcher f;
   f.Answer(kActor, Actor());
   ActivityPubOptions options;
-  options.sign = [](const std::string& host, const std::string& target) {
-    return std::vector<std::pair<std::string, std::string>>{{"Signature", host + " " + target}};
-  };
+  options.sign = EchoSigner;
   ActivityPubNetwork ap(f, options);
   RemoteAccount account{"activitypub", kActor, "", "", "mastodon"};
   CollectingSink sink;
@@ -268,6 +272,86 @@ TEST_CASE("ActivityPub requests carry the signer's headers", "[sources][activity
     REQUIRE(s.headers.size() == 1);
     CHECK(s.headers[0].second == "social.example " + s.url.substr(s.url.find("/users/")));
   }
+}
+
+// A server that verifies "(request-target)" as the path without its query,
+// as Fedify does: a signature over "/outbox?page=1" is refused (401).
+class PathOnlyVerifier : public ScriptedFetcher {
+ public:
+  Result<FetchResult> Fetch(const FetchRequest& request) override {
+    Result<FetchResult> r = ScriptedFetcher::Fetch(request);
+    const auto& headers = sent.back().headers;
+    if (!headers.empty() && headers[0].second.find('?') != std::string::npos) {
+      ++refused;
+      return Status::FailedPrecondition("fetching " + request.url + ": server answered 401 Unauthorized");
+    }
+    return r;
+  }
+  int refused = 0;
+};
+
+TEST_CASE("ActivityPub signs the path alone for servers that verify it so, and remembers",
+          "[sources][activitypub]") {
+  PathOnlyVerifier f;
+  f.Answer(kActor, Actor());
+  ServeOutbox(f, 2);
+  ActivityPubOptions options;
+  options.sign = EchoSigner;
+  ActivityPubNetwork ap(f, options);
+  RemoteAccount account{"activitypub", kActor, "", "", "mastodon"};
+  CollectingSink sink;
+  auto first = ap.Follow(account, "", FollowLimits{}, sink);
+  REQUIRE(first.ok());
+  CHECK(first->posts == 4);
+  CHECK(f.refused == 1);  // the first page, signed with its query, then again without
+  CHECK(first->requests == 5);  // actor, outbox, page 1 twice, page 2
+  CHECK(json::parse(first->state)["sign_path_only"] == true);
+
+  // The next round signs the path alone from the start: no refusal.
+  ServeOutbox(f, 3);
+  auto next = ap.Follow(account, first->state, FollowLimits{}, sink);
+  REQUIRE(next.ok());
+  CHECK(next->posts == 2);
+  CHECK(f.refused == 1);
+  CHECK(json::parse(next->state)["sign_path_only"] == true);
+
+  // A server that refuses every signature: the refusal names it.
+  PathOnlyVerifier strict;
+  strict.Answer(kActor, Actor());
+  ServeOutbox(strict, 1);
+  options.sign = [](const std::string& host, const std::string&) {
+    return std::vector<std::pair<std::string, std::string>>{{"Signature", host + " ?"}};
+  };
+  ActivityPubNetwork refused(strict, options);
+  auto no = refused.Follow(account, "", FollowLimits{}, sink);
+  REQUIRE_FALSE(no.ok());
+  CHECK(no.status().message().find("did not accept the engine's signature") != std::string::npos);
+}
+
+TEST_CASE("UrlHostPort keeps a port that is not the scheme's default", "[sources]") {
+  CHECK(UrlHostPort("http://127.0.0.1:3000/users/amelie") == "127.0.0.1:3000");
+  CHECK(UrlHostPort("https://Social.Example:8443/@a") == "social.example:8443");
+  CHECK(UrlHostPort("https://social.example:443/users/a") == "social.example");
+  CHECK(UrlHostPort("http://social.example:80") == "social.example");
+  CHECK(UrlHostPort("https://u:pw@social.example/x") == "social.example");
+  CHECK(UrlHostPort("http://[::1]:3000/x") == "[::1]:3000");
+  CHECK(UrlHostPort("http://[::1]/x") == "[::1]");
+  CHECK(UrlHostPort("not a url").empty());
+}
+
+TEST_CASE("An actor on a port keeps it in its handle", "[sources][activitypub]") {
+  ScriptedFetcher f;
+  json actor = Actor();
+  const std::string id = "http://127.0.0.1:3000/users/alice";
+  actor["id"] = id;
+  actor.erase("outbox");
+  f.Answer(id, actor);
+  ActivityPubNetwork ap(f);
+  RemoteAccount account{"activitypub", id, "", "", "mastodon"};
+  CollectingSink sink;
+  REQUIRE(ap.Follow(account, "", FollowLimits{}, sink).ok());
+  REQUIRE(sink.profiles.size() == 1);
+  CHECK(sink.profiles[0].handle == "@alice@127.0.0.1:3000");
 }
 
 TEST_CASE("PercentEncode keeps unreserved bytes and those asked, encodes the rest", "[sources]") {

@@ -1,0 +1,239 @@
+// tests/activitypub/server.mjs: a small fediverse server built with Fedify
+// (@fedify/fedify from npm, tests/activitypub/install), run from the install
+// directory: createFederation on a MemoryKvStore, served by node:http on
+// 127.0.0.1 at a port the system picks, printed on stdout as one line
+// {"url": "http://127.0.0.1:PORT"} when it listens. Fedify serves WebFinger,
+// the actors (Person with name, preferredUsername, summary, url and their
+// keys, generated at start), the outboxes paged by cursor (first, next; 10
+// activities a page) and the Notes. Authorized fetch: an outbox and a Note
+// answer only requests whose HTTP Signature Fedify verifies (it fetches the
+// signer's key from its actor document; loopback allowed); the actors and
+// WebFinger are public, as on Mastodon.
+//
+// Seed: amelie (a profile with an e-mail and a website as profile fields; posts in French with
+// accents, a hashtag and a mention, an edited post, a deleted one: its Create
+// gone from the outbox, a Delete of a Tombstone instead, a reply to bob's reply, 22 more posts: three outbox
+// pages) and bob (two posts, one a reply to amelie); `server.mjs N` adds an
+// account "bulk" of N posts for the figures. Test hooks beside
+// Fedify's routes: POST /_test/changes adds an edit (Update) and a new post
+// to amelie's outbox; GET /_test/stats counts the requests by kind and
+// answer, signed or not, since the last POST /_test/stats (which resets them).
+// FEDIFY_LOG=debug (or info...) prints Fedify's log on stderr: why a
+// signature was refused.
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+
+const require = createRequire(process.cwd() + '/');  // the install directory
+const load = async (name) => import(pathToFileURL(require.resolve(name)).href);
+const {
+  createFederation, MemoryKvStore, Person, Note, Create, Update, Delete, Tombstone, Hashtag,
+  Mention, Endpoints, PropertyValue, PUBLIC_COLLECTION, generateCryptoKeyPair,
+} = await load('@fedify/fedify');
+const { Temporal } = await load('@js-temporal/polyfill');
+if (process.env.FEDIFY_LOG) {  // Fedify's own log (signature checks...) on stderr, at that level
+  const { configure, getConsoleSink } = await load('@logtape/logtape');
+  await configure({
+    sinks: { console: getConsoleSink() },
+    loggers: [{ category: 'fedify', lowestLevel: process.env.FEDIFY_LOG, sinks: ['console'] },
+              { category: ['logtape', 'meta'], lowestLevel: 'warning', sinks: ['console'] }],
+  });
+}
+
+const federation = createFederation({ kv: new MemoryKvStore(), allowPrivateAddress: true });
+const keys = {};  // identifier -> [{privateKey, publicKey}]
+
+const base = new Date('2026-11-02T08:00:00Z').getTime();
+const at = (minutes) => Temporal.Instant.fromEpochMilliseconds(base + minutes * 60000);
+let origin = '';  // http://127.0.0.1:PORT, once listening
+
+const accounts = {
+  amelie: {
+    name: 'Amélie Durand',
+    summary: '<p>Torréfactrice au Café Lumière, à Lyon.</p>',
+    fields: {  // Mastodon's profile fields (PropertyValue)
+      'Courriel': '<a href="mailto:amelie.durand@cafe-lumiere.fr">amelie.durand@cafe-lumiere.fr</a>',
+      'Site': '<a href="https://cafe-lumiere.fr/" rel="me nofollow noopener" target="_blank">cafe-lumiere.fr</a>',
+    },
+    posts: [], activities: [],
+  },
+  bob: { name: 'Bob Martin', summary: '<p>Amateur de café filtre.</p>', posts: [], activities: [] },
+};
+
+// A post (Note) and the activity that shows it in its author's outbox.
+function post(who, id, minutes, content, extra = {}) {
+  const p = { who, id, published: at(minutes), content, ...extra };
+  accounts[who].posts.push(p);
+  accounts[who].activities.unshift({ type: 'Create', post: p, when: p.published });
+  return p;
+}
+const tagLink = (tag) => `<a href="ORIGIN/tags/${encodeURIComponent(tag)}" class="mention hashtag" rel="tag">#<span>${tag}</span></a>`;
+const mentionLink = (who) => `<span class="h-card"><a href="ORIGIN/@${who}" class="u-url mention">@<span>${who}</span></a></span>`;
+
+const opening = post('amelie', '1', 0,
+  `<p>Très heureuse d'ouvrir le Café Lumière avec ${mentionLink('bob')} ! ${tagLink('caféLumière')}</p>`,
+  { hashtags: ['caféLumière'], mentions: ['bob'] });
+const edited = post('amelie', '2', 10, "<p>Torréfaction du jour : Éthiopie Yirgacheffe, notes d'agrumes.</p>");
+edited.content = "<p>Torréfaction du jour : Éthiopie Yirgacheffe, notes d'agrumes et de jasmin.</p>";
+edited.updated = at(15);
+const gone = post('amelie', '3', 20, '<p>Brouillon à effacer : fermeture exceptionnelle lundi.</p>');
+gone.deleted = at(25);  // as Mastodon does: its Create leaves the outbox, a Delete shows it
+accounts.amelie.activities = accounts.amelie.activities.filter((a) => a.post !== gone);
+accounts.amelie.activities.unshift({ type: 'Delete', post: gone, when: gone.deleted });
+const bobReply = post('bob', '1', 30, `<p>${mentionLink('amelie')} Félicitations ! J'ai hâte de goûter ça.</p>`,
+  { inReplyTo: opening, mentions: ['amelie'] });
+post('bob', '2', 35, '<p>Mon filtre du matin, sans sucre.</p>');
+post('amelie', '4', 40, `<p>${mentionLink('bob')} Merci Bob, on t'attend samedi pour la dégustation !</p>`,
+  { inReplyTo: bobReply, mentions: ['bob'] });
+for (let i = 1; i <= 22; i++) {
+  post('amelie', String(100 + i), 60 + i * 10, `<p>Carnet de torréfaction n° ${i} : lot ${i} d'Éthiopie, séché au soleil.</p>`);
+}
+accounts.amelie.activities.sort((a, b) => Temporal.Instant.compare(b.when, a.when));
+// The figures' account: `node server.mjs N` gives "bulk" N short posts.
+const bulkPosts = Number.parseInt(process.argv[2] ?? '0', 10) || 0;
+if (bulkPosts > 0) {
+  accounts.bulk = { name: 'Compte de mesure', summary: '<p>Mesures.</p>', posts: [], activities: [] };
+  for (let i = 1; i <= bulkPosts; i++) post('bulk', String(i), i, `<p>Message numéro ${i} du compte de mesure.</p>`);
+}
+
+const noteUri = (ctx, p) => ctx.getObjectUri(Note, { identifier: p.who, id: p.id });
+function toNote(ctx, p) {
+  const tags = [
+    ...(p.hashtags ?? []).map((t) => new Hashtag({ href: new URL(`${origin}/tags/${encodeURIComponent(t)}`), name: `#${t}` })),
+    ...(p.mentions ?? []).map((w) => new Mention({ href: ctx.getActorUri(w), name: `@${w}@${new URL(origin).host}` })),
+  ];
+  return new Note({
+    id: noteUri(ctx, p),
+    attribution: ctx.getActorUri(p.who),
+    to: PUBLIC_COLLECTION,
+    content: p.content.replaceAll('ORIGIN', origin),
+    published: p.published,
+    updated: p.updated ?? null,
+    url: new URL(`${origin}/@${p.who}/${p.id}`),
+    replyTarget: p.inReplyTo ? noteUri(ctx, p.inReplyTo) : null,
+    tags,
+  });
+}
+function toActivity(ctx, a) {
+  const uri = noteUri(ctx, a.post);
+  const actor = ctx.getActorUri(a.post.who);
+  if (a.type === 'Delete') {
+    return new Delete({
+      id: new URL(`${uri.href}#delete`), actor, to: PUBLIC_COLLECTION, published: a.when,
+      object: new Tombstone({ id: uri, deleted: a.when }),
+    });
+  }
+  const Type = a.type === 'Update' ? Update : Create;
+  const suffix = a.type === 'Update' ? `#update-${a.when.epochMilliseconds}` : '#create';
+  return new Type({
+    id: new URL(`${uri.href}${suffix}`), actor, to: PUBLIC_COLLECTION, published: a.when,
+    object: toNote(ctx, a.post),
+  });
+}
+
+async function keyPairs(identifier) {
+  if (!(identifier in accounts)) return [];
+  keys[identifier] ??= [await generateCryptoKeyPair('RSASSA-PKCS1-v1_5')];
+  return keys[identifier];
+}
+
+federation
+  .setActorDispatcher('/users/{identifier}', async (ctx, identifier) => {
+    const a = accounts[identifier];
+    if (!a) return null;
+    const pairs = await ctx.getActorKeyPairs(identifier);
+    return new Person({
+      id: ctx.getActorUri(identifier),
+      preferredUsername: identifier,
+      name: a.name,
+      summary: a.summary,
+      url: new URL(`${origin}/@${identifier}`),
+      inbox: ctx.getInboxUri(identifier),
+      outbox: ctx.getOutboxUri(identifier),
+      endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
+      attachments: Object.entries(a.fields ?? {}).map(([name, value]) => new PropertyValue({ name, value })),
+      publicKey: pairs[0].cryptographicKey,
+      assertionMethods: pairs.map((p) => p.multikey),
+    });
+  })
+  .setKeyPairsDispatcher(async (ctx, identifier) => keyPairs(identifier));
+
+federation.setInboxListeners('/users/{identifier}/inbox', '/inbox');
+
+const pageSize = 10;
+const signed = (ctx, key) => key != null;
+federation
+  .setOutboxDispatcher('/users/{identifier}/outbox', async (ctx, identifier, cursor) => {
+    const a = accounts[identifier];
+    if (!a || cursor == null) return null;
+    const from = Number.parseInt(cursor, 10) || 0;
+    const items = a.activities.slice(from, from + pageSize).map((x) => toActivity(ctx, x));
+    const next = from + pageSize < a.activities.length ? String(from + pageSize) : null;
+    return { items, nextCursor: next };
+  })
+  .setFirstCursor(async () => '0')
+  .setCounter(async (ctx, identifier) => accounts[identifier]?.activities.length ?? null)
+  .authorize(async (ctx, identifier, key) => signed(ctx, key));
+
+federation
+  .setObjectDispatcher(Note, '/users/{identifier}/posts/{id}', async (ctx, { identifier, id }) => {
+    const p = accounts[identifier]?.posts.find((x) => x.id === id && !x.deleted);
+    return p ? toNote(ctx, p) : null;
+  })
+  .authorize(async (ctx, values, key) => signed(ctx, key));
+
+// Requests by kind (webfinger, actor, outbox, page, note) and answer.
+let stats = {};
+function count(url, status, isSigned) {
+  const kind = url.pathname.startsWith('/.well-known/webfinger') ? 'webfinger'
+    : /\/outbox$/.test(url.pathname) ? (url.searchParams.has('cursor') ? 'page' : 'outbox')
+    : /\/posts\//.test(url.pathname) ? 'note'
+    : /^\/users\/[^/]+$/.test(url.pathname) ? 'actor' : 'other';
+  const key = `${kind} ${status}${isSigned ? ' signed' : ''}`;
+  stats[key] = (stats[key] ?? 0) + 1;
+}
+
+function changes() {  // an edit (Update) of post 2 and a new post, newest on top
+  edited.content = "<p>Torréfaction du jour : Éthiopie Yirgacheffe et Colombie Huila, notes d'agrumes.</p>";
+  edited.updated = at(2000);
+  accounts.amelie.activities.unshift({ type: 'Update', post: edited, when: edited.updated });
+  post('amelie', '200', 2010, `<p>Nouvelle carte d'automne : crème brûlée à l'érable. ${tagLink('caféLumière')}</p>`,
+    { hashtags: ['caféLumière'] });
+}
+
+const server = http.createServer(async (req, res) => {
+  try {
+    const url = new URL(req.url, `http://${req.headers.host}`);
+    const json = (body) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
+    if (url.pathname === '/_test/changes' && req.method === 'POST') { changes(); return json({ ok: true }); }
+    if (url.pathname === '/_test/stats') {
+      if (req.method === 'POST') stats = {};
+      return json(stats);
+    }
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (Array.isArray(v)) v.forEach((x) => headers.append(k, x)); else if (v != null) headers.set(k, v);
+    }
+    const chunks = [];
+    for await (const c of req) chunks.push(c);
+    const request = new Request(url, {
+      method: req.method, headers,
+      body: req.method === 'GET' || req.method === 'HEAD' ? undefined : Buffer.concat(chunks),
+    });
+    const response = await federation.fetch(request, { contextData: undefined });
+    count(url, response.status, headers.has('signature'));
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    res.end(Buffer.from(await response.arrayBuffer()));
+  } catch (e) {
+    console.error(e);
+    res.writeHead(500);
+    res.end(String(e));
+  }
+});
+server.listen(0, '127.0.0.1', () => {
+  origin = `http://127.0.0.1:${server.address().port}`;
+  console.log(JSON.stringify({ url: origin }));
+});
+const stop = () => { server.close(() => process.exit(0)); server.closeAllConnections(); };
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
