@@ -601,7 +601,12 @@ TEST_CASE("an admin stores matching thresholds for every process, and can go bac
   CHECK(nlohmann::json::parse(got.body)["suggest"] == 0.5);
   api.body = R"({"margin": "wide"})";
   api.send_body = true;
+  // A JSON body must say it is JSON (ASVS 13.2.5).
   ClientResponse put = Call(e.port, "PUT", "/api/v1/admin/matching", api);
+  CHECK(put.status == 415);
+  CHECK(Contains(put.body, "Content-Type: application/json"));
+  api.headers["Content-Type"] = "application/json";
+  put = Call(e.port, "PUT", "/api/v1/admin/matching", api);
   CHECK(put.status == 400);
   CHECK(Contains(put.body, "margin"));
   api.body = R"({"margin": 0.2})";
