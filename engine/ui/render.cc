@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 #include <kainjow/mustache.hpp>
+#include <mutex>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 
@@ -88,7 +90,94 @@ Status CheckTemplate(const std::string& file, const std::string& text) {
   return Status::Ok();
 }
 
+// How deep partials may include partials: deeper is a loop.
+constexpr int kMaxPartialDepth = 8;
+// Parsed copies of a page kept between renders (more are parsed under a
+// burst, and dropped after it).
+constexpr size_t kMaxIdleParsed = 32;
+
+bool Blank(const std::string& text, size_t from, size_t to) {
+  for (size_t i = from; i < to; ++i) {
+    if (text[i] != ' ' && text[i] != '\t' && text[i] != '\r') return false;
+  }
+  return true;
+}
+
+// text with each {{> name}} replaced by that partial (its own partials
+// written in too). A tag alone on its line replaces the whole line, as
+// Mustache's standalone rule drops it. InvalidArgument naming the file for
+// a partial that does not exist or partials that include each other.
+Result<std::string> WithPartials(const std::string& file, const std::string& text,
+                                 const std::map<std::string, std::string>& partials,
+                                 int depth = 0) {
+  static const std::regex kTag(R"(\{\{>\s*([A-Za-z0-9_.-]+)\s*\}\})");
+  if (depth > kMaxPartialDepth) {
+    return Status::InvalidArgument(file + ": partials include each other in a loop",
+                                   "ui.templates_dir");
+  }
+  std::string out;
+  size_t done = 0;
+  for (std::sregex_iterator it(text.begin(), text.end(), kTag), end; it != end; ++it) {
+    const std::string name = (*it)[1];
+    auto partial = partials.find(name);
+    if (partial == partials.end()) {
+      return Status::InvalidArgument(
+          file + ": {{> " + name + "}} names partials/" + name +
+              ".mustache, which does not exist (add it, or fix the name)",
+          "ui.templates_dir");
+    }
+    Result<std::string> body = WithPartials(file, partial->second, partials, depth + 1);
+    if (!body.ok()) return body.status();
+    size_t from = static_cast<size_t>(it->position());
+    size_t to = from + static_cast<size_t>(it->length());
+    const size_t line_start = text.rfind('\n', from == 0 ? 0 : from - 1);
+    const size_t line_from = (from == 0 || line_start == std::string::npos) ? 0 : line_start + 1;
+    const size_t line_end = std::min(text.find('\n', to), text.size());
+    if (line_from >= done && Blank(text, line_from, from) && Blank(text, to, line_end)) {
+      from = line_from;
+      to = line_end < text.size() ? line_end + 1 : line_end;
+    }
+    out.append(text, done, from - done);
+    out += *body;
+    done = to;
+  }
+  out.append(text, done, std::string::npos);
+  return out;
+}
+
 }  // namespace
+
+// A page with its partials written in, and parsed copies of it idle between
+// renders: a render writes the parsed template's error state, so one copy
+// serves one render at a time.
+struct Templates::Page {
+  std::string text;
+  std::mutex mu;
+  std::vector<std::unique_ptr<mstch::mustache>> idle;
+
+  std::unique_ptr<mstch::mustache> Take() {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (!idle.empty()) {
+        std::unique_ptr<mstch::mustache> t = std::move(idle.back());
+        idle.pop_back();
+        return t;
+      }
+    }
+    return std::make_unique<mstch::mustache>(text);
+  }
+  void Give(std::unique_ptr<mstch::mustache> t) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (idle.size() < kMaxIdleParsed) idle.push_back(std::move(t));
+  }
+};
+
+struct Templates::Catalogue {
+  mstch::data data{mstch::data::type::object};  // {"t": the messages, "lang": "fr"}
+};
+
+Templates::Templates() = default;
+Templates::~Templates() = default;
 
 Result<std::unique_ptr<Templates>> Templates::Load(const std::string& dir) {
   auto t = std::make_unique<Templates>();
@@ -101,9 +190,9 @@ Result<std::unique_ptr<Templates>> Templates::Load(const std::string& dir) {
         "point ui.templates_dir at the project's ui-templates/)",
         "ui.templates_dir");
   }
-  for (const auto& [target, sub] :
-       std::vector<std::pair<std::map<std::string, std::string>*, fs::path>>{
-           {&t->pages_, root}, {&t->partials_, root / "partials"}}) {
+  std::map<std::string, std::string> pages, partials;
+  for (const auto& [target, sub] : std::vector<std::pair<std::map<std::string, std::string>*, fs::path>>{
+           {&pages, root}, {&partials, root / "partials"}}) {
     for (const auto& [name, path] : FilesOf(sub, ".mustache")) {
       std::string text;
       if (!ReadFile(path, &text)) {
@@ -112,6 +201,15 @@ Result<std::unique_ptr<Templates>> Templates::Load(const std::string& dir) {
       if (Status s = CheckTemplate(path.string(), text); !s.ok()) return s;
       (*target)[name] = std::move(text);
     }
+  }
+  for (const auto& [name, text] : pages) {
+    const std::string file = (root / (name + ".mustache")).string();
+    Result<std::string> whole = WithPartials(file, text, partials);
+    if (!whole.ok()) return whole.status();
+    if (Status s = CheckTemplate(file + " (with its partials)", *whole); !s.ok()) return s;
+    auto page = std::make_unique<Page>();
+    page->text = std::move(*whole);
+    t->pages_[name] = std::move(page);
   }
   for (const auto& [name, path] : FilesOf(root / "i18n", ".json")) {
     std::string text;
@@ -130,7 +228,13 @@ Result<std::unique_ptr<Templates>> Templates::Load(const std::string& dir) {
     return Status::InvalidArgument(dir + "/i18n/en.json is missing: the English messages are "
                                          "required", "ui.templates_dir");
   }
-  for (const auto& [lang, catalogue] : t->messages_) Flatten(catalogue, "", &t->flat_[lang]);
+  for (const auto& [lang, catalogue] : t->messages_) {
+    Flatten(catalogue, "", &t->flat_[lang]);
+    auto c = std::make_unique<Catalogue>();
+    c->data.set("t", DataOf(catalogue));
+    c->data.set("lang", lang);
+    t->data_[lang] = std::move(c);
+  }
   const std::map<std::string, std::string>& english = t->flat_["en"];
   for (const auto& [lang, flat] : t->flat_) {
     for (const auto& [key, text] : english) {
@@ -190,23 +294,22 @@ std::string Templates::Render(const std::string& name, const nlohmann::json& con
                               const std::string& lang) const {
   auto page = pages_.find(name);
   if (page == pages_.end()) throw std::runtime_error("no template " + name + ".mustache in " + dir_);
-  mstch::data data = DataOf(context);
-  data.set("t", DataOf(Messages(lang)));
-  data.set("lang", Language(lang));
-  for (const auto& [pname, text] : partials_) {
-    // A context key of the same name would hide the partial (or the
-    // partial the value): a page bug, said at once.
-    if (context.contains(pname)) {
-      throw std::runtime_error(name + ": context key '" + pname + "' is also a partial's name");
+  for (const char* own : {"t", "lang"}) {
+    // The context's key would hide the messages or the language: a page bug.
+    if (context.is_object() && context.contains(own)) {
+      throw std::runtime_error(name + ": context key '" + own + "' is the name the page's " +
+                               (own[0] == 't' ? "messages" : "language") + " are given");
     }
-    const std::string* body = &text;
-    data.set(pname, mstch::partial([body] { return *body; }));
   }
-  mstch::mustache tmpl(page->second);
-  std::string html = tmpl.render(data);
-  if (!tmpl.is_valid()) {
-    throw std::runtime_error(name + ".mustache: " + tmpl.error_message());
+  const mstch::data data = DataOf(context);
+  mstch::context<std::string> stack(&data_.at(Language(lang))->data);
+  stack.push(&data);  // looked up first
+  std::unique_ptr<mstch::mustache> tmpl = page->second->Take();
+  std::string html = tmpl->render(stack);
+  if (!tmpl->is_valid()) {
+    throw std::runtime_error(name + ".mustache: " + tmpl->error_message());
   }
+  page->second->Give(std::move(tmpl));
   return html;
 }
 

@@ -7,8 +7,10 @@
 // escapes & < > " and '. URLs that come from posts or profiles go through
 // SafeUrl() first, since escaping does not stop a javascript: link. The
 // only {{{ }}} is the search snippet, escaped by the index (see
-// ui-templates/conversations.mustache). Thread-safe once loaded: each render
-// builds its own template objects.
+// ui-templates/conversations.mustache). Thread-safe once loaded. Load does
+// the work that does not depend on the request: it writes each page's
+// partials into it, parses it, and turns each catalogue into Mustache data;
+// a render converts only its own context.
 #ifndef SCRM_UI_RENDER_H_
 #define SCRM_UI_RENDER_H_
 
@@ -30,6 +32,9 @@ struct StaticFile {
 
 class Templates {
  public:
+  Templates();
+  ~Templates();
+
   // Reads DIR/*.mustache (pages), DIR/partials/*.mustache, DIR/i18n/*.json
   // (one catalogue per language; en.json is required and every other one
   // must have exactly its keys) and DIR/static/*.css|*.js. InvalidArgument
@@ -50,10 +55,11 @@ class Templates {
   // when it has no reason or the catalogue lacks that one.
   std::string Explain(const std::string& lang, const Status& status) const;
 
-  // Renders page `name` (file name without .mustache) with `context`, to
-  // which are added "t" (the messages), "lang", and the partials. Throws
-  // std::runtime_error when the page does not exist or fails to render: a
-  // bug of the templates, which Load() checked.
+  // Renders page `name` (file name without .mustache) with `context`,
+  // beside which the page sees "t" (the messages) and "lang". Throws
+  // std::runtime_error when the page does not exist, the context has a key
+  // "t" or "lang", or the page fails to render: a bug of the pages, which
+  // Load() and the tests check.
   std::string Render(const std::string& name, const nlohmann::json& context,
                      const std::string& lang) const;
 
@@ -61,9 +67,11 @@ class Templates {
   const std::string& dir() const { return dir_; }
 
  private:
+  struct Page;       // a page's text and its parsed copies (render.cc)
+  struct Catalogue;  // a language's messages as Mustache data (render.cc)
   std::string dir_;
-  std::map<std::string, std::string> pages_;
-  std::map<std::string, std::string> partials_;
+  std::map<std::string, std::unique_ptr<Page>> pages_;
+  std::map<std::string, std::unique_ptr<Catalogue>> data_;  // lang -> {"t": ..., "lang": ...}
   std::map<std::string, nlohmann::json> messages_;  // lang -> catalogue, nested
   std::map<std::string, std::map<std::string, std::string>> flat_;  // lang -> "a.b" -> text
   std::map<std::string, StaticFile> static_;

@@ -10,6 +10,8 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 #include "core/reasons.h"
 #include "identity/evidence_text.h"
@@ -78,6 +80,88 @@ TEST_CASE("a broken template or catalogue is refused with the file and the fault
     Copy c;
     c.Write("i18n/fr.json", "{not json");
     CHECK_FALSE(Templates::Load(c.dir.string()).ok());
+  }
+}
+
+TEST_CASE("a page naming a missing partial, or partials that include each other, is refused at load",
+          "[ui][render]") {
+  {
+    Copy c;
+    c.Write("error.mustache", "{{> head}}\n{{> nowhere}}\n{{> foot}}\n");
+    Result<std::unique_ptr<Templates>> t = Templates::Load(c.dir.string());
+    REQUIRE_FALSE(t.ok());
+    CHECK(t.status().message().find("error.mustache") != std::string::npos);
+    CHECK(t.status().message().find("partials/nowhere.mustache, which does not exist") !=
+          std::string::npos);
+    CHECK(t.status().field() == "ui.templates_dir");
+  }
+  {
+    Copy c;
+    c.Write("partials/ping.mustache", "<p>{{> pong}}</p>");
+    c.Write("partials/pong.mustache", "<q>{{> ping}}</q>");
+    c.Write("error.mustache", "{{> ping}}");
+    Result<std::unique_ptr<Templates>> t = Templates::Load(c.dir.string());
+    REQUIRE_FALSE(t.ok());
+    CHECK(t.status().message().find("error.mustache: partials include each other in a loop") !=
+          std::string::npos);
+  }
+}
+
+TEST_CASE("partials render in place, with the page's context, a tag alone on its line taking the line",
+          "[ui][render]") {
+  Copy c;
+  c.Write("partials/item.mustache", "<li>{{name}} {{t.record.confirm}}</li>\n");
+  c.Write("list.mustache", "<ul>\n  {{> item}}\n{{#more}}{{> item}}{{/more}}</ul>\n");
+  Result<std::unique_ptr<Templates>> t = Templates::Load(c.dir.string());
+  INFO(t.status().message());
+  REQUIRE(t.ok());
+  CHECK((*t)->Render("list", {{"name", "<Ann>"}, {"more", false}}, "fr") ==
+        "<ul>\n<li>&lt;Ann&gt; Confirmer</li>\n</ul>\n");
+  CHECK((*t)->Render("list", {{"name", "Bo"}, {"more", true}}, "en") ==
+        "<ul>\n<li>Bo Confirm</li>\n<li>Bo Confirm</li>\n</ul>\n");
+}
+
+TEST_CASE("a context key that would hide the messages or the language is a page bug, said at once",
+          "[ui][render]") {
+  Result<std::unique_ptr<Templates>> t = Templates::Load(kTemplates);
+  REQUIRE(t.ok());
+  nlohmann::json c = {{"title", "T"}, {"status", 404}, {"message", "m"}, {"signin", false},
+                      {"csrf", ""}, {"is_admin", false}, {"user", {{"name", "Z"}}}};
+  for (const char* key : {"t", "lang"}) {
+    nlohmann::json bad = c;
+    bad[key] = "x";
+    CHECK_THROWS_WITH((*t)->Render("error", bad, "en"),
+                      Catch::Contains(std::string("context key '") + key + "'"));
+  }
+  CHECK_NOTHROW((*t)->Render("error", c, "en"));
+}
+
+TEST_CASE("pages rendered from many threads at once are each the page of their own context",
+          "[ui][render]") {
+  Result<std::unique_ptr<Templates>> t = Templates::Load(kTemplates);
+  REQUIRE(t.ok());
+  auto context = [](int i) {
+    return nlohmann::json{{"title", "T"}, {"status", 404}, {"message", "message-" + std::to_string(i)},
+                          {"signin", false}, {"csrf", ""}, {"is_admin", false},
+                          {"user", {{"name", "user-" + std::to_string(i)}}}};
+  };
+  const std::string lang[2] = {"en", "fr"};
+  std::vector<std::string> expected;
+  for (int i = 0; i < 8; ++i) expected.push_back((*t)->Render("error", context(i), lang[i % 2]));
+  std::vector<int> wrong(8, 0);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] {
+      for (int n = 0; n < 200; ++n) {
+        if ((*t)->Render("error", context(i), lang[i % 2]) != expected[i]) ++wrong[i];
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  for (int i = 0; i < 8; ++i) {
+    INFO("thread " << i);
+    CHECK(wrong[i] == 0);
+    CHECK(expected[i].find("message-" + std::to_string(i)) != std::string::npos);
   }
 }
 
