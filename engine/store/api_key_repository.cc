@@ -33,17 +33,16 @@ Result<ApiKey> ApiKeyRepository::Add(const std::string& name, const std::string&
                                      const std::string& created_by) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         "INSERT INTO scrm_api_keys (name, key_hash, prefix, roles, created_by, created_at) "
-        "VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP())"));
+        "VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP())");
     ps->setString(1, name);
     ps->setString(2, key_hash);
     ps->setString(3, prefix);
     ps->setString(4, JoinRoles(roles));
     ps->setString(5, created_by);
     ps->execute();
-    std::unique_ptr<sql::PreparedStatement> get(
-        conn->prepareStatement(std::string(kSelect) + " WHERE name = ?"));
+    Statement get = conn.Prepare(std::string(kSelect) + " WHERE name = ?");
     get->setString(1, name);
     std::unique_ptr<sql::ResultSet> rs(get->executeQuery());
     if (!rs->next()) return Status::Internal("API key '" + name + "' vanished");
@@ -61,8 +60,8 @@ Result<ApiKey> ApiKeyRepository::Add(const std::string& name, const std::string&
 std::optional<ApiKey> ApiKeyRepository::FindActive(const std::string& key_hash) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
-        std::string(kSelect) + " WHERE key_hash = ? AND revoked_at IS NULL"));
+    Statement ps = conn.Prepare(
+        std::string(kSelect) + " WHERE key_hash = ? AND revoked_at IS NULL");
     ps->setString(1, key_hash);
     std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
     if (!rs->next()) return std::nullopt;
@@ -88,8 +87,8 @@ std::vector<ApiKey> ApiKeyRepository::List() {
 bool ApiKeyRepository::Revoke(const std::string& name) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
-        "UPDATE scrm_api_keys SET revoked_at = UTC_TIMESTAMP() WHERE name = ? AND revoked_at IS NULL"));
+    Statement ps = conn.Prepare(
+        "UPDATE scrm_api_keys SET revoked_at = UTC_TIMESTAMP() WHERE name = ? AND revoked_at IS NULL");
     ps->setString(1, name);
     return ps->executeUpdate() > 0;
   } catch (const sql::SQLException& e) {
@@ -100,8 +99,7 @@ bool ApiKeyRepository::Revoke(const std::string& name) {
 void ApiKeyRepository::MarkUsed(int64_t id) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(
-        conn->prepareStatement("UPDATE scrm_api_keys SET last_used_at = UTC_TIMESTAMP() WHERE id = ?"));
+    Statement ps = conn.Prepare("UPDATE scrm_api_keys SET last_used_at = UTC_TIMESTAMP() WHERE id = ?");
     ps->setInt64(1, id);
     ps->execute();
   } catch (const sql::SQLException& e) {

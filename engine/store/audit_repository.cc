@@ -143,12 +143,12 @@ void AuditRepository::AddAggregates(const std::vector<AuditAggregate>& aggregate
     Pool::Lease conn = pool_.Acquire();
     for (size_t start = 0; start < aggregates.size(); start += kAggregatesPerStatement) {
       const size_t end = std::min(aggregates.size(), start + kAggregatesPerStatement);
-      std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+      Statement ps = conn.Prepare(
           "INSERT INTO scrm_audit (aggregate_key, kind, actor, address, object, subject_hash, "
           "detail, count, created_at, last_at) VALUES " +
           Placeholders(end - start, 10) +
           " ON DUPLICATE KEY UPDATE count = count + VALUES(count), "
-          "last_at = GREATEST(last_at, VALUES(last_at))"));
+          "last_at = GREATEST(last_at, VALUES(last_at))");
       int i = 1;
       for (size_t k = start; k < end; ++k) {
         const AuditAggregate& a = aggregates[k];
@@ -210,7 +210,7 @@ std::vector<AuditRow> AuditRepository::List(const AuditFilter& f) {
   sql += " ORDER BY id DESC LIMIT ?";
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(sql));
+    Statement ps = conn.Prepare(sql);
     int i = 1;
     for (const std::string& k : f.kinds) ps->setString(i++, k);
     if (f.since > 0) ps->setString(i++, FormatSqlDateTime(f.since));

@@ -394,9 +394,9 @@ UpsertCounts ContentRepository::UpsertProfiles(int64_t source_id,
       for (const Profile* p : batch) by_platform[p->platform].push_back(p);
       std::unordered_map<std::string, std::string> stored;  // platform \x1f id -> fingerprint
       for (const auto& [platform, group] : by_platform) {
-        std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+        Statement ps = conn.Prepare(
             "SELECT external_id, fingerprint FROM scrm_profiles WHERE platform = ? AND "
-            "external_id IN " + Placeholders(1, group.size())));
+            "external_id IN " + Placeholders(1, group.size()));
         ps->setString(1, platform);
         for (size_t k = 0; k < group.size(); ++k) {
           ps->setString(static_cast<int>(k + 2), TruncateUtf8(group[k]->external_id, 512));
@@ -414,7 +414,7 @@ UpsertCounts ContentRepository::UpsertProfiles(int64_t source_id,
       if (rows.empty()) continue;
       const std::string values = RepeatRows(
           "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,UTC_TIMESTAMP(),UTC_TIMESTAMP())", rows.size());
-      std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+      Statement ps = conn.Prepare(
           "INSERT INTO scrm_profiles (platform, external_id, handle, display_name, url, bio, "
           "websites, emails, company, position, location, avatar_url, source_id, raw, "
           "fingerprint, first_seen_at, updated_at) VALUES " + values +
@@ -422,7 +422,7 @@ UpsertCounts ContentRepository::UpsertProfiles(int64_t source_id,
           "url=VALUES(url), bio=VALUES(bio), websites=VALUES(websites), emails=VALUES(emails), "
           "company=VALUES(company), position=VALUES(position), location=VALUES(location), "
           "avatar_url=VALUES(avatar_url), source_id=VALUES(source_id), raw=VALUES(raw), "
-          "fingerprint=VALUES(fingerprint), updated_at=VALUES(updated_at)"));
+          "fingerprint=VALUES(fingerprint), updated_at=VALUES(updated_at)");
       int i = 1;
       for (size_t r = 0; r < rows.size(); ++r) {
         const Profile& p = *rows[r];
@@ -460,9 +460,9 @@ void ContentRepository::AddRejects(int64_t source_id, const std::string& format,
     for (size_t start = 0; start < rejects.size(); start += 200) {
       size_t end = std::min(rejects.size(), start + 200);
       const std::string values = RepeatRows("(?,?,?,?,?,?,?,?,UTC_TIMESTAMP())", end - start);
-      std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+      Statement ps = conn.Prepare(
           "INSERT INTO scrm_rejects (source_id, file, line, byte_offset, record_index, format, "
-          "reason, raw, created_at) VALUES " + values));
+          "reason, raw, created_at) VALUES " + values);
       int i = 1;
       std::vector<std::unique_ptr<std::istringstream>> blobs;
       for (size_t r = start; r < end; ++r) {
@@ -488,8 +488,8 @@ void ContentRepository::AddRejects(int64_t source_id, const std::string& format,
 int64_t ContentRepository::CountPosts(int64_t source_id) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
-        "SELECT COUNT(*) FROM scrm_posts WHERE ? = 0 OR source_id = ?"));
+    Statement ps = conn.Prepare(
+        "SELECT COUNT(*) FROM scrm_posts WHERE ? = 0 OR source_id = ?");
     ps->setInt64(1, source_id);
     ps->setInt64(2, source_id);
     std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
@@ -513,14 +513,14 @@ int64_t ContentRepository::CountProfiles() {
 std::optional<Post> ContentRepository::GetPost(int64_t source_id, const std::string& external_id) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         "SELECT external_id, platform, kind, COALESCE(url, ''), author_id, author_name, "
         "author_handle, COALESCE(title, ''), COALESCE(body, ''), language, "
         "DATE_FORMAT(published, '%Y-%m-%d %H:%i:%s'), DATE_FORMAT(updated, '%Y-%m-%d %H:%i:%s'), "
         "in_reply_to, shared_id, COALESCE(hashtags, ''), COALESCE(mentions, ''), "
         "COALESCE(links, ''), likes, shares, replies, COALESCE(raw, '') "
         "FROM scrm_posts FORCE INDEX (idx_scrm_posts_hash_key) "
-        "WHERE source_id = ? AND key_hash = ? AND external_id = ?"));
+        "WHERE source_id = ? AND key_hash = ? AND external_id = ?");
     ps->setInt64(1, source_id);
     ps->setInt64(2, IdHash(external_id));
     ps->setString(3, external_id);
@@ -558,11 +558,11 @@ std::optional<Profile> ContentRepository::GetProfile(const std::string& platform
                                                      const std::string& external_id) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         "SELECT handle, display_name, COALESCE(url, ''), COALESCE(bio, ''), "
         "COALESCE(websites, ''), COALESCE(emails, ''), company, position, location, "
         "COALESCE(avatar_url, ''), COALESCE(raw, '') FROM scrm_profiles "
-        "WHERE platform = ? AND external_id = ?"));
+        "WHERE platform = ? AND external_id = ?");
     ps->setString(1, platform);
     ps->setString(2, external_id);
     std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
@@ -617,9 +617,9 @@ std::vector<StoredReject> ContentRepository::ListRejects(int64_t source_id,
   std::vector<StoredReject> out;
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         std::string(kRejectSelect) +
-        " WHERE (? = 0 OR source_id = ?) AND (? = '' OR status = ?) ORDER BY id DESC LIMIT ?"));
+        " WHERE (? = 0 OR source_id = ?) AND (? = '' OR status = ?) ORDER BY id DESC LIMIT ?");
     ps->setInt64(1, source_id);
     ps->setInt64(2, source_id);
     ps->setString(3, status);
@@ -636,8 +636,7 @@ std::vector<StoredReject> ContentRepository::ListRejects(int64_t source_id,
 std::optional<StoredReject> ContentRepository::GetReject(int64_t id) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(
-        conn->prepareStatement(std::string(kRejectSelect) + " WHERE id = ?"));
+    Statement ps = conn.Prepare(std::string(kRejectSelect) + " WHERE id = ?");
     ps->setInt64(1, id);
     std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
     if (!rs->next()) return std::nullopt;
@@ -650,8 +649,8 @@ std::optional<StoredReject> ContentRepository::GetReject(int64_t id) {
 void ContentRepository::ResolveReject(int64_t id) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
-        "UPDATE scrm_rejects SET status = 'resolved', resolved_at = UTC_TIMESTAMP() WHERE id = ?"));
+    Statement ps = conn.Prepare(
+        "UPDATE scrm_rejects SET status = 'resolved', resolved_at = UTC_TIMESTAMP() WHERE id = ?");
     ps->setInt64(1, id);
     ps->execute();
   } catch (const sql::SQLException& e) {
@@ -662,9 +661,9 @@ void ContentRepository::ResolveReject(int64_t id) {
 int64_t ContentRepository::CountRejects(int64_t source_id, const std::string& status) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         "SELECT COUNT(*) FROM scrm_rejects WHERE (? = 0 OR source_id = ?) AND "
-        "(? = '' OR status = ?)"));
+        "(? = '' OR status = ?)");
     ps->setInt64(1, source_id);
     ps->setInt64(2, source_id);
     ps->setString(3, status);

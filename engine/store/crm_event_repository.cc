@@ -7,11 +7,11 @@ namespace scrm::store {
 void CrmEventRepository::Record(const CrmEvent& e) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         "INSERT INTO scrm_crm_events (module, crm_id, event, event_at, received_at, outcome, "
         "events) VALUES (?, ?, ?, ?, UTC_TIMESTAMP(), ?, 1) "
         "ON DUPLICATE KEY UPDATE event = VALUES(event), event_at = VALUES(event_at), "
-        "received_at = VALUES(received_at), outcome = VALUES(outcome), events = events + 1"));
+        "received_at = VALUES(received_at), outcome = VALUES(outcome), events = events + 1");
     ps->setString(1, e.module);
     ps->setString(2, e.crm_id);
     ps->setString(3, e.event);
@@ -27,10 +27,10 @@ std::optional<CrmEvent> CrmEventRepository::Get(const std::string& module,
                                                 const std::string& crm_id) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         "SELECT module, crm_id, event, DATE_FORMAT(event_at, '%Y-%m-%d %H:%i:%s'), "
         "DATE_FORMAT(received_at, '%Y-%m-%d %H:%i:%s'), outcome, events "
-        "FROM scrm_crm_events WHERE module = ? AND crm_id = ?"));
+        "FROM scrm_crm_events WHERE module = ? AND crm_id = ?");
     ps->setString(1, module);
     ps->setString(2, crm_id);
     std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());

@@ -155,9 +155,9 @@ UpsertCounts CustomerRepository::Upsert(CrmModule module, const std::vector<Cust
         // Sorted input (a sync's pages are): one primary-key range scan.
         // Otherwise an IN list.
         const bool by_range = sorted;
-        std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+        Statement ps = conn.Prepare(
             std::string("SELECT crm_id, fingerprint FROM scrm_customers WHERE module = ? AND ") +
-            (by_range ? "crm_id >= ? AND crm_id <= ?" : "crm_id IN " + InList(end - start))));
+            (by_range ? "crm_id >= ? AND crm_id <= ?" : "crm_id IN " + InList(end - start)));
         int i = 1;
         ps->setString(i++, CrmModuleName(module));
         if (by_range) {
@@ -211,8 +211,8 @@ int64_t CustomerRepository::Remove(CrmModule module, const std::vector<std::stri
       if (module == CrmModule::kContacts) {
         DeleteByIds(*conn, "scrm_customer_accounts", "", "contact_id", module, ids);
       }
-      std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
-          "DELETE FROM scrm_customers WHERE module = ? AND crm_id IN " + InList(ids.size())));
+      Statement ps = conn.Prepare(
+          "DELETE FROM scrm_customers WHERE module = ? AND crm_id IN " + InList(ids.size()));
       int i = 1;
       ps->setString(i++, CrmModuleName(module));
       for (const std::string* id : ids) ps->setString(i++, *id);
@@ -229,8 +229,8 @@ std::vector<std::string> CustomerRepository::AllIds(CrmModule module) {
   std::vector<std::string> ids;
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
-        "SELECT crm_id FROM scrm_customers WHERE module = ? ORDER BY crm_id"));
+    Statement ps = conn.Prepare(
+        "SELECT crm_id FROM scrm_customers WHERE module = ? ORDER BY crm_id");
     ps->setString(1, CrmModuleName(module));
     std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
     while (rs->next()) ids.push_back(rs->getString(1));
@@ -243,11 +243,11 @@ std::vector<std::string> CustomerRepository::AllIds(CrmModule module) {
 std::optional<Customer> CustomerRepository::Get(CrmModule module, const std::string& crm_id) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         "SELECT first_name, last_name, name, title, company, city, country, website, "
         "website_domain, owner_id, owner_name, twitter, facebook, "
         "COALESCE(DATE_FORMAT(crm_date_modified, '%Y-%m-%d %H:%i:%s'), '') "
-        "FROM scrm_customers WHERE module = ? AND crm_id = ?"));
+        "FROM scrm_customers WHERE module = ? AND crm_id = ?");
     ps->setString(1, CrmModuleName(module));
     ps->setString(2, crm_id);
     std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
@@ -261,9 +261,9 @@ std::optional<Customer> CustomerRepository::Get(CrmModule module, const std::str
                            &c.twitter, &c.facebook, &c.date_modified}) {
       *f = rs->getString(i++);
     }
-    std::unique_ptr<sql::PreparedStatement> em(conn->prepareStatement(
+    Statement em = conn.Prepare(
         "SELECT email, opt_out, position FROM scrm_customer_emails WHERE module = ? AND "
-        "crm_id = ? ORDER BY position"));
+        "crm_id = ? ORDER BY position");
     em->setString(1, CrmModuleName(module));
     em->setString(2, crm_id);
     std::unique_ptr<sql::ResultSet> ers(em->executeQuery());
@@ -271,8 +271,8 @@ std::optional<Customer> CustomerRepository::Get(CrmModule module, const std::str
       c.emails.push_back(CustomerEmail{ers->getString(1), ers->getInt(3) == 0, ers->getBoolean(2)});
     }
     if (module == CrmModule::kContacts) {
-      std::unique_ptr<sql::PreparedStatement> ac(conn->prepareStatement(
-          "SELECT account_id FROM scrm_customer_accounts WHERE contact_id = ? ORDER BY account_id"));
+      Statement ac = conn.Prepare(
+          "SELECT account_id FROM scrm_customer_accounts WHERE contact_id = ? ORDER BY account_id");
       ac->setString(1, crm_id);
       std::unique_ptr<sql::ResultSet> ars(ac->executeQuery());
       while (ars->next()) c.account_ids.push_back(ars->getString(1));
@@ -290,9 +290,9 @@ std::map<std::string, std::string> CustomerRepository::NamesOf(CrmModule module,
     Pool::Lease conn = pool_.Acquire();
     for (size_t start = 0; start < crm_ids.size(); start += kChunk) {
       const size_t end = std::min(crm_ids.size(), start + kChunk);
-      std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+      Statement ps = conn.Prepare(
           "SELECT crm_id, name FROM scrm_customers WHERE module = ? AND name <> '' AND crm_id IN " +
-          InList(end - start)));
+          InList(end - start));
       int i = 1;
       ps->setString(i++, CrmModuleName(module));
       for (size_t k = start; k < end; ++k) ps->setString(i++, crm_ids[k]);
@@ -308,8 +308,7 @@ std::map<std::string, std::string> CustomerRepository::NamesOf(CrmModule module,
 int64_t CustomerRepository::Count(CrmModule module) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(
-        conn->prepareStatement("SELECT COUNT(*) FROM scrm_customers WHERE module = ?"));
+    Statement ps = conn.Prepare("SELECT COUNT(*) FROM scrm_customers WHERE module = ?");
     ps->setString(1, CrmModuleName(module));
     std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
     return rs->next() ? rs->getInt64(1) : 0;

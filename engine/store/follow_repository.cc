@@ -17,12 +17,12 @@ constexpr char kLinked[] =
 void FollowRepository::Upsert(const FollowRow& row) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         "INSERT INTO scrm_follows (network, account_id, handle, profile_url, platform, state, "
         "next_due_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, '', UTC_TIMESTAMP(), "
         "UTC_TIMESTAMP(), UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE handle = VALUES(handle), "
         "profile_url = VALUES(profile_url), platform = VALUES(platform), "
-        "next_due_at = UTC_TIMESTAMP(), updated_at = UTC_TIMESTAMP()"));
+        "next_due_at = UTC_TIMESTAMP(), updated_at = UTC_TIMESTAMP()");
     ps->setString(1, row.network);
     ps->setString(2, row.account_id);
     ps->setString(3, row.handle);
@@ -39,14 +39,14 @@ int64_t FollowRepository::AddLinked(const std::string& network,
   if (platforms.empty()) return 0;
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         "INSERT IGNORE INTO scrm_follows (network, account_id, handle, profile_url, platform, "
         "state, next_due_at, created_at, updated_at) "
         "SELECT DISTINCT ?, p.external_id, COALESCE(p.handle, ''), p.url, p.platform, '', "
         "UTC_TIMESTAMP(), UTC_TIMESTAMP(), UTC_TIMESTAMP() FROM scrm_links l "
         "JOIN scrm_profiles p ON p.platform = l.platform AND p.external_id = l.external_id "
         "WHERE l.status IN ('auto', 'confirmed', 'manual') AND l.platform IN " +
-        Placeholders(1, platforms.size())));
+        Placeholders(1, platforms.size()));
     ps->setString(1, network);
     for (size_t i = 0; i < platforms.size(); ++i) {
       ps->setString(static_cast<int>(i + 2), platforms[i]);
@@ -61,11 +61,11 @@ std::vector<FollowRow> FollowRepository::Due(const std::string& network, int lim
   std::vector<FollowRow> out;
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         std::string("SELECT f.id, f.account_id, f.handle, COALESCE(f.profile_url, ''), "
                     "f.platform, COALESCE(f.state, ''), f.failures FROM scrm_follows f "
                     "WHERE f.network = ? AND f.next_due_at <= UTC_TIMESTAMP() AND ") +
-        kLinked + " ORDER BY f.next_due_at, f.id LIMIT ?"));
+        kLinked + " ORDER BY f.next_due_at, f.id LIMIT ?");
     ps->setString(1, network);
     ps->setInt(2, limit);
     std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
@@ -91,12 +91,12 @@ void FollowRepository::RecordSuccess(int64_t id, const std::string& state, int r
                                      int posts, int next_seconds) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         "UPDATE scrm_follows SET state = ?, failures = 0, last_error = NULL, "
         "last_checked_at = UTC_TIMESTAMP(), last_success_at = UTC_TIMESTAMP(), "
         "requests_total = requests_total + ?, posts_total = posts_total + ?, "
         "next_due_at = UTC_TIMESTAMP() + INTERVAL ? SECOND, updated_at = UTC_TIMESTAMP() "
-        "WHERE id = ?"));
+        "WHERE id = ?");
     ps->setString(1, state);
     ps->setInt(2, requests);
     ps->setInt(3, posts);
@@ -112,11 +112,11 @@ void FollowRepository::RecordFailure(int64_t id, const std::string& error, int r
                                      int next_seconds) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         "UPDATE scrm_follows SET last_error = ?, failures = failures + 1, "
         "last_checked_at = UTC_TIMESTAMP(), requests_total = requests_total + ?, "
         "next_due_at = UTC_TIMESTAMP() + INTERVAL ? SECOND, updated_at = UTC_TIMESTAMP() "
-        "WHERE id = ?"));
+        "WHERE id = ?");
     ps->setString(1, TruncateUtf8(error, 4000));
     ps->setInt(2, requests);
     ps->setInt(3, next_seconds);
@@ -132,23 +132,25 @@ FollowHealth FollowRepository::Health(const std::string& network) {
   h.network = network;
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         std::string("SELECT COUNT(*), COALESCE(SUM(f.failures > 0), 0), "
                     "COALESCE(DATE_FORMAT(MAX(f.last_success_at), '%Y-%m-%d %H:%i:%s'), '') "
                     "FROM scrm_follows f WHERE f.network = ? AND ") +
-        kLinked));
+        kLinked);
     ps->setString(1, network);
-    std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
-    if (rs->next()) {
-      h.accounts = rs->getInt64(1);
-      h.failing = rs->getInt64(2);
-      h.last_success_at = rs->getString(3);
+    {
+      std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
+      if (rs->next()) {
+        h.accounts = rs->getInt64(1);
+        h.failing = rs->getInt64(2);
+        h.last_success_at = rs->getString(3);
+      }
     }
-    ps.reset(conn->prepareStatement(
+    Statement last = conn.Prepare(
         "SELECT DATE_FORMAT(last_checked_at, '%Y-%m-%d %H:%i:%s'), last_error FROM scrm_follows "
-        "WHERE network = ? AND failures > 0 ORDER BY last_checked_at DESC LIMIT 1"));
-    ps->setString(1, network);
-    rs.reset(ps->executeQuery());
+        "WHERE network = ? AND failures > 0 ORDER BY last_checked_at DESC LIMIT 1");
+    last->setString(1, network);
+    std::unique_ptr<sql::ResultSet> rs(last->executeQuery());
     if (rs->next()) {
       h.last_error_at = rs->getString(1);
       h.last_error = rs->getString(2);
@@ -163,8 +165,8 @@ std::optional<int64_t> FollowRepository::IdOf(const std::string& network,
                                               const std::string& account_id) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
-        "SELECT id FROM scrm_follows WHERE network = ? AND account_id = ?"));
+    Statement ps = conn.Prepare(
+        "SELECT id FROM scrm_follows WHERE network = ? AND account_id = ?");
     ps->setString(1, network);
     ps->setString(2, account_id);
     std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
@@ -178,8 +180,8 @@ std::optional<int64_t> FollowRepository::IdOf(const std::string& network,
 int64_t FollowRepository::ProfileId(const std::string& platform, const std::string& external_id) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
-        "SELECT id FROM scrm_profiles WHERE platform = ? AND external_id = ?"));
+    Statement ps = conn.Prepare(
+        "SELECT id FROM scrm_profiles WHERE platform = ? AND external_id = ?");
     ps->setString(1, platform);
     ps->setString(2, external_id);
     std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());

@@ -11,8 +11,7 @@ std::vector<QueuedPost> IndexQueueRepository::Next(int limit) {
   if (limit <= 0) return out;
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(
-        conn->prepareStatement("SELECT seq, post_id FROM scrm_index_queue ORDER BY seq LIMIT ?"));
+    Statement ps = conn.Prepare("SELECT seq, post_id FROM scrm_index_queue ORDER BY seq LIMIT ?");
     ps->setInt(1, limit);
     std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
     out.reserve(static_cast<size_t>(limit));
@@ -28,7 +27,7 @@ void IndexQueueRepository::Done(const std::vector<int64_t>& seqs) {
   try {
     Pool::Lease conn = pool_.Acquire();
     ForIdChunks(
-        *conn, seqs, [](size_t n) { return "DELETE FROM scrm_index_queue WHERE seq IN " + Placeholders(1, n); },
+        conn, seqs, [](size_t n) { return "DELETE FROM scrm_index_queue WHERE seq IN " + Placeholders(1, n); },
         [](sql::PreparedStatement& ps) { ps.execute(); });
   } catch (const sql::SQLException& e) {
     throw DbError::From(e, "removing indexed posts from the index queue");
@@ -61,9 +60,9 @@ void IndexQueueRepository::EnqueuePosts(const std::vector<int64_t>& post_ids) {
 int64_t IndexQueueRepository::EnqueueSource(int64_t source_id) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         "INSERT INTO scrm_index_queue (post_id, queued_at) SELECT id, UTC_TIMESTAMP() "
-        "FROM scrm_posts WHERE source_id = ? ORDER BY id"));
+        "FROM scrm_posts WHERE source_id = ? ORDER BY id");
     ps->setInt64(1, source_id);
     return ps->executeUpdate();
   } catch (const sql::SQLException& e) {

@@ -213,8 +213,7 @@ LinkRepository::MatchState LinkRepository::LoadMatchState(
         where += (k == start ? "" : " OR ");
         where += "(platform = ? AND external_id = ?)";
       }
-      std::unique_ptr<sql::PreparedStatement> ps(
-          conn->prepareStatement(select + " AND (" + where + ")"));
+      Statement ps = conn.Prepare(select + " AND (" + where + ")");
       int i = 1;
       for (size_t k = start; k < end; ++k) {
         ps->setString(i++, profiles[k].first);
@@ -257,9 +256,9 @@ ApplyCounts LinkRepository::ApplyMatches(
           where += (k == start ? "" : " OR ");
           where += "(platform = ? AND external_id = ?)";
         }
-        std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+        Statement ps = conn.Prepare(
             "SELECT id, platform, external_id, module, crm_id, status, score, "
-            "COALESCE(evidence, '') FROM scrm_links WHERE " + where + " FOR UPDATE"));
+            "COALESCE(evidence, '') FROM scrm_links WHERE " + where + " FOR UPDATE");
         int i = 1;
         for (size_t k = start; k < end; ++k) {
           ps->setString(i++, matched[k].first);
@@ -332,10 +331,10 @@ ApplyCounts LinkRepository::ApplyMatches(
           values += r ? "," : "";
           values += "(?,?,?,?,?,?,?,?,'scrm','matching',UTC_TIMESTAMP(),UTC_TIMESTAMP(),UTC_TIMESTAMP())";
         }
-        std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+        Statement ps = conn.Prepare(
             "INSERT INTO scrm_links (profile_id, platform, external_id, module, crm_id, status, "
             "score, evidence, decided_by, decided_by_name, decided_at, created_at, updated_at) "
-            "VALUES " + values));
+            "VALUES " + values);
         int i = 1;
         for (const ProposedLink* p : inserts) {
           ps->setInt64(i++, p->profile_id);
@@ -354,24 +353,24 @@ ApplyCounts LinkRepository::ApplyMatches(
         std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT LAST_INSERT_ID()"));
         rs->next();
         const int64_t first = rs->getInt64(1);
-        std::unique_ptr<sql::PreparedStatement> au(conn->prepareStatement(
+        Statement au = conn.Prepare(
             "INSERT INTO scrm_link_decisions (link_id, platform, external_id, module, crm_id, "
             "action, status, score, evidence, decided_by, decided_by_name, decided_at) "
             "SELECT id, platform, external_id, module, crm_id, IF(status = 'auto', 'auto', "
             "'suggest'), status, score, evidence, decided_by, decided_by_name, decided_at FROM "
-            "scrm_links WHERE id BETWEEN ? AND ?"));
+            "scrm_links WHERE id BETWEEN ? AND ?");
         au->setInt64(1, first);
         au->setInt64(2, first + static_cast<int64_t>(inserts.size()) - 1);
         au->execute();
       }
       for (const auto& [id, p] : updates) {
-        std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+        Statement ps = conn.Prepare(
             "UPDATE scrm_links SET status = ?, score = ?, evidence = ?, profile_id = ?, "
             "updated_at = UTC_TIMESTAMP()" +
             std::string(p->automatic ? ", decided_by = 'scrm', decided_by_name = 'matching', "
                                        "decided_at = UTC_TIMESTAMP()"
                                      : "") +
-            " WHERE id = ?"));
+            " WHERE id = ?");
         ps->setString(1, p->automatic ? "auto" : "suggested");
         ps->setDouble(2, p->score);
         ps->setString(3, p->evidence);
@@ -383,8 +382,7 @@ ApplyCounts LinkRepository::ApplyMatches(
       for (int64_t id : withdraw) {
         SetStatus(*conn, id, "withdrawn", scrm);
         Audit(*conn, id, "withdraw");
-        std::unique_ptr<sql::PreparedStatement> del(
-            conn->prepareStatement("DELETE FROM scrm_links WHERE id = ?"));
+        Statement del = conn.Prepare("DELETE FROM scrm_links WHERE id = ?");
         del->setInt64(1, id);
         del->execute();
         ++counts.withdrawn;
@@ -410,10 +408,10 @@ std::vector<Link> LinkRepository::List(const std::string& status, const std::str
     if (!crm_id.empty()) where += " AND l.crm_id = ?";
     std::vector<std::string> communities;
     if (viewer != nullptr) where += " AND " + VisibleSourceCondition(*viewer, "s", &communities);
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         "SELECT " + LinkColumns() + where +
         (status == "suggested" ? " ORDER BY l.score DESC, l.id" : " ORDER BY l.updated_at DESC, l.id DESC") +
-        " LIMIT ? OFFSET ?"));
+        " LIMIT ? OFFSET ?");
     int i = 1;
     if (!status.empty()) ps->setString(i++, status);
     if (!module.empty()) ps->setString(i++, module);
@@ -436,8 +434,7 @@ int64_t LinkRepository::Count(const std::string& status, const Viewer* viewer) {
     std::string where = status.empty() ? " WHERE 1 = 1" : " WHERE l.status = ?";
     if (viewer != nullptr) where += " AND " + VisibleSourceCondition(*viewer, "s", &communities);
     const std::string tables = viewer != nullptr ? kLinkTables : " FROM scrm_links l";
-    std::unique_ptr<sql::PreparedStatement> ps(
-        conn->prepareStatement("SELECT COUNT(*)" + tables + where));
+    Statement ps = conn.Prepare("SELECT COUNT(*)" + tables + where);
     int i = 1;
     if (!status.empty()) ps->setString(i++, status);
     for (const std::string& c : communities) ps->setString(i++, c);
@@ -461,10 +458,10 @@ std::vector<LinkDecision> LinkRepository::History(int64_t link_id) {
   std::vector<LinkDecision> out;
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         std::string("SELECT id, link_id, action, status, score, COALESCE(evidence, '[]'), "
                     "decided_by, decided_by_name, DATE_FORMAT(decided_at, ") +
-        kFmt + ") FROM scrm_link_decisions WHERE link_id = ? ORDER BY id"));
+        kFmt + ") FROM scrm_link_decisions WHERE link_id = ? ORDER BY id");
     ps->setInt64(1, link_id);
     std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
     while (rs->next()) {
@@ -550,8 +547,7 @@ Result<Link> LinkRepository::LinkManually(int64_t profile_id, CrmModule module,
       Transaction tx(*conn);
       std::string platform, external_id;
       {
-        std::unique_ptr<sql::PreparedStatement> ps(
-            conn->prepareStatement("SELECT platform, external_id FROM scrm_profiles WHERE id = ?"));
+        Statement ps = conn.Prepare("SELECT platform, external_id FROM scrm_profiles WHERE id = ?");
         ps->setInt64(1, profile_id);
         std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
         if (!rs->next()) return Status::NotFound("no profile " + std::to_string(profile_id));
@@ -559,8 +555,7 @@ Result<Link> LinkRepository::LinkManually(int64_t profile_id, CrmModule module,
         external_id = rs->getString(2);
       }
       {
-        std::unique_ptr<sql::PreparedStatement> ps(
-            conn->prepareStatement("SELECT 1 FROM scrm_customers WHERE module = ? AND crm_id = ?"));
+        Statement ps = conn.Prepare("SELECT 1 FROM scrm_customers WHERE module = ? AND crm_id = ?");
         ps->setString(1, CrmModuleName(module));
         ps->setString(2, crm_id);
         std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
@@ -572,10 +567,9 @@ Result<Link> LinkRepository::LinkManually(int64_t profile_id, CrmModule module,
       int64_t id = 0;
       std::string status;
       {
-        std::unique_ptr<sql::PreparedStatement> ps(
-            conn->prepareStatement("SELECT id, status FROM scrm_links WHERE platform = ? AND "
+        Statement ps = conn.Prepare("SELECT id, status FROM scrm_links WHERE platform = ? AND "
                                    "external_id = ? AND module = ? "
-                                   "AND crm_id = ? FOR UPDATE"));
+                                   "AND crm_id = ? FOR UPDATE");
         ps->setString(1, platform);
         ps->setString(2, external_id);
         ps->setString(3, CrmModuleName(module));
@@ -593,11 +587,11 @@ Result<Link> LinkRepository::LinkManually(int64_t profile_id, CrmModule module,
         return Status::Conflict(ConflictText(*other));
       }
       if (id == 0) {
-        std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+        Statement ps = conn.Prepare(
             "INSERT INTO scrm_links (profile_id, platform, external_id, module, crm_id, status, "
             "score, evidence, decided_by, decided_by_name, decided_at, created_at, updated_at) "
             "VALUES (?, ?, ?, ?, ?, 'manual', 1, '[]', ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP(), "
-            "UTC_TIMESTAMP())"));
+            "UTC_TIMESTAMP())");
         ps->setInt64(1, profile_id);
         ps->setString(2, platform);
         ps->setString(3, external_id);
@@ -640,14 +634,14 @@ std::vector<AuthorLinks> LinkRepository::LinkedOfAuthors(
         where += "(l.platform = ? AND l.external_id = ?)";
       }
       // The linked record, its owner, and (contacts) its accounts and their owners.
-      std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+      Statement ps = conn.Prepare(
           "SELECT l.platform, l.external_id, l.module, l.crm_id, COALESCE(c.owner_id, ''), "
           "COALESCE(a.account_id, ''), COALESCE(ac.owner_id, '') FROM scrm_links l "
           "LEFT JOIN scrm_customers c ON c.module = l.module AND c.crm_id = l.crm_id "
           "LEFT JOIN scrm_customer_accounts a ON l.module = 'Contacts' AND a.contact_id = l.crm_id "
           "LEFT JOIN scrm_customers ac ON ac.module = 'Accounts' AND ac.crm_id = a.account_id "
           "WHERE l.status IN ('auto', 'confirmed', 'manual') AND (" + where +
-          ") ORDER BY l.platform, l.external_id, l.module, l.crm_id"));
+          ") ORDER BY l.platform, l.external_id, l.module, l.crm_id");
       int i = 1;
       for (size_t k = start; k < end; ++k) {
         ps->setString(i++, authors[k].first);

@@ -141,9 +141,9 @@ Result<MigrateReport> Migrate(Pool& pool, const std::vector<Migration>& migratio
           throw DbError::From(e, "applying migration " + m.name);
         }
       }
-      std::unique_ptr<sql::PreparedStatement> ins(conn->prepareStatement(
+      Statement ins = conn.Prepare(
           "INSERT INTO scrm_schema_version (version, name, checksum, applied_at) "
-          "VALUES (?, ?, ?, UTC_TIMESTAMP())"));
+          "VALUES (?, ?, ?, UTC_TIMESTAMP())");
       ins->setInt(1, m.version);
       ins->setString(2, m.name);
       ins->setString(3, Checksum(m));

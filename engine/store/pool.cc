@@ -42,6 +42,15 @@ DbError DbError::From(const sql::SQLException& e, const std::string& context) {
   return DbError(what, code, IsUnavailableErrno(code));
 }
 
+Pool::Conn::Conn(std::unique_ptr<sql::Connection> c)
+    : sql(std::move(c)), statements(std::make_unique<StatementCache>()) {}
+Pool::Conn::Conn(Conn&&) noexcept = default;
+Pool::Conn::~Conn() { Close(); }
+void Pool::Conn::Close() {
+  statements.reset();  // they belong to the connection: closed before it
+  sql.reset();
+}
+
 Pool::Pool(PoolOptions options) : options_(std::move(options)) {}
 
 Pool::~Pool() = default;
@@ -95,7 +104,7 @@ Pool::Lease Pool::Acquire() {
       bool alive = true;
       if (std::chrono::steady_clock::now() - idle.since > kPingAfterIdle) {
         try {
-          alive = idle.conn->isValid();
+          alive = idle.conn.sql->isValid();
         } catch (const sql::SQLException&) {
           alive = false;
         }
@@ -105,7 +114,7 @@ Pool::Lease Pool::Acquire() {
         ++acquired_total_;
         return Lease(this, std::move(idle.conn));
       }
-      idle.conn.reset();
+      idle.conn.Close();
       lock.lock();
       --in_use_;
       --open_;
@@ -119,7 +128,7 @@ Pool::Lease Pool::Acquire() {
         std::unique_ptr<sql::Connection> conn = Connect();
         lock.lock();
         ++acquired_total_;
-        return Lease(this, std::move(conn));
+        return Lease(this, Conn(std::move(conn)));
       } catch (...) {
         lock.lock();
         --open_;
@@ -138,10 +147,10 @@ Pool::Lease Pool::Acquire() {
   }
 }
 
-void Pool::Return(std::unique_ptr<sql::Connection> conn, bool discard) {
+void Pool::Return(Conn conn, bool discard) {
   if (discard) {
     try {
-      conn.reset();
+      conn.Close();
     } catch (...) {
       // Closing a broken connection may fail; it is gone either way.
     }
@@ -184,7 +193,7 @@ PoolStats Pool::Stats() const {
   return s;
 }
 
-Pool::Lease::Lease(Pool* pool, std::unique_ptr<sql::Connection> conn)
+Pool::Lease::Lease(Pool* pool, Conn conn)
     : pool_(pool), conn_(std::move(conn)), uncaught_at_start_(std::uncaught_exceptions()) {}
 
 Pool::Lease::Lease(Lease&& other) noexcept
@@ -196,7 +205,7 @@ Pool::Lease::Lease(Lease&& other) noexcept
 }
 
 Pool::Lease::~Lease() {
-  if (pool_ == nullptr || conn_ == nullptr) return;
+  if (pool_ == nullptr || conn_.sql == nullptr) return;
   // Unwinding through this lease: the connection may be mid-transaction or
   // broken. Close it rather than hand it to the next caller.
   bool unwinding = std::uncaught_exceptions() > uncaught_at_start_;

@@ -5,7 +5,8 @@
 // unknown) or was Discard()ed. A connection idle for more than a second is
 // pinged before it is handed out, so after a restart the first requests get
 // a DbError that says the database is unavailable, and the next ones a fresh
-// connection: no restart of the engine is needed. Thread-safe.
+// connection: no restart of the engine is needed. Each connection keeps the
+// statements prepared on it (Lease::Prepare). Thread-safe.
 #ifndef SCRM_STORE_POOL_H_
 #define SCRM_STORE_POOL_H_
 
@@ -20,6 +21,7 @@
 
 #include "core/status.h"
 #include "store/db_url.h"
+#include "store/statements.h"
 
 namespace sql {
 class Connection;
@@ -70,21 +72,36 @@ class Pool {
   Pool(const Pool&) = delete;
   Pool& operator=(const Pool&) = delete;
 
+  // A connection and the statements prepared on it (closed first).
+  struct Conn {
+    std::unique_ptr<sql::Connection> sql;
+    std::unique_ptr<StatementCache> statements;
+    explicit Conn(std::unique_ptr<sql::Connection> c);
+    Conn(Conn&&) noexcept;
+    Conn& operator=(Conn&&) = delete;
+    ~Conn();
+    void Close();  // the statements, then the connection
+  };
+
   class Lease {
    public:
     Lease(Lease&& other) noexcept;
     Lease& operator=(Lease&&) = delete;
     ~Lease();
-    sql::Connection* operator->() const { return conn_.get(); }
-    sql::Connection& operator*() const { return *conn_; }
+    sql::Connection* operator->() const { return conn_.sql.get(); }
+    sql::Connection& operator*() const { return *conn_.sql; }
+    // The statement of this SQL text, prepared on this connection at its
+    // first use and kept with it (see StatementCache). Throws
+    // sql::SQLException as prepareStatement does.
+    Statement Prepare(const std::string& text) { return conn_.statements->Prepare(*conn_.sql, text); }
     // Closes the connection instead of returning it to the pool.
     void Discard() { discard_ = true; }
 
    private:
     friend class Pool;
-    Lease(Pool* pool, std::unique_ptr<sql::Connection> conn);
+    Lease(Pool* pool, Conn conn);
     Pool* pool_;
-    std::unique_ptr<sql::Connection> conn_;
+    Conn conn_;
     bool discard_ = false;
     int uncaught_at_start_;
   };
@@ -98,11 +115,11 @@ class Pool {
 
  private:
   struct Idle {
-    std::unique_ptr<sql::Connection> conn;
+    Conn conn;
     std::chrono::steady_clock::time_point since;
   };
   std::unique_ptr<sql::Connection> Connect();
-  void Return(std::unique_ptr<sql::Connection> conn, bool discard);
+  void Return(Conn conn, bool discard);
 
   const PoolOptions options_;
   mutable std::mutex mu_;

@@ -105,7 +105,7 @@ std::vector<PostRow> PostReader::LoadPosts(const std::vector<int64_t>& ids) {
     const Sources sources = ReadSources(*conn);
     out.reserve(sorted.size());
     ForIdChunks(
-        *conn, sorted,
+        conn, sorted,
         [](size_t n) { return std::string(kSelect) + "WHERE id IN " + Placeholders(1, n) + " ORDER BY id"; },
         [&](sql::PreparedStatement& ps) {
           std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
@@ -124,7 +124,7 @@ std::vector<ParentPost> PostReader::ParentsOf(const std::vector<int64_t>& ids) {
     Pool::Lease conn = pool_.Acquire();
     // The thread join of sql/0003: hash first, then the exact id.
     ForIdChunks(
-        *conn, ids,
+        conn, ids,
         [](size_t n) {
           return "SELECT r.id, p.id, p.author_name, p.author_handle, "
                  "LEFT(COALESCE(NULLIF(p.body, ''), p.title, ''), 200), COALESCE(p.url, '') "
@@ -158,8 +158,7 @@ std::vector<PostRow> PostReader::ScanPosts(int64_t after_id, int limit) {
   try {
     Pool::Lease conn = pool_.Acquire();
     const Sources sources = ReadSources(*conn);
-    std::unique_ptr<sql::PreparedStatement> ps(
-        conn->prepareStatement(std::string(kSelect) + "WHERE id > ? ORDER BY id LIMIT ?"));
+    Statement ps = conn.Prepare(std::string(kSelect) + "WHERE id > ? ORDER BY id LIMIT ?");
     ps->setInt64(1, after_id);
     ps->setInt(2, limit);
     std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
@@ -190,14 +189,14 @@ std::vector<int64_t> PostReader::AllPostIds(int page_size) {
     // key's (about 30 bytes a post), not from the table (a kilobyte a post),
     // in pages of page_size by hash; sorted here. A page starts at the last
     // hash of the one before, so ids met twice are dropped at the end.
-    std::unique_ptr<sql::PreparedStatement> page(conn->prepareStatement(
+    Statement page = conn.Prepare(
         "SELECT key_hash, id FROM scrm_posts FORCE INDEX (idx_scrm_posts_hash_key) "
-        "WHERE key_hash >= ? ORDER BY key_hash LIMIT ?"));
-    std::unique_ptr<sql::PreparedStatement> one_hash(conn->prepareStatement(
-        "SELECT id FROM scrm_posts FORCE INDEX (idx_scrm_posts_hash_key) WHERE key_hash = ?"));
-    std::unique_ptr<sql::PreparedStatement> after_hash(conn->prepareStatement(
+        "WHERE key_hash >= ? ORDER BY key_hash LIMIT ?");
+    Statement one_hash = conn.Prepare(
+        "SELECT id FROM scrm_posts FORCE INDEX (idx_scrm_posts_hash_key) WHERE key_hash = ?");
+    Statement after_hash = conn.Prepare(
         "SELECT key_hash, id FROM scrm_posts FORCE INDEX (idx_scrm_posts_hash_key) "
-        "WHERE key_hash > ? ORDER BY key_hash LIMIT ?"));
+        "WHERE key_hash > ? ORDER BY key_hash LIMIT ?");
     int64_t from = std::numeric_limits<int64_t>::min();
     bool inclusive = true;
     for (;;) {

@@ -119,16 +119,16 @@ Result<EraseCounts> PrivacyRepository::EraseCustomer(const std::string& module,
   try {
     Pool::Lease conn = pool_.Acquire();
     std::set<Identity> people;
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         "SELECT platform, external_id FROM scrm_links WHERE module = ? AND crm_id = ? "
-        "AND status IN ('auto', 'confirmed', 'manual')"));
+        "AND status IN ('auto', 'confirmed', 'manual')");
     ps->setString(1, module);
     ps->setString(2, crm_id);
     std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
     while (rs->next()) people.insert(Identity{rs->getString(1), rs->getString(2)});
-    std::unique_ptr<sql::PreparedStatement> any(conn->prepareStatement(
+    Statement any = conn.Prepare(
         "SELECT (SELECT COUNT(*) FROM scrm_links WHERE module = ? AND crm_id = ?) + "
-        "(SELECT COUNT(*) FROM scrm_customers WHERE module = ? AND crm_id = ?)"));
+        "(SELECT COUNT(*) FROM scrm_customers WHERE module = ? AND crm_id = ?)");
     any->setString(1, module);
     any->setString(2, crm_id);
     any->setString(3, module);
@@ -151,8 +151,7 @@ Result<EraseCounts> PrivacyRepository::EraseProfile(int64_t profile_id, const Au
                                                     bool dry_run) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(
-        conn->prepareStatement("SELECT platform, external_id FROM scrm_profiles WHERE id = ?"));
+    Statement ps = conn.Prepare("SELECT platform, external_id FROM scrm_profiles WHERE id = ?");
     ps->setInt64(1, profile_id);
     std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
     if (!rs->next()) {
@@ -190,11 +189,11 @@ std::vector<RetentionCounts> PrivacyRepository::ApplyRetention(const std::string
     }
     // By the published index; batches keep each transaction (and its
     // undo log) small on a large first run.
-    std::unique_ptr<sql::PreparedStatement> batch(conn->prepareStatement(
+    Statement batch = conn.Prepare(
         "SELECT id FROM scrm_posts WHERE published < ? AND source_id = ? ORDER BY published, id "
-        "LIMIT 1000"));
-    std::unique_ptr<sql::PreparedStatement> count(conn->prepareStatement(
-        "SELECT COUNT(*) FROM scrm_posts WHERE published < ? AND source_id = ?"));
+        "LIMIT 1000");
+    Statement count = conn.Prepare(
+        "SELECT COUNT(*) FROM scrm_posts WHERE published < ? AND source_id = ?");
     for (RetentionCounts& c : out) {
       if (dry_run) {
         count->setString(1, c.cutoff);

@@ -53,9 +53,9 @@ int64_t ProfileReader::ForEachProfile(
   int64_t total = 0;
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         std::string("SELECT ") + kProfileColumns +
-        " FROM scrm_profiles WHERE id > ? ORDER BY id LIMIT ?"));
+        " FROM scrm_profiles WHERE id > ? ORDER BY id LIMIT ?");
     for (;;) {
       ps->setInt64(1, after_id);
       ps->setInt(2, batch_size);
@@ -82,9 +82,9 @@ std::vector<StoredProfile> ProfileReader::ProfilesUpdatedSince(const std::string
   std::vector<StoredProfile> out;
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         std::string("SELECT ") + kProfileColumns +
-        " FROM scrm_profiles WHERE updated_at >= ? ORDER BY updated_at, id LIMIT ?"));
+        " FROM scrm_profiles WHERE updated_at >= ? ORDER BY updated_at, id LIMIT ?");
     ps->setString(1, since);
     ps->setInt(2, limit);
     std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
@@ -101,7 +101,7 @@ std::vector<StoredProfile> ProfileReader::ProfilesByIds(const std::vector<int64_
   try {
     Pool::Lease conn = pool_.Acquire();
     ForIdChunks(
-        *conn, ids,
+        conn, ids,
         [](size_t n) {
           return std::string("SELECT ") + kProfileColumns + " FROM scrm_profiles WHERE id IN " +
                  Placeholders(1, n) + " ORDER BY id";
@@ -125,9 +125,9 @@ std::vector<int64_t> ProfileReader::VisibleProfileIds(const std::vector<int64_t>
   const std::string condition = VisibleSourceCondition(viewer, "s", &communities);
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         "SELECT p.id FROM scrm_profiles p LEFT JOIN scrm_sources s ON s.id = p.source_id "
-        "WHERE p.id IN " + Placeholders(1, n) + " AND " + condition));
+        "WHERE p.id IN " + Placeholders(1, n) + " AND " + condition);
     int i = 1;
     for (size_t k = 0; k < n; ++k) ps->setInt64(i++, ids[k]);
     for (const std::string& c : communities) ps->setString(i++, c);
@@ -152,9 +152,9 @@ std::vector<StoredProfile> ProfileReader::ProfilesByKeys(
   for (size_t k = 0; k < n; ++k) where += k ? " OR (platform = ? AND external_id = ?)" : "(platform = ? AND external_id = ?)";
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         std::string("SELECT ") + kProfileColumns + " FROM scrm_profiles WHERE " + where +
-        " ORDER BY id"));
+        " ORDER BY id");
     for (size_t k = 0; k < n; ++k) {
       ps->setString(static_cast<unsigned>(2 * k + 1), keys[k].first);
       ps->setString(static_cast<unsigned>(2 * k + 2), keys[k].second);
@@ -189,8 +189,8 @@ std::vector<int64_t> ProfileReader::ProfileIdsMentioning(const std::vector<std::
       where += k ? " OR " : "";
       where += "display_name LIKE ? OR handle LIKE ? OR url LIKE ? OR emails LIKE ?";
     }
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
-        "SELECT id FROM scrm_profiles WHERE " + where + " ORDER BY id LIMIT ?"));
+    Statement ps = conn.Prepare(
+        "SELECT id FROM scrm_profiles WHERE " + where + " ORDER BY id LIMIT ?");
     int i = 1;
     for (const std::string& p : patterns) {
       for (int k = 0; k < 4; ++k) ps->setString(i++, p);
@@ -211,10 +211,10 @@ std::vector<Customer> ProfileReader::ReadCustomers(const std::string& where,
   try {
     Pool::Lease conn = pool_.Acquire();
     {
-      std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+      Statement ps = conn.Prepare(
           "SELECT module, crm_id, first_name, last_name, name, title, company, city, country, "
           "website, website_domain, owner_id, owner_name, twitter, facebook FROM scrm_customers" +
-          where));
+          where);
       if (!since.empty()) ps->setString(1, since);
       std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
       while (rs->next()) {
@@ -238,9 +238,9 @@ std::vector<Customer> ProfileReader::ReadCustomers(const std::string& where,
     const std::string join =
         since.empty() ? "" : " JOIN scrm_customers c ON c.module = e.module AND c.crm_id = e.crm_id AND c.synced_at >= ?";
     {
-      std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+      Statement ps = conn.Prepare(
           "SELECT e.module, e.crm_id, e.email, e.opt_out, e.position FROM scrm_customer_emails e" +
-          join + " ORDER BY e.module, e.crm_id, e.position"));
+          join + " ORDER BY e.module, e.crm_id, e.position");
       if (!since.empty()) ps->setString(1, since);
       std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
       while (rs->next()) {
@@ -253,9 +253,9 @@ std::vector<Customer> ProfileReader::ReadCustomers(const std::string& where,
     {
       const std::string ajoin =
           since.empty() ? "" : " JOIN scrm_customers c ON c.module = 'Contacts' AND c.crm_id = a.contact_id AND c.synced_at >= ?";
-      std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+      Statement ps = conn.Prepare(
           "SELECT a.contact_id, a.account_id FROM scrm_customer_accounts a" + ajoin +
-          " ORDER BY a.contact_id, a.account_id"));
+          " ORDER BY a.contact_id, a.account_id");
       if (!since.empty()) ps->setString(1, since);
       std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
       while (rs->next()) {

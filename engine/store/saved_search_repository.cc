@@ -28,9 +28,9 @@ Result<SavedSearch> SavedSearchRepository::Add(const std::string& user_id, const
                                                const std::string& params) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         "INSERT INTO scrm_saved_searches (user_id, name, params, last_seen_at, created_at, "
-        "updated_at) VALUES (?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP(), UTC_TIMESTAMP())"));
+        "updated_at) VALUES (?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP(), UTC_TIMESTAMP())");
     ps->setString(1, user_id);
     ps->setString(2, name);
     ps->setString(3, params);
@@ -54,8 +54,8 @@ Result<SavedSearch> SavedSearchRepository::Add(const std::string& user_id, const
 std::vector<SavedSearch> SavedSearchRepository::List(const std::string& user_id) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
-        std::string(kSelect) + " WHERE user_id = ? ORDER BY name"));
+    Statement ps = conn.Prepare(
+        std::string(kSelect) + " WHERE user_id = ? ORDER BY name");
     ps->setString(1, user_id);
     std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
     std::vector<SavedSearch> out;
@@ -69,8 +69,7 @@ std::vector<SavedSearch> SavedSearchRepository::List(const std::string& user_id)
 std::optional<SavedSearch> SavedSearchRepository::Get(const std::string& user_id, int64_t id) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(
-        conn->prepareStatement(std::string(kSelect) + " WHERE user_id = ? AND id = ?"));
+    Statement ps = conn.Prepare(std::string(kSelect) + " WHERE user_id = ? AND id = ?");
     ps->setString(1, user_id);
     ps->setInt64(2, id);
     std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
@@ -84,9 +83,9 @@ std::optional<SavedSearch> SavedSearchRepository::Get(const std::string& user_id
 bool SavedSearchRepository::MarkSeen(const std::string& user_id, int64_t id, int64_t when) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         "UPDATE scrm_saved_searches SET last_seen_at = ?, updated_at = UTC_TIMESTAMP() "
-        "WHERE user_id = ? AND id = ?"));
+        "WHERE user_id = ? AND id = ?");
     ps->setString(1, FormatSqlDateTime(when));
     ps->setString(2, user_id);
     ps->setInt64(3, id);
@@ -101,8 +100,7 @@ bool SavedSearchRepository::MarkSeen(const std::string& user_id, int64_t id, int
 bool SavedSearchRepository::Remove(const std::string& user_id, int64_t id) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(
-        conn->prepareStatement("DELETE FROM scrm_saved_searches WHERE user_id = ? AND id = ?"));
+    Statement ps = conn.Prepare("DELETE FROM scrm_saved_searches WHERE user_id = ? AND id = ?");
     ps->setString(1, user_id);
     ps->setInt64(2, id);
     return ps->executeUpdate() > 0;

@@ -22,9 +22,9 @@ nlohmann::json CurrentValue(sql::Connection& conn, const std::string& name) {
 std::optional<StoredSetting> SettingsRepository::Get(const std::string& name) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         "SELECT value, updated_by, DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s') FROM scrm_settings "
-        "WHERE name = ?"));
+        "WHERE name = ?");
     ps->setString(1, name);
     std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
     if (!rs->next()) return std::nullopt;
@@ -41,10 +41,10 @@ void SettingsRepository::Put(const std::string& name, const nlohmann::json& valu
     Pool::Lease conn = pool_.Acquire();
     Transaction tx(*conn);
     const nlohmann::json before = CurrentValue(*conn, name);
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         "INSERT INTO scrm_settings (name, value, updated_by, updated_at) VALUES (?, ?, ?, UTC_TIMESTAMP()) "
         "ON DUPLICATE KEY UPDATE value = VALUES(value), updated_by = VALUES(updated_by), "
-        "updated_at = VALUES(updated_at)"));
+        "updated_at = VALUES(updated_at)");
     ps->setString(1, name);
     ps->setString(2, value.dump());
     ps->setString(3, by.actor);
@@ -63,7 +63,7 @@ bool SettingsRepository::Remove(const std::string& name, const AuditBy& by) {
     Transaction tx(*conn);
     const nlohmann::json before = CurrentValue(*conn, name);
     if (before.is_null()) return false;
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement("DELETE FROM scrm_settings WHERE name = ?"));
+    Statement ps = conn.Prepare("DELETE FROM scrm_settings WHERE name = ?");
     ps->setString(1, name);
     ps->execute();
     WriteAuditOn(*conn, AuditEntry{"settings", by.actor, "", {{"setting", name}, {"before", before}, {"after", nullptr}},

@@ -85,10 +85,10 @@ Result<Source> SourceRepository::Add(const Source& source, const AuditBy* by) {
   if (Status s = ValidateSource(source); !s.ok()) return s;
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         "INSERT INTO scrm_sources (type, format, location, poll_interval_seconds, visibility, "
         "community, push_secret, retention_days, name, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP())"));
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP())");
     BindSettings(*ps, source);
     ps->execute();
   } catch (const sql::SQLException& e) {
@@ -108,11 +108,11 @@ Status SourceRepository::Update(const Source& source, const AuditBy* by) {
   const std::optional<Source> before = by != nullptr ? Get(source.name) : std::nullopt;
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         "UPDATE scrm_sources SET type = ?, format = ?, location = ?, poll_interval_seconds = ?, "
         "visibility = ?, community = ?, push_secret = ?, retention_days = ?, "
         "updated_at = UTC_TIMESTAMP() "
-        "WHERE name = ?"));
+        "WHERE name = ?");
     BindSettings(*ps, source);
     if (ps->executeUpdate() == 0 && !Get(source.name)) {
       return Status::NotFound("no source named '" + source.name + "' (scrm sources list)")
@@ -138,8 +138,7 @@ Status SourceRepository::Update(const Source& source, const AuditBy* by) {
 std::optional<Source> SourceRepository::Get(const std::string& name) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(
-        conn->prepareStatement(std::string(kSelect) + " WHERE name = ?"));
+    Statement ps = conn.Prepare(std::string(kSelect) + " WHERE name = ?");
     ps->setString(1, name);
     std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
     if (!rs->next()) return std::nullopt;
@@ -152,8 +151,7 @@ std::optional<Source> SourceRepository::Get(const std::string& name) {
 std::optional<Source> SourceRepository::GetById(int64_t id) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(
-        conn->prepareStatement(std::string(kSelect) + " WHERE id = ?"));
+    Statement ps = conn.Prepare(std::string(kSelect) + " WHERE id = ?");
     ps->setInt64(1, id);
     std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
     if (!rs->next()) return std::nullopt;
@@ -179,8 +177,7 @@ std::vector<Source> SourceRepository::List() {
 Status SourceRepository::Remove(const std::string& name, const AuditBy* by) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(
-        conn->prepareStatement("DELETE FROM scrm_sources WHERE name = ?"));
+    Statement ps = conn.Prepare("DELETE FROM scrm_sources WHERE name = ?");
     ps->setString(1, name);
     if (ps->executeUpdate() == 0) {
       return Status::NotFound("no source named '" + name + "' (scrm sources list)")
@@ -197,10 +194,10 @@ void SourceRepository::RecordSuccess(int64_t id, int64_t items, const std::strin
                                      const std::string& last_modified) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         "UPDATE scrm_sources SET last_run_at = UTC_TIMESTAMP(), last_success_at = UTC_TIMESTAMP(), "
         "last_error = NULL, items_total = items_total + ?, etag = ?, last_modified = ? "
-        "WHERE id = ?"));
+        "WHERE id = ?");
     ps->setInt64(1, items);
     ps->setString(2, etag);
     ps->setString(3, last_modified);
@@ -214,8 +211,7 @@ void SourceRepository::RecordSuccess(int64_t id, int64_t items, const std::strin
 void SourceRepository::RecordState(int64_t id, const std::string& state) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(
-        conn->prepareStatement("UPDATE scrm_sources SET state = ? WHERE id = ?"));
+    Statement ps = conn.Prepare("UPDATE scrm_sources SET state = ? WHERE id = ?");
     ps->setString(1, state);
     ps->setInt64(2, id);
     ps->execute();
@@ -227,8 +223,8 @@ void SourceRepository::RecordState(int64_t id, const std::string& state) {
 void SourceRepository::RecordFailure(int64_t id, const std::string& error) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
-        "UPDATE scrm_sources SET last_run_at = UTC_TIMESTAMP(), last_error = ? WHERE id = ?"));
+    Statement ps = conn.Prepare(
+        "UPDATE scrm_sources SET last_run_at = UTC_TIMESTAMP(), last_error = ? WHERE id = ?");
     ps->setString(1, error);
     ps->setInt64(2, id);
     ps->execute();
@@ -249,8 +245,8 @@ Result<int64_t> SourceRepository::RewritePushSecrets(const SecretRewrite& rewrit
           "FOR UPDATE"));
       while (rs->next()) rows.emplace_back(rs->getString(1), rs->getString(2));
     }
-    std::unique_ptr<sql::PreparedStatement> update(conn->prepareStatement(
-        "UPDATE scrm_sources SET push_secret = ?, updated_at = UTC_TIMESTAMP() WHERE name = ?"));
+    Statement update = conn.Prepare(
+        "UPDATE scrm_sources SET push_secret = ?, updated_at = UTC_TIMESTAMP() WHERE name = ?");
     int64_t changed = 0;
     for (const auto& [name, stored] : rows) {
       Result<std::string> now = rewrite(name, stored);

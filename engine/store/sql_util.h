@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "core/viewer.h"
+#include "store/pool.h"
 
 namespace scrm::store {
 
@@ -73,14 +74,22 @@ auto RetryLostRace(int attempts, Write write) -> decltype(write()) {
 // Ids are bound at most this many to a statement (IN lists, multi-row INSERTs).
 constexpr size_t kIdChunk = 1000;
 
+// The statement of text on conn: a lease's kept one (Pool::Lease::Prepare),
+// else one prepared for this use.
+inline Statement PrepareOn(Pool::Lease& conn, const std::string& text) { return conn.Prepare(text); }
+inline std::unique_ptr<sql::PreparedStatement> PrepareOn(sql::Connection& conn, const std::string& text) {
+  return std::unique_ptr<sql::PreparedStatement>(conn.prepareStatement(text));
+}
+
 // For each run of at most kIdChunk ids: prepares statement(n) (its text for
-// n ids, e.g. "... IN " + Placeholders(1, n)), binds the ids as parameters
-// 1..n, and hands it to run (executeQuery, execute...).
-template <typename Statement, typename Run>
-void ForIdChunks(sql::Connection& conn, const std::vector<int64_t>& ids, Statement statement, Run run) {
+// n ids, e.g. "... IN " + Placeholders(1, n)) on conn (a Pool::Lease or an
+// sql::Connection), binds the ids as parameters 1..n, and hands it to run
+// (executeQuery, execute...).
+template <typename Conn, typename Text, typename Run>
+void ForIdChunks(Conn& conn, const std::vector<int64_t>& ids, Text statement, Run run) {
   for (size_t start = 0; start < ids.size(); start += kIdChunk) {
     const size_t end = std::min(ids.size(), start + kIdChunk);
-    std::unique_ptr<sql::PreparedStatement> ps(conn.prepareStatement(statement(end - start)));
+    auto ps = PrepareOn(conn, statement(end - start));
     for (size_t k = start; k < end; ++k) ps->setInt64(static_cast<int>(k - start + 1), ids[k]);
     run(*ps);
   }

@@ -11,12 +11,12 @@ const char kFmt[] = "'%Y-%m-%d %H:%i:%s'";
 std::optional<SyncState> SyncStateRepository::Get(const std::string& name) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         std::string("SELECT COALESCE(DATE_FORMAT(watermark, ") + kFmt +
         "), ''), COALESCE(DATE_FORMAT(last_run_at, " + kFmt +
         "), ''), COALESCE(DATE_FORMAT(last_success_at, " + kFmt +
         "), ''), COALESCE(last_error, ''), COALESCE(last_summary, '') "
-        "FROM scrm_sync_state WHERE name = ?"));
+        "FROM scrm_sync_state WHERE name = ?");
     ps->setString(1, name);
     std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
     if (!rs->next()) return std::nullopt;
@@ -31,12 +31,12 @@ void SyncStateRepository::RecordSuccess(const std::string& name, const std::stri
                                         const std::string& summary_json) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         "INSERT INTO scrm_sync_state (name, watermark, last_run_at, last_success_at, last_error, "
         "last_summary) VALUES (?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP(), NULL, ?) "
         "ON DUPLICATE KEY UPDATE watermark = VALUES(watermark), last_run_at = VALUES(last_run_at), "
         "last_success_at = VALUES(last_success_at), last_error = NULL, "
-        "last_summary = VALUES(last_summary)"));
+        "last_summary = VALUES(last_summary)");
     ps->setString(1, name);
     ps->setString(2, watermark);
     ps->setString(3, summary_json);
@@ -49,10 +49,10 @@ void SyncStateRepository::RecordSuccess(const std::string& name, const std::stri
 void SyncStateRepository::RecordFailure(const std::string& name, const std::string& error) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         "INSERT INTO scrm_sync_state (name, last_run_at, last_error) VALUES (?, UTC_TIMESTAMP(), ?) "
         "ON DUPLICATE KEY UPDATE last_run_at = VALUES(last_run_at), "
-        "last_error = VALUES(last_error)"));
+        "last_error = VALUES(last_error)");
     ps->setString(1, name);
     ps->setString(2, error);
     ps->execute();

@@ -98,9 +98,9 @@ Result<TableInfo> TableRows::Describe(const std::string& table) {
     Pool::Lease conn = pool_.Acquire();
     TableInfo info;
     info.name = table;
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         "SELECT COLUMN_NAME, DATA_TYPE, IS_NULLABLE, IS_GENERATED FROM information_schema.COLUMNS "
-        "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION"));
+        "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION");
     ps->setString(1, table);
     std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
     while (rs->next()) {
@@ -109,9 +109,9 @@ Result<TableInfo> TableRows::Describe(const std::string& table) {
           ColumnInfo{rs->getString(1), TypeOf(rs->getString(2)), rs->getString(3) == "YES"});
     }
     if (info.columns.empty()) return Status::NotFound("no table " + table + " in the database");
-    std::unique_ptr<sql::PreparedStatement> pk(conn->prepareStatement(
+    Statement pk = conn.Prepare(
         "SELECT COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() "
-        "AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY' ORDER BY SEQ_IN_INDEX"));
+        "AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY' ORDER BY SEQ_IN_INDEX");
     pk->setString(1, table);
     std::unique_ptr<sql::ResultSet> keys(pk->executeQuery());
     while (keys->next()) info.primary_key.push_back(keys->getString(1));
@@ -238,9 +238,9 @@ void TableRows::Insert(const TableInfo& table, const std::vector<nlohmann::json>
   }
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         "INSERT INTO " + Quoted(table.name) + " (" + columns + ") VALUES " +
-        Placeholders(rows.size(), table.columns.size())));
+        Placeholders(rows.size(), table.columns.size()));
     std::vector<std::unique_ptr<std::istringstream>> blobs;
     int index = 1;
     for (const nlohmann::json& row : rows) {

@@ -16,9 +16,9 @@ const char kSelect[] =
 void UiSessionRepository::Add(const UiSessionRow& row) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         "INSERT INTO scrm_ui_sessions (id_hash, user_id, user_name, roles, lang, csrf_token, "
-        "created_at, last_seen_at, expires_at, embed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        "created_at, last_seen_at, expires_at, embed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     ps->setString(1, row.id_hash);
     ps->setString(2, row.user_id);
     ps->setString(3, row.user_name);
@@ -38,8 +38,7 @@ void UiSessionRepository::Add(const UiSessionRow& row) {
 std::optional<UiSessionRow> UiSessionRepository::Find(const std::string& id_hash) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(
-        conn->prepareStatement(std::string(kSelect) + " WHERE id_hash = ?"));
+    Statement ps = conn.Prepare(std::string(kSelect) + " WHERE id_hash = ?");
     ps->setString(1, id_hash);
     std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
     if (!rs->next()) return std::nullopt;
@@ -64,9 +63,9 @@ void UiSessionRepository::Touch(const std::string& id_hash, int64_t last_seen_at
                                 int64_t expires_at, int64_t now) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         "UPDATE scrm_ui_sessions SET last_seen_at = GREATEST(last_seen_at, ?), "
-        "expires_at = GREATEST(expires_at, ?) WHERE id_hash = ? AND expires_at > ?"));
+        "expires_at = GREATEST(expires_at, ?) WHERE id_hash = ? AND expires_at > ?");
     ps->setString(1, FormatSqlDateTime(last_seen_at));
     ps->setString(2, FormatSqlDateTime(expires_at));
     ps->setString(3, id_hash);
@@ -80,8 +79,7 @@ void UiSessionRepository::Touch(const std::string& id_hash, int64_t last_seen_at
 void UiSessionRepository::Remove(const std::string& id_hash) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(
-        conn->prepareStatement("DELETE FROM scrm_ui_sessions WHERE id_hash = ?"));
+    Statement ps = conn.Prepare("DELETE FROM scrm_ui_sessions WHERE id_hash = ?");
     ps->setString(1, id_hash);
     ps->execute();
   } catch (const sql::SQLException& e) {
@@ -93,8 +91,8 @@ int64_t UiSessionRepository::RefreshUser(const std::string& user_id, const std::
                                          const std::vector<std::string>& roles) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
-        "UPDATE scrm_ui_sessions SET roles = ?, user_name = ? WHERE user_id = ?"));
+    Statement ps = conn.Prepare(
+        "UPDATE scrm_ui_sessions SET roles = ?, user_name = ? WHERE user_id = ?");
     ps->setString(1, JoinRoles(roles));
     ps->setString(2, user_name);
     ps->setString(3, user_id);
@@ -107,13 +105,13 @@ int64_t UiSessionRepository::RefreshUser(const std::string& user_id, const std::
 int64_t UiSessionRepository::RemoveExpired(int64_t now, int limit) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> sessions(conn->prepareStatement(
-        "DELETE FROM scrm_ui_sessions WHERE expires_at < ? LIMIT ?"));
+    Statement sessions = conn.Prepare(
+        "DELETE FROM scrm_ui_sessions WHERE expires_at < ? LIMIT ?");
     sessions->setString(1, FormatSqlDateTime(now));
     sessions->setInt(2, limit);
     const int64_t removed = sessions->executeUpdate();
-    std::unique_ptr<sql::PreparedStatement> nonces(conn->prepareStatement(
-        "DELETE FROM scrm_ui_sso_nonces WHERE expires_at < ? LIMIT ?"));
+    Statement nonces = conn.Prepare(
+        "DELETE FROM scrm_ui_sso_nonces WHERE expires_at < ? LIMIT ?");
     nonces->setString(1, FormatSqlDateTime(now));
     nonces->setInt(2, limit);
     nonces->execute();
@@ -126,8 +124,8 @@ int64_t UiSessionRepository::RemoveExpired(int64_t now, int limit) {
 bool UiSessionRepository::UseNonce(const std::string& nonce_hash, int64_t expires_at) {
   try {
     Pool::Lease conn = pool_.Acquire();
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
-        "INSERT IGNORE INTO scrm_ui_sso_nonces (nonce_hash, expires_at) VALUES (?, ?)"));
+    Statement ps = conn.Prepare(
+        "INSERT IGNORE INTO scrm_ui_sso_nonces (nonce_hash, expires_at) VALUES (?, ?)");
     ps->setString(1, nonce_hash);
     ps->setString(2, FormatSqlDateTime(expires_at));
     return ps->executeUpdate() == 1;
@@ -141,10 +139,10 @@ bool UiSessionRepository::SetFlash(const std::string& id_hash, const std::string
   try {
     Pool::Lease conn = pool_.Acquire();
     // Through the session's row: no message for a session that is gone.
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
+    Statement ps = conn.Prepare(
         "INSERT INTO scrm_ui_flashes (session_hash, message, created_at) "
         "SELECT id_hash, ?, ? FROM scrm_ui_sessions WHERE id_hash = ? "
-        "ON DUPLICATE KEY UPDATE message = VALUES(message), created_at = VALUES(created_at)"));
+        "ON DUPLICATE KEY UPDATE message = VALUES(message), created_at = VALUES(created_at)");
     ps->setString(1, message);
     ps->setString(2, FormatSqlDateTime(now));
     ps->setString(3, id_hash);
@@ -159,8 +157,8 @@ std::optional<std::string> UiSessionRepository::TakeFlash(const std::string& id_
     Pool::Lease conn = pool_.Acquire();
     // DELETE ... RETURNING: the read and the delete are one statement, so
     // two engines serving the same session never both show the message.
-    std::unique_ptr<sql::PreparedStatement> ps(conn->prepareStatement(
-        "DELETE FROM scrm_ui_flashes WHERE session_hash = ? RETURNING message"));
+    Statement ps = conn.Prepare(
+        "DELETE FROM scrm_ui_flashes WHERE session_hash = ? RETURNING message");
     ps->setString(1, id_hash);
     std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
     if (!rs->next()) return std::nullopt;
