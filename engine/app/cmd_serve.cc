@@ -281,7 +281,7 @@ class ServeApp : public Poco::Util::ServerApplication {
     sources::AtprotoNetwork listener(fetcher, AtprotoOptionsOf(config_));
     ingest::PollerOptions poll_options = PollerOptionsOf(config_, &gate);
     poll_options.listener = &listener;
-    poll_options.listen_limits = ListenLimitsOf(config_);
+    poll_options.listen_limits = OpenNetworkLimitsOf(config_);
     ingest::Poller poller(pool, fetcher, poll_options);
     pages.SetPoller(&poller);  // the admin page's "Poll now"
     services.poller = &poller;  // and POST /api/v1/admin/sources/{name}/poll

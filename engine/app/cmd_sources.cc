@@ -170,7 +170,7 @@ int CmdSources(Context& ctx, int argc, char** argv) {
       poll_options.max_bytes = ctx.config.poll_max_bytes;
       sources::AtprotoNetwork listener(fetcher, AtprotoOptionsOf(ctx.config));
       poll_options.listener = &listener;
-      poll_options.listen_limits = ListenLimitsOf(ctx.config);
+      poll_options.listen_limits = OpenNetworkLimitsOf(ctx.config);
       ingest::Poller poller(pool, fetcher, poll_options);
       Result<ingest::IngestSummary> s = service::PollSource(&poller, name);
       if (!s.ok()) return Fail("sources", s.status());

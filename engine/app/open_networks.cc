@@ -55,11 +55,11 @@ service::FollowOptions FollowOptionsOf(const Config& config) {
   o.interval_seconds = config.follow_interval_minutes * 60;
   o.max_accounts_per_round = config.follow_max_accounts_per_round;
   o.max_requests_per_round = config.follow_max_requests_per_round;
-  o.limits = ListenLimitsOf(config);
+  o.limits = OpenNetworkLimitsOf(config);
   return o;
 }
 
-sources::FollowLimits ListenLimitsOf(const Config& config) {
+sources::FollowLimits OpenNetworkLimitsOf(const Config& config) {
   sources::FollowLimits limits;
   limits.max_posts = config.follow_max_posts;
   limits.max_pages = config.follow_max_pages;

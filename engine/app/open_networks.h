@@ -45,11 +45,12 @@ std::vector<std::string> ActivityPubHttpHosts(const std::vector<std::string>& al
 // Every fetch the engine makes (feeds, open networks) obeys these.
 sources::HttpFetcherOptions FetcherOptionsOf(const Config& config);
 service::FollowOptions FollowOptionsOf(const Config& config);
-// Listen sources (polled by ingest::Poller): the AT Protocol client's
-// options (atproto.*), and the bounds per term and poll (follow.max_pages,
-// follow.max_posts, poll.timeout_seconds).
+// The AT Protocol client's options (atproto.*), and the bounds of one read
+// on an open network (follow.max_pages, follow.max_posts,
+// poll.timeout_seconds): per followed profile in a round of following, per
+// term in a poll of a listen source (ingest::Poller).
 sources::AtprotoOptions AtprotoOptionsOf(const Config& config);
-sources::FollowLimits ListenLimitsOf(const Config& config);
+sources::FollowLimits OpenNetworkLimitsOf(const Config& config);
 
 }  // namespace scrm::app
 
