@@ -69,6 +69,9 @@ class CountingSink : public RecordSink {
     ++profiles;
     next_.OnProfile(std::move(profile), where);
   }
+  void OnDelete(Deletion deletion, const Position& where) override {
+    next_.OnDelete(std::move(deletion), where);
+  }
   void OnReject(Reject reject) override { next_.OnReject(std::move(reject)); }
   int posts = 0;
   int profiles = 0;
