@@ -135,10 +135,12 @@ int CmdFollow(Context& ctx, int argc, char** argv) {
     if (json) {
       std::cout << j.dump() << "\n";
     } else {
-      std::printf("%lld profiles checked; %lld posts new, %lld updated; %lld errors (%.1f s)\n",
+      std::printf(
+          "%lld profiles checked; %lld posts new, %lld updated, %lld removed; %lld errors (%.1f s)\n",
                   static_cast<long long>(j["profiles_checked"].get<int64_t>()),
                   static_cast<long long>(j["posts_new"].get<int64_t>()),
                   static_cast<long long>(j["posts_updated"].get<int64_t>()),
+                  static_cast<long long>(j["posts_removed"].get<int64_t>()),
                   static_cast<long long>(j["errors"].get<int64_t>()), round->seconds);
       for (const service::NetworkRound& n : round->networks) {
         for (const std::string& e : n.error_messages) std::printf("  %s: %s\n", n.network.c_str(), e.c_str());

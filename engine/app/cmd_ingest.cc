@@ -121,14 +121,20 @@ int CmdIngest(Context& ctx, int argc, char** argv) {
       out["index"] = index_json;
       std::cout << out.dump() << "\n";
     } else {
-      std::printf("%s: %lld records read (%s); posts: %lld new, %lld updated, %lld unchanged; "
-                  "profiles: %lld new, %lld updated; %lld rejected, %lld skipped in %.2f s\n",
+      std::printf("%s: %lld records read (%s); posts: %lld new, %lld updated, %lld unchanged, "
+                  "%lld removed; profiles: %lld new, %lld updated; %lld rejected, %lld skipped "
+                  "in %.2f s\n",
                   path.c_str(), static_cast<long long>(s.read), s.format.c_str(),
                   static_cast<long long>(s.posts_new), static_cast<long long>(s.posts_updated),
-                  static_cast<long long>(s.posts_unchanged),
+                  static_cast<long long>(s.posts_unchanged), static_cast<long long>(s.removed),
                   static_cast<long long>(s.profiles_new),
                   static_cast<long long>(s.profiles_updated), static_cast<long long>(s.rejected),
                   static_cast<long long>(s.skipped), s.seconds);
+      if (s.deletes_refused > 0) {
+        std::printf("  %lld Deletes refused: not by the post's author (the posts are kept; see "
+                    "the notes)\n",
+                    static_cast<long long>(s.deletes_refused));
+      }
       for (size_t i = 0; i < s.notes.size() && i < 5; ++i) {
         std::printf("  note: %s\n", s.notes[i].c_str());
       }

@@ -184,7 +184,8 @@ int CmdSources(Context& ctx, int argc, char** argv) {
         std::cout << s->ToJson().dump() << "\n";
       } else {
         std::cout << name << ": " << s->read << " records read; " << s->posts_new << " new, "
-                  << s->posts_updated << " updated, " << s->rejected << " rejected"
+                  << s->posts_updated << " updated, " << s->removed << " removed, "
+                  << s->rejected << " rejected"
                   << (s->notes.empty() ? "" : " (" + s->notes.front() + ")") << "\n";
       }
       return s->rejected > 0 ? kExitSomeRejected : kExitOk;

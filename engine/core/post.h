@@ -73,12 +73,23 @@ struct Reject {
   std::string raw;     // the record's bytes (truncated only past 1 MiB)
 };
 
+// A post's deletion as its network announced it (an ActivityStreams
+// Delete): `actor_id` says who deleted, and only the post's own author may
+// (the pipeline removes the stored post of that id when its author_id is
+// actor_id, and counts any other as refused).
+struct Deletion {
+  std::string object_id;  // Post::external_id of the post deleted
+  std::string actor_id;   // Profile::external_id of who deleted it
+  std::string raw;        // the record as read
+};
+
 // Where a parser sends what it reads, in input order.
 class RecordSink {
  public:
   virtual ~RecordSink() = default;
   virtual void OnPost(Post post, const Position& where) = 0;
   virtual void OnProfile(Profile profile, const Position& where) = 0;
+  virtual void OnDelete(Deletion deletion, const Position& where) = 0;
   virtual void OnReject(Reject reject) = 0;
 };
 

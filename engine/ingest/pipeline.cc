@@ -22,6 +22,9 @@ nlohmann::json IngestSummary::ToJson() const {
           {"new", posts_new},
           {"updated", posts_updated},
           {"unchanged", posts_unchanged},
+          {"removed", removed},
+          {"deletes_refused", deletes_refused},
+          {"deletes_unknown", deletes_unknown},
           {"rejected", rejected},
           {"skipped", skipped},
           {"profiles", {{"new", profiles_new}, {"updated", profiles_updated},
@@ -81,11 +84,16 @@ class CountingBuf : public std::streambuf {
   size_t fetched_ = 0;
 };
 
+// A batch's deletions are applied after its posts: a post read after a
+// deletion goes into the next batch (Collector::OnPost).
 struct Batch {
   std::vector<Post> posts;
   std::vector<Profile> profiles;
+  std::vector<Deletion> deletions;
   std::vector<Reject> rejects;
-  size_t size() const { return posts.size() + profiles.size() + rejects.size(); }
+  size_t size() const {
+    return posts.size() + profiles.size() + deletions.size() + rejects.size();
+  }
 };
 
 // Writes batches on its own thread; at most kMaxQueued wait, so a fast
@@ -132,9 +140,11 @@ class Writer {
 
   store::UpsertCounts posts() const { return posts_; }
   store::UpsertCounts profiles() const { return profiles_; }
+  const store::DeletionCounts& deletions() const { return deletions_; }
 
  private:
   static constexpr size_t kMaxQueued = 3;
+  static constexpr size_t kMaxRefusals = 20;  // refused Deletes named in the notes
 
   void Run() {
     for (;;) {
@@ -150,6 +160,13 @@ class Writer {
       try {
         Add(posts_, repo_.UpsertPosts(source_id_, batch.posts));
         Add(profiles_, repo_.UpsertProfiles(source_id_, batch.profiles));
+        const store::DeletionCounts d = repo_.ApplyDeletions(source_id_, batch.deletions);
+        deletions_.removed += d.removed;
+        deletions_.refused += d.refused;
+        deletions_.unknown += d.unknown;
+        for (const std::string& refusal : d.refusals) {
+          if (deletions_.refusals.size() < kMaxRefusals) deletions_.refusals.push_back(refusal);
+        }
         repo_.AddRejects(source_id_, format_, batch.rejects);
       } catch (...) {
         std::lock_guard<std::mutex> lock(mu_);
@@ -177,6 +194,7 @@ class Writer {
   std::exception_ptr error_;
   bool rethrown_ = false;
   store::UpsertCounts posts_, profiles_;
+  store::DeletionCounts deletions_;
   std::thread thread_;
 };
 
@@ -199,7 +217,14 @@ class Collector : public RecordSink {
                                                                  : post.title + "\n" + post.text);
     }
     size_t w = Route(post.external_id);
+    if (!batches_[w].deletions.empty()) Flush(w);  // a deletion read before it goes first
     batches_[w].posts.push_back(std::move(post));
+    MaybeFlush(w);
+  }
+  void OnDelete(Deletion deletion, const Position& where) override {
+    if (options_.on_record) options_.on_record(where.record, Status::Ok());
+    size_t w = Route(deletion.object_id);  // the writer of the post's versions
+    batches_[w].deletions.push_back(std::move(deletion));
     MaybeFlush(w);
   }
   void OnProfile(Profile profile, const Position& where) override {
@@ -218,11 +243,7 @@ class Collector : public RecordSink {
     MaybeFlush(0);
   }
   void Flush() {
-    for (size_t w = 0; w < batches_.size(); ++w) {
-      if (batches_[w].size() == 0) continue;
-      writers_[w]->Push(std::move(batches_[w]));
-      batches_[w] = Batch();
-    }
+    for (size_t w = 0; w < batches_.size(); ++w) Flush(w);
   }
 
   std::string first_reject_reason;
@@ -247,7 +268,10 @@ class Collector : public RecordSink {
   }
 
   void MaybeFlush(size_t w) {
-    if (batches_[w].size() < options_.batch_size) return;
+    if (batches_[w].size() >= options_.batch_size) Flush(w);
+  }
+  void Flush(size_t w) {
+    if (batches_[w].size() == 0) return;
     writers_[w]->Push(std::move(batches_[w]));
     batches_[w] = Batch();
   }
@@ -266,6 +290,9 @@ Result<IngestSummary> Finish(std::vector<std::unique_ptr<Writer>>& writers, Coll
   store::UpsertCounts posts, profiles;
   for (auto& w : writers) {
     w->Finish();  // rethrows a database failure
+    summary.removed += w->deletions().removed;
+    summary.deletes_refused += w->deletions().refused;
+    summary.deletes_unknown += w->deletions().unknown;
     for (auto [into, from] : {std::pair{&posts, w->posts()}, std::pair{&profiles, w->profiles()}}) {
       into->inserted += from.inserted;
       into->updated += from.updated;
@@ -276,7 +303,16 @@ Result<IngestSummary> Finish(std::vector<std::unique_ptr<Writer>>& writers, Coll
   summary.read = stats.records;
   summary.rejected = stats.rejects;
   summary.skipped = stats.skipped;
-  summary.notes = stats.notes;
+  // Refused Deletes first: they say someone tried to remove another's post.
+  summary.notes.clear();
+  for (auto& w : writers) {
+    const std::vector<std::string>& refusals = w->deletions().refusals;
+    summary.notes.insert(summary.notes.end(), refusals.begin(), refusals.end());
+  }
+  for (const std::string& note : stats.notes) {
+    if (summary.notes.size() >= sources::ParseStats::kMaxNotes) break;
+    summary.notes.push_back(note);
+  }
   summary.posts_new = posts.inserted;
   summary.posts_updated = posts.updated;
   summary.posts_unchanged = posts.unchanged;
@@ -346,6 +382,10 @@ Result<IngestSummary> Ingest(store::Pool& pool, const Source& source, std::istre
       inner.OnProfile(std::move(p), w);
       Tick();
     }
+    void OnDelete(Deletion d, const Position& w) override {
+      inner.OnDelete(std::move(d), w);
+      Tick();
+    }
     void OnReject(Reject r) override {
       inner.OnReject(std::move(r));
       Tick();
@@ -380,6 +420,11 @@ Result<IngestSummary> IngestRecords(store::Pool& pool, const Source& source,
     void OnProfile(Profile p, const Position& w) override {
       ++stats.records;
       inner.OnProfile(std::move(p), w);
+    }
+    void OnDelete(Deletion d, const Position& w) override {
+      ++stats.records;
+      ++stats.deletions;
+      inner.OnDelete(std::move(d), w);
     }
     void OnReject(Reject r) override {
       ++stats.records;

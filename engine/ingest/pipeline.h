@@ -6,7 +6,9 @@
 // at most a few batches per writer are in flight whatever the input's size.
 //
 // Posts are upserted by (source, external id), profiles by (platform,
-// external id); a record that cannot be read is kept in scrm_rejects with
+// external id); a Delete removes the source's post of that id when its
+// author asks (store::ContentRepository::ApplyDeletions), in input order
+// with the post's other versions; a record that cannot be read is kept in scrm_rejects with
 // its raw bytes, position and reason. Nothing is lost, and ingesting the
 // same input twice changes nothing.
 #ifndef SCRM_INGEST_PIPELINE_H_
@@ -51,15 +53,24 @@ struct IngestSummary {
   int64_t profiles_new = 0;
   int64_t profiles_updated = 0;
   int64_t profiles_unchanged = 0;
+  // Deletions (ActivityStreams Delete): `removed` the posts their author
+  // deleted; `deletes_refused` Deletes by someone else than the stored
+  // post's author (the post kept, each noted); `deletes_unknown` Deletes of
+  // posts this source does not hold. Following adds the posts gone
+  // upstream to `removed` (service/follow.h).
+  int64_t removed = 0;
+  int64_t deletes_refused = 0;
+  int64_t deletes_unknown = 0;
   int64_t rejected = 0;
-  int64_t skipped = 0;  // read and left out on purpose (likes, deletes...): see notes
+  int64_t skipped = 0;  // read and left out on purpose (likes, follows...): see notes
   int64_t bytes = 0;
   double seconds = 0;
   std::vector<std::string> notes;
   std::string first_reject_reason;  // of the first rejected record, if any
 
-  // {"format","read","new","updated","unchanged","rejected","skipped",
-  //  "profiles":{"new","updated","unchanged"},"bytes","seconds","notes"}
+  // {"format","read","new","updated","unchanged","removed","deletes_refused",
+  //  "deletes_unknown","rejected","skipped","profiles":{"new","updated","unchanged"},
+  //  "bytes","seconds","notes"}
   nlohmann::json ToJson() const;
 };
 

@@ -49,6 +49,9 @@ void AddUp(IngestSummary& into, const IngestSummary& s) {
                           {&into.profiles_new, s.profiles_new},
                           {&into.profiles_updated, s.profiles_updated},
                           {&into.profiles_unchanged, s.profiles_unchanged},
+                          {&into.removed, s.removed},
+                          {&into.deletes_refused, s.deletes_refused},
+                          {&into.deletes_unknown, s.deletes_unknown},
                           {&into.rejected, s.rejected}, {&into.skipped, s.skipped},
                           {&into.bytes, s.bytes}}) {
     *to += from;

@@ -5,7 +5,9 @@
 #include <utility>
 
 #include "ingest/pipeline.h"
+#include "sources/gone_upstream.h"
 #include "store/audit_repository.h"
+#include "store/content_repository.h"
 #include "store/follow_repository.h"
 #include "store/settings_repository.h"
 #include "store/source_repository.h"
@@ -29,8 +31,23 @@ int BackoffSeconds(int failures, const FollowOptions& options) {
   return static_cast<int>(std::min<int64_t>(delay, options.max_backoff_seconds));
 }
 
+// Removes the account's stored posts that its network no longer lists
+// within the span the client read in full (sources::GoneUpstream); returns
+// how many went.
+int64_t RemoveGoneUpstream(store::Pool& pool, const Source& source, const std::string& network,
+                           const sources::RemoteAccount& account, const sources::ReadSpan& span) {
+  if (span.order == sources::ReadSpan::Order::kNone) return 0;
+  store::ContentRepository content(pool);
+  std::vector<sources::StoredPostRef> stored;
+  for (store::StoredPostKey& p : content.PostsOfAuthor(source.id, PlatformsOf(network), account.id)) {
+    stored.push_back(sources::StoredPostRef{std::move(p.external_id), p.published});
+  }
+  return content.RemovePosts(source.id, sources::GoneUpstream(span, stored));
+}
+
 // What reading one account gave: the client's report and status, and what
-// the store made of the records.
+// the store made of the records (`summary.removed` counts the posts its
+// Deletes removed and those gone upstream).
 struct AccountRead {
   Status status;
   sources::FollowReport report;
@@ -58,6 +75,10 @@ AccountRead ReadAccount(store::Pool& pool, const Source& source, sources::OpenNe
       ingest::IngestRecords(pool, source, std::string(network.network()), produce, options);
   if (s.ok()) read.summary = std::move(*s);
   if (read.status.ok() && !s.ok()) read.status = s.status();
+  if (read.status.ok()) {
+    read.summary.removed += RemoveGoneUpstream(pool, source, std::string(network.network()),
+                                               account, read.report.span);
+  }
   return read;
 }
 
@@ -101,6 +122,7 @@ NetworkRound RunNetwork(store::Pool& pool, sources::OpenNetwork& network,
     round.posts_read += read.report.posts;
     round.posts_new += read.summary.posts_new;
     round.posts_updated += read.summary.posts_updated;
+    round.posts_removed += read.summary.removed;
     round.profiles_new += read.summary.profiles_new;
     round.profiles_updated += read.summary.profiles_updated;
     round.rejected += read.summary.rejected;
@@ -130,12 +152,14 @@ NetworkRound RunNetwork(store::Pool& pool, sources::OpenNetwork& network,
 }  // namespace
 
 nlohmann::json FollowRound::ToJson() const {
-  nlohmann::json out = {{"profiles_checked", 0}, {"posts_new", 0}, {"posts_updated", 0},
-                        {"errors", 0}, {"seconds", seconds}, {"networks", nlohmann::json::array()}};
+  nlohmann::json out = {{"profiles_checked", 0}, {"posts_new", 0},     {"posts_updated", 0},
+                        {"posts_removed", 0},    {"errors", 0},        {"seconds", seconds},
+                        {"networks", nlohmann::json::array()}};
   for (const NetworkRound& n : networks) {
     out["profiles_checked"] = out["profiles_checked"].get<int64_t>() + n.accounts_checked;
     out["posts_new"] = out["posts_new"].get<int64_t>() + n.posts_new;
     out["posts_updated"] = out["posts_updated"].get<int64_t>() + n.posts_updated;
+    out["posts_removed"] = out["posts_removed"].get<int64_t>() + n.posts_removed;
     out["errors"] = out["errors"].get<int64_t>() + n.errors;
     out["networks"].push_back({{"network", n.network},
                                {"accounts_added", n.accounts_added},
@@ -144,6 +168,7 @@ nlohmann::json FollowRound::ToJson() const {
                                {"posts_read", n.posts_read},
                                {"posts_new", n.posts_new},
                                {"posts_updated", n.posts_updated},
+                               {"posts_removed", n.posts_removed},
                                {"profiles_new", n.profiles_new},
                                {"profiles_updated", n.profiles_updated},
                                {"rejected", n.rejected},

@@ -7,7 +7,9 @@
 // A round, per network: the linked profiles not followed yet are added;
 // the accounts due are read, at most max_accounts_per_round of them and
 // while the network's request budget lasts (max_requests_per_round); each
-// account's client state (cursors, ETags) is kept between rounds, and an
+// account's client state (cursors, ETags) is kept between rounds; its
+// stored posts that the network no longer lists within the span the client
+// read in full are removed (sources::GoneUpstream), and an
 // account that failed is tried again after a backoff that doubles with each
 // failure in a row, up to max_backoff_seconds. Health per network (accounts,
 // last success, last error) is in scrm_follows and on the network's source.
@@ -51,6 +53,9 @@ struct NetworkRound {
   int64_t posts_read = 0;  // handed over by the client, whatever the store made of them
   int64_t posts_new = 0;
   int64_t posts_updated = 0;
+  // Removed: deleted upstream (a Delete by the author in what was read, or
+  // no longer listed within the span the round read in full).
+  int64_t posts_removed = 0;
   int64_t profiles_new = 0;
   int64_t profiles_updated = 0;
   int64_t rejected = 0;
@@ -62,9 +67,10 @@ struct NetworkRound {
 struct FollowRound {
   std::vector<NetworkRound> networks;
   double seconds = 0;
-  // {"profiles_checked","posts_new","posts_updated","errors","seconds",
+  // {"profiles_checked","posts_new","posts_updated","posts_removed","errors","seconds",
   //  "networks":[{"network","accounts_added","profiles_checked","requests",
-  //  "posts_read","posts_new","posts_updated","profiles_new","profiles_updated","rejected",
+  //  "posts_read","posts_new","posts_updated","posts_removed","profiles_new",
+  //  "profiles_updated","rejected",
   //  "errors","error_messages","budget_spent"}]}
   nlohmann::json ToJson() const;
 };

@@ -9,6 +9,7 @@
 
 #include "core/text.h"
 #include "sources/activitystreams.h"
+#include "sources/dates.h"
 #include "sources/json_members.h"
 #include "sources/url_util.h"
 
@@ -69,6 +70,9 @@ class CountingSink : public RecordSink {
     ++profiles;
     next_.OnProfile(std::move(profile), where);
   }
+  void OnDelete(Deletion deletion, const Position& where) override {
+    next_.OnDelete(std::move(deletion), where);
+  }
   void OnReject(Reject reject) override { next_.OnReject(std::move(reject)); }
   int posts = 0;
   int profiles = 0;
@@ -102,6 +106,27 @@ struct State {
     return j.dump();
   }
 };
+
+// When an outbox item happened: the later of the activity's and its
+// object's `published` (an Update of an old post is as new as the Update);
+// 0 when neither says.
+int64_t ItemTime(const json& item) {
+  int64_t t = ParseW3cDate(StringMember(item, "published")).value_or(0);
+  if (const json* obj = Member(item, "object"); obj && obj->is_object()) {
+    t = std::max(t, ParseW3cDate(StringMember(*obj, "published")).value_or(0));
+  }
+  return t;
+}
+
+// The post ids an outbox item lists: its own id (a share's, a bare
+// object's) and its object's (a Create's or Update's post); a Delete's
+// object is not listed but removed.
+void ListedIds(const json& item, std::set<std::string>& seen) {
+  if (std::string id = IdOf(&item); !id.empty()) seen.insert(id);
+  const json* type = Member(item, "type");
+  if (type && type->is_string() && type->get<std::string>() == "Delete") return;
+  if (std::string object = IdOf(Member(item, "object")); !object.empty()) seen.insert(object);
+}
 
 }  // namespace
 
@@ -359,34 +384,50 @@ Result<FollowReport> ActivityPubNetwork::Follow(const RemoteAccount& account,
     return report;
   }
 
-  // The outbox, newest first, page by page.
+  // The outbox, newest first, page by page. The items from the newest one
+  // seen before onwards were handed over in an earlier round: the rest of
+  // their page is only looked at, so that its posts count as still listed.
+  // A page read to its end widens the span read (FollowReport::span) down
+  // to its last item's time; one cut off by max_posts does not.
   std::set<std::string> visited;
   std::string newest;
   bool done = false;
+  bool past_seen = false;
   auto read_page = [&](const json& page, const std::string& where) {
+    std::set<std::string> listed;
+    int64_t last_time = 0;
     for (const char* key : {"orderedItems", "items"}) {
       const json* items = Member(page, key);
       if (!items || !items->is_array()) continue;
       for (const auto& item : *items) {
         std::string id = IdOf(&item);
-        if (!state.seen.empty() && id == state.seen) {
+        if (!past_seen && !state.seen.empty() && id == state.seen) {
+          past_seen = true;
           done = true;
-          return;
         }
-        if (counted.posts >= limits.max_posts) {
+        if (!past_seen && counted.posts >= limits.max_posts) {
           done = true;
-          return;
+          report.span.seen.insert(listed.begin(), listed.end());
+          return;  // cut off: the page does not widen the span
         }
-        if (newest.empty()) newest = id;
+        if (!past_seen && newest.empty()) newest = id;
         // Only the account's own activities and objects: an outbox that
         // carries someone else's words is not believed.
         std::string by = IdOf(Member(item, "actor"));
         if (by.empty()) by = IdOf(Member(item, "attributedTo"));
         if (by != account.id) continue;
+        ListedIds(item, listed);
+        if (int64_t t = ItemTime(item); t > 0) last_time = t;
+        if (past_seen) continue;
         std::istringstream in(item.dump());
         parse.file = where;
         ParseActivityStreams(in, parse, counted);
       }
+    }
+    report.span.seen.insert(listed.begin(), listed.end());
+    if (last_time > 0) {
+      report.span.order = ReadSpan::Order::kPublished;
+      report.span.oldest_published = last_time;
     }
   };
 

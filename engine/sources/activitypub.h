@@ -4,8 +4,10 @@
 // actor's URL (the `self` link of type application/activity+json); an actor
 // URL is fetched as it is. Following reads the actor document (conditionally,
 // by its ETag) and the outbox's pages (`first`, then `next`) newest first,
-// and stops at the newest item the previous round saw, at FollowLimits, or
-// at a `next` already visited. Everything read goes to the RecordSink through
+// and stops at the newest item the previous round saw (the rest of its page
+// looked at, not handed over), at FollowLimits, or at a `next` already
+// visited. The span it reports (ReadSpan::Order::kPublished): the pages read
+// to their end, down to the last one's last item. Everything read goes to the RecordSink through
 // ParseActivityStreams (the actor as a profile, activities as posts): one
 // parser for files and for the network.
 //

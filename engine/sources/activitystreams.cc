@@ -344,6 +344,10 @@ class Converter {
       ConvertAnnounce(o, platform, raw, where);
       return;
     }
+    if (HasType(types, {"Delete"})) {
+      ConvertDelete(o, raw, where);
+      return;
+    }
     ConvertObject(o, nullptr, platform, raw, where);
   }
 
@@ -362,7 +366,8 @@ class Converter {
                        {"Person", "Service", "Application", "Group", "Organization"})) {
       ConvertProfile(o, platform, raw, where);
     } else if (HasType(types, {"Delete", "Tombstone"})) {
-      out_.Skip(where, types[0] + " skipped: deletions are applied by the pipeline, not imported");
+      out_.Skip(where, types[0] + " skipped: only a Delete activity, which names who deletes, "
+                                  "removes a post");
     } else {
       out_.Skip(where, "type " + (types.empty() ? std::string("?") : types[0]) +
                            " is not a post, a share or an actor: not imported");
@@ -493,6 +498,36 @@ class Converter {
         text += (text.empty() ? "- " : "\n- ") + name;
       }
     }
+  }
+
+  // A Delete of an object (its id, or a Tombstone or the object with its
+  // id): handed on with its actor, whom the pipeline checks against the
+  // stored post's author.
+  void ConvertDelete(const json& o, const std::string& raw, const Position& where) {
+    const json* obj = Member(o, "object");
+    if (!obj) {
+      out_.EmitReject(where,
+                      "'object' is missing: a Delete names what it deletes (an id, or a "
+                      "Tombstone with its id)",
+                      raw);
+      return;
+    }
+    Deletion deletion;
+    deletion.object_id = IdOf(obj);
+    if (deletion.object_id.empty()) {
+      out_.EmitReject(where, "'object' of the Delete has no 'id': nothing to delete", raw);
+      return;
+    }
+    deletion.actor_id = IdOf(Member(o, "actor"));
+    if (deletion.actor_id.empty()) {
+      out_.EmitReject(where,
+                      "'actor' is missing: a Delete removes a post only for its author, who "
+                      "must be named",
+                      raw);
+      return;
+    }
+    deletion.raw = raw;
+    out_.EmitDelete(std::move(deletion), where);
   }
 
   void ConvertAnnounce(const json& o, const std::string& platform, const std::string& raw,

@@ -20,10 +20,13 @@
 //    emitted just before the post it wrote, again only when its JSON differs
 //    from the last one emitted for that id in this input; an embedded actor
 //    without an id or with a bad field is noted, and its post kept.
-//  - Delete, Tombstone, Like, Follow, Undo, untyped objects and every
+//  - Delete gives a Deletion: object_id = the id of `object` (a URI, a
+//    Tombstone or the object itself), actor_id = `actor`; the pipeline
+//    removes the stored post only when actor_id is its author. A Delete
+//    without an object id or an actor is rejected, naming the field.
+//  - Tombstone alone, Like, Follow, Undo, untyped objects and every
 //    other type produce no
-//    record: they are counted in ParseStats::skipped with a note (deletion
-//    is the pipeline's business, not the parser's). So are bare references
+//    record: they are counted in ParseStats::skipped with a note. So are bare references
 //    (a string where an object could be, as in likes.json or an Announce of
 //    a URL we do not have).
 //  - text = clean text of `content` (or of `contentMap`'s entry, see

@@ -279,6 +279,7 @@ Result<PostPage> ParsePostPage(std::string_view text, const RemoteAccount& accou
     Position where;
     where.file = account.id;
     where.record = n++;
+    if (const std::string uri = Str(item, "uri"); !uri.empty()) page.uris.push_back(uri);
     Result<Post> post = PostOf(item, "value", account, app_url);
     if (post.ok()) {
       page.rkeys.push_back(RkeyOf(post->external_id));
@@ -509,6 +510,24 @@ Result<RemoteAccount> AtprotoNetwork::Resolve(std::string_view handle_or_url) {
   return a;
 }
 
+namespace {
+
+// A page whose posts all went to the sink widens the span read to its
+// oldest record key (listRecords lists newest first). Only the account's
+// own post records count: a stray URI must not stretch the span.
+void AddToSpan(const PostPage& page, const RemoteAccount& account, ReadSpan& span) {
+  const std::string prefix = "at://" + account.id + "/" + kPostCollection + "/";
+  for (const std::string& uri : page.uris) {
+    const std::string rkey(RecordKeyOf(uri));
+    if (!StartsWith(uri, prefix) || rkey.empty()) continue;
+    span.seen.insert(uri);
+    if (span.oldest_key.empty() || rkey < span.oldest_key) span.oldest_key = rkey;
+  }
+  if (!span.oldest_key.empty()) span.order = ReadSpan::Order::kRecordKey;
+}
+
+}  // namespace
+
 Result<FollowReport> AtprotoNetwork::Follow(const RemoteAccount& account, const std::string& state,
                                             const FollowLimits& limits, RecordSink& sink) {
   FollowReport report;
@@ -566,7 +585,8 @@ Result<FollowReport> AtprotoNetwork::Follow(const RemoteAccount& account, const 
     if (!page.ok()) return Status::FailedPrecondition(url + ": " + page.status().message());
     bool reached_seen = false;
     for (Reject& r : page->rejects) sink.OnReject(std::move(r));
-    for (size_t i = 0; i < page->posts.size() && report.posts < limits.max_posts; ++i) {
+    size_t i = 0;
+    for (; i < page->posts.size() && report.posts < limits.max_posts; ++i) {
       const std::string& rkey = page->rkeys[i];
       if (newest.empty() || rkey > newest) newest = rkey;
       if (!seen.empty() && rkey <= seen) reached_seen = true;
@@ -576,6 +596,8 @@ Result<FollowReport> AtprotoNetwork::Follow(const RemoteAccount& account, const 
       sink.OnPost(std::move(page->posts[i]), where);
       ++report.posts;
     }
+    if (i < page->posts.size()) break;  // cut off by max_posts: not part of the span
+    AddToSpan(*page, account, report.span);
     if (reached_seen || page->cursor.empty() || page->cursor == cursor ||
         page->posts.size() + page->rejects.size() == 0) {
       break;

@@ -55,7 +55,8 @@ Result<DidDocument> ParseDidDocument(std::string_view json);
 struct PostPage {
   std::vector<Post> posts;
   std::vector<Reject> rejects;
-  std::vector<std::string> rkeys;  // of every record, in page order
+  std::vector<std::string> rkeys;  // of every post, in page order
+  std::vector<std::string> uris;   // of every record listed, rejected ones too
   std::string cursor;
 };
 Result<PostPage> ParsePostPage(std::string_view json, const RemoteAccount& account,
@@ -97,7 +98,9 @@ class AtprotoNetwork : public OpenNetwork, public Listener {
   // State: {"pds","pds_at","newest","profile_cid"}: the PDS (read again
   // daily), the newest post's record key seen, the profile's CID. Reads the
   // newest page always (edits there are seen), older pages until the newest
-  // post seen before, within `limits`.
+  // post seen before, within `limits`. The span: the pages whose posts all
+  // went to the sink (ReadSpan::Order::kRecordKey), from the oldest record
+  // key they list.
   Result<FollowReport> Follow(const RemoteAccount& account, const std::string& state,
                               const FollowLimits& limits, RecordSink& sink) override;
   // State: {"newest": sort key, "uris": [the matches of that second seen]}.

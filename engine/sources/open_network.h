@@ -18,6 +18,7 @@
 
 #include "core/post.h"
 #include "core/status.h"
+#include "sources/gone_upstream.h"
 
 namespace scrm::sources {
 
@@ -45,6 +46,9 @@ struct FollowReport {
   int posts = 0;            // handed to the sink (new or changed or not: the store tells)
   bool profile = false;     // a profile was handed to the sink
   std::string state;
+  // The pages this round read to their end and the posts they list: the
+  // span in which a stored post missing upstream is gone (GoneUpstream).
+  ReadSpan span;
 };
 
 class OpenNetwork {
@@ -58,7 +62,8 @@ class OpenNetwork {
   // network says there is none; Unavailable when it cannot be asked now.
   virtual Result<RemoteAccount> Resolve(std::string_view handle_or_url) = 0;
   // Reads the account's profile and its public posts newer than `state`
-  // says were seen, within `limits`, into `sink`.
+  // says were seen, within `limits`, into `sink`; reports the span it read
+  // in full (FollowReport::span).
   virtual Result<FollowReport> Follow(const RemoteAccount& account, const std::string& state,
                                       const FollowLimits& limits, RecordSink& sink) = 0;
 };

@@ -20,6 +20,11 @@ void RecordEmitter::EmitProfile(Profile profile, const Position& where) {
   sink_.OnProfile(std::move(profile), where);
 }
 
+void RecordEmitter::EmitDelete(Deletion deletion, const Position& where) {
+  ++stats_.deletions;
+  sink_.OnDelete(std::move(deletion), where);
+}
+
 void RecordEmitter::EmitReject(const Position& where, std::string_view reason,
                                std::string_view raw) {
   ++stats_.rejects;

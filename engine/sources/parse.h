@@ -37,7 +37,8 @@ struct ParseStats {
   int64_t posts = 0;
   int64_t profiles = 0;
   int64_t rejects = 0;
-  int64_t skipped = 0;   // read and left out on purpose (Like, Delete...), see notes
+  int64_t deletions = 0;  // Deletes handed on (the pipeline applies them)
+  int64_t skipped = 0;   // read and left out on purpose (Like, Follow...), see notes
   // Human-readable notes on skipped records and repaired input, at most
   // kMaxNotes of them ("record 3 (line 40): Delete skipped: ...").
   std::vector<std::string> notes;
@@ -55,6 +56,7 @@ class RecordEmitter {
 
   void EmitPost(Post post, const Position& where);
   void EmitProfile(Profile profile, const Position& where);
+  void EmitDelete(Deletion deletion, const Position& where);
   void EmitReject(const Position& where, std::string_view reason, std::string_view raw);
   // A record read and left out on purpose: counted and noted, not rejected.
   void Skip(const Position& where, std::string_view why);

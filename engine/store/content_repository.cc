@@ -1,5 +1,6 @@
 #include "store/content_repository.h"
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -10,6 +11,7 @@
 #include "core/text.h"
 #include "core/time.h"
 #include "store/id_hash.h"
+#include "store/index_queue_repository.h"
 #include "store/sql_util.h"
 
 namespace scrm::store {
@@ -348,6 +350,116 @@ UpsertCounts WriteChunk(sql::Connection& conn, int64_t source_id, const std::vec
 }
 
 }  // namespace
+
+int64_t RemovePostsOn(sql::Connection& conn, const std::vector<int64_t>& post_ids) {
+  int64_t removed = 0;
+  ForIdChunks(
+      conn, post_ids,
+      [](size_t n) { return "DELETE FROM scrm_posts WHERE id IN " + Placeholders(1, n); },
+      [&](sql::PreparedStatement& ps) { removed += ps.executeUpdate(); });
+  EnqueuePostsOn(conn, post_ids);
+  return removed;
+}
+
+namespace {
+
+constexpr size_t kMaxRefusals = 20;
+
+// The post of `source_id` with this id, and its author: (0, "") when none.
+std::pair<int64_t, std::string> FindPost(sql::PreparedStatement& find, int64_t source_id,
+                                         const std::string& external_id) {
+  const std::string key = TruncateUtf8(external_id, 512);
+  find.setInt64(1, source_id);
+  find.setInt64(2, IdHash(key));
+  find.setString(3, key);
+  std::unique_ptr<sql::ResultSet> rs(find.executeQuery());
+  if (!rs->next()) return {0, ""};
+  return {rs->getInt64(1), rs->getString(2)};
+}
+
+constexpr const char* kFindPost =
+    "SELECT id, author_id FROM scrm_posts FORCE INDEX (idx_scrm_posts_hash_key) "
+    "WHERE source_id = ? AND key_hash = ? AND external_id = ? FOR UPDATE";
+
+}  // namespace
+
+DeletionCounts ContentRepository::ApplyDeletions(int64_t source_id,
+                                                 const std::vector<Deletion>& deletions) {
+  DeletionCounts counts;
+  if (deletions.empty()) return counts;
+  try {
+    Pool::Lease conn = pool_.Acquire();
+    Transaction tx(*conn);
+    Statement find = conn.Prepare(kFindPost);
+    std::vector<int64_t> ids;
+    for (const Deletion& d : deletions) {
+      auto [id, author] = FindPost(*find, source_id, d.object_id);
+      if (id == 0) {
+        ++counts.unknown;
+      } else if (author != d.actor_id || author.empty()) {
+        ++counts.refused;
+        if (counts.refusals.size() < kMaxRefusals) {
+          counts.refusals.push_back("Delete of " + d.object_id + " by " + d.actor_id +
+                                    " refused: the post's author is " +
+                                    (author.empty() ? std::string("unknown") : author) +
+                                    "; the post is kept");
+        }
+      } else if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
+        ids.push_back(id);
+      }
+    }
+    counts.removed = RemovePostsOn(*conn, ids);
+    tx.Commit();
+  } catch (const sql::SQLException& e) {
+    throw DbError::From(e, "applying deletions");
+  }
+  return counts;
+}
+
+std::vector<StoredPostKey> ContentRepository::PostsOfAuthor(
+    int64_t source_id, const std::vector<std::string>& platforms, const std::string& author_id) {
+  std::vector<StoredPostKey> out;
+  if (platforms.empty() || author_id.empty()) return out;
+  try {
+    Pool::Lease conn = pool_.Acquire();
+    Statement ps = conn.Prepare(
+        "SELECT id, external_id, DATE_FORMAT(published, '%Y-%m-%d %H:%i:%s') FROM scrm_posts "
+        "WHERE platform IN " + Placeholders(1, platforms.size()) +
+        " AND author_hash = ? AND author_id = ? AND source_id = ?");
+    int i = 1;
+    for (const std::string& p : platforms) ps->setString(i++, p);
+    ps->setInt64(i++, IdHash(author_id));
+    ps->setString(i++, author_id);
+    ps->setInt64(i++, source_id);
+    std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
+    while (rs->next()) {
+      out.push_back(StoredPostKey{rs->getInt64(1), rs->getString(2), GetDateTime(*rs, 3)});
+    }
+  } catch (const sql::SQLException& e) {
+    throw DbError::From(e, "reading an author's posts");
+  }
+  return out;
+}
+
+int64_t ContentRepository::RemovePosts(int64_t source_id,
+                                       const std::vector<std::string>& external_ids) {
+  if (external_ids.empty()) return 0;
+  try {
+    Pool::Lease conn = pool_.Acquire();
+    Transaction tx(*conn);
+    Statement find = conn.Prepare(kFindPost);
+    std::vector<int64_t> ids;
+    for (const std::string& external_id : external_ids) {
+      const int64_t id = FindPost(*find, source_id, external_id).first;
+      if (id != 0) ids.push_back(id);
+    }
+    const int64_t removed = RemovePostsOn(*conn, ids);
+    tx.Commit();
+    return removed;
+  } catch (const sql::SQLException& e) {
+    throw DbError::From(e, "removing posts");
+  }
+}
 
 UpsertCounts ContentRepository::UpsertPosts(int64_t source_id, const std::vector<Post>& posts) {
   UpsertCounts counts;

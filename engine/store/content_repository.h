@@ -10,7 +10,9 @@
 // scrm_index_queue in the transaction that writes it, so the search index
 // cannot silently fall behind the database (IndexQueueRepository). Posts are
 // found by the hash of their id and then the id itself (sql/0003): see
-// store/id_hash.h. Thread-safe; database failures throw store::DbError.
+// store/id_hash.h. A post leaves the store one way, whoever removes it (an
+// erasure, a retention run, a deletion on its network): RemovePostsOn.
+// Thread-safe; database failures throw store::DbError.
 #ifndef SCRM_STORE_CONTENT_REPOSITORY_H_
 #define SCRM_STORE_CONTENT_REPOSITORY_H_
 
@@ -24,6 +26,28 @@
 #include "store/pool.h"
 
 namespace scrm::store {
+
+// Removes these posts (scrm_posts ids) with everything hanging off them,
+// on `conn` inside the caller's transaction: the rows, and their documents
+// in the search index (queued in scrm_index_queue: the feeder finds the
+// post gone and deletes its document). Returns the posts removed.
+int64_t RemovePostsOn(sql::Connection& conn, const std::vector<int64_t>& post_ids);
+
+// What the deletions of one batch did (ContentRepository::ApplyDeletions).
+struct DeletionCounts {
+  int64_t removed = 0;  // posts removed: the Delete was by their author
+  int64_t refused = 0;  // a post of that id is stored, but the Delete is not its author's: kept
+  int64_t unknown = 0;  // no post of that id in the source: nothing to remove
+  // One line per refused Delete (the post, who asked, its author), the first few.
+  std::vector<std::string> refusals;
+};
+
+// A stored post's key, as following compares its posts with its network's.
+struct StoredPostKey {
+  int64_t id = 0;
+  std::string external_id;
+  int64_t published = 0;  // 0 when unknown
+};
 
 struct StoredReject {
   int64_t id = 0;
@@ -44,6 +68,18 @@ class ContentRepository {
   UpsertCounts UpsertPosts(int64_t source_id, const std::vector<Post>& posts);
   UpsertCounts UpsertProfiles(int64_t source_id, const std::vector<Profile>& profiles);
   void AddRejects(int64_t source_id, const std::string& format, const std::vector<Reject>& rejects);
+  // Removes the post of `source_id` each deletion names when the deletion's
+  // actor is its author (author_id, byte for byte); another actor's is
+  // refused and the post kept. One transaction.
+  DeletionCounts ApplyDeletions(int64_t source_id, const std::vector<Deletion>& deletions);
+
+  // The posts of `source_id` written by `author_id` on one of `platforms`.
+  std::vector<StoredPostKey> PostsOfAuthor(int64_t source_id,
+                                           const std::vector<std::string>& platforms,
+                                           const std::string& author_id);
+  // Removes these posts of `source_id` (by external id; ids it does not
+  // hold are passed over) in one transaction; returns how many went.
+  int64_t RemovePosts(int64_t source_id, const std::vector<std::string>& external_ids);
 
   int64_t CountPosts(int64_t source_id);  // source_id 0: all
   std::optional<Post> GetPost(int64_t source_id, const std::string& external_id);

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "store/content_repository.h"
 #include "store/id_hash.h"
-#include "store/index_queue_repository.h"
 #include "store/sql_util.h"
 
 namespace scrm::store {
@@ -92,8 +92,7 @@ EraseCounts Erase(sql::Connection& conn, const std::set<Identity>& people, const
     }
     return counts;
   }
-  ForIds(conn, "DELETE FROM scrm_posts WHERE id IN ", posts);
-  EnqueuePostsOn(conn, posts);
+  RemovePostsOn(conn, posts);
   ForIds(conn, "DELETE FROM scrm_profiles WHERE id IN ", profiles);
   counts.decisions = ForIds(conn, "DELETE FROM scrm_link_decisions WHERE link_id IN ", links);
   ForIds(conn, "DELETE FROM scrm_links WHERE id IN ", links);
@@ -208,8 +207,7 @@ std::vector<RetentionCounts> PrivacyRepository::ApplyRetention(const std::string
         batch->setInt64(2, c.source_id);
         std::vector<int64_t> ids = Ids(*batch);
         if (ids.empty()) break;
-        ForIds(*conn, "DELETE FROM scrm_posts WHERE id IN ", ids);
-        EnqueuePostsOn(*conn, ids);
+        RemovePostsOn(*conn, ids);
         tx.Commit();
         c.posts += static_cast<int64_t>(ids.size());
       }

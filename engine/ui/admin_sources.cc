@@ -182,7 +182,8 @@ http::Response PageServer::AdminSourcePoll(const http::Request& request) {
   if (!s.ok()) return Failed(request, "sources", s.status(), t("admin.poll_failed") + " " + name);
   std::string text = t("admin.polled") + " " + name + ": " + std::to_string(s->posts_new) + " " +
                      t("admin.poll_new") + ", " + std::to_string(s->posts_updated) + " " +
-                     t("admin.poll_updated") + ", " + std::to_string(s->rejected) + " " +
+                     t("admin.poll_updated") + ", " + std::to_string(s->removed) + " " +
+                     t("admin.poll_removed") + ", " + std::to_string(s->rejected) + " " +
                      t("admin.poll_rejected");
   if (!s->notes.empty()) text += " (" + s->notes.front() + ")";
   return Done(request, "sources", text, s->rejected > 0);

@@ -16,7 +16,10 @@
 // pages) and bob (two posts, one a reply to amelie); `server.mjs N` adds an
 // account "bulk" of N posts for the figures. Test hooks beside
 // Fedify's routes: POST /_test/changes adds an edit (Update) and a new post
-// to amelie's outbox; GET /_test/stats counts the requests by kind and
+// to amelie's outbox; POST /_test/delete {"who": "amelie", "id": "121"}
+// deletes a post as a server that lists no Delete does: its activities
+// leave the outbox and its Note answers 404 (400 for a body that names no
+// post, 404 for a post there is not); GET /_test/stats counts the requests by kind and
 // answer, signed or not, since the last POST /_test/stats (which resets them).
 // FEDIFY_LOG=debug (or info...) prints Fedify's log on stderr: why a
 // signature was refused.
@@ -201,11 +204,32 @@ function changes() {  // an edit (Update) of post 2 and a new post, newest on to
     { hashtags: ['caféLumière'] });
 }
 
+// POST /_test/delete: the post {who, id} deleted upstream. [status, answer].
+function deletePost(body) {
+  let asked;
+  try { asked = JSON.parse(body); } catch { return [400, { error: 'the body is not JSON: send {"who": "amelie", "id": "121"}' }]; }
+  const { who, id } = asked ?? {};
+  if (typeof who !== 'string' || typeof id !== 'string') {
+    return [400, { error: '"who" (an account) and "id" (its post) must be strings' }];
+  }
+  const p = accounts[who]?.posts.find((x) => x.id === id && !x.deleted);
+  if (!p) return [404, { error: `no post ${id} of ${who} to delete` }];
+  p.deleted = Temporal.Now.instant();
+  accounts[who].activities = accounts[who].activities.filter((a) => a.post !== p);
+  return [200, { ok: true, deleted: `${who}/${id}` }];
+}
+
 const server = http.createServer(async (req, res) => {
   try {
     const url = new URL(req.url, `http://${req.headers.host}`);
-    const json = (body) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
+    const json = (body, status = 200) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
     if (url.pathname === '/_test/changes' && req.method === 'POST') { changes(); return json({ ok: true }); }
+    if (url.pathname === '/_test/delete' && req.method === 'POST') {
+      const chunks = [];
+      for await (const c of req) chunks.push(c);
+      const [status, answer] = deletePost(Buffer.concat(chunks).toString('utf8'));
+      return json(answer, status);
+    }
     if (url.pathname === '/_test/stats') {
       if (req.method === 'POST') stats = {};
       return json(stats);

@@ -41,11 +41,15 @@ class DrainSink : public RecordSink {
     hash_ += Touch(profile.external_id) + Touch(profile.display_name) + Touch(where.file);
     ++profiles;
   }
+  void OnDelete(Deletion deletion, const Position& where) override {
+    hash_ += Touch(deletion.object_id) + Touch(deletion.actor_id) + Touch(where.file);
+    ++deletions;
+  }
   void OnReject(Reject reject) override {
     hash_ += Touch(reject.reason) + Touch(reject.raw);
     ++rejects;
   }
-  long posts = 0, profiles = 0, rejects = 0;
+  long posts = 0, profiles = 0, deletions = 0, rejects = 0;
 
  private:
   volatile size_t hash_ = 0;

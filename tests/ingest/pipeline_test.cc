@@ -129,11 +129,91 @@ TEST_CASE("an input that is not the format at all is one clear error", "[mysql][
 TEST_CASE("the summary JSON carries the documented fields", "[ingest]") {
   ingest::IngestSummary s;
   auto j = s.ToJson();
-  for (const char* k : {"format", "read", "new", "updated", "unchanged", "rejected", "skipped",
-                        "profiles", "bytes", "seconds", "notes"}) {
+  for (const char* k : {"format", "read", "new", "updated", "unchanged", "removed",
+                        "deletes_refused", "deletes_unknown", "rejected", "skipped", "profiles",
+                        "bytes", "seconds", "notes"}) {
     INFO(k);
     CHECK(j.contains(k));
   }
+}
+
+namespace {
+
+std::string Delete(const std::string& id, const std::string& actor, bool tombstone) {
+  const std::string object = "https://social.example/notes/" + id;
+  return R"({"type":"Delete","id":")" + object + R"(#delete","actor":")" + actor +
+         R"(","object":)" +
+         (tombstone ? R"({"type":"Tombstone","id":")" + object + R"("})" : '"' + object + '"') +
+         "}\n";
+}
+
+// The queued index changes of the post of this scrm_posts id.
+int64_t Queued(testing::TestDatabase& db, int64_t post_id) {
+  return db.Count("SELECT COUNT(*) FROM scrm_index_queue WHERE post_id = " +
+                  std::to_string(post_id));
+}
+
+int64_t PostId(testing::TestDatabase& db, const std::string& note) {
+  return db.Count("SELECT COALESCE(MAX(id), 0) FROM scrm_posts WHERE external_id = "
+                  "'https://social.example/notes/" + note + "'");
+}
+
+}  // namespace
+
+TEST_CASE("a Delete by the post's author removes it, anyone else's is refused and reported",
+          "[mysql][ingest]") {
+  Fixture f;
+  const std::string anne = "https://social.example/users/anne";
+  const std::string mallory = "https://evil.example/users/mallory";
+  f.Run(Note("1", "premier") + Note("2", "deuxième") + Note("3", "troisième"));
+  store::ContentRepository repo(f.db.pool());
+  REQUIRE(repo.CountPosts(f.source.id) == 3);
+  const int64_t id1 = PostId(f.db, "1");
+  const int64_t id3 = PostId(f.db, "3");
+  const int64_t queued_before = Queued(f.db, id1);
+
+  // Anne deletes 1 (by id) and 3 (a Tombstone); Mallory tries 2; nobody holds 9.
+  auto s = f.Run(Delete("1", anne, false) + Delete("2", mallory, true) +
+                 Delete("3", anne, true) + Delete("9", anne, false));
+  CHECK(s.read == 4);
+  CHECK(s.removed == 2);
+  CHECK(s.deletes_refused == 1);
+  CHECK(s.deletes_unknown == 1);
+  CHECK(s.rejected == 0);
+  CHECK(s.ToJson()["removed"] == 2);
+  CHECK(s.ToJson()["deletes_refused"] == 1);
+  REQUIRE_FALSE(s.notes.empty());
+  CHECK(s.notes[0] == "Delete of https://social.example/notes/2 by " + mallory +
+                          " refused: the post's author is " + anne + "; the post is kept");
+
+  CHECK_FALSE(repo.GetPost(f.source.id, "https://social.example/notes/1").has_value());
+  CHECK_FALSE(repo.GetPost(f.source.id, "https://social.example/notes/3").has_value());
+  REQUIRE(repo.GetPost(f.source.id, "https://social.example/notes/2").has_value());
+  CHECK(repo.GetPost(f.source.id, "https://social.example/notes/2")->text == "deuxième");
+  CHECK(repo.CountPosts(f.source.id) == 1);
+  // The index is told: each removed post queued once more.
+  CHECK(Queued(f.db, id1) == queued_before + 1);
+  CHECK(Queued(f.db, id3) >= 1);
+
+  // The same Deletes again: nothing left to remove, the refusal said again.
+  auto again = f.Run(Delete("1", anne, false) + Delete("2", mallory, false));
+  CHECK(again.removed == 0);
+  CHECK(again.deletes_unknown == 1);
+  CHECK(again.deletes_refused == 1);
+}
+
+TEST_CASE("a post re-created after its Delete in one input stays, one deleted after goes",
+          "[mysql][ingest]") {
+  Fixture f;
+  const std::string anne = "https://social.example/users/anne";
+  // Input order holds across a batch: Create, Delete, Create again.
+  auto s = f.Run(Note("1", "v1") + Delete("1", anne, false) + Note("1", "v2") + Note("2", "x") +
+                 Delete("2", anne, true));
+  store::ContentRepository repo(f.db.pool());
+  auto p = repo.GetPost(f.source.id, "https://social.example/notes/1");
+  REQUIRE(p.has_value());
+  CHECK(p->text == "v2");
+  CHECK_FALSE(repo.GetPost(f.source.id, "https://social.example/notes/2").has_value());
 }
 
 TEST_CASE("ids are case-sensitive: posts whose ids differ only by case are two posts",

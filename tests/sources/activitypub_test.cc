@@ -11,6 +11,7 @@
 
 #include "parsers_test_util.h"
 #include "scripted_fetcher.h"
+#include "sources/dates.h"
 #include "sources/url_util.h"
 
 namespace scrm::sources {
@@ -175,13 +176,23 @@ TEST_CASE("ActivityPub follows the actor and its outbox's pages, then only what 
   CHECK(nothing.posts.empty());
 }
 
+// Alice's actor and an outbox of `pages` pages, and a client to follow her.
+struct Followed {
+  explicit Followed(int pages) {
+    f.Answer(kActor, Actor());
+    ServeOutbox(f, pages);
+  }
+  ScriptedFetcher f;
+  ActivityPubNetwork ap{f};
+  RemoteAccount account{"activitypub", kActor, "alice@social.example", "", "mastodon"};
+};
+
 TEST_CASE("ActivityPub following stops at its limits, at a looping next, and at strangers' posts",
           "[sources][activitypub]") {
-  ScriptedFetcher f;
-  f.Answer(kActor, Actor());
-  ServeOutbox(f, 5);
-  ActivityPubNetwork ap(f);
-  RemoteAccount account{"activitypub", kActor, "alice@social.example", "", "mastodon"};
+  Followed t(5);
+  ScriptedFetcher& f = t.f;
+  ActivityPubNetwork& ap = t.ap;
+  const RemoteAccount& account = t.account;
   FollowLimits limits;
   limits.max_pages = 2;
   CollectingSink sink;
@@ -221,6 +232,69 @@ TEST_CASE("ActivityPub following stops at its limits, at a looping next, and at 
   REQUIRE(ap.Follow(account, "", limits, strangers).ok());
   REQUIRE(strangers.posts.size() == 1);
   CHECK(strangers.posts[0].author_id == kActor);
+}
+
+TEST_CASE("ActivityPub reports the span it read in full, down to the last item's time",
+          "[sources][activitypub]") {
+  Followed t(3);
+  ActivityPubNetwork& ap = t.ap;
+  const RemoteAccount& account = t.account;
+  auto note = [](int n) { return std::string(kActor) + "/statuses/" + std::to_string(n); };
+  auto day = [](int n) { return *ParseW3cDate("2026-03-0" + std::to_string(1 + n % 9) + "T10:00:00Z"); };
+  FollowLimits limits;
+  CollectingSink sink;
+  auto first = ap.Follow(account, "", limits, sink);
+  REQUIRE(first.ok());
+  CHECK(first->span.order == ReadSpan::Order::kPublished);
+  CHECK(first->span.oldest_published == day(1));  // page 3's last item
+  for (int n = 1; n <= 6; ++n) CHECK(first->span.seen.count(note(n)) == 1);
+
+  // Nothing new: the first page is looked at to its end, nothing handed over.
+  CollectingSink nothing;
+  auto steady = ap.Follow(account, first->state, limits, nothing);
+  REQUIRE(steady.ok());
+  CHECK(nothing.posts.empty());
+  CHECK(steady->span.order == ReadSpan::Order::kPublished);
+  CHECK(steady->span.oldest_published == day(5));
+  CHECK(steady->span.seen.count(note(6)) == 1);
+  CHECK(steady->span.seen.count(note(5)) == 1);
+  CHECK(steady->span.seen.count(note(4)) == 0);
+
+  // Three posts a round: page 2 is cut off after note 4; the span ends with page 1.
+  limits.max_posts = 3;
+  CollectingSink capped;
+  auto cut = ap.Follow(account, "", limits, capped);
+  REQUIRE(cut.ok());
+  CHECK(capped.posts.size() == 3);
+  CHECK(cut->span.oldest_published == day(5));
+
+  // The first page cut off: no span at all.
+  limits.max_posts = 1;
+  CollectingSink one;
+  auto none = ap.Follow(account, "", limits, one);
+  REQUIRE(none.ok());
+  CHECK(none->span.order == ReadSpan::Order::kNone);
+
+  // A Delete in the outbox goes to the sink with its actor; its object is not listed.
+  json page = {{"id", PageUrl(1)},
+               {"type", "OrderedCollectionPage"},
+               {"orderedItems",
+                json::array({{{"id", note(7) + "#delete"},
+                              {"type", "Delete"},
+                              {"actor", kActor},
+                              {"published", "2026-03-09T10:00:00Z"},
+                              {"object", {{"id", note(7)}, {"type", "Tombstone"}}}},
+                             Create(6)})}};
+  t.f.Answer(PageUrl(1), page);
+  t.f.answers.erase(PageUrl(2));
+  CollectingSink deleted;
+  auto d = ap.Follow(account, "", FollowLimits{}, deleted);
+  REQUIRE(d.ok());
+  REQUIRE(deleted.deletions.size() == 1);
+  CHECK(deleted.deletions[0].object_id == note(7));
+  CHECK(deleted.deletions[0].actor_id == kActor);
+  CHECK(d->span.seen.count(note(7)) == 0);
+  CHECK(d->span.seen.count(note(6)) == 1);
 }
 
 TEST_CASE("ActivityPub errors name the account and the URL", "[sources][activitypub]") {

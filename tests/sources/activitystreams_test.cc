@@ -157,6 +157,7 @@ TEST_CASE("every real AS2 sample parses without a crash", "[sources][as2]") {
     for (const auto& r : sink.rejects) {
       bool allowed = r.reason.find("'id' is missing: an actor") != std::string::npos ||
                      r.reason.find("'object' is missing") != std::string::npos ||
+                     r.reason.find("'actor' is missing: a Delete") != std::string::npos ||
                      r.reason.find("'first' of a collection") != std::string::npos;
       if (!allowed) FAIL_CHECK(r.reason);
       ++example_rejects;
@@ -321,7 +322,8 @@ TEST_CASE("actors embedded in activities become profiles like actor documents", 
   CHECK(notes.find("embedded actor without 'id' not imported") != std::string::npos);
 }
 
-TEST_CASE("Delete, Like and Tombstone are skipped and counted", "[sources][as2]") {
+TEST_CASE("a Delete is handed on with its actor, while Like and a bare Tombstone are skipped",
+          "[sources][as2]") {
   CollectingSink sink;
   ParseStats stats;
   REQUIRE(ParseText(R"({"@context":"https://www.w3.org/ns/activitystreams","type":"OrderedCollection",
@@ -329,14 +331,48 @@ TEST_CASE("Delete, Like and Tombstone are skipped and counted", "[sources][as2]"
       {"type":"Delete","id":"https://ex.org/d/1","actor":"https://ex.org/u/a","object":{"type":"Tombstone","id":"https://ex.org/n/1"}},
       {"type":"Like","id":"https://ex.org/l/1","actor":"https://ex.org/u/a","object":"https://ex.org/n/2"},
       {"type":"Tombstone","id":"https://ex.org/n/3"},
+      {"type":"Delete","actor":{"type":"Person","id":"https://ex.org/u/b"},"object":"https://ex.org/n/5"},
       {"type":"Note","id":"https://ex.org/n/4","content":"kept"}]})",
                     sink, &stats)
               .ok());
-  CHECK(stats.records == 4);
-  CHECK(stats.skipped == 3);
-  CHECK(stats.notes.size() == 3);
+  CHECK(stats.records == 5);
+  CHECK(stats.skipped == 2);
+  CHECK(stats.deletions == 2);
+  CHECK(stats.notes.size() == 2);
   REQUIRE(sink.posts.size() == 1);
   CHECK(sink.posts[0].text == "kept");
+  REQUIRE(sink.deletions.size() == 2);
+  CHECK(sink.deletions[0].object_id == "https://ex.org/n/1");
+  CHECK(sink.deletions[0].actor_id == "https://ex.org/u/a");
+  CHECK(sink.deletions[1].object_id == "https://ex.org/n/5");
+  CHECK(sink.deletions[1].actor_id == "https://ex.org/u/b");
+  CHECK(sink.deletion_positions[1].record == 3);
+  CHECK(sink.order == "DDP");
+}
+
+TEST_CASE("a Delete without an object id or an actor is rejected, naming the field",
+          "[sources][as2]") {
+  struct Case {
+    const char* record;
+    const char* reason;
+  };
+  const Case cases[] = {
+      {R"({"type":"Delete","actor":"https://ex.org/u/a"})", "'object' is missing"},
+      {R"({"type":"Delete","actor":"https://ex.org/u/a","object":{"type":"Tombstone"}})",
+       "'object' of the Delete has no 'id'"},
+      {R"({"type":"Delete","object":"https://ex.org/n/1"})", "'actor' is missing"},
+      {R"({"type":"Delete","actor":"https://ex.org/u/a","object":7})",
+       "'object' must be a URI, an object or an array"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.record);
+    CollectingSink sink;
+    ParseStats stats;
+    REQUIRE(ParseText(c.record, sink, &stats).ok());
+    CHECK(sink.deletions.empty());
+    REQUIRE(sink.rejects.size() == 1);
+    CHECK(sink.rejects[0].reason.find(c.reason) != std::string::npos);
+  }
 }
 
 TEST_CASE("a duplicate id is emitted twice", "[sources][as2]") {

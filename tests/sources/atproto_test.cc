@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -249,6 +250,30 @@ TEST_CASE("following is bounded: pages, posts, a cursor that never ends", "[atpr
   r = n.net->Follow(Amelie(), "", limits, few);
   REQUIRE(r.ok());
   CHECK(few.posts.size() == 3);
+}
+
+TEST_CASE("following reports the span read in full: rejected records listed, a cut page not",
+          "[atproto]") {
+  Network n;
+  CollectingSink sink;
+  sources::FollowLimits limits;
+  Result<sources::FollowReport> r = n.net->Follow(Amelie(), "", limits, sink);
+  REQUIRE(r.ok());
+  const std::string prefix = std::string("at://") + kDid + "/app.bsky.feed.post/";
+  CHECK(r->span.order == sources::ReadSpan::Order::kRecordKey);
+  // The page's oldest record of the account is a rejected one: listed all the same.
+  CHECK(r->span.oldest_key == "3kxxxxxxxxx2d");
+  CHECK(r->span.seen == std::set<std::string>{prefix + "3kzzzzzzzzz2b", prefix + "3kyyyyyyyyy2c",
+                                              prefix + "3kxxxxxxxxx2d"});
+
+  // One post a round: the first page is cut off, nothing was read in full.
+  limits.max_posts = 1;
+  n.fetcher.answers[Network::Page("", 1)] = Data("list_records.json");
+  CollectingSink one;
+  r = n.net->Follow(Amelie(), "", limits, one);
+  REQUIRE(r.ok());
+  CHECK(one.posts.size() == 1);
+  CHECK(r->span.order == sources::ReadSpan::Order::kNone);
 }
 
 TEST_CASE("a gigantic page is refused, and the failure names the URL", "[atproto]") {

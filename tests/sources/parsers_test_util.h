@@ -26,6 +26,11 @@ class CollectingSink : public RecordSink {
     profile_positions.push_back(where);
     order.push_back('R');
   }
+  void OnDelete(Deletion deletion, const Position& where) override {
+    deletions.push_back(std::move(deletion));
+    deletion_positions.push_back(where);
+    order.push_back('D');
+  }
   void OnReject(Reject reject) override {
     rejects.push_back(std::move(reject));
     order.push_back('X');
@@ -35,8 +40,10 @@ class CollectingSink : public RecordSink {
   std::vector<Position> post_positions;
   std::vector<Profile> profiles;
   std::vector<Position> profile_positions;
+  std::vector<Deletion> deletions;
+  std::vector<Position> deletion_positions;
   std::vector<Reject> rejects;
-  std::string order;  // P post, R profile, X reject, in arrival order
+  std::string order;  // P post, R profile, D deletion, X reject, in arrival order
 };
 
 inline std::string ReadFileBytes(const std::string& path) {

@@ -35,6 +35,7 @@ class CountingSink : public RecordSink {
     bytes += static_cast<int64_t>(post.raw.size());
   }
   void OnProfile(Profile, const Position&) override {}
+  void OnDelete(Deletion, const Position&) override {}
   void OnReject(Reject) override { ++rejects; }
   int64_t posts = 0, rejects = 0, bytes = 0;
 };

@@ -413,7 +413,7 @@ TEST_CASE("Poll now fetches a url source and says what came of it", "[mysql][ui]
   ClientResponse polled = a.Post("/ui/admin/sources/blog/poll", {});
   CHECK(polled.status == 303);
   ClientResponse page = a.browser.Send("GET", "/ui/admin");
-  CHECK(Contains(page.body, "Polled blog: 2 new, 0 updated, 0 rejected"));
+  CHECK(Contains(page.body, "Polled blog: 2 new, 0 updated, 0 removed, 0 rejected"));
   CHECK(e.db.Scalar("SELECT COUNT(*) FROM scrm_posts p JOIN scrm_sources s ON s.id = "
                     "p.source_id WHERE s.name = 'blog'") == "2");
 
