@@ -16,6 +16,25 @@
 
 namespace scrm::ingest {
 
+IngestSummary& IngestSummary::operator+=(const IngestSummary& s) {
+  for (auto [to, from] : {std::pair{&read, s.read}, {&posts_new, s.posts_new},
+                          {&posts_updated, s.posts_updated},
+                          {&posts_unchanged, s.posts_unchanged},
+                          {&profiles_new, s.profiles_new},
+                          {&profiles_updated, s.profiles_updated},
+                          {&profiles_unchanged, s.profiles_unchanged},
+                          {&removed, s.removed},
+                          {&deletes_refused, s.deletes_refused},
+                          {&deletes_unknown, s.deletes_unknown},
+                          {&rejected, s.rejected}, {&skipped, s.skipped},
+                          {&bytes, s.bytes}}) {
+    *to += from;
+  }
+  seconds += s.seconds;
+  if (first_reject_reason.empty()) first_reject_reason = s.first_reject_reason;
+  return *this;
+}
+
 nlohmann::json IngestSummary::ToJson() const {
   return {{"format", format},
           {"read", read},

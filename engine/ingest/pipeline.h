@@ -68,6 +68,10 @@ struct IngestSummary {
   std::vector<std::string> notes;
   std::string first_reject_reason;  // of the first rejected record, if any
 
+  // Adds s's counts, bytes and seconds; keeps the first reject reason
+  // (format and notes stay this summary's own).
+  IngestSummary& operator+=(const IngestSummary& s);
+
   // {"format","read","new","updated","unchanged","removed","deletes_refused",
   //  "deletes_unknown","rejected","skipped","profiles":{"new","updated","unchanged"},
   //  "bytes","seconds","notes"}

@@ -41,29 +41,6 @@ bool IsPolled(const Source& s) {
   return IsFetched(s) && s.poll_interval_seconds > 0 && !s.location.empty();
 }
 
-// The counts of `s` added to `into`.
-void AddUp(IngestSummary& into, const IngestSummary& s) {
-  for (auto [to, from] : {std::pair{&into.read, s.read}, {&into.posts_new, s.posts_new},
-                          {&into.posts_updated, s.posts_updated},
-                          {&into.posts_unchanged, s.posts_unchanged},
-                          {&into.profiles_new, s.profiles_new},
-                          {&into.profiles_updated, s.profiles_updated},
-                          {&into.profiles_unchanged, s.profiles_unchanged},
-                          {&into.removed, s.removed},
-                          {&into.deletes_refused, s.deletes_refused},
-                          {&into.deletes_unknown, s.deletes_unknown},
-                          {&into.rejected, s.rejected}, {&into.skipped, s.skipped},
-                          {&into.bytes, s.bytes}}) {
-    *to += from;
-  }
-  into.seconds += s.seconds;
-  if (into.first_reject_reason.empty()) into.first_reject_reason = s.first_reject_reason;
-}
-
-}  // namespace
-
-namespace {
-
 PeriodicOptions LoopOptions(const PollerOptions& options) {
   PeriodicOptions o;
   o.gate = options.gate;
@@ -303,7 +280,7 @@ Result<IngestSummary> Poller::Listen(const Source& source) {
       failed = s.status();
       continue;
     }
-    AddUp(total, *s);
+    total += *s;
     if (!heard.ok()) {
       const std::string message = "listening for '" + term + "': " + heard.message();
       failed = heard.code() == Status::Code::kUnavailable ? Status::Unavailable(message)

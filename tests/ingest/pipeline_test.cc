@@ -238,3 +238,30 @@ TEST_CASE("a reply that arrives before its parent joins its thread when the pare
                     "c.source_id AND p.external_id = c.in_reply_to WHERE c.external_id = "
                     "'https://social.example/notes/2'") == "la question");
 }
+
+TEST_CASE("summaries add up every count, and keep the first reject reason", "[ingest]") {
+  ingest::IngestSummary total;
+  total.format = "as2-jsonl";
+  ingest::IngestSummary a, b;
+  a.read = 3, a.posts_new = 2, a.removed = 1, a.deletes_refused = 1, a.bytes = 100, a.seconds = 0.5;
+  a.first_reject_reason = "line 2: no id";
+  b.read = 4, b.posts_updated = 1, b.posts_unchanged = 1, b.profiles_new = 2, b.removed = 2;
+  b.deletes_unknown = 1, b.rejected = 1, b.skipped = 1, b.bytes = 50, b.seconds = 0.25;
+  b.first_reject_reason = "line 9: bad date";
+  total += a;
+  total += b;
+  CHECK(total.format == "as2-jsonl");
+  CHECK(total.read == 7);
+  CHECK(total.posts_new == 2);
+  CHECK(total.posts_updated == 1);
+  CHECK(total.posts_unchanged == 1);
+  CHECK(total.profiles_new == 2);
+  CHECK(total.removed == 3);
+  CHECK(total.deletes_refused == 1);
+  CHECK(total.deletes_unknown == 1);
+  CHECK(total.rejected == 1);
+  CHECK(total.skipped == 1);
+  CHECK(total.bytes == 150);
+  CHECK(total.seconds == Approx(0.75));
+  CHECK(total.first_reject_reason == "line 2: no id");
+}
