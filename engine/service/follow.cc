@@ -19,13 +19,13 @@ namespace {
 constexpr size_t kMaxErrorMessages = 5;
 constexpr int kFirstRetrySeconds = 300;
 
-// When an account that failed `failures` times in a row before this one is
-// tried again: 5 min, 10, 20... up to the cap.
 Status UnknownNetwork(const std::string& network) {
   return Status::InvalidArgument(
       "'" + network + "' is not an open network scrm follows (atproto, activitypub)", "network");
 }
 
+// When an account that failed `failures` times in a row before this one is
+// tried again: 5 min, 10, 20... up to the cap.
 int BackoffSeconds(int failures, const FollowOptions& options) {
   int64_t delay = static_cast<int64_t>(kFirstRetrySeconds) << std::min(failures, 20);
   return static_cast<int>(std::min<int64_t>(delay, options.max_backoff_seconds));
