@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <unordered_map>
 #include <utility>
 
 #include "ingest/pipeline.h"
@@ -39,10 +40,17 @@ int64_t RemoveGoneUpstream(store::Pool& pool, const Source& source, const std::s
   if (span.order == sources::ReadSpan::Order::kNone) return 0;
   store::ContentRepository content(pool);
   std::vector<sources::StoredPostRef> stored;
-  for (store::StoredPostKey& p : content.PostsOfAuthor(source.id, PlatformsOf(network), account.id)) {
-    stored.push_back(sources::StoredPostRef{std::move(p.external_id), p.published});
+  std::unordered_map<std::string, int64_t> id_of;  // external id -> scrm_posts id
+  for (const store::StoredPostKey& p :
+       content.PostsOfAuthor(source.id, PlatformsOf(network), account.id)) {
+    stored.push_back(sources::StoredPostRef{p.external_id, p.published});
+    id_of.emplace(p.external_id, p.id);
   }
-  return content.RemovePosts(source.id, sources::GoneUpstream(span, stored));
+  std::vector<int64_t> gone;
+  for (const std::string& external_id : sources::GoneUpstream(span, stored)) {
+    gone.push_back(id_of.at(external_id));
+  }
+  return content.RemovePosts(gone);
 }
 
 // What reading one account gave: the client's report and status, and what

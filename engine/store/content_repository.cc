@@ -352,11 +352,7 @@ UpsertCounts WriteChunk(sql::Connection& conn, int64_t source_id, const std::vec
 }  // namespace
 
 int64_t RemovePostsOn(sql::Connection& conn, const std::vector<int64_t>& post_ids) {
-  int64_t removed = 0;
-  ForIdChunks(
-      conn, post_ids,
-      [](size_t n) { return "DELETE FROM scrm_posts WHERE id IN " + Placeholders(1, n); },
-      [&](sql::PreparedStatement& ps) { removed += ps.executeUpdate(); });
+  const int64_t removed = ExecuteForIds(conn, "DELETE FROM scrm_posts WHERE id IN ", post_ids);
   EnqueuePostsOn(conn, post_ids);
   return removed;
 }
@@ -441,19 +437,12 @@ std::vector<StoredPostKey> ContentRepository::PostsOfAuthor(
   return out;
 }
 
-int64_t ContentRepository::RemovePosts(int64_t source_id,
-                                       const std::vector<std::string>& external_ids) {
-  if (external_ids.empty()) return 0;
+int64_t ContentRepository::RemovePosts(const std::vector<int64_t>& post_ids) {
+  if (post_ids.empty()) return 0;
   try {
     Pool::Lease conn = pool_.Acquire();
     Transaction tx(*conn);
-    Statement find = conn.Prepare(kFindPost);
-    std::vector<int64_t> ids;
-    for (const std::string& external_id : external_ids) {
-      const int64_t id = FindPost(*find, source_id, external_id).first;
-      if (id != 0) ids.push_back(id);
-    }
-    const int64_t removed = RemovePostsOn(*conn, ids);
+    const int64_t removed = RemovePostsOn(*conn, post_ids);
     tx.Commit();
     return removed;
   } catch (const sql::SQLException& e) {

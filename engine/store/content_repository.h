@@ -77,9 +77,9 @@ class ContentRepository {
   std::vector<StoredPostKey> PostsOfAuthor(int64_t source_id,
                                            const std::vector<std::string>& platforms,
                                            const std::string& author_id);
-  // Removes these posts of `source_id` (by external id; ids it does not
-  // hold are passed over) in one transaction; returns how many went.
-  int64_t RemovePosts(int64_t source_id, const std::vector<std::string>& external_ids);
+  // Removes these posts (scrm_posts ids, as PostsOfAuthor gives them) in
+  // one transaction (RemovePostsOn); returns how many went.
+  int64_t RemovePosts(const std::vector<int64_t>& post_ids);
 
   int64_t CountPosts(int64_t source_id);  // source_id 0: all
   std::optional<Post> GetPost(int64_t source_id, const std::string& external_id);

@@ -26,9 +26,7 @@ void IndexQueueRepository::Done(const std::vector<int64_t>& seqs) {
   if (seqs.empty()) return;
   try {
     Pool::Lease conn = pool_.Acquire();
-    ForIdChunks(
-        conn, seqs, [](size_t n) { return "DELETE FROM scrm_index_queue WHERE seq IN " + Placeholders(1, n); },
-        [](sql::PreparedStatement& ps) { ps.execute(); });
+    ExecuteForIds(conn, "DELETE FROM scrm_index_queue WHERE seq IN ", seqs);
   } catch (const sql::SQLException& e) {
     throw DbError::From(e, "removing indexed posts from the index queue");
   }

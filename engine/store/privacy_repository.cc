@@ -28,15 +28,6 @@ std::vector<int64_t> Ids(sql::PreparedStatement& ps) {
   return out;
 }
 
-// Runs "PREFIX (?,?,...)" over ids, kIdChunk at a time; returns rows affected.
-int64_t ForIds(sql::Connection& conn, const std::string& prefix, const std::vector<int64_t>& ids) {
-  int64_t affected = 0;
-  ForIdChunks(
-      conn, ids, [&](size_t n) { return prefix + Placeholders(1, n); },
-      [&](sql::PreparedStatement& ps) { affected += ps.executeUpdate(); });
-  return affected;
-}
-
 }  // namespace
 
 namespace {
@@ -93,9 +84,9 @@ EraseCounts Erase(sql::Connection& conn, const std::set<Identity>& people, const
     return counts;
   }
   RemovePostsOn(conn, posts);
-  ForIds(conn, "DELETE FROM scrm_profiles WHERE id IN ", profiles);
-  counts.decisions = ForIds(conn, "DELETE FROM scrm_link_decisions WHERE link_id IN ", links);
-  ForIds(conn, "DELETE FROM scrm_links WHERE id IN ", links);
+  ExecuteForIds(conn, "DELETE FROM scrm_profiles WHERE id IN ", profiles);
+  counts.decisions = ExecuteForIds(conn, "DELETE FROM scrm_link_decisions WHERE link_id IN ", links);
+  ExecuteForIds(conn, "DELETE FROM scrm_links WHERE id IN ", links);
   AuditEntry audit = audit_base;
   audit.detail = counts.ToJson();
   audit.detail.erase("audit_id");

@@ -95,6 +95,18 @@ void ForIdChunks(Conn& conn, const std::vector<int64_t>& ids, Text statement, Ru
   }
 }
 
+// Runs "PREFIX (?,?,...)" (a DELETE or UPDATE ... IN) over ids, kIdChunk
+// at a time, on conn (a Pool::Lease or an sql::Connection); returns the
+// rows affected.
+template <typename Conn>
+int64_t ExecuteForIds(Conn& conn, const std::string& prefix, const std::vector<int64_t>& ids) {
+  int64_t affected = 0;
+  ForIdChunks(
+      conn, ids, [&](size_t n) { return prefix + Placeholders(1, n); },
+      [&](sql::PreparedStatement& ps) { affected += ps.executeUpdate(); });
+  return affected;
+}
+
 // A roles column ("admin,community:lyon", as in tokens) and back; empty
 // items are dropped.
 inline std::string JoinRoles(const std::vector<std::string>& roles) {
