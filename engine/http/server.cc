@@ -47,6 +47,18 @@ using Clock = std::chrono::steady_clock;
 // What connection threads share with the server. They hold it by
 // shared_ptr, so a thread still running after a timed-out drain never
 // touches a destroyed server.
+namespace {
+
+// The connections open now, in total and per client address.
+struct OpenConnections {
+  std::mutex mu;
+  std::condition_variable none;  // count fell to 0
+  int count = 0;
+  KeyedCounter by_address;
+};
+
+}  // namespace
+
 struct Server::State {
   explicit State(ServerOptions o)
       : options(std::move(o)),
@@ -64,16 +76,16 @@ struct Server::State {
   Metrics metrics;
   RateLimiter by_address;
   RateLimiter by_credential;
-  KeyedCounter connections_by_address;
   KeyedCounter requests_by_caller;
   WorkSlots slots;
   std::atomic<bool> accepting{false};
   std::atomic<int64_t> refused_max{0}, refused_per_address{0};
+  // The connections open now, kept apart from the rest so that a connection's
+  // thread lets go of the state before it stops counting (see Connected).
+  const std::shared_ptr<OpenConnections> open = std::make_shared<OpenConnections>();
   std::mutex mu;
-  std::condition_variable idle;         // in_flight fell to 0
-  std::condition_variable disconnected;  // connections fell to 0
+  std::condition_variable idle;  // in_flight fell to 0
   int in_flight = 0;
-  int connections = 0;
   bool draining = false;
 };
 
@@ -481,21 +493,25 @@ void SendBareError(Session& session, Poco::Net::HTTPResponse::HTTPStatus status,
   }
 }
 
-// Counts a connection from its acceptance to its end.
+// Counts a connection from its acceptance to its end. It holds the count,
+// not the state: a connection's thread lets go of the state first, so that
+// once Stop() has seen the count at 0 the server itself ends the state (and
+// the TLS context its metrics hold), never a thread still running while the
+// process exits.
 class Connected {
  public:
-  Connected(std::shared_ptr<Server::State> state, std::string peer, bool per_address)
-      : state_(std::move(state)), peer_(std::move(peer)), per_address_(per_address) {}
+  Connected(std::shared_ptr<OpenConnections> open, std::string peer, bool per_address)
+      : open_(std::move(open)), peer_(std::move(peer)), per_address_(per_address) {}
   ~Connected() {
-    if (per_address_) state_->connections_by_address.Release(peer_);
-    std::lock_guard<std::mutex> lock(state_->mu);
-    if (--state_->connections == 0) state_->disconnected.notify_all();
+    if (per_address_) open_->by_address.Release(peer_);
+    std::lock_guard<std::mutex> lock(open_->mu);
+    if (--open_->count == 0) open_->none.notify_all();
   }
   Connected(const Connected&) = delete;
   Connected& operator=(const Connected&) = delete;
 
  private:
-  std::shared_ptr<Server::State> state_;
+  std::shared_ptr<OpenConnections> open_;
   std::string peer_;
   bool per_address_;
 };
@@ -597,33 +613,35 @@ void Accept(std::shared_ptr<Server::State> state, Poco::Net::ServerSocket listen
     const bool per_address = o.max_connections_per_address > 0 && !s.proxies.Contains(peer);
     const char* refusal = nullptr;
     {
-      std::lock_guard<std::mutex> lock(s.mu);
-      if (s.connections >= o.max_connections) {
+      OpenConnections& open = *s.open;
+      std::lock_guard<std::mutex> lock(open.mu);
+      if (open.count >= o.max_connections) {
         s.refused_max.fetch_add(1);
         refusal = "the server holds as many connections as it may (http.max_connections): "
                   "retry in a second";
-      } else if (per_address &&
-                 !s.connections_by_address.TryAcquire(peer, o.max_connections_per_address)) {
+      } else if (per_address && !open.by_address.TryAcquire(peer, o.max_connections_per_address)) {
         s.refused_per_address.fetch_add(1);
         refusal = "too many connections from this address (http.max_connections_per_address): "
                   "close some, or retry in a second";
       } else {
-        ++s.connections;
+        ++open.count;
       }
     }
     if (refusal != nullptr) {
       Refuse(socket, refusal);
       continue;
     }
-    auto connected = std::make_shared<Connected>(state, peer, per_address);
+    auto connected = std::make_shared<Connected>(s.open, peer, per_address);
     try {
       std::thread([state, socket, peer, accepted, connected]() mutable {
         Serve(state, socket, peer, accepted);
-        // Let go of the connection (for TLS, its OpenSSL state) before it
-        // stops counting: Stop() returns once the count is 0, and the
-        // process may end right after. (Poco 1.11's sockets have no move,
-        // and a closure's captures die in an unspecified order.)
+        // Let go of the connection (for TLS, its OpenSSL state) and of the
+        // server's state before it stops counting: Stop() returns once the
+        // count is 0, and the process may end right after. (Poco 1.11's
+        // sockets have no move, and a closure's captures die in an
+        // unspecified order.)
         socket = Poco::Net::StreamSocket();
+        state.reset();
         connected.reset();
       }).detach();
     } catch (const std::system_error& e) {
@@ -805,17 +823,22 @@ void Server::Stop() {
   // connections end by themselves once the bytes are out. Give them a moment
   // (at most a second) before shutting them down: a reset can destroy a
   // response the client has not read yet.
+  OpenConnections& open = *s.open;
+  const auto none_open = [&open] { return open.count == 0; };
   if (drained) {
-    std::unique_lock<std::mutex> lock(s.mu);
-    s.disconnected.wait_for(lock, std::chrono::seconds(1), [&s] { return s.connections == 0; });
+    std::unique_lock<std::mutex> lock(open.mu);
+    open.none.wait_for(lock, std::chrono::seconds(1), none_open);
   }
   // Shut every connection down: any request still running past the drain
-  // loses its client. A handler stuck past the drain keeps the shared state
-  // alive by itself and its thread is abandoned at exit.
+  // loses its client. The others' threads now only unwind; wait for them
+  // (as long as the drain may take, on a busy machine), so that the state
+  // is ended by the server's owner. A handler stuck past the drain keeps
+  // the shared state alive by itself and its thread is abandoned at exit.
   s.watchdog->ShutdownAll();
   if (drained) {
-    std::unique_lock<std::mutex> lock(s.mu);
-    s.disconnected.wait_for(lock, std::chrono::seconds(1), [&s] { return s.connections == 0; });
+    std::unique_lock<std::mutex> lock(open.mu);
+    open.none.wait_for(lock, std::chrono::seconds(std::max(s.options.drain_seconds, 1)),
+                       none_open);
   }
 }
 
@@ -825,8 +848,8 @@ int Server::in_flight() const {
 }
 
 int Server::connections() const {
-  std::lock_guard<std::mutex> lock(state_->mu);
-  return state_->connections;
+  std::lock_guard<std::mutex> lock(state_->open->mu);
+  return state_->open->count;
 }
 
 int Server::busy_slots() const { return state_->slots.busy(); }

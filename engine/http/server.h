@@ -18,7 +18,10 @@
 // certificate can be renewed while it serves (ServerTls::Reload).
 // Stop()
 // stops accepting connections and drains: it waits, at most drain_seconds,
-// for the requests in flight to be answered, then closes every connection.
+// for the requests in flight to be answered, then closes every connection
+// and waits (again at most drain_seconds) for their threads to let go of
+// the server, so that destroying it ends its state (TLS context included)
+// on the caller's thread.
 // Start() and Stop() are called from one thread; metrics() from any.
 #ifndef SCRM_HTTP_SERVER_H_
 #define SCRM_HTTP_SERVER_H_
