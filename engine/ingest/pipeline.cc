@@ -163,7 +163,6 @@ class Writer {
 
  private:
   static constexpr size_t kMaxQueued = 3;
-  static constexpr size_t kMaxRefusals = 20;  // refused Deletes named in the notes
 
   void Run() {
     for (;;) {
@@ -177,15 +176,9 @@ class Writer {
         space_.notify_one();
       }
       try {
-        Add(posts_, repo_.UpsertPosts(source_id_, batch.posts));
-        Add(profiles_, repo_.UpsertProfiles(source_id_, batch.profiles));
-        const store::DeletionCounts d = repo_.ApplyDeletions(source_id_, batch.deletions);
-        deletions_.removed += d.removed;
-        deletions_.refused += d.refused;
-        deletions_.unknown += d.unknown;
-        for (const std::string& refusal : d.refusals) {
-          if (deletions_.refusals.size() < kMaxRefusals) deletions_.refusals.push_back(refusal);
-        }
+        posts_ += repo_.UpsertPosts(source_id_, batch.posts);
+        profiles_ += repo_.UpsertProfiles(source_id_, batch.profiles);
+        deletions_ += repo_.ApplyDeletions(source_id_, batch.deletions);
         repo_.AddRejects(source_id_, format_, batch.rejects);
       } catch (...) {
         std::lock_guard<std::mutex> lock(mu_);
@@ -195,12 +188,6 @@ class Writer {
         return;
       }
     }
-  }
-
-  static void Add(store::UpsertCounts& into, const store::UpsertCounts& c) {
-    into.inserted += c.inserted;
-    into.updated += c.updated;
-    into.unchanged += c.unchanged;
   }
 
   store::ContentRepository repo_;
@@ -307,31 +294,26 @@ Result<IngestSummary> Finish(std::vector<std::unique_ptr<Writer>>& writers, Coll
                              double started, IngestSummary& summary) {
   collector.Flush();
   store::UpsertCounts posts, profiles;
+  store::DeletionCounts deletions;
   for (auto& w : writers) {
     w->Finish();  // rethrows a database failure
-    summary.removed += w->deletions().removed;
-    summary.deletes_refused += w->deletions().refused;
-    summary.deletes_unknown += w->deletions().unknown;
-    for (auto [into, from] : {std::pair{&posts, w->posts()}, std::pair{&profiles, w->profiles()}}) {
-      into->inserted += from.inserted;
-      into->updated += from.updated;
-      into->unchanged += from.unchanged;
-    }
+    posts += w->posts();
+    profiles += w->profiles();
+    deletions += w->deletions();
   }
 
   summary.read = stats.records;
   summary.rejected = stats.rejects;
   summary.skipped = stats.skipped;
   // Refused Deletes first: they say someone tried to remove another's post.
-  summary.notes.clear();
-  for (auto& w : writers) {
-    const std::vector<std::string>& refusals = w->deletions().refusals;
-    summary.notes.insert(summary.notes.end(), refusals.begin(), refusals.end());
-  }
+  summary.notes = deletions.refusals;
   for (const std::string& note : stats.notes) {
     if (summary.notes.size() >= sources::ParseStats::kMaxNotes) break;
     summary.notes.push_back(note);
   }
+  summary.removed += deletions.removed;
+  summary.deletes_refused += deletions.refused;
+  summary.deletes_unknown += deletions.unknown;
   summary.posts_new = posts.inserted;
   summary.posts_updated = posts.updated;
   summary.posts_unchanged = posts.unchanged;

@@ -359,8 +359,6 @@ int64_t RemovePostsOn(sql::Connection& conn, const std::vector<int64_t>& post_id
 
 namespace {
 
-constexpr size_t kMaxRefusals = 20;
-
 // The post of `source_id` with this id, and its author: (0, "") when none.
 std::pair<int64_t, std::string> FindPost(sql::PreparedStatement& find, int64_t source_id,
                                          const std::string& external_id) {
@@ -394,7 +392,7 @@ DeletionCounts ContentRepository::ApplyDeletions(int64_t source_id,
         ++counts.unknown;
       } else if (author != d.actor_id || author.empty()) {
         ++counts.refused;
-        if (counts.refusals.size() < kMaxRefusals) {
+        if (counts.refusals.size() < DeletionCounts::kMaxRefusals) {
           counts.refusals.push_back("Delete of " + d.object_id + " by " + d.actor_id +
                                     " refused: the post's author is " +
                                     (author.empty() ? std::string("unknown") : author) +

@@ -38,8 +38,21 @@ struct DeletionCounts {
   int64_t removed = 0;  // posts removed: the Delete was by their author
   int64_t refused = 0;  // a post of that id is stored, but the Delete is not its author's: kept
   int64_t unknown = 0;  // no post of that id in the source: nothing to remove
-  // One line per refused Delete (the post, who asked, its author), the first few.
+  // One line per refused Delete (the post, who asked, its author), the first
+  // kMaxRefusals.
   std::vector<std::string> refusals;
+  static constexpr size_t kMaxRefusals = 20;
+
+  DeletionCounts& operator+=(const DeletionCounts& o) {
+    removed += o.removed;
+    refused += o.refused;
+    unknown += o.unknown;
+    for (const std::string& r : o.refusals) {
+      if (refusals.size() >= kMaxRefusals) break;
+      refusals.push_back(r);
+    }
+    return *this;
+  }
 };
 
 // A stored post's key, as following compares its posts with its network's.

@@ -21,6 +21,13 @@ struct UpsertCounts {
   int64_t inserted = 0;
   int64_t updated = 0;
   int64_t unchanged = 0;
+
+  UpsertCounts& operator+=(const UpsertCounts& o) {
+    inserted += o.inserted;
+    updated += o.updated;
+    unchanged += o.unchanged;
+    return *this;
+  }
 };
 
 class CustomerRepository {
