@@ -105,7 +105,7 @@ int CmdIngest(Context& ctx, int argc, char** argv) {
       if (show_progress) std::fprintf(stderr, "\r\033[K");
       if (fed.ok()) {
         index_json = {{"indexed", fed->indexed}, {"removed", fed->removed},
-                      {"seconds", fed->seconds}, {"deferred", ""}};
+                      {"seconds", fed->seconds}, {"rebuilt", fed->rebuilt}, {"deferred", ""}};
       } else if (fed.status().code() == Status::Code::kUnavailable) {
         index_json["deferred"] = fed.status().message();
       } else {
@@ -144,8 +144,11 @@ int CmdIngest(Context& ctx, int argc, char** argv) {
       if (!index_json["deferred"].get<std::string>().empty()) {
         std::printf("  index: not now: %s\n", index_json["deferred"].get<std::string>().c_str());
       } else {
-        std::printf("  index: %lld posts indexed\n",
-                    static_cast<long long>(index_json["indexed"].get<int64_t>()));
+        std::printf("  index: %lld posts indexed%s\n",
+                    static_cast<long long>(index_json["indexed"].get<int64_t>()),
+                    index_json.value("rebuilt", false)
+                        ? " (the index was empty: built from every stored post, as scrm reindex does)"
+                        : "");
       }
       if (s.rejected > 0) {
         std::printf("  see them with: scrm rejects list --source %s\n", source->name.c_str());

@@ -32,6 +32,9 @@ struct FeedStats {
   int64_t indexed = 0;  // documents added or replaced
   int64_t removed = 0;  // posts gone from the database, removed from the index
   double seconds = 0;
+  // The index was empty and the queue long: rebuilt from every stored post
+  // as `scrm reindex` does, then the rest of the queue drained.
+  bool rebuilt = false;
 };
 
 class IndexFeeder {
@@ -41,8 +44,10 @@ class IndexFeeder {
   IndexFeeder(const IndexFeeder&) = delete;
   IndexFeeder& operator=(const IndexFeeder&) = delete;
 
-  // Drains the queue until it is empty. Unavailable when another process
-  // holds the index; database failures throw store::DbError.
+  // Drains the queue until it is empty; into an empty index, a queue of a
+  // commit's worth or more (5 batches) is a bulk load: Reindex() first.
+  // Unavailable when another process holds the index; database failures
+  // throw store::DbError.
   Result<FeedStats> Drain();
 
   // Drain() every interval_ms on a background thread until Stop(); failures

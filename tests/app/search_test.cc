@@ -217,6 +217,64 @@ TEST_CASE("a deleted index rebuilt by scrm reindex gives the same results", "[my
   }
 }
 
+// A bulk load into an empty index is built as `scrm reindex` builds (staged
+// runs, from every stored post); small ingests, or ingests into an index
+// that holds posts, are drained batch by batch.
+TEST_CASE("scrm ingest into an empty index builds it from every stored post", "[mysql][app][search]") {
+  Instance in;
+  in.Setup();  // 6 posts, indexed the usual way
+  const json reseau = in.SearchJson({"reseau"});
+  REQUIRE(reseau["total"].get<int64_t>() > 0);
+  std::filesystem::remove_all(in.index_dir);  // the index is gone; the posts stay
+
+  // 12,000 posts: more than one drain's commit (10,000 queue rows).
+  const std::string file = in.index_dir + ".bulk.jsonl";
+  {
+    std::ofstream out(file);
+    out << "{\"scrm\": 1}\n";
+    for (int i = 0; i < 12000; ++i) {
+      out << json{{"type", "post"},
+                  {"id", "bulk-" + std::to_string(i)},
+                  {"platform", "forum"},
+                  {"author", {{"id", "member-" + std::to_string(i % 40)}}},
+                  {"text", "Bulk post " + std::to_string(i) + " about the warehouse inventory"},
+                  {"published", "2026-10-02T10:00:00Z"},
+                  {"language", "en"}}
+                 .dump()
+          << "\n";
+    }
+  }
+  REQUIRE(in.Scrm({"sources", "add", "bulk", "--type", "file", "--visibility", "public"}).exit_code ==
+          0);
+  RunResult bulk = in.Scrm({"ingest", "--source", "bulk", "--json", file});
+  INFO(bulk.err);
+  REQUIRE(bulk.exit_code == 0);
+  json summary = json::parse(bulk.out);
+  CHECK(summary["new"] == 12000);
+  CHECK(summary["index"]["rebuilt"] == true);
+  CHECK(summary["index"]["indexed"] == 12006);  // the 6 stored before, whose queue rows were gone
+  CHECK(in.db.Scalar("SELECT COUNT(*) FROM scrm_index_queue") == "0");
+  CHECK(in.SearchJson({"warehouse"})["total"] == 12000);
+  CHECK(Ids(in.SearchJson({"reseau"})) == Ids(reseau));  // Setup's posts, found again
+
+  // Into an index that holds posts: drained, not rebuilt.
+  std::ofstream(file, std::ios::trunc)
+      << "{\"scrm\": 1}\n"
+      << json{{"type", "post"}, {"id", "late-1"}, {"platform", "forum"},
+              {"author", {{"id", "member-1"}}}, {"text", "A late warehouse question"},
+              {"published", "2026-10-03T10:00:00Z"}, {"language", "en"}}
+             .dump()
+      << "\n";
+  RunResult late = in.Scrm({"ingest", "--source", "bulk", "--json", file});
+  INFO(late.err);
+  REQUIRE(late.exit_code == 0);
+  json late_summary = json::parse(late.out);
+  CHECK(late_summary["index"]["rebuilt"] == false);
+  CHECK(late_summary["index"]["indexed"] == 1);
+  CHECK(in.SearchJson({"warehouse"})["total"] == 12001);
+  std::filesystem::remove(file);
+}
+
 TEST_CASE("the search API applies each caller's visibility and indexes pushes within a second",
           "[mysql][app][search]") {
   Instance in;
