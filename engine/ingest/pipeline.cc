@@ -7,6 +7,7 @@
 #include <mutex>
 #include <streambuf>
 #include <thread>
+#include <unordered_set>
 
 #include "core/time.h"
 #include "sources/dispatch.h"
@@ -109,6 +110,7 @@ struct Batch {
   std::vector<Post> posts;
   std::vector<Profile> profiles;
   std::vector<Deletion> deletions;
+  std::unordered_set<std::string> deleted;  // the deletions' object ids
   std::vector<Reject> rejects;
   size_t size() const {
     return posts.size() + profiles.size() + deletions.size() + rejects.size();
@@ -223,13 +225,18 @@ class Collector : public RecordSink {
                                                                  : post.title + "\n" + post.text);
     }
     size_t w = Route(post.external_id);
-    if (!batches_[w].deletions.empty()) Flush(w);  // a deletion read before it goes first
+    // A writer stores a batch's posts before its deletions: a post deleted
+    // earlier in the input and created again must wait for the next batch.
+    // (Other posts stay in this one, so a stream mixing posts and Deletes
+    // still writes full batches.)
+    if (batches_[w].deleted.count(post.external_id) != 0) Flush(w);
     batches_[w].posts.push_back(std::move(post));
     MaybeFlush(w);
   }
   void OnDelete(Deletion deletion, const Position& where) override {
     if (options_.on_record) options_.on_record(where.record, Status::Ok());
     size_t w = Route(deletion.object_id);  // the writer of the post's versions
+    batches_[w].deleted.insert(deletion.object_id);
     batches_[w].deletions.push_back(std::move(deletion));
     MaybeFlush(w);
   }

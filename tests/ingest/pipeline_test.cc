@@ -216,6 +216,29 @@ TEST_CASE("a post re-created after its Delete in one input stays, one deleted af
   CHECK_FALSE(repo.GetPost(f.source.id, "https://social.example/notes/2").has_value());
 }
 
+TEST_CASE("posts and Deletes of other posts, mixed in one batch, each land in input order",
+          "[mysql][ingest]") {
+  Fixture f;
+  const std::string anne = "https://social.example/users/anne";
+  // One batch for all (1,000 records): only the re-creation of 1 waits for
+  // the next, the other posts stay beside the Deletes.
+  auto s = f.Run(Note("1", "one") + Note("2", "two") + Delete("1", anne, false) + Note("3", "three") +
+                 Note("2", "two, edited") + Delete("3", anne, true) + Delete("4", anne, false) +
+                 Note("1", "one again") + Note("5", "five"));
+  CHECK(s.removed == 2);
+  CHECK(s.deletes_unknown == 1);
+  store::ContentRepository repo(f.db.pool());
+  auto text = [&](const std::string& id) -> std::string {
+    auto p = repo.GetPost(f.source.id, "https://social.example/notes/" + id);
+    return p ? p->text : "(none)";
+  };
+  CHECK(text("1") == "one again");
+  CHECK(text("2") == "two, edited");
+  CHECK(text("3") == "(none)");
+  CHECK(text("4") == "(none)");
+  CHECK(text("5") == "five");
+}
+
 TEST_CASE("ids are case-sensitive: posts whose ids differ only by case are two posts",
           "[mysql][ingest]") {
   Fixture f;
