@@ -44,9 +44,6 @@ namespace scrm::http {
 
 using Clock = std::chrono::steady_clock;
 
-// What connection threads share with the server. They hold it by
-// shared_ptr, so a thread still running after a timed-out drain never
-// touches a destroyed server.
 namespace {
 
 // The connections open now, in total and per client address.
@@ -59,6 +56,9 @@ struct OpenConnections {
 
 }  // namespace
 
+// What connection threads share with the server. They hold it by
+// shared_ptr, so a thread still running after a timed-out drain never
+// touches a destroyed server.
 struct Server::State {
   explicit State(ServerOptions o)
       : options(std::move(o)),
