@@ -138,6 +138,11 @@ struct SearchHit {
   // HTML-escaped text around the best matching words, each matched word in
   // <mark>...</mark>; the start of the text when nothing matched.
   std::string snippet;
+  // The post's text as the index keeps it: the whole text when text_whole,
+  // else its first 2,000 bytes or so (cut on a UTF-8 boundary): the whole
+  // is then in the database (store::PostReader::LoadPosts).
+  std::string text;
+  bool text_whole = true;
 };
 
 struct FacetCount {

@@ -468,6 +468,9 @@ class SearcherImpl : public Searcher {
       hit.external_id = std::move(stored.external_id);
       hit.customers = std::move(stored.customers);
       if (highlighter) hit.snippet = highlighter->Snippet(stored.text.empty() ? hit.title : stored.text);
+      // A text cut to kStoredTextBytes ends within 3 bytes of it.
+      hit.text_whole = stored.text.size() + 3 < kStoredTextBytes;
+      hit.text = std::move(stored.text);
       out.results.push_back(std::move(hit));
     }
 

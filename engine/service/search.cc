@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/reasons.h"
+#include "core/text.h"
 #include "core/time.h"
 
 namespace scrm::service {
@@ -242,6 +243,28 @@ nlohmann::json SearchAnswerJson(const SearchAnswer& answer) {
           {"histogram", {{"interval", result.histogram_interval}, {"buckets", std::move(buckets)}}},
           {"suggestion", result.suggestion},
           {"time_budget_spent", result.time_budget_spent}};
+}
+
+std::map<int64_t, std::string> CaseTexts(store::Pool& pool,
+                                         const std::vector<index::SearchHit>& hits) {
+  std::map<int64_t, std::string> out;
+  std::vector<int64_t> cut;
+  for (const index::SearchHit& h : hits) {
+    if (h.text_whole) {
+      out[h.id] = TruncateUtf8(h.text.empty() ? h.title : h.text, kCaseTextChars);
+    } else {
+      cut.push_back(h.id);
+    }
+  }
+  if (cut.empty()) return out;
+  try {
+    for (const store::PostRow& row : store::PostReader(pool).LoadPosts(cut)) {
+      out[row.id] =
+          TruncateUtf8(row.post.text.empty() ? row.post.title : row.post.text, kCaseTextChars);
+    }
+  } catch (const store::DbError&) {
+  }
+  return out;
 }
 
 Status ExportSearch(index::Searcher& searcher, store::Pool& pool, const SearchOptions& options,

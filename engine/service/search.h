@@ -22,6 +22,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -81,6 +82,17 @@ Result<SearchAnswer> Search(index::Searcher& searcher, const SearchOptions& opti
 //  "language","kind","url","title","author":{"name","handle","id"},
 //  "external_id","customers","snippet"}.
 nlohmann::json SearchAnswerJson(const SearchAnswer& answer);
+
+// What a post's "Create case" carries of its text: the first this many
+// characters of its text, else of its title.
+constexpr size_t kCaseTextChars = 2000;
+
+// The case text (kCaseTextChars) of each hit, by post id: from the index's
+// copy of the text when it holds the whole (SearchHit::text_whole), else
+// read from the database, in one statement for the page. A post the
+// database no longer holds, or a database failure, leaves its id out.
+std::map<int64_t, std::string> CaseTexts(store::Pool& pool,
+                                         const std::vector<index::SearchHit>& hits);
 
 // The export's limit: its default and most rows.
 constexpr int kMaxExportRows = 50000;

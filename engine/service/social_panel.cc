@@ -124,21 +124,15 @@ std::vector<TimelinePost> TimelineOf(store::Pool& db, const std::vector<index::S
   std::vector<int64_t> ids;
   for (const index::SearchHit& h : hits) ids.push_back(h.id);
   std::map<int64_t, store::ParentPost> parents;
-  std::map<int64_t, std::string> texts;
   if (!ids.empty()) {
-    store::PostReader reader(db);
     try {
-      for (store::ParentPost& p : reader.ParentsOf(ids)) parents[p.reply_id] = std::move(p);
-    } catch (const store::DbError&) {
-    }
-    try {
-      for (const store::PostRow& row : reader.LoadPosts(ids)) {
-        texts[row.id] =
-            TruncateUtf8(row.post.text.empty() ? row.post.title : row.post.text, kCaseTextChars);
+      for (store::ParentPost& p : store::PostReader(db).ParentsOf(ids)) {
+        parents[p.reply_id] = std::move(p);
       }
     } catch (const store::DbError&) {
     }
   }
+  std::map<int64_t, std::string> texts = CaseTexts(db, hits);
   std::vector<TimelinePost> out;
   for (const index::SearchHit& h : hits) {
     TimelinePost p;
@@ -199,9 +193,10 @@ Result<SocialPanel> BuildSocialPanel(store::Pool& db, index::Searcher& searcher,
   panel.crm_id = options.crm_id;
   panel.page = options.page;
   panel.per_page = options.per_page;
-  std::optional<Customer> customer = store::CustomerRepository(db).Get(options.module, options.crm_id);
-  panel.known_record = customer.has_value();
-  panel.record_name = customer ? customer->name : options.crm_id;
+  const std::optional<std::string> name =
+      store::CustomerRepository(db).NameOf(options.module, options.crm_id);
+  panel.known_record = name.has_value();
+  panel.record_name = name ? *name : options.crm_id;
 
   // Links: live ones, then the suggestions waiting for a decision; only
   // those of profiles the viewer may see (their source's visibility).
@@ -243,11 +238,20 @@ Result<SocialPanel> BuildSocialPanel(store::Pool& db, index::Searcher& searcher,
 
   // Signals: new posts this week, a customer gone quiet, mentions of an account.
   const int64_t now = options.now != 0 ? options.now : static_cast<int64_t>(std::time(nullptr));
-  index::SearchRequest recent = s;
-  recent.from = now - 7 * kDay;
-  if (const int64_t week = CountOf(searcher, recent); week > 0) {
-    panel.signals.push_back({"new", week, 0, ""});
+  // Page 1 is newest first: when it holds every post or ends before the
+  // week began, its own dates say how many are new; else the index counts.
+  const int64_t week_from = now - 7 * kDay;
+  const std::vector<index::SearchHit>& hits = timeline->results;
+  int64_t week = 0;
+  if (options.page == 1 && (static_cast<int64_t>(hits.size()) >= timeline->total ||
+                            (!hits.empty() && hits.back().date < week_from))) {
+    for (const index::SearchHit& h : hits) week += h.date >= week_from ? 1 : 0;
+  } else {
+    index::SearchRequest recent = s;
+    recent.from = week_from;
+    week = CountOf(searcher, recent);
   }
+  if (week > 0) panel.signals.push_back({"new", week, 0, ""});
   // The newest post: the timeline's first on page 1, else asked for.
   int64_t last = 0;
   if (options.page == 1) {
@@ -264,9 +268,9 @@ Result<SocialPanel> BuildSocialPanel(store::Pool& db, index::Searcher& searcher,
   if (timeline->total > 0 && last < now - 90 * kDay) {
     panel.signals.push_back({"quiet", 0, last, ""});
   }
-  if (options.module == CrmModule::kAccounts && customer && !customer->name.empty()) {
+  if (options.module == CrmModule::kAccounts && name && !name->empty()) {
     index::SearchRequest mentions;
-    mentions.q = "\"" + customer->name + "\"";
+    mentions.q = "\"" + *name + "\"";
     mentions.viewer = viewer;
     mentions.from = now - 30 * kDay;
     if (const int64_t n = CountOf(searcher, mentions); n > 0) {

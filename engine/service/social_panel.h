@@ -22,6 +22,7 @@
 #include "core/status.h"
 #include "core/viewer.h"
 #include "index/index.h"
+#include "service/search.h"
 #include "store/pool.h"
 
 namespace scrm::service {
@@ -42,7 +43,6 @@ struct SocialPanelOptions {
 
 constexpr int kMaxPerPage = 100;
 constexpr size_t kMaxFind = 200;
-constexpr size_t kCaseTextChars = 2000;  // TimelinePost::text
 
 // One phrase of evidence (identity/evidence_text.h): a catalogue id and
 // its arguments, for front-ends that word evidence in the reader's language.
@@ -99,8 +99,9 @@ struct TimelinePost {
   std::string author;  // the name, else the handle
   std::string snippet;  // HTML-escaped by the index
   std::string url;     // http(s) only, else ""
-  // The post's text (else its title), its first kCaseTextChars characters,
-  // from the database ("" when the database could not say).
+  // The post's text (else its title), its first kCaseTextChars characters
+  // (service::CaseTexts: the index's copy, or the database's when the index
+  // holds only its start; "" when the database could not say).
   std::string text;
   std::optional<ParentPost> parent;  // the post a reply answers, when stored
 };

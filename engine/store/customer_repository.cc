@@ -283,6 +283,20 @@ std::optional<Customer> CustomerRepository::Get(CrmModule module, const std::str
   }
 }
 
+std::optional<std::string> CustomerRepository::NameOf(CrmModule module, const std::string& crm_id) {
+  try {
+    Pool::Lease conn = pool_.Acquire();
+    Statement ps = conn.Prepare("SELECT name FROM scrm_customers WHERE module = ? AND crm_id = ?");
+    ps->setString(1, CrmModuleName(module));
+    ps->setString(2, crm_id);
+    std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
+    if (!rs->next()) return std::nullopt;
+    return rs->getString(1);
+  } catch (const sql::SQLException& e) {
+    throw DbError::From(e, "reading a customer's name");
+  }
+}
+
 std::map<std::string, std::string> CustomerRepository::NamesOf(CrmModule module,
                                                                const std::vector<std::string>& crm_ids) {
   std::map<std::string, std::string> out;

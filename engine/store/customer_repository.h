@@ -46,6 +46,9 @@ class CustomerRepository {
   // Every crm_id held for a module, sorted.
   std::vector<std::string> AllIds(CrmModule module);
   std::optional<Customer> Get(CrmModule module, const std::string& crm_id);
+  // The name of a record the engine holds ("" when it has none), in one
+  // statement; nullopt when it does not hold it.
+  std::optional<std::string> NameOf(CrmModule module, const std::string& crm_id);
   // The names of these records, by crm_id as the database holds it (ids are
   // compared as MariaDB does, case-insensitively); ids the engine does not
   // hold, and records without a name, are left out. For labels.

@@ -6,7 +6,7 @@
 #include "core/reasons.h"
 #include "core/text.h"
 #include "http/errors.h"
-#include "store/post_reader.h"
+#include "service/search.h"
 
 namespace scrm::ui {
 
@@ -65,17 +65,7 @@ http::Response PageServer::ErrorPage(const http::Request& request, const Status&
 
 nlohmann::json PageServer::CasePosts(const std::vector<index::SearchHit>& hits) const {
   std::map<int64_t, std::string> texts;
-  std::vector<int64_t> ids;
-  for (const index::SearchHit& h : hits) ids.push_back(h.id);
-  if (pool_ != nullptr && !ids.empty()) {
-    try {
-      for (const store::PostRow& row : store::PostReader(ReadDb()).LoadPosts(ids)) {
-        texts[row.id] = TruncateUtf8(row.post.text.empty() ? row.post.title : row.post.text,
-                                     kCaseTextChars);
-      }
-    } catch (const store::DbError&) {
-    }
-  }
+  if (pool_ != nullptr) texts = service::CaseTexts(ReadDb(), hits);
   nlohmann::json out = nlohmann::json::object();
   for (const index::SearchHit& h : hits) {
     out[std::to_string(h.id)] = {{"id", h.id},

@@ -94,11 +94,9 @@ class PageServer : public http::Pages {
   http::Response ErrorPage(const http::Request& request, const Status& status) const;
   // What a "Create case" button sends to the CRM (docs/ui.md, "Messages to
   // the embedding CRM") for each of these posts: post id -> {id, url, text
-  // (its first kCaseTextChars characters, from the database), author,
-  // published}. A post the database no longer has is absent; a database
-  // failure leaves every text out ("" in the message).
+  // (service::CaseTexts: its first 2,000 characters, from the index's copy
+  // or the database), author, published}; "" for a text neither could give.
   nlohmann::json CasePosts(const std::vector<index::SearchHit>& hits) const;
-  static constexpr size_t kCaseTextChars = 2000;
   // What a "Create lead" button sends for the authors of these posts whose
   // profile is linked to no CRM record: "platform\x1fauthor_id" -> {id,
   // name, handle, url, network, email} ("" when unknown). Authors with a

@@ -5,6 +5,7 @@
 // timeline pages newest first, bad paths and parameters answer as the
 // errors say.
 #include <catch2/catch.hpp>
+#include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -185,6 +186,46 @@ TEST_CASE("the Social panel API answers the page's model, for the caller's roles
   error(anne + "?q=billing", 400, "q");
   error(anne + "?find=" + std::string(201, 'a'), 400, "find");
   CHECK(Get(e, "", anne).status == 401);
+}
+
+// "new": the posts of the last 7 days, whether the page itself holds the
+// answer (page 1 when it ends before the week began, or holds every post)
+// or the index counts them (a page 1 of new posts only, a later page).
+TEST_CASE("the panel counts the week's new posts the same from any page", "[mysql][ui]") {
+  Engine e;
+  const int64_t link = e.Setup();
+  const auto iso = [](std::time_t t) {
+    char out[32];
+    std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+    return std::string(out);
+  };
+  const std::time_t now = std::time(nullptr);
+  std::string lines;
+  for (int days : {1, 2, 3, 20}) {
+    lines += R"({"type":"post","id":"w)" + std::to_string(days) + "\"," + kAnne +
+             R"(,"text":"Posted )" + std::to_string(days) + R"( days ago","published":")" +
+             iso(now - days * 86400) + R"(","language":"en"})" + "\n";
+  }
+  Ingest(e, "community", lines);
+  REQUIRE(store::LinkRepository(e.db.pool()).Confirm(link, {"1", "Admin"}).ok());
+  REQUIRE(e.Scrm({"reindex"}).exit_code == 0);
+  e.Serve();
+  const std::string sales = e.Token("7", "sales");
+  const std::string anne = "/api/v1/customers/Contacts/c-anne/social";
+  const auto week = [&](const std::string& query) -> int64_t {
+    const nlohmann::json panel = Json(e, sales, anne + query);
+    for (const auto& s : panel["signals"]) {
+      if (s["kind"] == "new") return s["count"].get<int64_t>();
+    }
+    return 0;
+  };
+  const int64_t total = Json(e, sales, anne)["timeline"]["total"].get<int64_t>();
+  REQUIRE(total >= 4);
+  CHECK(week("") == 3);                       // page 1 holds every post
+  CHECK(week("?per_page=4") == 3);            // page 1 ends 20 days back
+  CHECK(week("?per_page=2") == 3);            // page 1 all new: the index counts
+  CHECK(week("?per_page=1&page=2") == 3);     // a later page: the index counts
+  CHECK(week("?per_page=1&page=" + std::to_string(total)) == 3);
 }
 
 }  // namespace scrm::testing
