@@ -73,7 +73,7 @@ Background::Background(const Config& config, BackgroundParts parts)
                  }),
       // The replica's health, every 2 seconds: a change of verdict is logged.
       replica_watch_("replica check", seconds(parts.replica ? 2 : 0), [this] { CheckReplica(); }),
-      open_networks_(config),
+      open_networks_(config, parts.actor != nullptr ? *parts.actor : LoadConfiguredActor(config, nullptr)),
       // Following open networks: a round every follow.tick_seconds on the
       // networks an admin switched on (service/follow.h).
       following_("following", seconds(config.follow_tick_seconds), [this] { Follow(); },

@@ -43,6 +43,9 @@ struct BackgroundParts {
   bool replica = false;                // db.replica_url is set: watch its health
   http::Metrics* metrics = nullptr;
   BackgroundGate* gate = nullptr;
+  // The engine's actor as scrm serve read it (signs fediverse fetches);
+  // null: read from its key file here.
+  const ConfiguredActor* actor = nullptr;
 };
 
 class Background {

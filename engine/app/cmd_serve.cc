@@ -155,24 +155,21 @@ void AddBackgroundMetrics(http::Metrics& metrics, ingest::Poller& poller, ingest
   read_targets.SetCallback({"primary"}, [&reads] { return static_cast<double>(reads.primary_reads()); });
 }
 
-// The engine's ActivityPub actor (activitypub.base_url), its key made now if
-// missing so that the document served never changes under a running server.
-// None when not configured, or when the key file is refused (said on stderr).
-std::optional<service::ActivityPubActor> ActorOf(const Config& config) {
-  if (config.activitypub_base_url.empty()) return std::nullopt;
+// The engine's ActivityPub actor (activitypub.base_url), read once: its
+// key made now if missing, so that the document served and the key that
+// signs fetches never change under a running server. A refused key file is
+// said on stderr.
+ConfiguredActor ReadActor(const Config& config) {
   bool created = false;
-  Result<service::ActivityPubActor> actor = service::LoadActivityPubActor(
-      config.activitypub_base_url, config.activitypub_key_file, &created);
+  ConfiguredActor actor = LoadConfiguredActor(config, &created);
   if (!actor.ok()) {
     std::cerr << "scrm serve: " << actor.status().message()
-              << "; until fixed, /ap/actor answers 404 and fediverse fetches are unsigned\n";
-    return std::nullopt;
-  }
-  if (created) {
+              << "; until fixed, /ap/actor answers 404 and the fediverse is not followed\n";
+  } else if (created) {
     std::cerr << "scrm serve: created the ActivityPub actor key " << config.activitypub_key_file
               << " (back it up)\n";
   }
-  return std::move(*actor);
+  return actor;
 }
 
 class ServeApp : public Poco::Util::ServerApplication {
@@ -272,9 +269,8 @@ class ServeApp : public Poco::Util::ServerApplication {
     services.secrets_key = &secrets_key;
     services.secrets_key_file = config_.secrets_key_file;  // seals secrets given to /api/v1/admin/sources
     services.refusals = &refusals;
-    if (std::optional<service::ActivityPubActor> actor = ActorOf(config_)) {
-      services.activitypub_actor = actor->document;
-    }
+    const ConfiguredActor actor = ReadActor(config_);
+    if (actor.ok() && actor->has_value()) services.activitypub_actor = (*actor)->document;
     // URL sources are polled on their interval, with conditional GET.
     // Listen sources on the same schedule, searched on the AT Protocol's AppView.
     sources::HttpFetcher fetcher(FetcherOptionsOf(config_));
@@ -292,7 +288,7 @@ class ServeApp : public Poco::Util::ServerApplication {
     AddBackgroundMetrics(server.metrics(), poller, feeder, reads);
 
     Background background(config_, {&pool, &reads, &feeder, &poller, tls_context.get(),
-                                    replica_pool != nullptr, &server.metrics(), &gate});
+                                    replica_pool != nullptr, &server.metrics(), &gate, &actor});
     if (Status s = server.Start(); !s.ok()) return Fail("serve", s);
     std::cout << "scrm: listening on " << server.scheme() << "://" << config_.http_bind << ":"
               << server.port() << std::endl;

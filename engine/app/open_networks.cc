@@ -31,17 +31,30 @@ std::vector<std::string> ActivityPubHttpHosts(const std::vector<std::string>& al
   return hosts;
 }
 
-OpenNetworks::OpenNetworks(const Config& config) : fetcher_(FetcherOptionsOf(config)) {
+ConfiguredActor LoadConfiguredActor(const Config& config, bool* created) {
+  if (created != nullptr) *created = false;
+  if (config.activitypub_base_url.empty()) return std::optional<service::ActivityPubActor>();
+  Result<service::ActivityPubActor> actor = service::LoadActivityPubActor(
+      config.activitypub_base_url, config.activitypub_key_file, created);
+  if (!actor.ok()) return actor.status();
+  return std::optional<service::ActivityPubActor>(std::move(*actor));
+}
+
+OpenNetworks::OpenNetworks(const Config& config)
+    : OpenNetworks(config, LoadConfiguredActor(config, nullptr)) {}
+
+OpenNetworks::OpenNetworks(const Config& config, const ConfiguredActor& actor)
+    : fetcher_(FetcherOptionsOf(config)) {
   Add(std::make_unique<sources::AtprotoNetwork>(fetcher_, AtprotoOptionsOf(config)));
   // Signed with the engine's actor key when activitypub.base_url is set
   // (servers in authorized-fetch mode require it), unsigned otherwise.
-  Result<sources::ActivityPubOptions> activitypub = service::ActivityPubClientOptions(
-      config.activitypub_base_url, config.activitypub_key_file, nullptr);
-  if (activitypub.ok()) {
-    activitypub->http_hosts = ActivityPubHttpHosts(config.net_allow_hosts);
-    Add(std::make_unique<sources::ActivityPubNetwork>(fetcher_, std::move(*activitypub)));
+  if (actor.ok()) {
+    sources::ActivityPubOptions activitypub =
+        service::ActivityPubClientOptions(actor->has_value() ? &**actor : nullptr);
+    activitypub.http_hosts = ActivityPubHttpHosts(config.net_allow_hosts);
+    Add(std::make_unique<sources::ActivityPubNetwork>(fetcher_, std::move(activitypub)));
   } else {
-    problems_.push_back("activitypub: " + activitypub.status().message());
+    problems_.push_back("activitypub: " + actor.status().message());
   }
 }
 

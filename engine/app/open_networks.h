@@ -9,10 +9,13 @@
 #define SCRM_APP_OPEN_NETWORKS_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "app/config.h"
+#include "core/status.h"
+#include "service/activitypub_actor.h"
 #include "service/follow.h"
 #include "sources/atproto.h"
 #include "sources/fetcher.h"
@@ -20,9 +23,19 @@
 
 namespace scrm::app {
 
+// The engine's ActivityPub actor as configured: none without
+// activitypub.base_url, else the actor with the key of activitypub.key_file
+// (made when missing: *created says so; may be null), or the key file's
+// refusal (service::LoadActivityPubActor).
+using ConfiguredActor = Result<std::optional<service::ActivityPubActor>>;
+ConfiguredActor LoadConfiguredActor(const Config& config, bool* created);
+
 class OpenNetworks {
  public:
+  // The actor read from its key file now (scrm follow).
   explicit OpenNetworks(const Config& config);
+  // With the actor the caller read (scrm serve reads its key file once).
+  OpenNetworks(const Config& config, const ConfiguredActor& actor);
   const std::vector<sources::OpenNetwork*>& all() const { return list_; }
   // "activitypub: <why>", one per network left out.
   const std::vector<std::string>& problems() const { return problems_; }

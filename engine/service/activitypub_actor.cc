@@ -57,15 +57,9 @@ Result<ActivityPubActor> LoadActivityPubActor(const std::string& base_url,
   return actor;
 }
 
-Result<sources::ActivityPubOptions> ActivityPubClientOptions(const std::string& base_url,
-                                                             const std::string& key_file,
-                                                             bool* created) {
-  if (created != nullptr) *created = false;
+sources::ActivityPubOptions ActivityPubClientOptions(const ActivityPubActor* actor) {
   sources::ActivityPubOptions options;
-  if (base_url.empty()) return options;
-  Result<ActivityPubActor> actor = LoadActivityPubActor(base_url, key_file, created);
-  if (!actor.ok()) return actor.status();
-  options.sign = actor->Signer();
+  if (actor != nullptr) options.sign = actor->Signer();
   return options;
 }
 

@@ -44,13 +44,11 @@ bool IsActivityPubBaseUrl(std::string_view base_url);
 Result<ActivityPubActor> LoadActivityPubActor(const std::string& base_url,
                                               const std::string& key_file, bool* created);
 
-// The fediverse client's options as configured: with activitypub.base_url
-// set, each fetch is signed with the actor key of `key_file` (created when
-// missing, *created says so; may be null); without it, unsigned. What every
-// ActivityPubNetwork the engine makes (scrm serve, scrm follow) is given.
-Result<sources::ActivityPubOptions> ActivityPubClientOptions(const std::string& base_url,
-                                                             const std::string& key_file,
-                                                             bool* created);
+// The fediverse client's options: each fetch signed with the key of
+// `actor`, the engine's (LoadActivityPubActor), or unsigned when null (no
+// activitypub.base_url). What every ActivityPubNetwork the engine makes
+// (scrm serve, scrm follow) is given.
+sources::ActivityPubOptions ActivityPubClientOptions(const ActivityPubActor* actor);
 
 }  // namespace scrm::service
 

@@ -116,10 +116,9 @@ TEST_CASE("signed fetches verify with the engine's actor, also after its key was
 
   // Without activitypub.base_url the client does not sign: refused, and
   // the message says which setting signs.
-  auto plain = ActivityPubClientOptions("", key_file, nullptr);
-  REQUIRE(plain.ok());
-  CHECK_FALSE(plain->sign);
-  sources::ActivityPubNetwork unsigned_client(server, *plain);
+  const sources::ActivityPubOptions plain = ActivityPubClientOptions(nullptr);
+  CHECK_FALSE(plain.sign);
+  sources::ActivityPubNetwork unsigned_client(server, plain);
   CollectingSink nothing;
   auto refused = unsigned_client.Follow(alice, "", sources::FollowLimits{}, nothing);
   REQUIRE_FALSE(refused.ok());
@@ -129,10 +128,9 @@ TEST_CASE("signed fetches verify with the engine's actor, also after its key was
 
   // With it, signed with the actor key: the server fetches the actor once
   // and verifies.
-  auto configured = ActivityPubClientOptions("https://crm.example/scrm", key_file, nullptr);
-  REQUIRE(configured.ok());
-  REQUIRE(configured->sign);
-  sources::ActivityPubNetwork client(server, *configured);
+  const sources::ActivityPubOptions configured = ActivityPubClientOptions(&*actor);
+  REQUIRE(configured.sign);
+  sources::ActivityPubNetwork client(server, configured);
   CollectingSink sink;
   auto first = client.Follow(alice, "", sources::FollowLimits{}, sink);
   INFO(first.status().ToString());
