@@ -94,6 +94,13 @@ namespace {
 // After a 413, at most this many more body bytes are read and thrown away, so
 // the client is reading our answer, not a connection reset, when we close.
 constexpr size_t kDiscardAfterLimit = 1 << 20;
+// After an answer given before a body was read (401, 413, 429...), the body
+// the client may still be sending is read and thrown away for at most this
+// long (and kDiscardAfterLimit bytes) before the connection is closed:
+// closed with unread bytes, the connection is reset, and a reset can take
+// the answer from the client before it reads it ("lingering close").
+constexpr int kLingerSeconds = 2;
+
 
 enum class BodyRead { kOk, kTooLarge, kError };
 
@@ -295,11 +302,34 @@ class Session : public Poco::Net::HTTPServerSession {
   }
 };
 
+// The connection's last answer is out; before closing, reads and throws
+// away what the client still sends (the body it was answered before
+// sending), until it closes, kLingerSeconds pass or kDiscardAfterLimit
+// bytes came. Over plain TCP our side is shut first, so that the client
+// sees the end of the answer at once.
+void Linger(Session& session, Watchdog::Watch& watch, bool secure) {
+  watch.Set(Phase::kBody, After(kLingerSeconds));
+  try {
+    Poco::Net::StreamSocket& socket = session.socket();
+    if (!secure) socket.shutdownSend();
+    char buf[16 * 1024];
+    for (size_t n = 0; n < kDiscardAfterLimit;) {
+      const int got = socket.receiveBytes(buf, sizeof buf);
+      if (got <= 0) break;
+      n += static_cast<size_t>(got);
+    }
+  } catch (const Poco::Exception&) {
+    // Cut by the watchdog, timed out or reset: the wait is over.
+  }
+}
+
 // Reads one request's body and runs it, from the headers just read to the
-// answer written; false when the connection must end after it.
+// answer written; false when the connection must end after it. *linger:
+// it ends with the request's body unread (an answer given on the headers),
+// which Linger() then waits out.
 bool Answer(Server::State& s, Poco::Net::HTTPServerRequestImpl& req,
             Poco::Net::HTTPServerResponseImpl& resp, Watchdog::Watch& watch,
-            const std::string& peer, bool secure) {
+            const std::string& peer, bool secure, bool* linger) {
   const ServerOptions& o = s.options;
   InFlight in_flight(s);
   const auto start = Clock::now();
@@ -385,6 +415,7 @@ bool Answer(Server::State& s, Poco::Net::HTTPServerRequestImpl& req,
   }
 
   Response out;
+  const bool body_unread = early.has_value() && has_body;
   if (early) {
     out = std::move(*early);
     if (has_body) close = true;  // its body, unread, would be taken for the next request
@@ -462,6 +493,9 @@ bool Answer(Server::State& s, Poco::Net::HTTPServerRequestImpl& req,
     close = true;
   }
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  // A client that asked to be told before it sends (Expect: 100-continue)
+  // sends nothing after a refusal: nothing to wait for.
+  *linger = body_unread && !req.getExpectContinue();
   s.metrics.ObserveRequest(label, request.method, out.status, seconds);
   if (out.status == 401 || out.status == 403 || out.status == 429) {
     if (s.refusals != nullptr) {
@@ -537,6 +571,7 @@ void Serve(const std::shared_ptr<Server::State>& state, Poco::Net::StreamSocket 
       Poco::Net::SecureStreamSocket(socket).completeHandshake();
       watch.Set(Phase::kHeaders, accepted + std::chrono::seconds(o.header_timeout_seconds));
     }
+    bool linger = false;
     for (bool first = true;; first = false) {
       if (!first) {
         {
@@ -562,8 +597,9 @@ void Serve(const std::shared_ptr<Server::State>& state, Poco::Net::StreamSocket 
       resp.setDate(Poco::Timestamp());
       resp.setVersion(req->getVersion());
       resp.setKeepAlive(req->getKeepAlive());
-      if (!Answer(s, *req, resp, watch, peer, secure)) break;
+      if (!Answer(s, *req, resp, watch, peer, secure, &linger)) break;
     }
+    if (linger) Linger(session, watch, secure);  // resp, gone with the loop, sent the answer
   } catch (const Poco::Exception&) {
     // Reset, timed out, cut by the watchdog, or a failed handshake: the
     // connection ends; there is nobody to answer.
