@@ -193,6 +193,11 @@ class Searcher {
   // when a shard cannot be reached.
   virtual Result<SearchResult> Search(const SearchRequest& request) = 0;
   virtual Result<int64_t> DocCount() = 0;
+  // Whether the index holds posts this viewer may not see (of a visibility
+  // it is not given: internal, another community, a removed source). False
+  // lets a caller skip counting what is hidden. The default answers as
+  // if it may, unless the viewer sees everything.
+  virtual Result<bool> HidesFrom(const Viewer& viewer) { return !viewer.everything; }
 };
 
 // Text folding shared by indexing and queries: lower case, accents removed

@@ -551,14 +551,20 @@ namespace {
 // so both give the same matches; Xapian skips through the shorter posting
 // lists faster (public posts are usually most of the index: "AND_NOT
 // internal" costs less than "FILTER public OR internal").
-void AddVisibility(const Viewer& viewer, const Xapian::Database& db, std::vector<Xapian::Query>* must,
-                   std::vector<Xapian::Query>* must_not) {
-  if (viewer.everything) return;
+// The visibility terms of the posts a viewer (not seeing everything) may see.
+std::vector<std::string> AllowedVisibilities(const Viewer& viewer) {
   std::vector<std::string> allowed{BooleanTerm(kPrefixVisibility, "public")};
   if (viewer.internal) allowed.push_back(BooleanTerm(kPrefixVisibility, "internal"));
   for (const std::string& c : viewer.communities) {
     if (!c.empty()) allowed.push_back(BooleanTerm(kPrefixVisibility, "community:" + c));
   }
+  return allowed;
+}
+
+void AddVisibility(const Viewer& viewer, const Xapian::Database& db, std::vector<Xapian::Query>* must,
+                   std::vector<Xapian::Query>* must_not) {
+  if (viewer.everything) return;
+  const std::vector<std::string> allowed = AllowedVisibilities(viewer);
   std::vector<std::string> hidden;
   Xapian::doccount allowed_posts = 0, hidden_posts = 0;
   for (auto it = db.allterms_begin(kPrefixVisibility); it != db.allterms_end(kPrefixVisibility); ++it) {
@@ -584,6 +590,15 @@ Xapian::Query All(std::vector<Xapian::Query>& parts, Xapian::Query::op op) {
 }
 
 }  // namespace
+
+bool HidesPosts(const Viewer& viewer, const Xapian::Database& db) {
+  if (viewer.everything) return false;
+  const std::vector<std::string> allowed = AllowedVisibilities(viewer);
+  for (auto it = db.allterms_begin(kPrefixVisibility); it != db.allterms_end(kPrefixVisibility); ++it) {
+    if (std::find(allowed.begin(), allowed.end(), *it) == allowed.end()) return true;
+  }
+  return false;
+}
 
 Filter FilterOf(const SearchRequest& r, const Xapian::Database& db) {
   std::vector<Xapian::Query> must, must_not;

@@ -49,6 +49,9 @@ struct Filter {
   Xapian::Query must, must_not;
 };
 Filter FilterOf(const SearchRequest& r, const Xapian::Database& db);
+// Whether db holds a post of a visibility the viewer is not given
+// (Searcher::HidesFrom).
+bool HidesPosts(const Viewer& viewer, const Xapian::Database& db);
 // query FILTER must AND_NOT must_not.
 Xapian::Query Restrict(const Xapian::Query& query, const Filter& filter);
 

@@ -198,49 +198,49 @@ class SearcherImpl : public Searcher {
     if (request.from != 0 && request.to != 0 && request.from > request.to) {
       return Status::InvalidArgument("from is after to: the date range is empty", "from");
     }
-    std::unique_ptr<Slot> slot = Borrow();
-    Result<SearchResult> result = Status::Internal("search: no attempt");
-    bool reopened = false;
-    for (int attempt = 0; attempt < kAttempts; ++attempt) {
-      try {
-        Status s = Prepare(*slot);
-        if (!s.ok()) return s;  // the slot is dropped: the next search starts over
-        result = Run(*slot, request);
-        Return(std::move(slot));
-        return result;
-      } catch (const Xapian::DatabaseModifiedError&) {
-        continue;  // Prepare reopens
-      } catch (const Xapian::NetworkError& e) {
-        if (!ReopenAfter(*slot, &reopened)) return FromXapian(e, "search");
-      } catch (const Xapian::Error& e) {
-        return FromXapian(e, "search");
-      }
-    }
-    return Status::Unavailable("search: the index changed under every attempt; retry");
+    return OnSlot<SearchResult>("search", [&](Slot& slot) { return Run(slot, request); });
   }
 
   Result<int64_t> DocCount() override {
+    return OnSlot<int64_t>("doc count", [](Slot& slot) -> Result<int64_t> {
+      return slot.shards == 0 ? 0 : static_cast<int64_t>(slot.db.get_doccount());
+    });
+  }
+
+  Result<bool> HidesFrom(const Viewer& viewer) override {
+    if (viewer.everything) return false;
+    return OnSlot<bool>("visibility", [&viewer](Slot& slot) -> Result<bool> {
+      return slot.shards != 0 && HidesPosts(viewer, slot.db);
+    });
+  }
+
+ private:
+  // run(slot) on a pooled slot made current (Prepare), again on a fresh
+  // view when a commit changed the index under it, again after a reopen
+  // when a remote shard dropped; `what` names the call in errors. The
+  // slot goes back to the pool after a success only.
+  template <typename T, typename F>
+  Result<T> OnSlot(const char* what, F run) {
     std::unique_ptr<Slot> slot = Borrow();
     bool reopened = false;
     for (int attempt = 0; attempt < kAttempts; ++attempt) {
       try {
         Status s = Prepare(*slot);
-        if (!s.ok()) return s;
-        const auto n = slot->shards == 0 ? 0 : static_cast<int64_t>(slot->db.get_doccount());
+        if (!s.ok()) return s;  // the slot is dropped: the next call starts over
+        Result<T> out = run(*slot);
         Return(std::move(slot));
-        return n;
+        return out;
       } catch (const Xapian::DatabaseModifiedError&) {
-        continue;
+        continue;  // Prepare reopens
       } catch (const Xapian::NetworkError& e) {
-        if (!ReopenAfter(*slot, &reopened)) return FromXapian(e, "doc count");
+        if (!ReopenAfter(*slot, &reopened)) return FromXapian(e, what);
       } catch (const Xapian::Error& e) {
-        return FromXapian(e, "doc count");
+        return FromXapian(e, what);
       }
     }
-    return Status::Unavailable("doc count: the index changed under every attempt; retry");
+    return Status::Unavailable(std::string(what) + ": the index changed under every attempt; retry");
   }
 
- private:
   std::unique_ptr<Slot> Borrow() {
     {
       std::lock_guard<std::mutex> lock(mu_);

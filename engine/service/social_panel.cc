@@ -74,11 +74,12 @@ PanelLink LinkOf(const store::Link& l) {
 // A linked profile's posts the viewer cannot see, counted by the index with
 // the visibility every search applies: those in communities not theirs (and
 // of removed sources), and the internal ones when the viewer sees public
-// posts only. A failed count says nothing.
+// posts only. A failed count says nothing. Not counted when the index holds
+// no post hidden from the viewer (`may_hide` false).
 std::vector<HiddenPosts> HiddenPostsOf(index::Searcher& searcher, const store::Link& l,
-                                       const Viewer& viewer) {
+                                       const Viewer& viewer, bool may_hide) {
   std::vector<HiddenPosts> out;
-  if (viewer.everything || l.external_id.empty()) return out;
+  if (!may_hide || viewer.everything || l.external_id.empty()) return out;
   const auto count = [&](const Viewer& v) -> int64_t {
     index::SearchRequest r;
     r.authors = {l.external_id};
@@ -200,11 +201,16 @@ Result<SocialPanel> BuildSocialPanel(store::Pool& db, index::Searcher& searcher,
 
   // Links: live ones, then the suggestions waiting for a decision; only
   // those of profiles the viewer may see (their source's visibility).
+  std::optional<bool> may_hide;  // asked of the index once, for the first live link
   for (const store::Link& l :
        store::LinkRepository(db).List("", module_name, options.crm_id, 200, 0, &viewer)) {
     if (Live(l.status)) {
       PanelLink link = LinkOf(l);
-      link.hidden = HiddenPostsOf(searcher, l, viewer);
+      if (!may_hide) {
+        const Result<bool> hides = searcher.HidesFrom(viewer);
+        may_hide = !hides.ok() || *hides;
+      }
+      link.hidden = HiddenPostsOf(searcher, l, viewer, *may_hide);
       panel.linked.push_back(std::move(link));
     }
     if (l.status == "suggested") panel.suggested.push_back(LinkOf(l));

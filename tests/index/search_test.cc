@@ -196,6 +196,47 @@ TEST_CASE_METHOD(CorpusFixture, "filters: OR within one, AND across", "[index]")
   CHECK(IdSet(Find(r)) == Set{4});
 }
 
+// HidesFrom must agree with the counts: posts are hidden from a viewer
+// exactly when it finds fewer than a viewer who sees everything.
+TEST_CASE("visibility: the searcher says whether the index hides posts from a viewer", "[index]") {
+  testing::TempDir dir;
+  const IndexConfig config = testing::LocalConfig(dir.path());
+  std::unique_ptr<Searcher> s = testing::OpenSearcher(config);
+  Viewer everything;
+  everything.everything = true;
+  Viewer pub, staff, partner, staff_partner;
+  staff.internal = staff_partner.internal = true;
+  partner.communities = staff_partner.communities = {"partners"};
+  Result<bool> none = s->HidesFrom(pub);  // no index yet
+  REQUIRE(none.ok());
+  CHECK_FALSE(*none);
+
+  std::vector<IndexedPost> posts;
+  for (int64_t id = 1; id <= 6; ++id) posts.push_back(MakePost(id, "en", "widget news"));
+  testing::IndexAll(config, posts);
+  const auto hides = [&](const Viewer& v) {
+    Result<bool> h = s->HidesFrom(v);
+    REQUIRE(h.ok());
+    SearchRequest r;
+    r.q = "widget";
+    r.viewer = v;
+    const int64_t seen = MustSearch(*s, r).total;
+    r.viewer = everything;
+    CHECK(*h == (seen < MustSearch(*s, r).total));
+    return *h;
+  };
+  CHECK_FALSE(hides(pub));  // public posts only
+  posts[4].visibility = "internal";
+  posts[5].visibility = "community";
+  posts[5].community = "partners";
+  testing::IndexAll(config, posts);
+  CHECK(hides(pub));
+  CHECK(hides(staff));
+  CHECK(hides(partner));
+  CHECK_FALSE(hides(staff_partner));
+  CHECK_FALSE(hides(everything));
+}
+
 TEST_CASE_METHOD(CorpusFixture, "visibility: totals and facets never count hidden posts", "[index]") {
   SearchRequest r;
   r.q = "réseau OR network";  // 1 public, 2 public, 3 internal, 4 community partners
