@@ -271,6 +271,32 @@ Handler EchoSize() {
   return [](const Request& r) { return Response::Json({{"bytes", r.body.size()}}); };
 }
 
+TEST_CASE("an answer's head and body come whole, a HEAD's without its body, on a kept connection",
+          "[http][availability]") {
+  Server server(Options(), Services{});
+  const std::string page(30000, 'p');
+  server.AddRoute({"GET", "/test/page", Access::kPublic,
+                   [&page](const Request&) { return Response::Text(page); }});
+  REQUIRE(server.Start().ok());
+  RawConnection c(server.port());
+  const std::string get = "GET /test/page HTTP/1.1\r\nHost: x\r\n\r\n";
+  REQUIRE(c.Send(get));
+  std::string answer = c.ReadAnswer(seconds(5));
+  CHECK(StatusOf(answer) == 200);
+  CHECK(answer.find("Content-Length: 30000\r\n") != std::string::npos);
+  CHECK(answer.substr(answer.find("\r\n\r\n") + 4) == page);
+  // A HEAD answers the head alone; the next request on the connection reads
+  // its own answer, no stray body before it.
+  REQUIRE(c.Send("HEAD /test/page HTTP/1.1\r\nHost: x\r\n\r\n"));
+  const std::string head = c.Read(milliseconds(300));
+  CHECK(StatusOf(head) != 0);
+  CHECK(head.size() == head.find("\r\n\r\n") + 4);
+  REQUIRE(c.Send(get));
+  answer = c.ReadAnswer(seconds(5));
+  CHECK(StatusOf(answer) == 200);
+  CHECK(answer.substr(answer.find("\r\n\r\n") + 4) == page);
+}
+
 TEST_CASE("bodies: a small limit before authentication, each route's own after it, 413 early",
           "[http][availability]") {
   ServerOptions o = Options();
