@@ -488,6 +488,23 @@ bool Answer(Server::State& s, Poco::Net::HTTPServerRequestImpl& req,
   }
   watch.Set(Phase::kWrite, out.stream ? Watchdog::kNever : After(o.write_timeout_seconds));
 
+  // The request's metrics and a refusal's audit, counted before a buffered
+  // answer goes out (a client that has its answer, then reads /metrics or
+  // the audit, finds it counted), after a streamed one is written.
+  bool counted = false;
+  const auto count = [&] {
+    counted = true;
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    s.metrics.ObserveRequest(label, request.method, out.status, seconds);
+    if (out.status == 401 || out.status == 403 || out.status == 429) {
+      if (s.refusals != nullptr) {
+        s.refusals->Refused(request, out.status, out.reason, label, NowUnixSeconds());
+      } else {
+        store::CountAuditEvents(out.status == 401 ? "unauthenticated"
+                                : out.status == 403 ? "forbidden" : "rate_limited", 1);
+      }
+    }
+  };
   try {
     resp.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(out.status));
     resp.setContentType(out.content_type);
@@ -505,6 +522,7 @@ bool Answer(Server::State& s, Poco::Net::HTTPServerRequestImpl& req,
         close = true;
       }
     } else {
+      count();
       SendBuffered(req, resp, out.body);
     }
   } catch (const Poco::Exception& e) {
@@ -512,19 +530,10 @@ bool Answer(Server::State& s, Poco::Net::HTTPServerRequestImpl& req,
               << ": could not send the response: " << e.displayText() << std::endl;
     close = true;
   }
-  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  if (!counted) count();
   // A client that asked to be told before it sends (Expect: 100-continue)
   // sends nothing after a refusal: nothing to wait for.
   *linger = body_unread && !req.getExpectContinue();
-  s.metrics.ObserveRequest(label, request.method, out.status, seconds);
-  if (out.status == 401 || out.status == 403 || out.status == 429) {
-    if (s.refusals != nullptr) {
-      s.refusals->Refused(request, out.status, out.reason, label, NowUnixSeconds());
-    } else {
-      store::CountAuditEvents(out.status == 401 ? "unauthenticated"
-                              : out.status == 403 ? "forbidden" : "rate_limited", 1);
-    }
-  }
   return !close && resp.getKeepAlive();
 }
 
