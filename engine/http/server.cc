@@ -102,7 +102,6 @@ constexpr size_t kDiscardAfterLimit = 1 << 20;
 // the answer from the client before it reads it ("lingering close").
 constexpr int kLingerSeconds = 2;
 
-
 enum class BodyRead { kOk, kTooLarge, kError };
 
 // Reads the request body into *body, at most max bytes. A request without

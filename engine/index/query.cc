@@ -545,41 +545,47 @@ Result<TextQuery> QueryBuilder::Parse(const std::string& q, bool french, bool en
 
 namespace {
 
+// A viewer (not seeing everything) against the index's visibility classes:
+// the XV terms it may see, those of the index it may not, and how many
+// posts carry each kind. What FilterOf hides and HidesPosts tells.
+struct Visibilities {
+  std::vector<std::string> allowed, hidden;
+  Xapian::doccount allowed_posts = 0, hidden_posts = 0;
+};
+
+Visibilities VisibilitiesOf(const Viewer& viewer, const Xapian::Database& db) {
+  Visibilities v;
+  v.allowed.push_back(BooleanTerm(kPrefixVisibility, "public"));
+  if (viewer.internal) v.allowed.push_back(BooleanTerm(kPrefixVisibility, "internal"));
+  for (const std::string& c : viewer.communities) {
+    if (!c.empty()) v.allowed.push_back(BooleanTerm(kPrefixVisibility, "community:" + c));
+  }
+  for (auto it = db.allterms_begin(kPrefixVisibility); it != db.allterms_end(kPrefixVisibility); ++it) {
+    if (std::find(v.allowed.begin(), v.allowed.end(), *it) != v.allowed.end()) {
+      v.allowed_posts += it.get_termfreq();
+    } else {
+      v.hidden.push_back(*it);
+      v.hidden_posts += it.get_termfreq();
+    }
+  }
+  return v;
+}
+
 // The viewer's visibility, as the cheaper of two equivalent forms: what may
 // be seen (a FILTER on the allowed XV terms) or what may not (an AND_NOT on
 // the others, listed from the index). Every post has exactly one XV term,
 // so both give the same matches; Xapian skips through the shorter posting
 // lists faster (public posts are usually most of the index: "AND_NOT
 // internal" costs less than "FILTER public OR internal").
-// The visibility terms of the posts a viewer (not seeing everything) may see.
-std::vector<std::string> AllowedVisibilities(const Viewer& viewer) {
-  std::vector<std::string> allowed{BooleanTerm(kPrefixVisibility, "public")};
-  if (viewer.internal) allowed.push_back(BooleanTerm(kPrefixVisibility, "internal"));
-  for (const std::string& c : viewer.communities) {
-    if (!c.empty()) allowed.push_back(BooleanTerm(kPrefixVisibility, "community:" + c));
-  }
-  return allowed;
-}
-
 void AddVisibility(const Viewer& viewer, const Xapian::Database& db, std::vector<Xapian::Query>* must,
                    std::vector<Xapian::Query>* must_not) {
   if (viewer.everything) return;
-  const std::vector<std::string> allowed = AllowedVisibilities(viewer);
-  std::vector<std::string> hidden;
-  Xapian::doccount allowed_posts = 0, hidden_posts = 0;
-  for (auto it = db.allterms_begin(kPrefixVisibility); it != db.allterms_end(kPrefixVisibility); ++it) {
-    if (std::find(allowed.begin(), allowed.end(), *it) != allowed.end()) {
-      allowed_posts += it.get_termfreq();
-    } else {
-      hidden.push_back(*it);
-      hidden_posts += it.get_termfreq();
-    }
-  }
-  if (hidden.empty()) return;  // the viewer may see every post there is
-  if (hidden_posts <= allowed_posts) {
-    must_not->emplace_back(Xapian::Query::OP_OR, hidden.begin(), hidden.end());
+  const Visibilities v = VisibilitiesOf(viewer, db);
+  if (v.hidden.empty()) return;  // the viewer may see every post there is
+  if (v.hidden_posts <= v.allowed_posts) {
+    must_not->emplace_back(Xapian::Query::OP_OR, v.hidden.begin(), v.hidden.end());
   } else {
-    must->emplace_back(Xapian::Query::OP_OR, allowed.begin(), allowed.end());
+    must->emplace_back(Xapian::Query::OP_OR, v.allowed.begin(), v.allowed.end());
   }
 }
 
@@ -592,12 +598,7 @@ Xapian::Query All(std::vector<Xapian::Query>& parts, Xapian::Query::op op) {
 }  // namespace
 
 bool HidesPosts(const Viewer& viewer, const Xapian::Database& db) {
-  if (viewer.everything) return false;
-  const std::vector<std::string> allowed = AllowedVisibilities(viewer);
-  for (auto it = db.allterms_begin(kPrefixVisibility); it != db.allterms_end(kPrefixVisibility); ++it) {
-    if (std::find(allowed.begin(), allowed.end(), *it) == allowed.end()) return true;
-  }
-  return false;
+  return !viewer.everything && !VisibilitiesOf(viewer, db).hidden.empty();
 }
 
 Filter FilterOf(const SearchRequest& r, const Xapian::Database& db) {
