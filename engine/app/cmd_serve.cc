@@ -272,11 +272,12 @@ class ServeApp : public Poco::Util::ServerApplication {
     const ConfiguredActor actor = ReadActor(config_);
     if (actor.ok() && actor->has_value()) services.activitypub_actor = (*actor)->document;
     // URL sources are polled on their interval, with conditional GET.
-    // Listen sources on the same schedule, searched on the AT Protocol's AppView.
+    // Listen sources on the same schedule: fediverse servers' hashtag
+    // timelines and the AT Protocol's AppView.
     sources::HttpFetcher fetcher(FetcherOptionsOf(config_));
-    sources::AtprotoNetwork listener(fetcher, AtprotoOptionsOf(config_));
+    Listeners listeners(config_, fetcher);
     ingest::PollerOptions poll_options = PollerOptionsOf(config_, &gate);
-    poll_options.listener = &listener;
+    poll_options.listeners = listeners.all();
     poll_options.listen_limits = OpenNetworkLimitsOf(config_);
     ingest::Poller poller(pool, fetcher, poll_options);
     pages.SetPoller(&poller);  // the admin page's "Poll now"

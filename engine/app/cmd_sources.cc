@@ -29,6 +29,9 @@ const char kUsage[] =
     "default: recognised from the content), as2, as2-outbox, as2-jsonl, rss, atom,\n"
     "jsonfeed, twitter-archive, linkedin-connections, linkedin-messages, jsonl.\n"
     "Visibility defaults to internal. Removing a source keeps its posts.\n"
+    "A listen source's terms (--location) are comma-separated: #tag@server is that hashtag\n"
+    "on a fediverse server (#suitecrm@mastodon.social), any other term (#suitecrm, open\n"
+    "source crm) is searched on Bluesky (docs/ingest.md).\n"
     "--retention-days N: posts published more than N days ago are removed from the database\n"
     "and the index by scrm retention and by scrm serve (retention.interval_hours); 0, the\n"
     "default, keeps every post (docs/privacy.md). set changes the settings given; a\n"
@@ -168,8 +171,8 @@ int CmdSources(Context& ctx, int argc, char** argv) {
       ingest::PollerOptions poll_options;
       poll_options.fetch_timeout_seconds = ctx.config.poll_timeout_seconds;
       poll_options.max_bytes = ctx.config.poll_max_bytes;
-      sources::AtprotoNetwork listener(fetcher, AtprotoOptionsOf(ctx.config));
-      poll_options.listener = &listener;
+      Listeners listeners(ctx.config, fetcher);
+      poll_options.listeners = listeners.all();
       poll_options.listen_limits = OpenNetworkLimitsOf(ctx.config);
       ingest::Poller poller(pool, fetcher, poll_options);
       Result<ingest::IngestSummary> s = service::PollSource(&poller, name);

@@ -58,6 +58,10 @@ OpenNetworks::OpenNetworks(const Config& config, const ConfiguredActor& actor)
   }
 }
 
+Listeners::Listeners(const Config& config, sources::Fetcher& fetcher)
+    : fediverse_(fetcher, {ActivityPubHttpHosts(config.net_allow_hosts)}),
+      atproto_(fetcher, AtprotoOptionsOf(config)) {}
+
 void OpenNetworks::Add(std::unique_ptr<sources::OpenNetwork> network) {
   list_.push_back(network.get());
   owned_.push_back(std::move(network));

@@ -18,6 +18,7 @@
 #include "service/activitypub_actor.h"
 #include "service/follow.h"
 #include "sources/atproto.h"
+#include "sources/fediverse_listen.h"
 #include "sources/fetcher.h"
 #include "sources/open_network.h"
 
@@ -47,6 +48,19 @@ class OpenNetworks {
   std::vector<std::unique_ptr<sources::OpenNetwork>> owned_;
   std::vector<sources::OpenNetwork*> list_;
   std::vector<std::string> problems_;
+};
+
+// What listen sources listen with (ingest::PollerOptions::listeners), on the
+// fetcher given: the fediverse's hashtag timelines for the terms written
+// "#tag@server", Bluesky's search (atproto.appview_url) for every other.
+class Listeners {
+ public:
+  Listeners(const Config& config, sources::Fetcher& fetcher);
+  std::vector<sources::Listener*> all() { return {&fediverse_, &atproto_}; }
+
+ private:
+  sources::FediverseListener fediverse_;
+  sources::AtprotoNetwork atproto_;
 };
 
 // The loopback hosts of net.allow_hosts ("localhost", "127.0.0.1", "::1"):

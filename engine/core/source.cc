@@ -54,6 +54,12 @@ std::string ListenTermsProblem(const std::string& location) {
              std::to_string(kMaxListenTermBytes) + ")";
     }
     if (t == "#") return "the term '#' is a hashtag without its name";
+    if (t[0] == '#' && t.find('@') != std::string::npos && !FediverseTagOf(t)) {
+      return "the term '" + t +
+             "' is not a fediverse hashtag: write #tag@server (#suitecrm@mastodon.social), "
+             "the tag without spaces or any of #@/?&%, the server a host name with an "
+             "optional :port";
+    }
   }
   return "";
 }
@@ -73,6 +79,29 @@ std::vector<std::string> ListenTerms(const std::string& location) {
     start = comma + 1;
   }
   return terms;
+}
+
+std::optional<FediverseTag> FediverseTagOf(const std::string& term) {
+  if (term.size() < 4 || term[0] != '#') return std::nullopt;
+  const size_t at = term.rfind('@');
+  if (at == std::string::npos) return std::nullopt;
+  FediverseTag t{term.substr(1, at - 1), term.substr(at + 1)};
+  if (t.tag.empty() || t.tag.find_first_of(" \t\r\n#@/?&%") != std::string::npos) {
+    return std::nullopt;
+  }
+  const size_t colon = t.host.find(':');
+  const std::string name = t.host.substr(0, colon);
+  const bool name_ok = !name.empty() && name.front() != '.' && name.front() != '-' &&
+                       name.find("..") == std::string::npos &&
+                       name.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
+                                              "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") ==
+                           std::string::npos;
+  const std::string port = colon == std::string::npos ? "1" : t.host.substr(colon + 1);
+  const bool port_ok = !port.empty() && port.size() <= 5 &&
+                       port.find_first_not_of("0123456789") == std::string::npos &&
+                       std::stoi(port) > 0 && std::stoi(port) < 65536;
+  if (!name_ok || !port_ok) return std::nullopt;
+  return t;
 }
 
 Status ValidateSource(const Source& s) {

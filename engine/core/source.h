@@ -50,6 +50,18 @@ std::vector<std::string> ListenTerms(const std::string& location);
 inline constexpr size_t kMaxListenTerms = 20;
 inline constexpr size_t kMaxListenTermBytes = 100;
 
+// A listen term written "#tag@server" ("#suitecrm@mastodon.social",
+// "#café@127.0.0.1:3000") is that hashtag on that fediverse server (its
+// hashtag timeline); every other term is searched on Bluesky. `tag` is
+// without its '#', `host` a host name or IPv4 address with its ":port" when
+// given.
+struct FediverseTag {
+  std::string tag;
+  std::string host;
+};
+// The term as a fediverse hashtag, or nullopt when it is not written as one.
+std::optional<FediverseTag> FediverseTagOf(const std::string& term);
+
 // OK, or InvalidArgument naming the field and the accepted values.
 Status ValidateSource(const Source& source);
 

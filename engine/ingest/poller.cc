@@ -243,28 +243,34 @@ Result<IngestSummary> Poller::Poll(const Source& source, int64_t now) {
 }
 
 Result<IngestSummary> Poller::Listen(const Source& source) {
-  if (options_.listener == nullptr) {
-    return Status::FailedPrecondition("source '" + source.name +
-                                      "' listens on an open network, but this process has no "
-                                      "client for it");
-  }
   nlohmann::json stored = nlohmann::json::parse(source.state.empty() ? "{}" : source.state,
                                                 nullptr, false);
   if (!stored.is_object()) stored = nlohmann::json::object();
   nlohmann::json state = nlohmann::json::object();  // the terms of now only
   IngestSummary total;
-  total.format = std::string(options_.listener->network());
   Status failed;
   for (const std::string& term : ListenTerms(source.location)) {
     const std::string before =
         stored.contains(term) && stored[term].is_string() ? stored[term].get<std::string>() : "";
     state[term] = before;
     if (!failed.ok()) continue;  // a term after a failure keeps its state
+    auto takes = [&term](const sources::Listener* l) { return l->Takes(term); };
+    auto found = std::find_if(options_.listeners.begin(), options_.listeners.end(), takes);
+    if (found == options_.listeners.end()) {
+      failed = Status::FailedPrecondition("source '" + source.name + "' listens for '" + term +
+                                          "', but this process has no client for its network");
+      continue;
+    }
+    sources::Listener& listener = **found;
+    const std::string network(listener.network());
+    if (total.format.find(network) == std::string::npos) {
+      total.format += (total.format.empty() ? "" : "+") + network;
+    }
     sources::ListenReport report;
     Status heard;
     auto produce = [&](RecordSink& sink) -> Status {
       Result<sources::ListenReport> r =
-          options_.listener->Listen(term, before, options_.listen_limits, sink);
+          listener.Listen(term, before, options_.listen_limits, sink);
       if (r.ok()) {
         report = std::move(*r);
       } else {
@@ -275,7 +281,7 @@ Result<IngestSummary> Poller::Listen(const Source& source) {
     IngestOptions options;
     options.file_name = "search " + term;
     options.writers = 1;
-    Result<IngestSummary> s = IngestRecords(pool_, source, total.format, produce, options);
+    Result<IngestSummary> s = IngestRecords(pool_, source, network, produce, options);
     if (!s.ok()) {
       failed = s.status();
       continue;

@@ -2,8 +2,10 @@
 // conditionally (the stored ETag and Last-Modified), runs what changed
 // through the ingest pipeline, and records each run's health on the source.
 // Listen sources are polled on the same schedule: each of their terms is
-// searched through the Listener (the AT Protocol's AppView) for the matches
-// newer than the source's stored state, which are stored like a feed's.
+// searched through the first Listener that takes it (a fediverse server's
+// hashtag timeline for "#tag@server", else the AT Protocol's AppView) for
+// the matches newer than the source's stored state, which are stored like
+// a feed's.
 // A failing source is retried later and later (its interval doubled per
 // consecutive failure, up to max_backoff_seconds); that state lives in
 // memory, so a restart retries at once. One source is never polled twice at
@@ -19,6 +21,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "core/source.h"
 #include "core/gate.h"
@@ -41,9 +44,10 @@ struct PollerOptions {
   // Start()'s thread skips its rounds while this gate is closed (an import
   // over the API). Null: never.
   BackgroundGate* gate = nullptr;
-  // Searches the terms of listen sources (thread-safe); null: their polls
-  // fail, saying so. Within listen_limits per term and poll.
-  sources::Listener* listener = nullptr;
+  // Search the terms of listen sources (thread-safe), each term the first
+  // that Takes() it; a term none takes fails its source's poll, saying so.
+  // Within listen_limits per term and poll.
+  std::vector<sources::Listener*> listeners;
   sources::FollowLimits listen_limits;
 };
 

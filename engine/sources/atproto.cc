@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/source.h"
 #include "core/text.h"
 #include "sources/dates.h"
 #include "sources/entities.h"
@@ -608,6 +609,8 @@ Result<FollowReport> AtprotoNetwork::Follow(const RemoteAccount& account, const 
   report.state = st.dump();
   return report;
 }
+
+bool AtprotoNetwork::Takes(const std::string& term) const { return !FediverseTagOf(term); }
 
 Result<ListenReport> AtprotoNetwork::Listen(const std::string& term, const std::string& state,
                                             const FollowLimits& limits, RecordSink& sink) {

@@ -103,6 +103,8 @@ class AtprotoNetwork : public OpenNetwork, public Listener {
   // key they list.
   Result<FollowReport> Follow(const RemoteAccount& account, const std::string& state,
                               const FollowLimits& limits, RecordSink& sink) override;
+  // Every term but a fediverse hashtag ("#tag@server").
+  bool Takes(const std::string& term) const override;
   // State: {"newest": sort key, "uris": [the matches of that second seen]}.
   // Pages until a match seen before, within `limits`; each new author's
   // profile once per call (getProfiles, 25 a request).

@@ -85,6 +85,9 @@ class Listener {
  public:
   virtual ~Listener() = default;
   virtual std::string_view network() const = 0;
+  // Whether this network hears `term` as written: "#tag@server" is the
+  // fediverse's (FediverseTagOf), every other term Bluesky's.
+  virtual bool Takes(const std::string& term) const = 0;
   virtual Result<ListenReport> Listen(const std::string& term, const std::string& state,
                                       const FollowLimits& limits, RecordSink& sink) = 0;
 };

@@ -21,6 +21,17 @@
 // leave the outbox and its Note answers 404 (400 for a body that names no
 // post, 404 for a post there is not); GET /_test/stats counts the requests by kind and
 // answer, signed or not, since the last POST /_test/stats (which resets them).
+//
+// Beside Fedify, for listening (scrm's listen sources, "#tag@server"):
+// GET /api/v1/timelines/tag/TAG, the hashtag timeline of the client API
+// that Mastodon defined and Pleroma, Akkoma and GoToSocial serve. Fedify
+// has no client API, so this route is written here after Mastodon's
+// documentation (Status and Account entities; limit 20 by default, 40 at
+// most; since_id, max_id, min_id; newest first; a Link header), over the
+// same posts Fedify serves: ids as Mastodon makes them (time-ordered), the
+// tag matched case-insensitively. chloe (a profile with an e-mail, one
+// post with #caféLumière) is followed by no test: listening is how she is
+// met. POST /_test/post {"who", "content", "hashtags"} adds a post now.
 // FEDIFY_LOG=debug (or info...) prints Fedify's log on stderr: why a
 // signature was refused.
 import http from 'node:http';
@@ -61,11 +72,18 @@ const accounts = {
     posts: [], activities: [],
   },
   bob: { name: 'Bob Martin', summary: '<p>Amateur de café filtre.</p>', posts: [], activities: [] },
+  chloe: {
+    name: 'Chloé Petit',
+    summary: '<p>Barista, Croix-Rousse.</p>',
+    fields: { 'E-mail': 'chloe.petit@exemple.fr' },
+    posts: [], activities: [],
+  },
 };
+let sequence = 0;  // the status ids' tie-break, as Mastodon's snowflake ids have
 
 // A post (Note) and the activity that shows it in its author's outbox.
 function post(who, id, minutes, content, extra = {}) {
-  const p = { who, id, published: at(minutes), content, ...extra };
+  const p = { who, id, published: at(minutes), content, seq: ++sequence, ...extra };
   accounts[who].posts.push(p);
   accounts[who].activities.unshift({ type: 'Create', post: p, when: p.published });
   return p;
@@ -86,6 +104,8 @@ accounts.amelie.activities.unshift({ type: 'Delete', post: gone, when: gone.dele
 const bobReply = post('bob', '1', 30, `<p>${mentionLink('amelie')} Félicitations ! J'ai hâte de goûter ça.</p>`,
   { inReplyTo: opening, mentions: ['amelie'] });
 post('bob', '2', 35, '<p>Mon filtre du matin, sans sucre.</p>');
+post('chloe', '1', 50, `<p>Premier café filtre chez ${mentionLink('amelie')}, une merveille de douceur. ${tagLink('CaféLumière')}</p>`,
+  { hashtags: ['CaféLumière'], mentions: ['amelie'] });
 post('amelie', '4', 40, `<p>${mentionLink('bob')} Merci Bob, on t'attend samedi pour la dégustation !</p>`,
   { inReplyTo: bobReply, mentions: ['bob'] });
 for (let i = 1; i <= 22; i++) {
@@ -204,6 +224,69 @@ function changes() {  // an edit (Update) of post 2 and a new post, newest on to
     { hashtags: ['caféLumière'] });
 }
 
+// The hashtag timeline (Mastodon's GET /api/v1/timelines/tag/:hashtag).
+// A status id is the post's time in ms times 2^16 plus its sequence, as
+// Mastodon's ids order by time.
+const statusId = (p) => (BigInt(p.published.epochMilliseconds) * 65536n + BigInt(p.seq)).toString();
+const fold = (tag) => tag.normalize('NFC').toLowerCase();
+function toStatus(ctx, p) {
+  const a = accounts[p.who];
+  const id = statusId(p);
+  return {
+    id, uri: noteUri(ctx, p).href, url: `${origin}/@${p.who}/${p.id}`,
+    created_at: new Date(p.published.epochMilliseconds).toISOString(),
+    edited_at: p.updated ? new Date(p.updated.epochMilliseconds).toISOString() : null,
+    content: p.content.replaceAll('ORIGIN', origin), spoiler_text: '', language: 'fr',
+    visibility: 'public', sensitive: false,
+    in_reply_to_id: p.inReplyTo ? statusId(p.inReplyTo) : null, reblog: null,
+    account: {
+      id: String(Object.keys(accounts).indexOf(p.who) + 1), username: p.who, acct: p.who,
+      display_name: a.name, note: a.summary, url: `${origin}/@${p.who}`,
+      uri: ctx.getActorUri(p.who).href, avatar: `${origin}/avatars/${p.who}.png`, bot: false,
+      fields: Object.entries(a.fields ?? {}).map(([name, value]) => ({ name, value, verified_at: null })),
+    },
+    tags: (p.hashtags ?? []).map((t) => ({ name: fold(t), url: `${origin}/tags/${encodeURIComponent(fold(t))}` })),
+    mentions: (p.mentions ?? []).map((w) => ({ id: w, username: w, acct: w, url: `${origin}/@${w}` })),
+    media_attachments: [],
+  };
+}
+function tagTimeline(url) {
+  const tag = fold(decodeURIComponent(url.pathname.slice('/api/v1/timelines/tag/'.length)));
+  const q = url.searchParams;
+  const limit = Math.min(40, Math.max(1, Number.parseInt(q.get('limit') ?? '20', 10) || 20));
+  const big = (name) => (q.get(name) ? BigInt(q.get(name)) : null);
+  const [sinceId, maxId, minId] = [big('since_id'), big('max_id'), big('min_id')];
+  let posts = Object.values(accounts).flatMap((a) => a.posts)
+    .filter((p) => !p.deleted && (p.hashtags ?? []).some((t) => fold(t) === tag))
+    .filter((p) => {
+      const id = BigInt(statusId(p));
+      return (sinceId == null || id > sinceId) && (maxId == null || id < maxId) && (minId == null || id > minId);
+    })
+    .sort((x, y) => (BigInt(statusId(y)) > BigInt(statusId(x)) ? 1 : -1));
+  posts = minId != null ? posts.slice(-limit) : posts.slice(0, limit);  // min_id: the oldest newer ones
+  const ctx = federation.createContext(new URL(origin), undefined);
+  const statuses = posts.map((p) => toStatus(ctx, p));
+  const headers = { 'content-type': 'application/json; charset=utf-8' };
+  if (statuses.length > 0) {
+    const page = (k, v) => `${origin}${url.pathname}?limit=${limit}&${k}=${v}`;
+    headers.link = `<${page('max_id', statuses.at(-1).id)}>; rel="next", <${page('min_id', statuses[0].id)}>; rel="prev"`;
+  }
+  return [headers, statuses];
+}
+
+// POST /_test/post {"who", "content", "hashtags"}: a new post, published now.
+let posted = 0;
+function addPost(body) {
+  let asked;
+  try { asked = JSON.parse(body); } catch { return [400, { error: 'the body is not JSON' }]; }
+  const { who, content, hashtags } = asked ?? {};
+  if (!accounts[who] || typeof content !== 'string') return [400, { error: '"who" (an account) and "content" are required' }];
+  const p = post(who, String(900 + ++posted), 0, content, { hashtags: hashtags ?? [] });
+  p.published = Temporal.Now.instant();
+  accounts[who].activities.find((a) => a.post === p).when = p.published;
+  return [200, { ok: true, id: `${who}/${p.id}` }];
+}
+
 // POST /_test/delete: the post {who, id} deleted upstream. [status, answer].
 function deletePost(body) {
   let asked;
@@ -229,6 +312,19 @@ const server = http.createServer(async (req, res) => {
       for await (const c of req) chunks.push(c);
       const [status, answer] = deletePost(Buffer.concat(chunks).toString('utf8'));
       return json(answer, status);
+    }
+    if (url.pathname === '/_test/post' && req.method === 'POST') {
+      const chunks = [];
+      for await (const c of req) chunks.push(c);
+      const [status, answer] = addPost(Buffer.concat(chunks).toString('utf8'));
+      return json(answer, status);
+    }
+    if (url.pathname.startsWith('/api/v1/timelines/tag/') && req.method === 'GET') {
+      const [headers, statuses] = tagTimeline(url);
+      const key = `timeline 200${url.searchParams.has('since_id') ? ' since' : ''}${url.searchParams.has('max_id') ? ' max' : ''}`;
+      stats[key] = (stats[key] ?? 0) + 1;
+      res.writeHead(200, headers);
+      return res.end(JSON.stringify(statuses));
     }
     if (url.pathname === '/_test/stats') {
       if (req.method === 'POST') stats = {};

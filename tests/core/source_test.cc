@@ -103,6 +103,23 @@ TEST_CASE("a listen source's terms: hashtags and keywords, comma-separated", "[c
   CHECK(ValidateSource(Listening("gestion de la relation client")).ok());
 }
 
+TEST_CASE("a listen term written #tag@server is a fediverse hashtag, any other is Bluesky's",
+          "[core]") {
+  auto tag = FediverseTagOf("#suitecrm@mastodon.social");
+  REQUIRE(tag);
+  CHECK(tag->tag == "suitecrm");
+  CHECK(tag->host == "mastodon.social");
+  tag = FediverseTagOf("#caféLumière@127.0.0.1:3000");
+  REQUIRE(tag);
+  CHECK(tag->tag == "caféLumière");
+  CHECK(tag->host == "127.0.0.1:3000");
+  CHECK_FALSE(FediverseTagOf("#suitecrm"));
+  CHECK_FALSE(FediverseTagOf("support@suitecrm.com"));  // a keyword, searched on Bluesky
+  CHECK_FALSE(FediverseTagOf("#suitecrm@"));
+  CHECK_FALSE(FediverseTagOf("#a@b:0"));
+  CHECK(ValidateSource(Listening("#suitecrm@mastodon.social, #suitecrm, support@suitecrm.com")).ok());
+}
+
 TEST_CASE("bad listen terms are refused, naming the location", "[core]") {
   const std::string too_long(kMaxListenTermBytes + 1, 'a');
   std::string too_many;
@@ -113,6 +130,12 @@ TEST_CASE("bad listen terms are refused, naming the location", "[core]") {
       {"#suitecrm, " + too_long, "bytes long"},
       {too_many, "at most"},
       {"#", "hashtag without its name"},
+      {"#suitecrm@", "not a fediverse hashtag"},
+      {"#@mastodon.social", "not a fediverse hashtag"},
+      {"#suite crm@mastodon.social", "not a fediverse hashtag"},
+      {"#suitecrm@mastodon.social:99999", "not a fediverse hashtag"},
+      {"#suitecrm@mastodon.social/tags", "not a fediverse hashtag"},
+      {"#suitecrm@.social", "not a fediverse hashtag"},
   };
   for (const auto& [terms, says] : cases) {
     INFO(terms);

@@ -380,10 +380,15 @@ namespace {
 
 // A network's search, scripted: each term's matches, oldest first; the
 // state is how many of them were handed over before. A term in `failing`
-// fails after handing over its new matches.
+// fails after handing over its new matches. As "activitypub" it takes the
+// terms written #tag@server, as "atproto" every other.
 class FakeListener : public sources::Listener {
  public:
-  std::string_view network() const override { return "atproto"; }
+  explicit FakeListener(std::string net = "atproto") : net_(std::move(net)) {}
+  std::string_view network() const override { return net_; }
+  bool Takes(const std::string& term) const override {
+    return FediverseTagOf(term).has_value() == (net_ == "activitypub");
+  }
   Result<sources::ListenReport> Listen(const std::string& term, const std::string& state,
                                        const sources::FollowLimits&, RecordSink& sink) override {
     std::lock_guard<std::mutex> lock(mu);
@@ -410,6 +415,9 @@ class FakeListener : public sources::Listener {
   std::map<std::string, std::vector<std::string>> matches;
   std::set<std::string> failing;
   std::vector<std::string> calls;
+
+ private:
+  std::string net_;
 };
 
 }  // namespace
@@ -429,14 +437,16 @@ TEST_CASE("a listen source: its terms searched, matches stored, only new ones ne
   FakeListener listener;
   listener.matches["#suitecrm"] = {"Notre équipe passe à #suitecrm", "Moved to #suitecrm"};
   listener.matches["open source crm"] = {"An open source CRM, at last"};
+  FakeListener fediverse("activitypub");
   ingest::PollerOptions options;
-  options.listener = &listener;
+  options.listeners = {&fediverse, &listener};
   ingest::Poller poller(f.db.pool(), f.fetcher, options);
   store::ContentRepository content(f.db.pool());
 
   Result<ingest::IngestSummary> first = poller.PollNow("talk");
   REQUIRE(first.ok());
   CHECK(first->posts_new == 3);
+  CHECK(first->format == "atproto");
   REQUIRE(first->notes.size() == 2);
   CHECK(first->notes[0] == "#suitecrm: 1 requests, 2 matches, 0 profiles");
   CHECK(content.CountPosts(added->id) == 3);
@@ -470,6 +480,19 @@ TEST_CASE("a listen source: its terms searched, matches stored, only new ones ne
   CHECK_THAT(stored->last_error, Contains("503"));
   CHECK(stored->state == R"({"#suitecrm":"3","logiciel libre":"","open source crm":"2"})");
   CHECK(content.CountPosts(added->id) == 6);  // what came before the failure is kept
+
+  // A fediverse hashtag goes to the listener that takes it, the others not.
+  listener.failing.clear();
+  fediverse.matches["#suitecrm@social.example"] = {"Toot about #suitecrm"};
+  stored = repo.Get("talk");
+  stored->location = "#suitecrm@social.example, open source crm";
+  REQUIRE(repo.Update(*stored).ok());
+  Result<ingest::IngestSummary> both = poller.PollNow("talk");
+  REQUIRE(both.ok());
+  CHECK(both->format == "activitypub+atproto");
+  CHECK(both->posts_new == 1);
+  CHECK(fediverse.calls == std::vector<std::string>{"#suitecrm@social.example@"});
+  CHECK(listener.calls.back() == "open source crm@2");
 
   // Without a client, a listen source says so.
   ingest::Poller deaf(f.db.pool(), f.fetcher);

@@ -1,0 +1,260 @@
+#include "sources/fediverse_listen.h"
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "core/source.h"
+#include "core/text.h"
+#include "sources/activitystreams.h"
+#include "sources/json_members.h"
+#include "sources/url_util.h"
+
+namespace scrm::sources {
+namespace {
+
+using nlohmann::json;
+
+bool IsHttpUrl(const std::string& s) { return StartsWith(s, "https://") || StartsWith(s, "http://"); }
+
+// The author of a status as the ActivityStreams actor it stands for: its
+// ActivityPub id (`uri`; servers older than Mastodon 4.2 give only `url`,
+// which Pleroma and Akkoma make the same), Mastodon's profile fields as
+// PropertyValues, a bot as a Service. Empty when the account has no http(s)
+// id.
+json ActorOf(const json& account) {
+  std::string id = StringMember(account, "uri");
+  if (!IsHttpUrl(id)) id = StringMember(account, "url");
+  if (!IsHttpUrl(id)) return json();
+  const json* bot = Member(account, "bot");
+  json actor{{"type", bot && bot->is_boolean() && bot->get<bool>() ? "Service" : "Person"},
+             {"id", id}};
+  for (auto [from, to] : {std::pair{"username", "preferredUsername"},
+                          {"display_name", "name"}, {"note", "summary"}, {"url", "url"}}) {
+    if (std::string v = StringMember(account, from); !v.empty()) actor[to] = v;
+  }
+  if (std::string avatar = StringMember(account, "avatar"); IsHttpUrl(avatar)) {
+    actor["icon"] = {{"type", "Image"}, {"url", avatar}};
+  }
+  if (const json* fields = Member(account, "fields"); fields && fields->is_array()) {
+    json attachment = json::array();
+    for (const json& f : *fields) {
+      if (StringMember(f, "name").empty()) continue;
+      attachment.push_back({{"type", "PropertyValue"},
+                            {"name", StringMember(f, "name")},
+                            {"value", StringMember(f, "value")}});
+    }
+    if (!attachment.empty()) actor["attachment"] = std::move(attachment);
+  }
+  return actor;
+}
+
+// The ActivityStreams Note a status stands for, its author embedded when
+// `embed_author`, else named by id. Null with *problem naming the field
+// when the status cannot be one.
+json NoteOf(const json& status, bool embed_author, std::string* problem) {
+  const std::string uri = StringMember(status, "uri");
+  if (!IsHttpUrl(uri)) {
+    *problem = "the status has no http(s) 'uri' (the post's ActivityPub id)";
+    return json();
+  }
+  const json* account = Member(status, "account");
+  json actor = account ? ActorOf(*account) : json();
+  if (actor.is_null()) {
+    *problem = "the status's 'account' has no http(s) 'uri' or 'url' (its author's id)";
+    return json();
+  }
+  json note{{"type", "Note"}, {"id", uri}, {"content", StringMember(status, "content")}};
+  note["attributedTo"] = embed_author ? actor : json(actor["id"]);
+  if (std::string v = StringMember(status, "created_at"); !v.empty()) note["published"] = v;
+  if (std::string v = StringMember(status, "edited_at"); !v.empty()) note["updated"] = v;
+  if (std::string v = StringMember(status, "url"); IsHttpUrl(v)) note["url"] = v;
+  if (std::string v = StringMember(status, "spoiler_text"); !v.empty()) note["summary"] = v;
+  if (std::string lang = StringMember(status, "language"); IsWellFormedLanguageTag(lang)) {
+    note["contentMap"] = {{lang, note["content"]}};
+  }
+  json tags = json::array();
+  if (const json* list = Member(status, "tags"); list && list->is_array()) {
+    for (const json& t : *list) {
+      if (std::string name = StringMember(t, "name"); !name.empty()) {
+        tags.push_back({{"type", "Hashtag"}, {"name", "#" + name}, {"href", StringMember(t, "url")}});
+      }
+    }
+  }
+  if (const json* list = Member(status, "mentions"); list && list->is_array()) {
+    for (const json& m : *list) {
+      std::string acct = StringMember(m, "acct");
+      const std::string href = StringMember(m, "url");
+      if (acct.empty()) continue;
+      // A local account's acct is its bare name: its server is its page's.
+      if (acct.find('@') == std::string::npos && !UrlHostPort(href).empty()) {
+        acct += "@" + UrlHostPort(href);
+      }
+      tags.push_back({{"type", "Mention"}, {"name", "@" + acct}, {"href", href}});
+    }
+  }
+  if (!tags.empty()) note["tag"] = std::move(tags);
+  if (const json* media = Member(status, "media_attachments"); media && media->is_array()) {
+    json attachment = json::array();
+    for (const json& m : *media) {
+      std::string url = StringMember(m, "remote_url");
+      if (!IsHttpUrl(url)) url = StringMember(m, "url");
+      if (!IsHttpUrl(url)) continue;
+      json a{{"type", "Document"}, {"url", url}};
+      if (std::string d = StringMember(m, "description"); !d.empty()) a["name"] = d;
+      attachment.push_back(std::move(a));
+    }
+    if (!attachment.empty()) note["attachment"] = std::move(attachment);
+  }
+  return note;
+}
+
+// Hands on what the parser made of one status, with the status as the
+// server gave it as the post's raw record and its account as its author's:
+// what an export gives back.
+class AsRead : public RecordSink {
+ public:
+  AsRead(RecordSink& next, const json& status) : next_(next), status_(status) {}
+  void OnPost(Post post, const Position& where) override {
+    post.raw = status_.dump();
+    next_.OnPost(std::move(post), where);
+  }
+  void OnProfile(Profile profile, const Position& where) override {
+    if (const json* account = Member(status_, "account")) profile.raw = account->dump();
+    next_.OnProfile(std::move(profile), where);
+  }
+  void OnDelete(Deletion deletion, const Position& where) override {
+    next_.OnDelete(std::move(deletion), where);
+  }
+  void OnReject(Reject reject) override {
+    reject.raw = status_.dump();
+    next_.OnReject(std::move(reject));
+  }
+
+ private:
+  RecordSink& next_;
+  const json& status_;
+};
+
+// A fetch's refusal as the admin can act on it.
+Status Refused(const Status& s, const FediverseTag& t, const std::string& url) {
+  const std::string& m = s.message();
+  const std::string where = "#" + t.tag + " on " + t.host;
+  for (const char* code : {"401", "403", "422"}) {
+    if (m.find(std::string("server answered ") + code) != std::string::npos) {
+      return Status::FailedPrecondition(
+          RedactUrl(url) + ": " + t.host + " answered " + code +
+          ": it shows its hashtag timelines only to its signed-in users; listen for " + where +
+          "'s tag on another server");
+    }
+  }
+  if (m.find("server answered 404") != std::string::npos ||
+      m.find("server answered 410") != std::string::npos) {
+    return Status::NotFound(RedactUrl(url) + ": " + t.host +
+                            " has no hashtag timeline at /api/v1/timelines/tag: it does not "
+                            "offer the Mastodon client API that Mastodon, Pleroma, Akkoma and "
+                            "GoToSocial serve; listen on one of those");
+  }
+  if (s.code() == Status::Code::kUnavailable) return s;
+  return Status::FailedPrecondition(m);
+}
+
+}  // namespace
+
+FediverseListener::FediverseListener(Fetcher& fetcher, FediverseListenOptions options)
+    : fetcher_(fetcher), options_(std::move(options)) {}
+
+bool FediverseListener::Takes(const std::string& term) const {
+  return FediverseTagOf(term).has_value();
+}
+
+Result<ListenReport> FediverseListener::Listen(const std::string& term, const std::string& state,
+                                               const FollowLimits& limits, RecordSink& sink) {
+  const std::optional<FediverseTag> t = FediverseTagOf(term);
+  if (!t) {
+    return Status::InvalidArgument("'" + term + "' is not a fediverse hashtag (#tag@server)");
+  }
+  json st = json::parse(state.empty() ? "{}" : state, nullptr, false);
+  const std::string seen = st.is_object() ? StringMember(st, "newest") : "";
+  const std::string host_only = t->host.substr(0, t->host.find(':'));
+  const bool plain = std::find(options_.http_hosts.begin(), options_.http_hosts.end(),
+                               host_only) != options_.http_hosts.end();
+  const int per_page = std::max(1, std::min(40, limits.max_posts));
+  std::string base = std::string(plain ? "http://" : "https://") + t->host +
+                     "/api/v1/timelines/tag/" + PercentEncode(t->tag) +
+                     "?limit=" + std::to_string(per_page);
+  if (!seen.empty()) base += "&since_id=" + PercentEncode(seen);
+
+  ListenReport report;
+  std::string newest, max_id;
+  std::set<std::string> authors;  // embedded once per poll
+  int handed = 0;
+  ParseOptions parse;
+  parse.platform = "mastodon";
+  for (int page_no = 0; page_no < limits.max_pages && handed < limits.max_posts; ++page_no) {
+    const std::string url = max_id.empty() ? base : base + "&max_id=" + PercentEncode(max_id);
+    FetchRequest req;
+    req.url = url;
+    req.accept = "application/json";
+    req.timeout_seconds = limits.timeout_seconds;
+    req.max_bytes = limits.max_page_bytes;
+    ++report.requests;
+    Result<FetchResult> got = fetcher_.Fetch(req);
+    if (!got.ok()) return Refused(got.status(), *t, url);
+    const json page = json::parse(got->body, nullptr, /*allow_exceptions=*/false);
+    if (!page.is_array()) {
+      return Status::FailedPrecondition(
+          RedactUrl(url) + ": the answer is not a JSON array of statuses (" +
+          std::to_string(got->body.size()) + " bytes): " + t->host +
+          " does not serve Mastodon's hashtag timeline there");
+    }
+    bool reached_seen = false;
+    std::string last_id;
+    int64_t record = 0;
+    for (const json& status : page) {
+      if (handed >= limits.max_posts) break;
+      const std::string id = StringMember(status, "id");
+      Position where;
+      where.file = RedactUrl(url);
+      where.record = record++;
+      if (id.empty()) {
+        sink.OnReject({where, "the status has no 'id' (the server's id of it, a string)",
+                       status.dump()});
+        continue;
+      }
+      if (id == seen) {  // a server that does not honour since_id
+        reached_seen = true;
+        break;
+      }
+      if (newest.empty()) newest = id;
+      last_id = id;
+      if (Member(status, "reblog")) continue;  // a share, not a post of the tag's
+      const json* account = Member(status, "account");
+      const json actor = account ? ActorOf(*account) : json();
+      const std::string author = actor.is_object() ? StringMember(actor, "id") : "";
+      std::string problem;
+      const json note = NoteOf(status, authors.insert(author).second, &problem);
+      if (note.is_null()) {
+        sink.OnReject({where, problem, status.dump()});
+        continue;
+      }
+      std::istringstream in(note.dump());
+      parse.file = where.file;
+      ParseStats stats;
+      AsRead as_read(sink, status);
+      ParseActivityStreams(in, parse, as_read, &stats);
+      handed += static_cast<int>(stats.posts);
+      report.posts += static_cast<int>(stats.posts);
+      report.profiles += static_cast<int>(stats.profiles);
+    }
+    if (reached_seen || last_id.empty() || static_cast<int>(page.size()) < per_page) break;
+    max_id = last_id;
+  }
+  report.state = json{{"newest", newest.empty() ? seen : newest}}.dump();
+  return report;
+}
+
+}  // namespace scrm::sources
