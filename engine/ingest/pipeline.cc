@@ -180,7 +180,7 @@ class Writer {
       try {
         posts_ += repo_.UpsertPosts(source_id_, batch.posts);
         profiles_ += repo_.UpsertProfiles(source_id_, batch.profiles);
-        deletions_ += repo_.ApplyDeletions(source_id_, batch.deletions);
+        deletions_ += repo_.ApplyDeletions(batch.deletions);
         repo_.AddRejects(source_id_, format_, batch.rejects);
       } catch (...) {
         std::lock_guard<std::mutex> lock(mu_);

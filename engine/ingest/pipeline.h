@@ -6,8 +6,8 @@
 // at most a few batches per writer are in flight whatever the input's size.
 //
 // Posts are upserted by (source, external id), profiles by (platform,
-// external id); a Delete removes the source's post of that id when its
-// author asks (store::ContentRepository::ApplyDeletions), in input order
+// external id); a Delete removes the post of that id when its author asks,
+// under every source that holds it (store::ContentRepository::ApplyDeletions), in input order
 // with the post's other versions; a record that cannot be read is kept in scrm_rejects with
 // its raw bytes, position and reason. Nothing is lost, and ingesting the
 // same input twice changes nothing.

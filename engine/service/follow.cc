@@ -50,7 +50,7 @@ int64_t RemoveGoneUpstream(store::Pool& pool, const Source& source, const std::s
   for (const std::string& external_id : sources::GoneUpstream(span, stored)) {
     gone.push_back(id_of.at(external_id));
   }
-  return content.RemovePosts(gone);
+  return content.RemoveDeletedPosts(gone);
 }
 
 // What reading one account gave: the client's report and status, and what

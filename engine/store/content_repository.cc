@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/text.h"
 #include "core/time.h"
@@ -357,49 +358,77 @@ int64_t RemovePostsOn(sql::Connection& conn, const std::vector<int64_t>& post_id
   return removed;
 }
 
-namespace {
-
-// The post of `source_id` with this id, and its author: (0, "") when none.
-std::pair<int64_t, std::string> FindPost(sql::PreparedStatement& find, int64_t source_id,
-                                         const std::string& external_id) {
-  const std::string key = TruncateUtf8(external_id, 512);
-  find.setInt64(1, source_id);
-  find.setInt64(2, IdHash(key));
-  find.setString(3, key);
-  std::unique_ptr<sql::ResultSet> rs(find.executeQuery());
-  if (!rs->next()) return {0, ""};
-  return {rs->getInt64(1), rs->getString(2)};
+int64_t RemoveDeletedPostsOn(sql::Connection& conn, const std::vector<int64_t>& post_ids) {
+  std::vector<int64_t> all = post_ids;
+  std::unordered_set<int64_t> known(post_ids.begin(), post_ids.end());
+  // The copies: the same id (key_hash leads idx_scrm_posts_hash_key) by the same author.
+  ForIdChunks(
+      conn, post_ids,
+      [](size_t n) {
+        return "SELECT c.id FROM scrm_posts p JOIN scrm_posts c ON c.key_hash = p.key_hash AND "
+               "c.external_id = p.external_id AND c.author_hash = p.author_hash AND "
+               "c.author_id = p.author_id AND c.id <> p.id WHERE p.author_id <> '' AND p.id IN " +
+               Placeholders(1, n);
+      },
+      [&](sql::PreparedStatement& ps) {
+        std::unique_ptr<sql::ResultSet> rs(ps.executeQuery());
+        while (rs->next()) {
+          if (known.insert(rs->getInt64(1)).second) all.push_back(rs->getInt64(1));
+        }
+      });
+  return RemovePostsOn(conn, all);
 }
 
-constexpr const char* kFindPost =
+namespace {
+
+// The posts with this id, under every source: (id, author) each.
+std::vector<std::pair<int64_t, std::string>> FindPosts(sql::PreparedStatement& find,
+                                                       const std::string& external_id) {
+  const std::string key = TruncateUtf8(external_id, 512);
+  find.setInt64(1, IdHash(key));
+  find.setString(2, key);
+  std::unique_ptr<sql::ResultSet> rs(find.executeQuery());
+  std::vector<std::pair<int64_t, std::string>> found;
+  while (rs->next()) found.emplace_back(rs->getInt64(1), rs->getString(2));
+  return found;
+}
+
+constexpr const char* kFindPosts =
     "SELECT id, author_id FROM scrm_posts FORCE INDEX (idx_scrm_posts_hash_key) "
-    "WHERE source_id = ? AND key_hash = ? AND external_id = ? FOR UPDATE";
+    "WHERE key_hash = ? AND external_id = ? FOR UPDATE";
 
 }  // namespace
 
-DeletionCounts ContentRepository::ApplyDeletions(int64_t source_id,
-                                                 const std::vector<Deletion>& deletions) {
+DeletionCounts ContentRepository::ApplyDeletions(const std::vector<Deletion>& deletions) {
   DeletionCounts counts;
   if (deletions.empty()) return counts;
   try {
     Pool::Lease conn = pool_.Acquire();
     Transaction tx(*conn);
-    Statement find = conn.Prepare(kFindPost);
+    Statement find = conn.Prepare(kFindPosts);
     std::vector<int64_t> ids;
+    std::unordered_set<int64_t> listed;
     for (const Deletion& d : deletions) {
-      auto [id, author] = FindPost(*find, source_id, d.object_id);
-      if (id == 0) {
+      const std::vector<std::pair<int64_t, std::string>> found = FindPosts(*find, d.object_id);
+      std::string other;  // an author that is not the Delete's
+      bool removed = false;
+      for (const auto& [id, author] : found) {
+        if (author.empty() || author != d.actor_id) {
+          other = author.empty() ? "unknown" : author;
+        } else {
+          removed = true;
+          if (listed.insert(id).second) ids.push_back(id);
+        }
+      }
+      if (found.empty()) {
         ++counts.unknown;
-      } else if (author != d.actor_id || author.empty()) {
+      } else if (!removed) {
         ++counts.refused;
         if (counts.refusals.size() < DeletionCounts::kMaxRefusals) {
           counts.refusals.push_back("Delete of " + d.object_id + " by " + d.actor_id +
-                                    " refused: the post's author is " +
-                                    (author.empty() ? std::string("unknown") : author) +
+                                    " refused: the post's author is " + other +
                                     "; the post is kept");
         }
-      } else if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
-        ids.push_back(id);
       }
     }
     counts.removed = RemovePostsOn(*conn, ids);
@@ -435,12 +464,12 @@ std::vector<StoredPostKey> ContentRepository::PostsOfAuthor(
   return out;
 }
 
-int64_t ContentRepository::RemovePosts(const std::vector<int64_t>& post_ids) {
+int64_t ContentRepository::RemoveDeletedPosts(const std::vector<int64_t>& post_ids) {
   if (post_ids.empty()) return 0;
   try {
     Pool::Lease conn = pool_.Acquire();
     Transaction tx(*conn);
-    const int64_t removed = RemovePostsOn(*conn, post_ids);
+    const int64_t removed = RemoveDeletedPostsOn(*conn, post_ids);
     tx.Commit();
     return removed;
   } catch (const sql::SQLException& e) {

@@ -11,7 +11,11 @@
 // cannot silently fall behind the database (IndexQueueRepository). Posts are
 // found by the hash of their id and then the id itself (sql/0003): see
 // store/id_hash.h. A post leaves the store one way, whoever removes it (an
-// erasure, a retention run, a deletion on its network): RemovePostsOn.
+// erasure, a retention run, a deletion on its network): RemovePostsOn. A
+// deletion on its network (a Delete by its author, or a post its author's
+// network no longer lists) removes the post from every source that holds it
+// (a listen source's copy of a followed account's post), not only the one
+// it was read through: RemoveDeletedPostsOn.
 // Thread-safe; database failures throw store::DbError.
 #ifndef SCRM_STORE_CONTENT_REPOSITORY_H_
 #define SCRM_STORE_CONTENT_REPOSITORY_H_
@@ -33,11 +37,17 @@ namespace scrm::store {
 // post gone and deletes its document). Returns the posts removed.
 int64_t RemovePostsOn(sql::Connection& conn, const std::vector<int64_t>& post_ids);
 
+// As RemovePostsOn, for posts deleted by their author on their network:
+// with them go their copies under other sources, the posts with the same
+// external id and the same (non-empty) author id. Returns every post
+// removed, the copies counted.
+int64_t RemoveDeletedPostsOn(sql::Connection& conn, const std::vector<int64_t>& post_ids);
+
 // What the deletions of one batch did (ContentRepository::ApplyDeletions).
 struct DeletionCounts {
   int64_t removed = 0;  // posts removed: the Delete was by their author
   int64_t refused = 0;  // a post of that id is stored, but the Delete is not its author's: kept
-  int64_t unknown = 0;  // no post of that id in the source: nothing to remove
+  int64_t unknown = 0;  // no post of that id stored: nothing to remove
   // One line per refused Delete (the post, who asked, its author), the first
   // kMaxRefusals.
   std::vector<std::string> refusals;
@@ -81,18 +91,21 @@ class ContentRepository {
   UpsertCounts UpsertPosts(int64_t source_id, const std::vector<Post>& posts);
   UpsertCounts UpsertProfiles(int64_t source_id, const std::vector<Profile>& profiles);
   void AddRejects(int64_t source_id, const std::string& format, const std::vector<Reject>& rejects);
-  // Removes the post of `source_id` each deletion names when the deletion's
-  // actor is its author (author_id, byte for byte); another actor's is
+  // Removes the post each deletion names when the deletion's actor is its
+  // author (author_id, byte for byte), under whichever sources hold it (the
+  // source the Delete came through or not: a listen source's copy of a
+  // followed post, a post imported from a file); another actor's Delete is
   // refused and the post kept. One transaction.
-  DeletionCounts ApplyDeletions(int64_t source_id, const std::vector<Deletion>& deletions);
+  DeletionCounts ApplyDeletions(const std::vector<Deletion>& deletions);
 
   // The posts of `source_id` written by `author_id` on one of `platforms`.
   std::vector<StoredPostKey> PostsOfAuthor(int64_t source_id,
                                            const std::vector<std::string>& platforms,
                                            const std::string& author_id);
-  // Removes these posts (scrm_posts ids, as PostsOfAuthor gives them) in
-  // one transaction (RemovePostsOn); returns how many went.
-  int64_t RemovePosts(const std::vector<int64_t>& post_ids);
+  // Removes these posts (scrm_posts ids, as PostsOfAuthor gives them),
+  // deleted on their network, and their copies under other sources, in one
+  // transaction (RemoveDeletedPostsOn); returns how many went.
+  int64_t RemoveDeletedPosts(const std::vector<int64_t>& post_ids);
 
   int64_t CountPosts(int64_t source_id);  // source_id 0: all
   std::optional<Post> GetPost(int64_t source_id, const std::string& external_id);

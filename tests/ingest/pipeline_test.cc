@@ -202,6 +202,62 @@ TEST_CASE("a Delete by the post's author removes it, anyone else's is refused an
   CHECK(again.deletes_refused == 1);
 }
 
+TEST_CASE("a Delete by the author removes the post under every source that holds it",
+          "[mysql][ingest]") {
+  Fixture f;
+  const std::string anne = "https://social.example/users/anne";
+  // The same posts heard by a listen source, and post 2 also imported
+  // under a third source as written by someone else (a forged copy).
+  auto other = [&](const std::string& name, const std::string& type) {
+    Source s;
+    s.name = name;
+    s.type = type;
+    s.location = type == "listen" ? "#café" : "";
+    s.visibility = "public";
+    auto added = store::SourceRepository(f.db.pool()).Add(s);
+    REQUIRE(added.ok());
+    return *added;
+  };
+  Source heard = other("heard", "listen");
+  Source forged = other("forged", "file");
+  f.Run(Note("1", "un") + Note("2", "deux") + Note("3", "trois"));
+  Source followed = f.source;
+  f.source = heard;
+  f.Run(Note("1", "un") + Note("2", "deux"));
+  f.source = forged;
+  f.Run(R"({"type":"Note","id":"https://social.example/notes/2","attributedTo":"https://evil.example/users/mallory","content":"deux"})"
+        "\n");
+  store::ContentRepository repo(f.db.pool());
+  const int64_t heard_1 = PostId(f.db, "1");  // the listen source's copy: the newer row
+  const int64_t queued_before = Queued(f.db, heard_1);
+
+  // Anne's Delete of 1 arrives through the followed source: both copies go.
+  f.source = followed;
+  auto s = f.Run(Delete("1", anne, false));
+  CHECK(s.removed == 2);
+  CHECK(s.deletes_unknown == 0);
+  CHECK_FALSE(repo.GetPost(followed.id, "https://social.example/notes/1").has_value());
+  CHECK_FALSE(repo.GetPost(heard.id, "https://social.example/notes/1").has_value());
+  CHECK(Queued(f.db, heard_1) == queued_before + 1);  // its index document goes too
+
+  // Her Delete of 2 through a source that holds no copy of hers: her
+  // copies go, the copy that names another author stays.
+  f.source = forged;
+  s = f.Run(Delete("2", anne, true));
+  CHECK(s.removed == 2);
+  CHECK(s.deletes_refused == 0);
+  CHECK_FALSE(repo.GetPost(followed.id, "https://social.example/notes/2").has_value());
+  CHECK_FALSE(repo.GetPost(heard.id, "https://social.example/notes/2").has_value());
+  CHECK(repo.GetPost(forged.id, "https://social.example/notes/2").has_value());
+  CHECK(repo.CountPosts(followed.id) == 1);  // 3, which nobody deleted
+
+  // Mallory's Delete of Anne's 3 is refused wherever it comes from.
+  s = f.Run(Delete("3", "https://evil.example/users/mallory", false));
+  CHECK(s.removed == 0);
+  CHECK(s.deletes_refused == 1);
+  CHECK(repo.GetPost(followed.id, "https://social.example/notes/3").has_value());
+}
+
 TEST_CASE("a post re-created after its Delete in one input stays, one deleted after goes",
           "[mysql][ingest]") {
   Fixture f;
