@@ -118,13 +118,37 @@ NetworkRound RunNetwork(store::Pool& pool, sources::OpenNetwork& network,
   const std::vector<store::FollowRow> due =
       follows.Due(round.network, std::max(0, options.max_accounts_per_round));
   int64_t items = 0;
+  // Hosts that failed to answer (Unavailable: no connection, a timeout, 5xx,
+  // 429) for kHostFailuresInARow accounts in a row: their other accounts
+  // wait for the next round, backed off as if they had failed.
+  struct HostTrouble {
+    int in_a_row = 0;
+    std::string last;
+  };
+  std::unordered_map<std::string, HostTrouble> hosts;
   for (const store::FollowRow& row : due) {
     if (round.requests >= options.max_requests_per_round) {
       round.budget_spent = true;
       break;
     }
     const sources::RemoteAccount account = AccountOf(row);
+    const std::string host = network.HostOf(account, row.state);
+    HostTrouble* trouble = host.empty() ? nullptr : &hosts[host];
+    if (trouble != nullptr && trouble->in_a_row >= kHostFailuresInARow) {
+      ++round.accounts_deferred;
+      follows.RecordFailure(row.id,
+                            Named(account) + ": not read this round: " + host + " failed to answer " +
+                                std::to_string(trouble->in_a_row) + " accounts in a row (" +
+                                trouble->last + ")",
+                            0, BackoffSeconds(row.failures, options));
+      continue;
+    }
     AccountRead read = ReadAccount(pool, *source, network, account, row.state, options.limits);
+    if (trouble != nullptr) {
+      const bool unanswered = read.status.code() == Status::Code::kUnavailable;
+      trouble->in_a_row = unanswered ? trouble->in_a_row + 1 : 0;
+      if (unanswered) trouble->last = read.status.message();
+    }
     ++round.accounts_checked;
     round.requests += read.report.requests;
     round.posts_read += read.report.posts;
@@ -152,7 +176,12 @@ NetworkRound RunNetwork(store::Pool& pool, sources::OpenNetwork& network,
   if (round.errors > 0) {
     sources_repo.RecordFailure(
         source->id, std::to_string(round.errors) + " of " + std::to_string(round.accounts_checked) +
-                        " accounts failed; first: " + round.error_messages.front());
+                        " accounts failed" +
+                        (round.accounts_deferred > 0
+                             ? ", " + std::to_string(round.accounts_deferred) +
+                                   " more not read (their host kept failing)"
+                             : "") +
+                        "; first: " + round.error_messages.front());
   }
   return round;
 }
@@ -181,6 +210,7 @@ nlohmann::json FollowRound::ToJson() const {
                                {"profiles_updated", n.profiles_updated},
                                {"rejected", n.rejected},
                                {"errors", n.errors},
+                               {"profiles_deferred", n.accounts_deferred},
                                {"error_messages", n.error_messages},
                                {"budget_spent", n.budget_spent}});
   }

@@ -11,7 +11,9 @@
 // stored posts that the network no longer lists within the span the client
 // read in full are removed (sources::GoneUpstream), and an
 // account that failed is tried again after a backoff that doubles with each
-// failure in a row, up to max_backoff_seconds. Health per network (accounts,
+// failure in a row, up to max_backoff_seconds; once kHostFailuresInARow
+// accounts on one host in a row could not be read (the host down, slow or
+// refusing), the round reads no more of that host's accounts. Health per network (accounts,
 // last success, last error) is in scrm_follows and on the network's source.
 // `scrm follow add` resolves a handle or URL live, stores its profile and
 // links it to a CRM record as a salesperson's "Link a profile" does.
@@ -62,7 +64,15 @@ struct NetworkRound {
   int errors = 0;
   std::vector<std::string> error_messages;  // the first few, each naming the account
   bool budget_spent = false;  // accounts left due: the request budget was spent
+  // Accounts not read: their host (OpenNetwork::HostOf) failed to answer
+  // kHostFailuresInARow accounts in a row this round. Each is backed off as
+  // a failure of its own, with a message naming the host.
+  int accounts_deferred = 0;
 };
+
+// Accounts in a row on one host that may fail to answer (Unavailable)
+// before a round stops asking that host.
+inline constexpr int kHostFailuresInARow = 3;
 
 struct FollowRound {
   std::vector<NetworkRound> networks;
@@ -71,7 +81,7 @@ struct FollowRound {
   //  "networks":[{"network","accounts_added","profiles_checked","requests",
   //  "posts_read","posts_new","posts_updated","posts_removed","profiles_new",
   //  "profiles_updated","rejected",
-  //  "errors","error_messages","budget_spent"}]}
+  //  "errors","profiles_deferred","error_messages","budget_spent"}]}
   nlohmann::json ToJson() const;
 };
 

@@ -345,6 +345,10 @@ Result<RemoteAccount> ActivityPubNetwork::Resolve(std::string_view handle_or_url
   return account;
 }
 
+std::string ActivityPubNetwork::HostOf(const RemoteAccount& account, const std::string&) const {
+  return Origin(account.id);
+}
+
 Result<FollowReport> ActivityPubNetwork::Follow(const RemoteAccount& account,
                                                 const std::string& state_text,
                                                 const FollowLimits& limits, RecordSink& sink) {

@@ -46,6 +46,8 @@ class ActivityPubNetwork : public OpenNetwork {
   std::string_view network() const override { return "activitypub"; }
   bool Recognises(std::string_view handle_or_url) const override;
   Result<RemoteAccount> Resolve(std::string_view handle_or_url) override;
+  // The actor's host.
+  std::string HostOf(const RemoteAccount& account, const std::string& state) const override;
   Result<FollowReport> Follow(const RemoteAccount& account, const std::string& state,
                               const FollowLimits& limits, RecordSink& sink) override;
 

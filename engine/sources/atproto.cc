@@ -529,6 +529,11 @@ void AddToSpan(const PostPage& page, const RemoteAccount& account, ReadSpan& spa
 
 }  // namespace
 
+std::string AtprotoNetwork::HostOf(const RemoteAccount&, const std::string& state) const {
+  const json st = json::parse(state.empty() ? "{}" : state, nullptr, false);
+  return st.is_object() ? UrlHostPort(Str(st, "pds")) : "";
+}
+
 Result<FollowReport> AtprotoNetwork::Follow(const RemoteAccount& account, const std::string& state,
                                             const FollowLimits& limits, RecordSink& sink) {
   FollowReport report;

@@ -95,6 +95,9 @@ class AtprotoNetwork : public OpenNetwork, public Listener {
   std::string_view network() const override { return "atproto"; }
   bool Recognises(std::string_view handle_or_url) const override;
   Result<RemoteAccount> Resolve(std::string_view handle_or_url) override;
+  // The account's PDS, once a round has read its DID document (the state
+  // keeps it); "" before.
+  std::string HostOf(const RemoteAccount& account, const std::string& state) const override;
   // State: {"pds","pds_at","newest","profile_cid"}: the PDS (read again
   // daily), the newest post's record key seen, the profile's CID. Reads the
   // newest page always (edits there are seen), older pages until the newest

@@ -61,6 +61,10 @@ class OpenNetwork {
   // The account behind a handle or URL, resolved live. NotFound when the
   // network says there is none; Unavailable when it cannot be asked now.
   virtual Result<RemoteAccount> Resolve(std::string_view handle_or_url) = 0;
+  // The host that serves the account's posts ("host" or "host:port"), as
+  // known without a request from the account and its client state: a
+  // follower stops asking a host that keeps failing. "" when unknown.
+  virtual std::string HostOf(const RemoteAccount& account, const std::string& state) const = 0;
   // Reads the account's profile and its public posts newer than `state`
   // says were seen, within `limits`, into `sink`; reports the span it read
   // in full (FollowReport::span).
