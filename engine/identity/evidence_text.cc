@@ -43,6 +43,8 @@ const std::vector<PhraseText>& Phrases() {
       // Place.
       {"location_city", "located in {location}, the CRM's city"},
       {"location_country", "located in {location}, the CRM's country"},
+      // Following: an account that moved to this one.
+      {"moved_from", "the account {handle}, linked to this record, moved here (confirmed by both accounts)"},
   };
   return kPhrases;
 }

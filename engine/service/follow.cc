@@ -5,7 +5,9 @@
 #include <unordered_map>
 #include <utility>
 
+#include "identity/evidence_text.h"
 #include "ingest/pipeline.h"
+#include "service/matching.h"
 #include "sources/gone_upstream.h"
 #include "store/audit_repository.h"
 #include "store/content_repository.h"
@@ -102,6 +104,77 @@ sources::RemoteAccount AccountOf(const store::FollowRow& row) {
 
 std::string Named(const sources::RemoteAccount& a) { return a.handle.empty() ? a.id : a.handle; }
 
+// The account followed from now on, its first read (done) recorded.
+void StartFollowing(store::FollowRepository& follows, const sources::RemoteAccount& account,
+                    const AccountRead& read, const FollowOptions& options) {
+  store::FollowRow row;
+  row.network = account.network;
+  row.account_id = account.id;
+  row.handle = account.handle;
+  row.profile_url = account.profile_url;
+  row.platform = account.platform;
+  follows.Upsert(row);
+  if (std::optional<int64_t> id = follows.IdOf(row.network, row.account_id)) {
+    follows.RecordSuccess(*id, read.report.state, read.report.requests,
+                          static_cast<int>(read.summary.posts_new), options.interval_seconds);
+  }
+}
+
+// An account that moved (ActivityPub's account migration: its actor names
+// its successor in movedTo). When the successor confirms it (its
+// alsoKnownAs names the old account), the successor is followed, and linked
+// to the CRM records the old account is linked to as matching links (auto,
+// the move as its evidence: a salesperson may reject it). The old account
+// stays followed and linked. Returns what was done, or why not; "" when the
+// successor is followed already (an earlier round did it).
+std::string FollowMove(store::Pool& pool, const Source& source, sources::OpenNetwork& network,
+                       const sources::RemoteAccount& account, const std::string& moved_to,
+                       const FollowOptions& options) {
+  store::FollowRepository follows(pool);
+  if (follows.IdOf(std::string(network.network()), moved_to)) return "";
+  const std::string said = Named(account) + " moved to " + moved_to;
+  Result<sources::RemoteAccount> next = network.Resolve(moved_to);
+  if (!next.ok()) return said + ", which could not be read: " + next.status().message();
+  const auto& aka = next->also_known_as;
+  if (next->id != moved_to || std::find(aka.begin(), aka.end(), account.id) == aka.end()) {
+    return said + ", but that account does not name " + account.id +
+           " among its aliases (alsoKnownAs): the move is not confirmed, so it is not followed";
+  }
+  AccountRead read = ReadAccount(pool, source, network, *next, "", options.limits);
+  if (!read.status.ok()) return said + ", which could not be read: " + read.status.message();
+  StartFollowing(follows, *next, read, options);
+  const int64_t profile_id = follows.ProfileId(next->platform, next->id);
+  identity::Evidence moved;
+  moved.kind = "moved";
+  moved.phrases = {{"moved_from", {{"handle", "@" + Named(account)}}}};
+  moved.detail = identity::English(moved.phrases);
+  moved.weight = 20;
+  std::vector<store::ProposedLink> proposals;
+  std::string records;
+  store::LinkRepository links(pool);
+  for (const store::AuthorLinks& a : links.LinkedOfAuthors({{account.platform, account.id}})) {
+    for (const store::LinkedCustomer& c : a.customers) {
+      const size_t slash = c.customer.find('/');
+      std::optional<CrmModule> module = ParseCrmModule(c.customer.substr(0, slash));
+      if (!module || slash == std::string::npos || profile_id == 0) continue;
+      store::ProposedLink p;
+      p.profile_id = profile_id;
+      p.platform = next->platform;
+      p.external_id = next->id;
+      p.module = *module;
+      p.crm_id = c.customer.substr(slash + 1);
+      p.score = 1.0;
+      p.automatic = true;
+      p.evidence = EvidenceJson({moved}).dump();
+      proposals.push_back(std::move(p));
+      records += (records.empty() ? "" : ", ") + c.customer;
+    }
+  }
+  if (!proposals.empty()) links.ApplyMatches({{next->platform, next->id}}, proposals);
+  return Named(account) + " moved to " + Named(*next) + ": followed" +
+         (records.empty() ? "" : ", and linked to " + records);
+}
+
 NetworkRound RunNetwork(store::Pool& pool, sources::OpenNetwork& network,
                         const FollowOptions& options) {
   NetworkRound round;
@@ -162,6 +235,10 @@ NetworkRound RunNetwork(store::Pool& pool, sources::OpenNetwork& network,
     if (read.status.ok()) {
       follows.RecordSuccess(row.id, read.report.state, read.report.requests,
                             static_cast<int>(read.summary.posts_new), options.interval_seconds);
+      if (!read.report.moved_to.empty()) {
+        std::string move = FollowMove(pool, *source, network, account, read.report.moved_to, options);
+        if (!move.empty()) round.moves.push_back(std::move(move));
+      }
     } else {
       ++round.errors;
       const std::string message = Named(account) + ": " + read.status.message();
@@ -211,6 +288,7 @@ nlohmann::json FollowRound::ToJson() const {
                                {"rejected", n.rejected},
                                {"errors", n.errors},
                                {"profiles_deferred", n.accounts_deferred},
+                               {"moves", n.moves},
                                {"error_messages", n.error_messages},
                                {"budget_spent", n.budget_spent}});
   }
@@ -366,17 +444,7 @@ Result<AddedFollow> AddFollow(store::Pool& pool,
   Result<store::Link> link = links.LinkManually(profile_id, module, crm_id, who);
   if (!link.ok()) return link.status();
 
-  store::FollowRow row;
-  row.network = account->network;
-  row.account_id = account->id;
-  row.handle = account->handle;
-  row.profile_url = account->profile_url;
-  row.platform = account->platform;
-  follows.Upsert(row);
-  if (std::optional<int64_t> id = follows.IdOf(row.network, row.account_id)) {
-    follows.RecordSuccess(*id, read.report.state, read.report.requests,
-                          static_cast<int>(read.summary.posts_new), options.interval_seconds);
-  }
+  StartFollowing(follows, *account, read, options);
   store::AuditRepository(pool).Add(store::AuditEntry{
       "follow_added", who.id, "",
       {{"network", account->network}, {"profile_id", profile_id}, {"link_id", link->id},

@@ -13,7 +13,10 @@
 // account that failed is tried again after a backoff that doubles with each
 // failure in a row, up to max_backoff_seconds; once kHostFailuresInARow
 // accounts on one host in a row could not be read (the host down, slow or
-// refusing), the round reads no more of that host's accounts. Health per network (accounts,
+// refusing), the round reads no more of that host's accounts. An account
+// that moved (ActivityPub movedTo, confirmed by the new account's
+// alsoKnownAs) brings its successor: followed, and linked to the same CRM
+// records by an automatic link whose evidence is the move. Health per network (accounts,
 // last success, last error) is in scrm_follows and on the network's source.
 // `scrm follow add` resolves a handle or URL live, stores its profile and
 // links it to a CRM record as a salesperson's "Link a profile" does.
@@ -68,6 +71,8 @@ struct NetworkRound {
   // kHostFailuresInARow accounts in a row this round. Each is backed off as
   // a failure of its own, with a message naming the host.
   int accounts_deferred = 0;
+  // Accounts that moved (FollowRound's doc): what was done, or why not.
+  std::vector<std::string> moves;
 };
 
 // Accounts in a row on one host that may fail to answer (Unavailable)
@@ -81,7 +86,7 @@ struct FollowRound {
   //  "networks":[{"network","accounts_added","profiles_checked","requests",
   //  "posts_read","posts_new","posts_updated","posts_removed","profiles_new",
   //  "profiles_updated","rejected",
-  //  "errors","profiles_deferred","error_messages","budget_spent"}]}
+  //  "errors","profiles_deferred","moves","error_messages","budget_spent"}]}
   nlohmann::json ToJson() const;
 };
 

@@ -87,6 +87,7 @@ struct State {
   std::string etag;
   std::string outbox;
   std::string seen;
+  std::string moved_to;         // the actor's movedTo, kept while its document is not modified
   bool sign_path_only = false;  // Client::sign_path_only, learnt in an earlier round
 
   static State Parse(const std::string& text) {
@@ -96,6 +97,7 @@ struct State {
     s.etag = StringMember(j, "etag");
     s.outbox = StringMember(j, "outbox");
     s.seen = StringMember(j, "seen");
+    s.moved_to = StringMember(j, "moved_to");
     const json* path_only = Member(j, "sign_path_only");
     s.sign_path_only = path_only && path_only->is_boolean() && path_only->get<bool>();
     return s;
@@ -103,6 +105,7 @@ struct State {
   std::string Dump() const {
     json j{{"etag", etag}, {"outbox", outbox}, {"seen", seen}};
     if (sign_path_only) j["sign_path_only"] = true;
+    if (!moved_to.empty()) j["moved_to"] = moved_to;
     return j.dump();
   }
 };
@@ -342,6 +345,11 @@ Result<RemoteAccount> ActivityPubNetwork::Resolve(std::string_view handle_or_url
   }
   account.profile_url = IsHttpUrl(page) ? page : id;
   account.platform = "mastodon";
+  if (const json* aka = Member(*doc, "alsoKnownAs")) {
+    for (const json& a : aka->is_array() ? *aka : json::array({*aka})) {
+      if (std::string other = IdOf(&a); IsHttpUrl(other)) account.also_known_as.push_back(other);
+    }
+  }
   return account;
 }
 
@@ -379,8 +387,11 @@ Result<FollowReport> ActivityPubNetwork::Follow(const RemoteAccount& account,
     std::string outbox = IdOf(Member(*doc, "outbox"));
     state.outbox = Origin(outbox) == Origin(account.id) ? outbox : "";
     state.etag = actor->etag;
+    const std::string moved_to = IdOf(Member(*doc, "movedTo"));
+    state.moved_to = IsHttpUrl(moved_to) && moved_to != account.id ? moved_to : "";
   }
   report.profile = counted.profiles > 0;
+  report.moved_to = state.moved_to;
   if (state.outbox.empty()) {
     report.requests = client.requests;
     state.sign_path_only = client.sign_path_only;

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/post.h"
 #include "core/status.h"
@@ -29,6 +30,9 @@ struct RemoteAccount {
   std::string handle;       // "alice@host" (no leading '@'), or "alice.test"
   std::string profile_url;  // the page a person opens
   std::string platform;     // Profile::platform of what it yields ("mastodon", "bluesky")
+  // The account's other ids, as it states them (ActivityPub alsoKnownAs):
+  // what proves a move to it from one of them.
+  std::vector<std::string> also_known_as;
 };
 
 struct FollowLimits {
@@ -49,6 +53,9 @@ struct FollowReport {
   // The pages this round read to their end and the posts they list: the
   // span in which a stored post missing upstream is gone (GoneUpstream).
   ReadSpan span;
+  // The account says it moved to this id (ActivityPub movedTo: Mastodon's
+  // account migration); "" when it did not.
+  std::string moved_to;
 };
 
 class OpenNetwork {

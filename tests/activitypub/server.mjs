@@ -32,6 +32,10 @@
 // tag matched case-insensitively. chloe (a profile with an e-mail, one
 // post with #caféLumière) is followed by no test: listening is how she is
 // met. POST /_test/post {"who", "content", "hashtags"} adds a post now.
+// POST /_test/move {"from", "to", "confirm"}: the account `from` moves to a
+// new account `to` (Mastodon's account migration: `from`'s actor names `to`
+// in movedTo; `to`, made with one post, names `from` in alsoKnownAs unless
+// confirm is false).
 // FEDIFY_LOG=debug (or info...) prints Fedify's log on stderr: why a
 // signature was refused.
 import http from 'node:http';
@@ -175,6 +179,8 @@ federation
       outbox: ctx.getOutboxUri(identifier),
       endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
       attachments: Object.entries(a.fields ?? {}).map(([name, value]) => new PropertyValue({ name, value })),
+      successor: a.movedTo ? ctx.getActorUri(a.movedTo) : null,
+      aliases: (a.aliases ?? []).map((w) => ctx.getActorUri(w)),
       publicKey: pairs[0].cryptographicKey,
       assertionMethods: pairs.map((p) => p.multikey),
     });
@@ -287,6 +293,21 @@ function addPost(body) {
   return [200, { ok: true, id: `${who}/${p.id}` }];
 }
 
+// POST /_test/move {"from", "to", "confirm"}. [status, answer].
+function moveAccount(body) {
+  let asked;
+  try { asked = JSON.parse(body); } catch { return [400, { error: 'the body is not JSON' }]; }
+  const { from, to, confirm } = asked ?? {};
+  if (!accounts[from] || typeof to !== 'string' || !/^[a-z0-9_]+$/.test(to) || accounts[to]) {
+    return [400, { error: '"from" (an account) and "to" (a new account name, a-z 0-9 _) are required' }];
+  }
+  accounts[to] = { ...accounts[from], posts: [], activities: [], aliases: confirm === false ? [] : [from] };
+  delete accounts[to].movedTo;
+  post(to, '1', 3000, `<p>Nouvelle adresse pour ${accounts[from].name} : suivez-moi ici !</p>`);
+  accounts[from].movedTo = to;
+  return [200, { ok: true, moved: `${from} -> ${to}` }];
+}
+
 // POST /_test/delete: the post {who, id} deleted upstream. [status, answer].
 function deletePost(body) {
   let asked;
@@ -311,6 +332,12 @@ const server = http.createServer(async (req, res) => {
       const chunks = [];
       for await (const c of req) chunks.push(c);
       const [status, answer] = deletePost(Buffer.concat(chunks).toString('utf8'));
+      return json(answer, status);
+    }
+    if (url.pathname === '/_test/move' && req.method === 'POST') {
+      const chunks = [];
+      for await (const c of req) chunks.push(c);
+      const [status, answer] = moveAccount(Buffer.concat(chunks).toString('utf8'));
       return json(answer, status);
     }
     if (url.pathname === '/_test/post' && req.method === 'POST') {

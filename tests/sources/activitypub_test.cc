@@ -402,6 +402,45 @@ TEST_CASE("ActivityPub signs the path alone for servers that verify it so, and r
   CHECK(no.status().message().find("did not accept the engine's signature") != std::string::npos);
 }
 
+TEST_CASE("ActivityPub reports an actor's move and reads an actor's aliases",
+          "[sources][activitypub]") {
+  ScriptedFetcher f;
+  json moved = Actor();
+  moved["movedTo"] = "https://new.example/users/alice";
+  f.Answer(kActor, moved, "\"v1\"");
+  ServeOutbox(f, 1);
+  ActivityPubNetwork ap(f);
+  RemoteAccount account{"activitypub", kActor, "alice@social.example", "", "mastodon", {}};
+  CollectingSink sink;
+  auto first = ap.Follow(account, "", FollowLimits{}, sink);
+  REQUIRE(first.ok());
+  CHECK(first->moved_to == "https://new.example/users/alice");
+  // The actor not modified since (its ETag): the move is still reported.
+  auto second = ap.Follow(account, first->state, FollowLimits{}, sink);
+  REQUIRE(second.ok());
+  CHECK(f.sent[f.sent.size() - 3].etag == "\"v1\"");
+  CHECK(second->moved_to == "https://new.example/users/alice");
+  // Nor is an actor's own id a move.
+  moved["movedTo"] = kActor;
+  f.Answer(kActor, moved, "\"v2\"");
+  auto third = ap.Follow(account, second->state, FollowLimits{}, sink);
+  REQUIRE(third.ok());
+  CHECK(third->moved_to.empty());
+
+  json successor = Actor();
+  successor["id"] = "https://new.example/users/alice";
+  successor["alsoKnownAs"] = json::array({kActor, 42, "not a url"});
+  f.Answer("https://new.example/users/alice", successor);
+  auto next = ap.Resolve("https://new.example/users/alice");
+  REQUIRE(next.ok());
+  CHECK(next->also_known_as == std::vector<std::string>{kActor});
+  successor["alsoKnownAs"] = kActor;  // a single value, as JSON-LD allows
+  f.Answer("https://new.example/users/alice", successor);
+  next = ap.Resolve("https://new.example/users/alice");
+  REQUIRE(next.ok());
+  CHECK(next->also_known_as == std::vector<std::string>{kActor});
+}
+
 TEST_CASE("UrlHostPort keeps a port that is not the scheme's default", "[sources]") {
   CHECK(UrlHostPort("http://127.0.0.1:3000/users/amelie") == "127.0.0.1:3000");
   CHECK(UrlHostPort("https://Social.Example:8443/@a") == "social.example:8443");
