@@ -235,6 +235,11 @@ NetworkRound RunNetwork(store::Pool& pool, sources::OpenNetwork& network,
     if (read.status.ok()) {
       follows.RecordSuccess(row.id, read.report.state, read.report.requests,
                             static_cast<int>(read.summary.posts_new), options.interval_seconds);
+      if (!read.report.handle.empty()) {
+        follows.Rename(row.id, read.report.handle, read.report.profile_url);
+        round.moves.push_back(Named(account) + " is now " + read.report.handle +
+                              " (its handle changed; verified)");
+      }
       if (!read.report.moved_to.empty()) {
         std::string move = FollowMove(pool, *source, network, account, read.report.moved_to, options);
         if (!move.empty()) round.moves.push_back(std::move(move));

@@ -553,6 +553,22 @@ Result<FollowReport> AtprotoNetwork::Follow(const RemoteAccount& account, const 
     pds = doc->pds;
     st["pds"] = pds;
     st["pds_at"] = Epoch();
+    // A new handle counts once it resolves back to the DID (as the
+    // document's claim alone proves nothing); the profile is given again
+    // with it.
+    if (!doc->handle.empty() && doc->handle != account.handle) {
+      Result<std::string> back = DidOfHandle(doc->handle, &report.requests);
+      if (back.ok() && *back == account.id) {
+        report.handle = doc->handle;
+        report.profile_url = options_.app_url + "/profile/" + doc->handle;
+        st.erase("profile_cid");
+      }
+    }
+  }
+  RemoteAccount current = account;
+  if (!report.handle.empty()) {
+    current.handle = report.handle;
+    current.profile_url = report.profile_url;
   }
   const std::string repo = PercentEncode(account.id, ":");
 
@@ -563,7 +579,7 @@ Result<FollowReport> AtprotoNetwork::Follow(const RemoteAccount& account, const 
               kProfileCollection + "&rkey=self",
           limits, &report.requests);
   if (profile_body.ok()) {
-    Result<Profile> profile = ParseProfileRecord(*profile_body, account, pds, &cid);
+    Result<Profile> profile = ParseProfileRecord(*profile_body, current, pds, &cid);
     if (!profile.ok()) return Status::FailedPrecondition(pds + ": " + profile.status().message());
     if (cid.empty() || cid != Str(st, "profile_cid")) {
       Position where;
@@ -587,7 +603,7 @@ Result<FollowReport> AtprotoNetwork::Follow(const RemoteAccount& account, const 
     if (!cursor.empty()) url += "&cursor=" + PercentEncode(cursor, ":");
     Result<std::string> body = Get(url, limits, &report.requests);
     if (!body.ok()) return body.status();
-    Result<PostPage> page = ParsePostPage(*body, account, options_.app_url);
+    Result<PostPage> page = ParsePostPage(*body, current, options_.app_url);
     if (!page.ok()) return Status::FailedPrecondition(url + ": " + page.status().message());
     bool reached_seen = false;
     for (Reject& r : page->rejects) sink.OnReject(std::move(r));

@@ -56,6 +56,11 @@ struct FollowReport {
   // The account says it moved to this id (ActivityPub movedTo: Mastodon's
   // account migration); "" when it did not.
   std::string moved_to;
+  // The account's handle and page now, when its handle changed (the AT
+  // Protocol's DID document names another handle, which resolves back to the
+  // DID); "" when it did not.
+  std::string handle;
+  std::string profile_url;
 };
 
 class OpenNetwork {

@@ -108,6 +108,22 @@ void FollowRepository::RecordSuccess(int64_t id, const std::string& state, int r
   }
 }
 
+void FollowRepository::Rename(int64_t id, const std::string& handle,
+                              const std::string& profile_url) {
+  try {
+    Pool::Lease conn = pool_.Acquire();
+    Statement ps = conn.Prepare(
+        "UPDATE scrm_follows SET handle = ?, profile_url = ?, updated_at = UTC_TIMESTAMP() "
+        "WHERE id = ?");
+    ps->setString(1, handle);
+    ps->setString(2, profile_url);
+    ps->setInt64(3, id);
+    ps->execute();
+  } catch (const sql::SQLException& e) {
+    throw DbError::From(e, "renaming the followed account " + std::to_string(id));
+  }
+}
+
 void FollowRepository::RecordFailure(int64_t id, const std::string& error, int requests,
                                      int next_seconds) {
   try {

@@ -55,6 +55,8 @@ class FollowRepository {
   // A round failed: the error, one more failure in a row, next due in
   // `next_seconds` (the caller's backoff).
   void RecordFailure(int64_t id, const std::string& error, int requests, int next_seconds);
+  // The account's handle changed (the network verified it): shown from now on.
+  void Rename(int64_t id, const std::string& handle, const std::string& profile_url);
   FollowHealth Health(const std::string& network);
   // The row's id, if the account is followed.
   std::optional<int64_t> IdOf(const std::string& network, const std::string& account_id);

@@ -12,6 +12,8 @@
 //                           keywords "open source crm", one post of each
 //                           that matches neither.
 //   listen-more FILE        one more French #suitecrm post, by Bob.
+//   rename FILE HANDLE      Amélie's handle becomes HANDLE
+//                           (com.atproto.identity.updateHandle).
 import fs from 'node:fs';
 import dns from 'node:dns';
 
@@ -26,7 +28,7 @@ async function xrpc(method, nsid, body, jwt) {
   });
   const text = await res.text();
   if (!res.ok) throw new Error(`${nsid}: ${res.status} ${text}`);
-  return JSON.parse(text);
+  return text ? JSON.parse(text) : {};  // updateHandle answers an empty body
 }
 const account = (handle) =>
   xrpc('POST', 'com.atproto.server.createAccount', {
@@ -65,6 +67,9 @@ if (command === 'accounts') {
   const ref = { uri: bobPost.uri, cid: bobPost.cid };
   const reply = await post(amelie, 'Nous serons là, stand 12 !', { langs: ['fr'], reply: { root: ref, parent: ref } });
   fs.writeFileSync(file, JSON.stringify({ amelie, bob, bobPost, first, second, reply, t1 }));
+} else if (command === 'rename') {
+  const s = JSON.parse(fs.readFileSync(file));
+  await xrpc('POST', 'com.atproto.identity.updateHandle', { handle: rest[0] }, s.amelie.accessJwt);
 } else if (command === 'changes') {
   const s = JSON.parse(fs.readFileSync(file));
   const rkey = (uri) => uri.split('/').pop();

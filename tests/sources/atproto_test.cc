@@ -15,6 +15,7 @@ namespace scrm {
 namespace {
 
 using Catch::Matchers::Contains;
+using Catch::Matchers::StartsWith;
 using testing::CollectingSink;
 using testing::ReadFileBytes;
 
@@ -225,6 +226,39 @@ TEST_CASE("following an account: profile and pages, then only what is new", "[at
   CHECK(again.profiles.empty());
   CHECK(second->requests == 2);
   CHECK(n.fetcher.asked.back() == Network::Page(""));
+}
+
+TEST_CASE("following takes a new handle once it resolves back to the DID", "[atproto]") {
+  Network n;
+  // The account was followed as amelie-old.test; its DID document now says amelie.test.
+  sources::RemoteAccount renamed = Amelie();
+  renamed.handle = "amelie-old.test";
+  renamed.profile_url = "https://bsky.app/profile/amelie-old.test";
+  CollectingSink sink;
+  Result<sources::FollowReport> r = n.net->Follow(renamed, "", sources::FollowLimits{}, sink);
+  REQUIRE(r.ok());
+  CHECK(r->handle == "amelie.test");
+  CHECK(r->profile_url == "https://bsky.app/profile/amelie.test");
+  REQUIRE(sink.profiles.size() == 1);
+  CHECK(sink.profiles[0].handle == "amelie.test");
+  CHECK_THAT(sink.posts[0].url, StartsWith("https://bsky.app/profile/amelie.test/post/"));
+
+  // A document that claims a handle which resolves to another DID changes nothing.
+  n.fetcher.answers["https://resolver.example/xrpc/com.atproto.identity.resolveHandle?handle=amelie.test"] =
+      R"({"did": "did:plc:someoneelse"})";
+  CollectingSink forged;
+  r = n.net->Follow(renamed, "", sources::FollowLimits{}, forged);
+  REQUIRE(r.ok());
+  CHECK(r->handle.empty());
+  REQUIRE(forged.profiles.size() == 1);
+  CHECK(forged.profiles[0].handle == "amelie-old.test");
+
+  // The handle unchanged: no resolution asked.
+  n.fetcher.asked.clear();
+  r = n.net->Follow(Amelie(), "", sources::FollowLimits{}, sink);
+  REQUIRE(r.ok());
+  CHECK(r->handle.empty());
+  for (const std::string& url : n.fetcher.asked) CHECK(url.find("resolveHandle") == std::string::npos);
 }
 
 TEST_CASE("following is bounded: pages, posts, a cursor that never ends", "[atproto]") {
