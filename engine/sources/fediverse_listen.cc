@@ -18,6 +18,10 @@ namespace {
 
 using nlohmann::json;
 
+constexpr const char* kActivityJson =
+    "application/activity+json, application/ld+json; "
+    "profile=\"https://www.w3.org/ns/activitystreams\"";
+
 bool IsHttpUrl(const std::string& s) { return StartsWith(s, "https://") || StartsWith(s, "http://"); }
 
 // The author of a status as the ActivityStreams actor it stands for: its
@@ -167,6 +171,38 @@ Status Refused(const Status& s, const FediverseTag& t, const std::string& url) {
 FediverseListener::FediverseListener(Fetcher& fetcher, FediverseListenOptions options)
     : fetcher_(fetcher), options_(std::move(options)) {}
 
+int FediverseListener::ProfileFromOrigin(const std::string& actor_id, const FollowLimits& limits,
+                                         RecordSink& sink, int* requests,
+                                         std::set<std::string>& failed_hosts) {
+  const std::string host = ToLowerAscii(UrlHostPort(actor_id));
+  if (host.empty() || failed_hosts.count(host)) return 0;
+  FetchRequest req;
+  req.url = actor_id;
+  req.accept = kActivityJson;
+  req.timeout_seconds = limits.timeout_seconds;
+  req.max_bytes = limits.max_page_bytes;
+  ++*requests;
+  Result<FetchResult> got = fetcher_.Fetch(req);
+  if (!got.ok()) {
+    failed_hosts.insert(host);
+    return 0;
+  }
+  // Its own document, from its own server.
+  const json doc = json::parse(got->body, nullptr, /*allow_exceptions=*/false);
+  const std::string final_url = got->final_url.empty() ? actor_id : got->final_url;
+  if (!doc.is_object() || StringMember(doc, "id") != actor_id ||
+      ToLowerAscii(UrlHostPort(final_url)) != host) {
+    return 0;
+  }
+  ParseOptions parse;
+  parse.platform = "mastodon";
+  parse.file = actor_id;
+  ParseStats stats;
+  std::istringstream in(got->body);
+  ParseActivityStreams(in, parse, sink, &stats);
+  return static_cast<int>(stats.profiles);
+}
+
 bool FediverseListener::Takes(const std::string& term) const {
   return FediverseTagOf(term).has_value();
 }
@@ -190,7 +226,8 @@ Result<ListenReport> FediverseListener::Listen(const std::string& term, const st
 
   ListenReport report;
   std::string newest, max_id;
-  std::set<std::string> authors;  // embedded once per poll
+  std::set<std::string> authors;       // embedded or read once per poll
+  std::set<std::string> failed_hosts;  // whose actors could not be read this poll
   int handed = 0;
   ParseOptions parse;
   parse.platform = "mastodon";
@@ -235,11 +272,18 @@ Result<ListenReport> FediverseListener::Listen(const std::string& term, const st
       const json* account = Member(status, "account");
       const json actor = account ? ActorOf(*account) : json();
       const std::string author = actor.is_object() ? StringMember(actor, "id") : "";
+      const bool first_time = authors.insert(author).second;
+      // The server speaks for its own users; of another server's, its
+      // account is hearsay: their profile is read from their own server.
+      const bool local = ToLowerAscii(UrlHostPort(author)) == ToLowerAscii(t->host);
       std::string problem;
-      const json note = NoteOf(status, authors.insert(author).second, &problem);
+      const json note = NoteOf(status, first_time && local, &problem);
       if (note.is_null()) {
         sink.OnReject({where, problem, status.dump()});
         continue;
+      }
+      if (first_time && !local) {
+        report.profiles += ProfileFromOrigin(author, limits, sink, &report.requests, failed_hosts);
       }
       std::istringstream in(note.dump());
       parse.file = where.file;

@@ -15,7 +15,11 @@
 // post's ActivityPub id: the same post as following its author gives), with
 // its author embedded as a Person the first time they appear in a poll, and
 // goes to the RecordSink through ParseActivityStreams: one parser for files,
-// outboxes and timelines. Reblogs are not posts of the tag's and are left
+// outboxes and timelines. A server speaks for its own users only: an author
+// on another server is not embedded from the status (hearsay: a server could
+// put any e-mail address on anyone's account), their profile is read from
+// their own server's actor document instead, once per poll; when that fails
+// the post is kept without it. Reblogs are not posts of the tag's and are left
 // out; a status without an http(s) `uri` or `id` is rejected, naming the
 // field. A reply's parent is not known: the API gives the server's own id
 // for it, not the post's.
@@ -25,6 +29,7 @@
 #ifndef SCRM_SOURCES_FEDIVERSE_LISTEN_H_
 #define SCRM_SOURCES_FEDIVERSE_LISTEN_H_
 
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,6 +54,12 @@ class FediverseListener : public Listener {
                               const FollowLimits& limits, RecordSink& sink) override;
 
  private:
+  // The profile of an author on another server, from its actor document
+  // there (unsigned, as actors are public); 0 when it cannot be read (its
+  // host is then not asked again in this poll: `failed_hosts`).
+  int ProfileFromOrigin(const std::string& actor_id, const FollowLimits& limits, RecordSink& sink,
+                        int* requests, std::set<std::string>& failed_hosts);
+
   Fetcher& fetcher_;
   FediverseListenOptions options_;
 };

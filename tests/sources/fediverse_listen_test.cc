@@ -84,6 +84,17 @@ TEST_CASE("fediverse listening: a hashtag timeline's statuses become posts and t
   json no_uri = Status(10);
   no_uri.erase("uri");
   f.Answer(kTimeline + "?limit=40", json::array({withMore, reblog, no_uri, Status(9), Status(8, "bob")}));
+  // chloe is on another server: her profile comes from her own actor
+  // document, not from what social.example says of her account.
+  f.Answer("https://other.example/users/chloe",
+           {{"@context", "https://www.w3.org/ns/activitystreams"},
+            {"id", "https://other.example/users/chloe"},
+            {"type", "Person"},
+            {"preferredUsername", "chloe"},
+            {"name", "Chloé Petit"},
+            {"attachment", json::array({{{"type", "PropertyValue"}, {"name", "E-mail"},
+                                         {"value", "chloe.petit@other.example"}}})},
+            {"icon", {{"type", "Image"}, {"url", "https://other.example/avatars/chloe.png"}}}});
   FediverseListener listener(f);
   CHECK(listener.Takes("#café@social.example"));
   CHECK_FALSE(listener.Takes("#café"));
@@ -91,12 +102,14 @@ TEST_CASE("fediverse listening: a hashtag timeline's statuses become posts and t
   CollectingSink sink;
   Result<ListenReport> r = listener.Listen("#café@social.example", "", Limits(), sink);
   REQUIRE(r.ok());
-  REQUIRE(f.sent.size() == 1);
+  REQUIRE(f.sent.size() == 2);
   CHECK(f.sent[0].url == kTimeline + "?limit=40");
   CHECK(f.sent[0].headers.empty());  // the client API is read unsigned
-  CHECK(r->requests == 1);
+  CHECK(f.sent[1].url == "https://other.example/users/chloe");  // once, for two posts
+  CHECK(f.sent[1].accept.find("application/activity+json") == 0);
+  CHECK(r->requests == 2);
   CHECK(r->posts == 3);
-  CHECK(r->profiles == 2);  // chloe once, bob once
+  CHECK(r->profiles == 2);  // chloe from her server, bob (local) from the status
   CHECK(json::parse(r->state) == json{{"newest", "12"}});
 
   REQUIRE(sink.posts.size() == 3);
@@ -119,10 +132,13 @@ TEST_CASE("fediverse listening: a hashtag timeline's statuses become posts and t
   CHECK(chloe.external_id == "https://other.example/users/chloe");
   CHECK(chloe.handle == "@chloe@other.example");
   CHECK(chloe.display_name == "Chloé Petit");
-  CHECK(chloe.emails == std::vector<std::string>{"chloe@cafe.example"});
+  CHECK(chloe.emails == std::vector<std::string>{"chloe.petit@other.example"});  // not the hearsay
   CHECK(chloe.avatar_url == "https://other.example/avatars/chloe.png");
-  CHECK(json::parse(chloe.raw)["acct"] == "chloe@other.example");
-  CHECK(sink.profiles[1].handle == "@bob@social.example");
+  CHECK(json::parse(chloe.raw)["type"] == "Person");  // her actor document
+  const Profile& bob = sink.profiles[1];
+  CHECK(bob.handle == "@bob@social.example");
+  CHECK(bob.emails == std::vector<std::string>{"bob@cafe.example"});
+  CHECK(json::parse(bob.raw)["acct"] == "bob");  // the account as social.example gave it
 
   // The status without a uri is kept for review, naming the field.
   REQUIRE(sink.rejects.size() == 1);
@@ -134,10 +150,10 @@ TEST_CASE("fediverse listening: the next poll asks for what is newer, page by pa
           "limits",
           "[sources][fediverse]") {
   ScriptedFetcher f;
-  // 45 statuses newer than 12: 57 down to 13, 40 a page.
+  // 45 statuses newer than 12: 57 down to 13, 40 a page, by a local user.
   auto statuses = [](int from, int to) {
     json list = json::array();
-    for (int id = from; id >= to; --id) list.push_back(Status(id, id % 2 ? "chloe" : "bob"));
+    for (int id = from; id >= to; --id) list.push_back(Status(id, "bob"));
     return list;
   };
   const std::string since = kTimeline + "?limit=40&since_id=12";
@@ -150,7 +166,7 @@ TEST_CASE("fediverse listening: the next poll asks for what is newer, page by pa
   REQUIRE(r.ok());
   CHECK(r->posts == 45);
   CHECK(r->requests == 2);  // the second page is shorter than 40: the last
-  CHECK(r->profiles == 2);  // each author embedded once per poll
+  CHECK(r->profiles == 1);  // the author embedded once per poll
   CHECK(json::parse(r->state) == json{{"newest", "57"}});
   CHECK(f.sent[1].url == since + "&max_id=18");
 
@@ -180,6 +196,28 @@ TEST_CASE("fediverse listening: the next poll asks for what is newer, page by pa
   CHECK(r->posts == 0);
   CHECK(r->requests == 1);
   CHECK(json::parse(r->state) == json{{"newest", "57"}});
+}
+
+TEST_CASE("fediverse listening: an author whose own server does not confirm them gets no profile",
+          "[sources][fediverse]") {
+  ScriptedFetcher f;
+  // Two posts by chloe@other.example, whose actor cannot be read (404), and
+  // one by dan@forged.example, whose server answers another actor's document.
+  json dan = Status(7);
+  dan["uri"] = "https://forged.example/users/dan/statuses/7";
+  dan["account"] = Account("dan", "forged.example");
+  f.Answer(kTimeline + "?limit=40", json::array({Status(9), Status(8), dan}));
+  f.Answer("https://forged.example/users/dan", {{"id", "https://forged.example/users/someone"},
+                                                {"type", "Person"}});
+  FediverseListener listener(f);
+  CollectingSink sink;
+  Result<ListenReport> r = listener.Listen("#café@social.example", "", Limits(), sink);
+  REQUIRE(r.ok());
+  CHECK(r->posts == 3);  // the posts are kept
+  CHECK(r->profiles == 0);
+  CHECK(sink.profiles.empty());
+  CHECK(r->requests == 3);  // the timeline, chloe's actor once, dan's
+  CHECK(sink.posts[0].author_id == "https://other.example/users/chloe");
 }
 
 TEST_CASE("fediverse listening: refusals say what the admin can do", "[sources][fediverse]") {
