@@ -578,8 +578,11 @@ class Converter {
     p.url = PrimaryUrl(o);
     if (p.url.empty()) p.url = p.external_id;
     p.bio = HtmlToText(StringMember(o, "summary")).text;
-    if (const json* attachments = Member(o, "attachment"); attachments && attachments->is_array()) {
-      for (const auto& a : *attachments) {
+    // One attachment may come alone, not in an array (JSON-LD compaction,
+    // as Fedify writes an actor with a single profile field).
+    if (const json* given = Member(o, "attachment")) {
+      const json attachments = given->is_array() ? *given : json::array({*given});
+      for (const auto& a : attachments) {
         if (!a.is_object() || !HasType(TypesOf(a), {"PropertyValue"})) continue;
         HtmlText value = HtmlToText(StringMember(a, "value"));
         std::string name = ToLowerAscii(StringMember(a, "name"));

@@ -24,55 +24,32 @@ constexpr const char* kActivityJson =
 
 bool IsHttpUrl(const std::string& s) { return StartsWith(s, "https://") || StartsWith(s, "http://"); }
 
-// The author of a status as the ActivityStreams actor it stands for: its
-// ActivityPub id (`uri`; servers older than Mastodon 4.2 give only `url`,
-// which Pleroma and Akkoma make the same), Mastodon's profile fields as
-// PropertyValues, a bot as a Service. Empty when the account has no http(s)
-// id.
-json ActorOf(const json& account) {
-  std::string id = StringMember(account, "uri");
-  if (!IsHttpUrl(id)) id = StringMember(account, "url");
-  if (!IsHttpUrl(id)) return json();
-  const json* bot = Member(account, "bot");
-  json actor{{"type", bot && bot->is_boolean() && bot->get<bool>() ? "Service" : "Person"},
-             {"id", id}};
-  for (auto [from, to] : {std::pair{"username", "preferredUsername"},
-                          {"display_name", "name"}, {"note", "summary"}, {"url", "url"}}) {
-    if (std::string v = StringMember(account, from); !v.empty()) actor[to] = v;
-  }
-  if (std::string avatar = StringMember(account, "avatar"); IsHttpUrl(avatar)) {
-    actor["icon"] = {{"type", "Image"}, {"url", avatar}};
-  }
-  if (const json* fields = Member(account, "fields"); fields && fields->is_array()) {
-    json attachment = json::array();
-    for (const json& f : *fields) {
-      if (StringMember(f, "name").empty()) continue;
-      attachment.push_back({{"type", "PropertyValue"},
-                            {"name", StringMember(f, "name")},
-                            {"value", StringMember(f, "value")}});
-    }
-    if (!attachment.empty()) actor["attachment"] = std::move(attachment);
-  }
-  return actor;
+// The ActivityPub id of a status's author: the account's `uri` (servers
+// older than Mastodon 4.2 give only `url`, which Pleroma and Akkoma make the
+// same); "" when it has no http(s) one.
+std::string AuthorIdOf(const json& status) {
+  const json* account = Member(status, "account");
+  if (!account) return "";
+  std::string id = StringMember(*account, "uri");
+  if (!IsHttpUrl(id)) id = StringMember(*account, "url");
+  return IsHttpUrl(id) ? id : "";
 }
 
-// The ActivityStreams Note a status stands for, its author embedded when
-// `embed_author`, else named by id. Null with *problem naming the field
-// when the status cannot be one.
-json NoteOf(const json& status, bool embed_author, std::string* problem) {
+// The ActivityStreams Note a status stands for, its author named by id.
+// Null with *problem naming the field when the status cannot be one.
+json NoteOf(const json& status, std::string* problem) {
   const std::string uri = StringMember(status, "uri");
   if (!IsHttpUrl(uri)) {
     *problem = "the status has no http(s) 'uri' (the post's ActivityPub id)";
     return json();
   }
-  const json* account = Member(status, "account");
-  json actor = account ? ActorOf(*account) : json();
-  if (actor.is_null()) {
+  const std::string author = AuthorIdOf(status);
+  if (author.empty()) {
     *problem = "the status's 'account' has no http(s) 'uri' or 'url' (its author's id)";
     return json();
   }
-  json note{{"type", "Note"}, {"id", uri}, {"content", StringMember(status, "content")}};
-  note["attributedTo"] = embed_author ? actor : json(actor["id"]);
+  json note{{"type", "Note"}, {"id", uri}, {"content", StringMember(status, "content")},
+            {"attributedTo", author}};
   if (std::string v = StringMember(status, "created_at"); !v.empty()) note["published"] = v;
   if (std::string v = StringMember(status, "edited_at"); !v.empty()) note["updated"] = v;
   if (std::string v = StringMember(status, "url"); IsHttpUrl(v)) note["url"] = v;
@@ -117,8 +94,7 @@ json NoteOf(const json& status, bool embed_author, std::string* problem) {
 }
 
 // Hands on what the parser made of one status, with the status as the
-// server gave it as the post's raw record and its account as its author's:
-// what an export gives back.
+// server gave it as the post's raw record: what an export gives back.
 class AsRead : public RecordSink {
  public:
   AsRead(RecordSink& next, const json& status) : next_(next), status_(status) {}
@@ -127,7 +103,6 @@ class AsRead : public RecordSink {
     next_.OnPost(std::move(post), where);
   }
   void OnProfile(Profile profile, const Position& where) override {
-    if (const json* account = Member(status_, "account")) profile.raw = account->dump();
     next_.OnProfile(std::move(profile), where);
   }
   void OnDelete(Deletion deletion, const Position& where) override {
@@ -226,7 +201,7 @@ Result<ListenReport> FediverseListener::Listen(const std::string& term, const st
 
   ListenReport report;
   std::string newest, max_id;
-  std::set<std::string> authors;       // embedded or read once per poll
+  std::set<std::string> authors;       // whose actor was read in this poll
   std::set<std::string> failed_hosts;  // whose actors could not be read this poll
   int handed = 0;
   ParseOptions parse;
@@ -269,20 +244,14 @@ Result<ListenReport> FediverseListener::Listen(const std::string& term, const st
       if (newest.empty()) newest = id;
       last_id = id;
       if (Member(status, "reblog")) continue;  // a share, not a post of the tag's
-      const json* account = Member(status, "account");
-      const json actor = account ? ActorOf(*account) : json();
-      const std::string author = actor.is_object() ? StringMember(actor, "id") : "";
-      const bool first_time = authors.insert(author).second;
-      // The server speaks for its own users; of another server's, its
-      // account is hearsay: their profile is read from their own server.
-      const bool local = ToLowerAscii(UrlHostPort(author)) == ToLowerAscii(t->host);
       std::string problem;
-      const json note = NoteOf(status, first_time && local, &problem);
+      const json note = NoteOf(status, &problem);
       if (note.is_null()) {
         sink.OnReject({where, problem, status.dump()});
         continue;
       }
-      if (first_time && !local) {
+      // The author's profile from their actor document, once per poll.
+      if (const std::string author = AuthorIdOf(status); authors.insert(author).second) {
         report.profiles += ProfileFromOrigin(author, limits, sink, &report.requests, failed_hosts);
       }
       std::istringstream in(note.dump());

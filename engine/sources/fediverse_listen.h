@@ -12,14 +12,14 @@
 // (`since_id`), page by page (`max_id` the last one read) within
 // FollowLimits; the first poll of a term takes the newest page(s) only. Each
 // status becomes the ActivityStreams Note it stands for (id its `uri`, the
-// post's ActivityPub id: the same post as following its author gives), with
-// its author embedded as a Person the first time they appear in a poll, and
+// post's ActivityPub id: the same post as following its author gives), and
 // goes to the RecordSink through ParseActivityStreams: one parser for files,
-// outboxes and timelines. A server speaks for its own users only: an author
-// on another server is not embedded from the status (hearsay: a server could
-// put any e-mail address on anyone's account), their profile is read from
-// their own server's actor document instead, once per poll; when that fails
-// the post is kept without it. Reblogs are not posts of the tag's and are left
+// outboxes and timelines. Its author's profile is read from their actor
+// document on their own server (once per author and poll), not from the
+// account the timeline shows: of another server's users that is hearsay (a
+// server could put any e-mail address on anyone), and the actor document is
+// what following stores, so a profile both followed and heard reads the
+// same. When it cannot be read the post is kept without it. Reblogs are not posts of the tag's and are left
 // out; a status without an http(s) `uri` or `id` is rejected, naming the
 // field. A reply's parent is not known: the API gives the server's own id
 // for it, not the post's.
@@ -54,9 +54,9 @@ class FediverseListener : public Listener {
                               const FollowLimits& limits, RecordSink& sink) override;
 
  private:
-  // The profile of an author on another server, from its actor document
-  // there (unsigned, as actors are public); 0 when it cannot be read (its
-  // host is then not asked again in this poll: `failed_hosts`).
+  // The profile of an author, from their actor document on their server
+  // (unsigned, as actors are public); 0 when it cannot be read (that host is
+  // then not asked again in this poll: `failed_hosts`).
   int ProfileFromOrigin(const std::string& actor_id, const FollowLimits& limits, RecordSink& sink,
                         int* requests, std::set<std::string>& failed_hosts);
 

@@ -112,7 +112,7 @@ TEST_CASE("signed fetches verify with the engine's actor, also after its key was
   AuthorizedFetchServer server(content, [&](const std::string& url) {
     return url == actor->actor_id ? served : std::string();
   });
-  const sources::RemoteAccount alice{"activitypub", kAlice, "alice@social.example", "", "mastodon"};
+  const sources::RemoteAccount alice{"activitypub", kAlice, "alice@social.example", "", "mastodon", {}};
 
   // Without activitypub.base_url the client does not sign: refused, and
   // the message says which setting signs.

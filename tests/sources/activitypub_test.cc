@@ -140,7 +140,7 @@ TEST_CASE("ActivityPub follows the actor and its outbox's pages, then only what 
   ServeOutbox(f, 3);
   ActivityPubNetwork ap(f);
   RemoteAccount account{"activitypub", kActor, "alice@social.example",
-                        "https://social.example/@alice", "mastodon"};
+                        "https://social.example/@alice", "mastodon", {}};
   FollowLimits limits;
   CollectingSink sink;
   auto first = ap.Follow(account, "", limits, sink);
@@ -184,7 +184,7 @@ struct Followed {
   }
   ScriptedFetcher f;
   ActivityPubNetwork ap{f};
-  RemoteAccount account{"activitypub", kActor, "alice@social.example", "", "mastodon"};
+  RemoteAccount account{"activitypub", kActor, "alice@social.example", "", "mastodon", {}};
 };
 
 TEST_CASE("ActivityPub following stops at its limits, at a looping next, and at strangers' posts",
@@ -300,7 +300,7 @@ TEST_CASE("ActivityPub reports the span it read in full, down to the last item's
 TEST_CASE("ActivityPub errors name the account and the URL", "[sources][activitypub]") {
   ScriptedFetcher f;
   ActivityPubNetwork ap(f);
-  RemoteAccount account{"activitypub", kActor, "alice@social.example", "", "mastodon"};
+  RemoteAccount account{"activitypub", kActor, "alice@social.example", "", "mastodon", {}};
   CollectingSink sink;
   auto gone = ap.Follow(account, "", FollowLimits{}, sink);
   REQUIRE_FALSE(gone.ok());
@@ -338,7 +338,7 @@ TEST_CASE("ActivityPub requests carry the signer's headers", "[sources][activity
   ActivityPubOptions options;
   options.sign = EchoSigner;
   ActivityPubNetwork ap(f, options);
-  RemoteAccount account{"activitypub", kActor, "", "", "mastodon"};
+  RemoteAccount account{"activitypub", kActor, "", "", "mastodon", {}};
   CollectingSink sink;
   (void)ap.Follow(account, "", FollowLimits{}, sink);
   REQUIRE_FALSE(f.sent.empty());
@@ -372,7 +372,7 @@ TEST_CASE("ActivityPub signs the path alone for servers that verify it so, and r
   ActivityPubOptions options;
   options.sign = EchoSigner;
   ActivityPubNetwork ap(f, options);
-  RemoteAccount account{"activitypub", kActor, "", "", "mastodon"};
+  RemoteAccount account{"activitypub", kActor, "", "", "mastodon", {}};
   CollectingSink sink;
   auto first = ap.Follow(account, "", FollowLimits{}, sink);
   REQUIRE(first.ok());
@@ -460,7 +460,7 @@ TEST_CASE("An actor on a port keeps it in its handle", "[sources][activitypub]")
   actor.erase("outbox");
   f.Answer(id, actor);
   ActivityPubNetwork ap(f);
-  RemoteAccount account{"activitypub", id, "", "", "mastodon"};
+  RemoteAccount account{"activitypub", id, "", "", "mastodon", {}};
   CollectingSink sink;
   REQUIRE(ap.Follow(account, "", FollowLimits{}, sink).ok());
   REQUIRE(sink.profiles.size() == 1);

@@ -260,6 +260,18 @@ TEST_CASE("AS2 mapping of single objects", "[sources][as2]") {
   CHECK(question.posts[0].text == "Which?\n- A\n- B");
 }
 
+TEST_CASE("an actor's single profile field, not in an array, is read as one", "[sources][as2]") {
+  // JSON-LD compaction writes one attachment alone (Fedify does).
+  CollectingSink sink;
+  REQUIRE(ParseText(R"({"@context":"https://www.w3.org/ns/activitystreams","type":"Person",
+    "id":"https://social.example/users/chloe","preferredUsername":"chloe",
+    "attachment":{"type":"PropertyValue","name":"E-mail","value":"chloe.petit@exemple.fr"}})",
+                    sink)
+              .ok());
+  REQUIRE(sink.profiles.size() == 1);
+  CHECK(sink.profiles[0].emails == std::vector<std::string>{"chloe.petit@exemple.fr"});
+}
+
 TEST_CASE("actors embedded in activities become profiles like actor documents", "[sources][as2]") {
   CollectingSink sink;
   ParseStats stats;

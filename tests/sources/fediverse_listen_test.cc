@@ -37,6 +37,19 @@ json Account(const std::string& who, const std::string& host) {
                                        "@cafe.example</a>"}}})}};
 }
 
+// The actor document of `who` on `host`, as its server gives it: a profile
+// field with the e-mail address `email`.
+json ActorDoc(const std::string& who, const std::string& host, const std::string& email) {
+  return {{"@context", "https://www.w3.org/ns/activitystreams"},
+          {"id", "https://" + host + "/users/" + who},
+          {"type", "Person"},
+          {"preferredUsername", who},
+          {"name", who == "chloe" ? "Chloé Petit" : "Bob Martin"},
+          {"icon", {{"type", "Image"}, {"url", "https://" + host + "/avatars/" + who + ".png"}}},
+          {"attachment", json::array({{{"type", "PropertyValue"}, {"name", "E-mail"},
+                                       {"value", email}}})}};
+}
+
 // A status of the tag #café, by chloe (remote) unless `who` says bob (local).
 json Status(int id, const std::string& who = "chloe") {
   const std::string host = who == "chloe" ? "other.example" : "social.example";
@@ -84,17 +97,11 @@ TEST_CASE("fediverse listening: a hashtag timeline's statuses become posts and t
   json no_uri = Status(10);
   no_uri.erase("uri");
   f.Answer(kTimeline + "?limit=40", json::array({withMore, reblog, no_uri, Status(9), Status(8, "bob")}));
-  // chloe is on another server: her profile comes from her own actor
-  // document, not from what social.example says of her account.
+  // The authors' profiles come from their actor documents, on their own
+  // servers, not from what social.example says of their accounts.
   f.Answer("https://other.example/users/chloe",
-           {{"@context", "https://www.w3.org/ns/activitystreams"},
-            {"id", "https://other.example/users/chloe"},
-            {"type", "Person"},
-            {"preferredUsername", "chloe"},
-            {"name", "Chloé Petit"},
-            {"attachment", json::array({{{"type", "PropertyValue"}, {"name", "E-mail"},
-                                         {"value", "chloe.petit@other.example"}}})},
-            {"icon", {{"type", "Image"}, {"url", "https://other.example/avatars/chloe.png"}}}});
+           ActorDoc("chloe", "other.example", "chloe.petit@other.example"));
+  f.Answer("https://social.example/users/bob", ActorDoc("bob", "social.example", "bob@cafe.example"));
   FediverseListener listener(f);
   CHECK(listener.Takes("#café@social.example"));
   CHECK_FALSE(listener.Takes("#café"));
@@ -102,14 +109,15 @@ TEST_CASE("fediverse listening: a hashtag timeline's statuses become posts and t
   CollectingSink sink;
   Result<ListenReport> r = listener.Listen("#café@social.example", "", Limits(), sink);
   REQUIRE(r.ok());
-  REQUIRE(f.sent.size() == 2);
+  REQUIRE(f.sent.size() == 3);
   CHECK(f.sent[0].url == kTimeline + "?limit=40");
   CHECK(f.sent[0].headers.empty());  // the client API is read unsigned
   CHECK(f.sent[1].url == "https://other.example/users/chloe");  // once, for two posts
   CHECK(f.sent[1].accept.find("application/activity+json") == 0);
-  CHECK(r->requests == 2);
+  CHECK(f.sent[2].url == "https://social.example/users/bob");
+  CHECK(r->requests == 3);
   CHECK(r->posts == 3);
-  CHECK(r->profiles == 2);  // chloe from her server, bob (local) from the status
+  CHECK(r->profiles == 2);
   CHECK(json::parse(r->state) == json{{"newest", "12"}});
 
   REQUIRE(sink.posts.size() == 3);
@@ -135,10 +143,8 @@ TEST_CASE("fediverse listening: a hashtag timeline's statuses become posts and t
   CHECK(chloe.emails == std::vector<std::string>{"chloe.petit@other.example"});  // not the hearsay
   CHECK(chloe.avatar_url == "https://other.example/avatars/chloe.png");
   CHECK(json::parse(chloe.raw)["type"] == "Person");  // her actor document
-  const Profile& bob = sink.profiles[1];
-  CHECK(bob.handle == "@bob@social.example");
-  CHECK(bob.emails == std::vector<std::string>{"bob@cafe.example"});
-  CHECK(json::parse(bob.raw)["acct"] == "bob");  // the account as social.example gave it
+  CHECK(sink.profiles[1].handle == "@bob@social.example");
+  CHECK(sink.order == "RPXPRP");  // each author's profile before their first post; the reject in its place
 
   // The status without a uri is kept for review, naming the field.
   REQUIRE(sink.rejects.size() == 1);
@@ -157,6 +163,7 @@ TEST_CASE("fediverse listening: the next poll asks for what is newer, page by pa
     return list;
   };
   const std::string since = kTimeline + "?limit=40&since_id=12";
+  f.Answer("https://social.example/users/bob", ActorDoc("bob", "social.example", "bob@cafe.example"));
   f.Answer(since, statuses(57, 18));
   f.Answer(since + "&max_id=18", statuses(17, 13));
   FediverseListener listener(f);
@@ -165,22 +172,22 @@ TEST_CASE("fediverse listening: the next poll asks for what is newer, page by pa
       listener.Listen("#café@social.example", R"({"newest":"12"})", Limits(100, 3), sink);
   REQUIRE(r.ok());
   CHECK(r->posts == 45);
-  CHECK(r->requests == 2);  // the second page is shorter than 40: the last
-  CHECK(r->profiles == 1);  // the author embedded once per poll
+  CHECK(r->requests == 3);  // 2 pages (the second shorter than 40: the last), bob's actor once
+  CHECK(r->profiles == 1);
   CHECK(json::parse(r->state) == json{{"newest", "57"}});
-  CHECK(f.sent[1].url == since + "&max_id=18");
+  CHECK(f.sent[2].url == since + "&max_id=18");
 
   // Within the limits: posts per poll (the page's size follows), pages per poll.
   f.Answer(kTimeline + "?limit=2&since_id=12", statuses(57, 56));
   r = listener.Listen("#café@social.example", R"({"newest":"12"})", Limits(2, 3), sink);
   REQUIRE(r.ok());
   CHECK(r->posts == 2);
-  CHECK(r->requests == 1);
+  CHECK(r->requests == 2);
   CHECK(json::parse(r->state) == json{{"newest", "57"}});
   r = listener.Listen("#café@social.example", R"({"newest":"12"})", Limits(100, 1), sink);
   REQUIRE(r.ok());
   CHECK(r->posts == 40);
-  CHECK(r->requests == 1);
+  CHECK(r->requests == 2);
 
   // A server that ignores since_id: the poll stops at the newest seen before.
   f.Answer(kTimeline + "?limit=40&since_id=55", statuses(57, 54));
