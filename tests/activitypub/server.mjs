@@ -35,10 +35,15 @@
 // POST /_test/move {"from", "to", "confirm"}: the account `from` moves to a
 // new account `to` (Mastodon's account migration: `from`'s actor names `to`
 // in movedTo; `to`, made with one post, names `from` in alsoKnownAs unless
-// confirm is false).
+// confirm is false). POST /_test/hang {"on": true|false}: the server stops
+// answering (connections accepted, requests left hanging; counted as
+// "hung"), as a server that is down behind its load balancer does. Actor
+// documents carry an ETag (a hash of the body, added here: Fedify sets
+// none) and a request that holds it is answered 304.
 // FEDIFY_LOG=debug (or info...) prints Fedify's log on stderr: why a
 // signature was refused.
 import http from 'node:http';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
@@ -213,6 +218,7 @@ federation
 
 // Requests by kind (webfinger, actor, outbox, page, note) and answer.
 let stats = {};
+let hanging = false;  // POST /_test/hang {"on": true}: requests are accepted and never answered
 function count(url, status, isSigned) {
   const kind = url.pathname.startsWith('/.well-known/webfinger') ? 'webfinger'
     : /\/outbox$/.test(url.pathname) ? (url.searchParams.has('cursor') ? 'page' : 'outbox')
@@ -334,6 +340,12 @@ const server = http.createServer(async (req, res) => {
       const [status, answer] = deletePost(Buffer.concat(chunks).toString('utf8'));
       return json(answer, status);
     }
+    if (url.pathname === '/_test/hang' && req.method === 'POST') {
+      const chunks = [];
+      for await (const c of req) chunks.push(c);
+      hanging = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}').on === true;
+      return json({ hanging });
+    }
     if (url.pathname === '/_test/move' && req.method === 'POST') {
       const chunks = [];
       for await (const c of req) chunks.push(c);
@@ -367,10 +379,26 @@ const server = http.createServer(async (req, res) => {
       method: req.method, headers,
       body: req.method === 'GET' || req.method === 'HEAD' ? undefined : Buffer.concat(chunks),
     });
+    if (hanging) {  // accepted, never answered: the client's timeout ends it
+      stats.hung = (stats.hung ?? 0) + 1;
+      return;
+    }
     const response = await federation.fetch(request, { contextData: undefined });
+    const body = Buffer.from(await response.arrayBuffer());
+    const answer = Object.fromEntries(response.headers);
+    // Actors carry an ETag (ours: Fedify gives none) and answer 304 to a
+    // request that holds it, as Mastodon's do.
+    if (req.method === 'GET' && response.status === 200 && /^\/users\/[^/]+$/.test(url.pathname)) {
+      answer.etag = `W/"${createHash('sha1').update(body).digest('hex')}"`;
+      if (req.headers['if-none-match'] === answer.etag) {
+        count(url, 304, headers.has('signature'));
+        res.writeHead(304, { etag: answer.etag });
+        return res.end();
+      }
+    }
     count(url, response.status, headers.has('signature'));
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    res.end(Buffer.from(await response.arrayBuffer()));
+    res.writeHead(response.status, answer);
+    res.end(body);
   } catch (e) {
     console.error(e);
     res.writeHead(500);
