@@ -35,9 +35,10 @@ std::string AuthorIdOf(const json& status) {
   return IsHttpUrl(id) ? id : "";
 }
 
-// The ActivityStreams Note a status stands for, its author named by id.
-// Null with *problem naming the field when the status cannot be one.
-json NoteOf(const json& status, std::string* problem) {
+// The ActivityStreams Note a status stands for, its author named by id and
+// the post it replies to by `in_reply_to` (its ActivityPub id, "" when not
+// known). Null with *problem naming the field when the status cannot be one.
+json NoteOf(const json& status, const std::string& in_reply_to, std::string* problem) {
   const std::string uri = StringMember(status, "uri");
   if (!IsHttpUrl(uri)) {
     *problem = "the status has no http(s) 'uri' (the post's ActivityPub id)";
@@ -54,6 +55,7 @@ json NoteOf(const json& status, std::string* problem) {
   if (std::string v = StringMember(status, "edited_at"); !v.empty()) note["updated"] = v;
   if (std::string v = StringMember(status, "url"); IsHttpUrl(v)) note["url"] = v;
   if (std::string v = StringMember(status, "spoiler_text"); !v.empty()) note["summary"] = v;
+  if (!in_reply_to.empty()) note["inReplyTo"] = in_reply_to;
   if (std::string lang = StringMember(status, "language"); IsWellFormedLanguageTag(lang)) {
     note["contentMap"] = {{lang, note["content"]}};
   }
@@ -146,6 +148,30 @@ Status Refused(const Status& s, const FediverseTag& t, const std::string& url) {
 FediverseListener::FediverseListener(Fetcher& fetcher, FediverseListenOptions options)
     : fetcher_(fetcher), options_(std::move(options)) {}
 
+std::string FediverseListener::ParentOf(const json& status, const std::string& base_url,
+                                        const FollowLimits& limits, Parents& parents,
+                                        int* requests) {
+  const std::string parent = StringMember(status, "in_reply_to_id");
+  if (parent.empty()) return "";
+  auto [it, asked_now] = parents.emplace(parent, "");
+  if (!asked_now) return it->second;
+  // Not among this poll's statuses: the server's own record of it.
+  FetchRequest req;
+  req.url = base_url + "/api/v1/statuses/" + PercentEncode(parent);
+  req.accept = "application/json";
+  req.timeout_seconds = limits.timeout_seconds;
+  req.max_bytes = limits.max_page_bytes;
+  ++*requests;
+  Result<FetchResult> got = fetcher_.Fetch(req);
+  if (!got.ok()) return "";  // gone, or not public: the reply is kept without its parent
+  const json doc = json::parse(got->body, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_object() && StringMember(doc, "id") == parent &&
+      IsHttpUrl(StringMember(doc, "uri"))) {
+    it->second = StringMember(doc, "uri");
+  }
+  return it->second;
+}
+
 int FediverseListener::ProfileFromOrigin(const std::string& actor_id, const FollowLimits& limits,
                                          RecordSink& sink, int* requests,
                                          std::set<std::string>& failed_hosts) {
@@ -194,8 +220,8 @@ Result<ListenReport> FediverseListener::Listen(const std::string& term, const st
   const bool plain = std::find(options_.http_hosts.begin(), options_.http_hosts.end(),
                                host_only) != options_.http_hosts.end();
   const int per_page = std::max(1, std::min(40, limits.max_posts));
-  std::string base = std::string(plain ? "http://" : "https://") + t->host +
-                     "/api/v1/timelines/tag/" + PercentEncode(t->tag) +
+  const std::string server = std::string(plain ? "http://" : "https://") + t->host;
+  std::string base = server + "/api/v1/timelines/tag/" + PercentEncode(t->tag) +
                      "?limit=" + std::to_string(per_page);
   if (!seen.empty()) base += "&since_id=" + PercentEncode(seen);
 
@@ -203,6 +229,7 @@ Result<ListenReport> FediverseListener::Listen(const std::string& term, const st
   std::string newest, max_id;
   std::set<std::string> authors;       // whose actor was read in this poll
   std::set<std::string> failed_hosts;  // whose actors could not be read this poll
+  Parents parents;                     // server's status id -> ActivityPub id, this poll
   int handed = 0;
   ParseOptions parse;
   parse.platform = "mastodon";
@@ -222,6 +249,11 @@ Result<ListenReport> FediverseListener::Listen(const std::string& term, const st
           RedactUrl(url) + ": the answer is not a JSON array of statuses (" +
           std::to_string(got->body.size()) + " bytes): " + t->host +
           " does not serve Mastodon's hashtag timeline there");
+    }
+    // A reply's parent is often on the same page (older, so after it).
+    for (const json& status : page) {
+      const std::string id = StringMember(status, "id"), uri = StringMember(status, "uri");
+      if (!id.empty() && IsHttpUrl(uri)) parents.emplace(id, uri);
     }
     bool reached_seen = false;
     std::string last_id;
@@ -245,7 +277,8 @@ Result<ListenReport> FediverseListener::Listen(const std::string& term, const st
       last_id = id;
       if (Member(status, "reblog")) continue;  // a share, not a post of the tag's
       std::string problem;
-      const json note = NoteOf(status, &problem);
+      const json note =
+          NoteOf(status, ParentOf(status, server, limits, parents, &report.requests), &problem);
       if (note.is_null()) {
         sink.OnReject({where, problem, status.dump()});
         continue;

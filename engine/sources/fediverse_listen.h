@@ -19,20 +19,27 @@
 // account the timeline shows: of another server's users that is hearsay (a
 // server could put any e-mail address on anyone), and the actor document is
 // what following stores, so a profile both followed and heard reads the
-// same. When it cannot be read the post is kept without it. Reblogs are not posts of the tag's and are left
-// out; a status without an http(s) `uri` or `id` is rejected, naming the
-// field. A reply's parent is not known: the API gives the server's own id
-// for it, not the post's.
+// same. When it cannot be read the post is kept without it. Reblogs are not
+// posts of the tag's and are left out; a status without an http(s) `uri` or
+// `id` is rejected, naming the field. A reply keeps its thread: the API
+// names its parent by the server's own id (`in_reply_to_id`), which is
+// turned into the parent's ActivityPub id from the poll's statuses when the
+// parent is among them, else by asking the server for that status
+// (GET /api/v1/statuses/ID, once per parent and poll); a parent that is not
+// public or is gone leaves the reply without one.
 //
 // Every request goes through the Fetcher given (net.allow_hosts). Thread-safe
 // when its Fetcher is.
 #ifndef SCRM_SOURCES_FEDIVERSE_LISTEN_H_
 #define SCRM_SOURCES_FEDIVERSE_LISTEN_H_
 
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json_fwd.hpp>
 
 #include "sources/fetcher.h"
 #include "sources/open_network.h"
@@ -54,6 +61,14 @@ class FediverseListener : public Listener {
                               const FollowLimits& limits, RecordSink& sink) override;
 
  private:
+  // Server status id -> the post's ActivityPub id ("" when not known).
+  using Parents = std::map<std::string, std::string>;
+
+  // The ActivityPub id of the post `status` replies to: "" when it replies
+  // to none or that post cannot be known (base_url: "https://host").
+  std::string ParentOf(const nlohmann::json& status, const std::string& base_url,
+                       const FollowLimits& limits, Parents& parents, int* requests);
+
   // The profile of an author, from their actor document on their server
   // (unsigned, as actors are public); 0 when it cannot be read (that host is
   // then not asked again in this poll: `failed_hosts`).

@@ -31,7 +31,9 @@
 // same posts Fedify serves: ids as Mastodon makes them (time-ordered), the
 // tag matched case-insensitively. chloe (a profile with an e-mail, one
 // post with #caféLumière) is followed by no test: listening is how she is
-// met. POST /_test/post {"who", "content", "hashtags"} adds a post now.
+// met. GET /api/v1/statuses/ID gives one status (a reply's parent, named
+// in in_reply_to_id by the server's id). POST /_test/post {"who", "content",
+// "hashtags", "reply_to"} adds a post now (reply_to "who/id": a reply).
 // POST /_test/move {"from", "to", "confirm"}: the account `from` moves to a
 // new account `to` (Mastodon's account migration: `from`'s actor names `to`
 // in movedTo; `to`, made with one post, names `from` in alsoKnownAs unless
@@ -286,14 +288,28 @@ function tagTimeline(url) {
   return [headers, statuses];
 }
 
-// POST /_test/post {"who", "content", "hashtags"}: a new post, published now.
+// One status by its id (Mastodon's GET /api/v1/statuses/:id): 404 for a
+// post deleted or not there.
+function statusById(id) {
+  const p = Object.values(accounts).flatMap((a) => a.posts).find((x) => !x.deleted && statusId(x) === id);
+  return p ? toStatus(federation.createContext(new URL(origin), undefined), p) : null;
+}
+
+// POST /_test/post {"who", "content", "hashtags", "reply_to"}: a new post,
+// published now; reply_to ("who/id") names the post it answers.
 let posted = 0;
 function addPost(body) {
   let asked;
   try { asked = JSON.parse(body); } catch { return [400, { error: 'the body is not JSON' }]; }
-  const { who, content, hashtags } = asked ?? {};
+  const { who, content, hashtags, reply_to: replyTo } = asked ?? {};
   if (!accounts[who] || typeof content !== 'string') return [400, { error: '"who" (an account) and "content" are required' }];
-  const p = post(who, String(900 + ++posted), 0, content, { hashtags: hashtags ?? [] });
+  let parent;
+  if (replyTo != null) {
+    const [pw, pid] = String(replyTo).split('/');
+    parent = accounts[pw]?.posts.find((x) => x.id === pid && !x.deleted);
+    if (!parent) return [400, { error: `reply_to: no post ${replyTo} ("who/id")` }];
+  }
+  const p = post(who, String(900 + ++posted), 0, content, { hashtags: hashtags ?? [], ...(parent ? { inReplyTo: parent } : {}) });
   p.published = Temporal.Now.instant();
   accounts[who].activities.find((a) => a.post === p).when = p.published;
   return [200, { ok: true, id: `${who}/${p.id}` }];
@@ -357,6 +373,12 @@ const server = http.createServer(async (req, res) => {
       for await (const c of req) chunks.push(c);
       const [status, answer] = addPost(Buffer.concat(chunks).toString('utf8'));
       return json(answer, status);
+    }
+    if (url.pathname.startsWith('/api/v1/statuses/') && req.method === 'GET') {
+      const status = statusById(decodeURIComponent(url.pathname.slice('/api/v1/statuses/'.length)));
+      const key = `status ${status ? 200 : 404}`;
+      stats[key] = (stats[key] ?? 0) + 1;
+      return status ? json(status) : json({ error: 'Record not found' }, 404);
     }
     if (url.pathname.startsWith('/api/v1/timelines/tag/') && req.method === 'GET') {
       const [headers, statuses] = tagTimeline(url);

@@ -227,6 +227,41 @@ TEST_CASE("fediverse listening: an author whose own server does not confirm them
   CHECK(sink.posts[0].author_id == "https://other.example/users/chloe");
 }
 
+TEST_CASE("fediverse listening: a reply keeps its thread by its parent's ActivityPub id",
+          "[sources][fediverse]") {
+  ScriptedFetcher f;
+  // 9 replies to 8 (on the page); 7 and 6 reply to 3, not on it (asked of
+  // the server once); 5 replies to 2, which is not public (404).
+  auto reply = [](int id, int parent) {
+    json s = Status(id);
+    s["in_reply_to_id"] = std::to_string(parent);
+    return s;
+  };
+  f.Answer(kTimeline + "?limit=40",
+           json::array({reply(9, 8), Status(8, "bob"), reply(7, 3), reply(6, 3), reply(5, 2)}));
+  json parent = Status(3, "bob");
+  parent["tags"] = json::array();
+  f.Answer("https://social.example/api/v1/statuses/3", parent);
+  FediverseListener listener(f);
+  CollectingSink sink;
+  Result<ListenReport> r = listener.Listen("#café@social.example", "", Limits(), sink);
+  REQUIRE(r.ok());
+  REQUIRE(sink.posts.size() == 5);
+  CHECK(sink.posts[0].in_reply_to == "https://social.example/users/bob/statuses/8");
+  CHECK(sink.posts[1].in_reply_to.empty());
+  CHECK(sink.posts[2].in_reply_to == "https://social.example/users/bob/statuses/3");
+  CHECK(sink.posts[3].in_reply_to == "https://social.example/users/bob/statuses/3");
+  CHECK(sink.posts[4].in_reply_to.empty());  // kept, without its parent
+  int asked_3 = 0, asked_2 = 0;
+  for (const auto& s : f.sent) {
+    asked_3 += s.url == "https://social.example/api/v1/statuses/3";
+    asked_2 += s.url == "https://social.example/api/v1/statuses/2";
+  }
+  CHECK(asked_3 == 1);
+  CHECK(asked_2 == 1);
+  CHECK(r->requests == 5);  // the timeline, 2 actors, 2 statuses
+}
+
 TEST_CASE("fediverse listening: refusals say what the admin can do", "[sources][fediverse]") {
   ScriptedFetcher f;
   FediverseListener listener(f);
