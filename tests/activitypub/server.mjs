@@ -39,7 +39,11 @@
 // in movedTo; `to`, made with one post, names `from` in alsoKnownAs unless
 // confirm is false). POST /_test/hang {"on": true|false}: the server stops
 // answering (connections accepted, requests left hanging; counted as
-// "hung"), as a server that is down behind its load balancer does. Actor
+// "hung"), as a server that is down behind its load balancer does.
+// POST /_test/hostile {"who", "mode"}: who's outbox answers as a hostile
+// server would (mode garbage: HTML; huge: a 64 MB page; loop: pages whose
+// next never ends; redirect: to 127.0.0.2, an address scrm may not ask,
+// where a second server counts what reaches it as "internal"; off). Actor
 // documents carry an ETag (a hash of the body, added here: Fedify sets
 // none) and a request that holds it is answered 304.
 // FEDIFY_LOG=debug (or info...) prints Fedify's log on stderr: why a
@@ -221,6 +225,64 @@ federation
 // Requests by kind (webfinger, actor, outbox, page, note) and answer.
 let stats = {};
 let hanging = false;  // POST /_test/hang {"on": true}: requests are accepted and never answered
+const hostile = {};   // POST /_test/hostile {"who", "mode"}: who's outbox misbehaves
+
+// A hostile server's answers to GET /users/WHO/outbox[?page=N] (counted as
+// "hostile MODE" in the stats): garbage, a page without end, pages whose
+// next is ever another page, a redirect to an address not allowed (where
+// `internal`, another server on 127.0.0.2, counts what reaches it).
+let internalPort = 0;
+const internal = http.createServer((req, res) => {
+  stats.internal = (stats.internal ?? 0) + 1;
+  res.writeHead(200, { 'content-type': 'application/activity+json' });
+  res.end('{"type":"OrderedCollection","orderedItems":[]}');
+});
+async function answerHostile(mode, who, url, res) {
+  stats[`hostile ${mode}`] = (stats[`hostile ${mode}`] ?? 0) + 1;
+  const as = { 'content-type': 'application/activity+json' };
+  if (mode === 'garbage') {
+    res.writeHead(200, as);
+    return res.end('<html><body><h1>502 Bad Gateway</h1></body></html>');
+  }
+  if (mode === 'redirect') {
+    res.writeHead(302, { location: `http://127.0.0.2:${internalPort}/users/${who}/outbox` });
+    return res.end();
+  }
+  const outbox = `${origin}/users/${who}/outbox`;
+  if (mode === 'loop') {  // every page names a next one, each with one new post
+    const n = Number.parseInt(url.searchParams.get('page') ?? '0', 10) || 0;
+    res.writeHead(200, as);
+    if (n === 0) {
+      return res.end(JSON.stringify({ '@context': 'https://www.w3.org/ns/activitystreams', id: outbox,
+        type: 'OrderedCollection', first: `${outbox}?page=1` }));
+    }
+    const note = { id: `${origin}/users/${who}/loop/${n}`, type: 'Note', attributedTo: `${origin}/users/${who}`,
+      content: `<p>Boucle n°${n}</p>`, published: new Date(Date.UTC(2026, 0, 1) - n * 60000).toISOString(),
+      to: ['https://www.w3.org/ns/activitystreams#Public'] };
+    return res.end(JSON.stringify({ '@context': 'https://www.w3.org/ns/activitystreams', id: `${outbox}?page=${n}`,
+      type: 'OrderedCollectionPage', partOf: outbox, next: `${outbox}?page=${n + 1}`,
+      orderedItems: [{ id: `${note.id}/activity`, type: 'Create', actor: note.attributedTo, object: note }] }));
+  }
+  // huge: a page of 64 MB, written as fast as the client reads it, until it hangs up.
+  res.writeHead(200, as);
+  const item = JSON.stringify({ type: 'Create', actor: `${origin}/users/${who}`,
+    object: { type: 'Note', content: 'x'.repeat(1000) } });
+  let sent = 0;
+  const write = (chunk) => new Promise((done) => {
+    if (res.destroyed || res.write(chunk)) return done();
+    const go = () => { res.off('drain', go); res.off('close', go); done(); };
+    res.once('drain', go);
+    res.once('close', go);
+  });
+  await write('{"type":"OrderedCollectionPage","orderedItems":[');
+  while (sent < 64 * 1024 * 1024 && !res.destroyed) {
+    const chunk = (sent ? ',' : '') + Array(64).fill(item).join(',');
+    await write(chunk);
+    sent += chunk.length;
+  }
+  stats['hostile bytes'] = (stats['hostile bytes'] ?? 0) + sent;
+  if (!res.destroyed) res.end(']}');
+}
 function count(url, status, isSigned) {
   const kind = url.pathname.startsWith('/.well-known/webfinger') ? 'webfinger'
     : /\/outbox$/.test(url.pathname) ? (url.searchParams.has('cursor') ? 'page' : 'outbox')
@@ -362,6 +424,20 @@ const server = http.createServer(async (req, res) => {
       hanging = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}').on === true;
       return json({ hanging });
     }
+    if (url.pathname === '/_test/hostile' && req.method === 'POST') {
+      const chunks = [];
+      for await (const c of req) chunks.push(c);
+      const { who, mode } = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+      if (!accounts[who] || !['garbage', 'huge', 'loop', 'redirect', 'off'].includes(mode)) {
+        return json({ error: '"who" (an account) and "mode" (garbage, huge, loop, redirect or off)' }, 400);
+      }
+      if (mode === 'off') delete hostile[who]; else hostile[who] = mode;
+      return json({ hostile });
+    }
+    const outboxOf = /^\/users\/([^/]+)\/outbox$/.exec(url.pathname);
+    if (outboxOf && hostile[outboxOf[1]] && req.method === 'GET') {
+      return answerHostile(hostile[outboxOf[1]], outboxOf[1], url, res);
+    }
     if (url.pathname === '/_test/move' && req.method === 'POST') {
       const chunks = [];
       for await (const c of req) chunks.push(c);
@@ -427,10 +503,18 @@ const server = http.createServer(async (req, res) => {
     res.end(String(e));
   }
 });
-server.listen(0, '127.0.0.1', () => {
-  origin = `http://127.0.0.1:${server.address().port}`;
-  console.log(JSON.stringify({ url: origin }));
+internal.listen(0, '127.0.0.2', () => {
+  internalPort = internal.address().port;
+  server.listen(0, '127.0.0.1', () => {
+    origin = `http://127.0.0.1:${server.address().port}`;
+    console.log(JSON.stringify({ url: origin }));
+  });
 });
-const stop = () => { server.close(() => process.exit(0)); server.closeAllConnections(); };
+const stop = () => {
+  internal.close();
+  internal.closeAllConnections();
+  server.close(() => process.exit(0));
+  server.closeAllConnections();
+};
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
