@@ -384,7 +384,7 @@ const std::vector<Option>& Options() {
       Whole("poll.tick_seconds", "", "5", nullptr, 0, 3600, [](Config& c) -> int& { return c.poll_tick_seconds; },
             "how often scrm serve looks for url sources due (0: off)",
             "how often `scrm serve` looks for url sources that are due (0 turns polling off)"),
-      Whole("poll.timeout_seconds", "", "10", nullptr, 1, 600, [](Config& c) -> int& { return c.poll_timeout_seconds; },
+      Whole("poll.timeout_seconds", "SCRM_POLL_TIMEOUT_SECONDS", "10", nullptr, 1, 600, [](Config& c) -> int& { return c.poll_timeout_seconds; },
             "per connect, send or receive of a feed",
             "per connect, send or receive of a feed"),
       Whole("poll.max_bytes", "", "52428800", nullptr, 1024, 1L << 34, [](Config& c) -> long& { return c.poll_max_bytes; },
