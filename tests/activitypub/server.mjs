@@ -407,27 +407,28 @@ function deletePost(body) {
   return [200, { ok: true, deleted: `${who}/${id}` }];
 }
 
+// A request's whole body.
+async function readBody(req) {
+  const chunks = [];
+  for await (const c of req) chunks.push(c);
+  return Buffer.concat(chunks);
+}
+
 const server = http.createServer(async (req, res) => {
   try {
     const url = new URL(req.url, `http://${req.headers.host}`);
     const json = (body, status = 200) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
     if (url.pathname === '/_test/changes' && req.method === 'POST') { changes(); return json({ ok: true }); }
     if (url.pathname === '/_test/delete' && req.method === 'POST') {
-      const chunks = [];
-      for await (const c of req) chunks.push(c);
-      const [status, answer] = deletePost(Buffer.concat(chunks).toString('utf8'));
+      const [status, answer] = deletePost((await readBody(req)).toString('utf8'));
       return json(answer, status);
     }
     if (url.pathname === '/_test/hang' && req.method === 'POST') {
-      const chunks = [];
-      for await (const c of req) chunks.push(c);
-      hanging = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}').on === true;
+      hanging = JSON.parse((await readBody(req)).toString('utf8') || '{}').on === true;
       return json({ hanging });
     }
     if (url.pathname === '/_test/hostile' && req.method === 'POST') {
-      const chunks = [];
-      for await (const c of req) chunks.push(c);
-      const { who, mode } = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+      const { who, mode } = JSON.parse((await readBody(req)).toString('utf8') || '{}');
       if (!accounts[who] || !['garbage', 'huge', 'loop', 'redirect', 'off'].includes(mode)) {
         return json({ error: '"who" (an account) and "mode" (garbage, huge, loop, redirect or off)' }, 400);
       }
@@ -439,15 +440,11 @@ const server = http.createServer(async (req, res) => {
       return answerHostile(hostile[outboxOf[1]], outboxOf[1], url, res);
     }
     if (url.pathname === '/_test/move' && req.method === 'POST') {
-      const chunks = [];
-      for await (const c of req) chunks.push(c);
-      const [status, answer] = moveAccount(Buffer.concat(chunks).toString('utf8'));
+      const [status, answer] = moveAccount((await readBody(req)).toString('utf8'));
       return json(answer, status);
     }
     if (url.pathname === '/_test/post' && req.method === 'POST') {
-      const chunks = [];
-      for await (const c of req) chunks.push(c);
-      const [status, answer] = addPost(Buffer.concat(chunks).toString('utf8'));
+      const [status, answer] = addPost((await readBody(req)).toString('utf8'));
       return json(answer, status);
     }
     if (url.pathname.startsWith('/api/v1/statuses/') && req.method === 'GET') {
@@ -471,11 +468,10 @@ const server = http.createServer(async (req, res) => {
     for (const [k, v] of Object.entries(req.headers)) {
       if (Array.isArray(v)) v.forEach((x) => headers.append(k, x)); else if (v != null) headers.set(k, v);
     }
-    const chunks = [];
-    for await (const c of req) chunks.push(c);
+    const requestBody = await readBody(req);
     const request = new Request(url, {
       method: req.method, headers,
-      body: req.method === 'GET' || req.method === 'HEAD' ? undefined : Buffer.concat(chunks),
+      body: req.method === 'GET' || req.method === 'HEAD' ? undefined : requestBody,
     });
     if (hanging) {  // accepted, never answered: the client's timeout ends it
       stats.hung = (stats.hung ?? 0) + 1;
