@@ -45,7 +45,7 @@ class FacetCounts {
   void AddSeen(int64_t n) { seen_ += n; }
   void AddDay(int32_t day, int64_t n);
   void AddValue(int facet, std::string_view value, int64_t n);  // FacetTable::Facet
-  // Adds every count of `other` (another shard's, counted apart).
+  // Adds every count of `other` (another range's, counted apart).
   void Merge(const FacetCounts& other);
   // Fills facets (top values of each) and the histogram.
   void Fill(size_t top, SearchResult* out) const;

@@ -36,10 +36,13 @@ struct IndexConfig {
   // Facets and the histogram count at most this many matches per search
   // (index.facet_sample); past it they are a sample (SearchResult::facets_exact).
   int facet_sample = 20000;
-  // With two local shards or more, a ranked query whose words' postings add
-  // up to this many or more is counted shard by shard in parallel with the
-  // ranking (docs/search.md, "Shards"); fewer: one pass. Tests set 0.
+  // On two cores or more (local shards only), a ranked query whose words'
+  // postings add up to this many or more is split into ranges of ids
+  // searched in parallel, one per lane (docs/search.md, "Shards"); fewer:
+  // one pass. Tests set 0.
   int64_t split_counting_at = 4000;
+  // Lanes of a split search: 0, one per core; tests set 2.
+  int search_lanes = 0;
 };
 
 // One post with what the index needs beyond the post itself.

@@ -4,13 +4,13 @@
 // that do not exist yet are looked for again at each search, so an index
 // built after `scrm serve` started is found without a restart.
 //
-// With two local shards or more, a search runs on several cores: the page
-// of results is ranked over all the shards as one database (Xapian's global
-// statistics: the same scores and order as one database), which ends as soon
-// as no later match can enter the page, while each shard counts its own
-// matches for the totals, facets and histogram (boolean weights: counting
-// needs no statistics) on the calling thread and a worker (Lanes); the
-// counts are then added up.
+// On a machine of two cores or more, a ranked search that may match many
+// posts runs on every core: the document ids are cut into as many ranges as
+// cores (DocRange), and each range is ranked and counted in one pass on its
+// own thread (Lanes), over every shard as one database, so with Xapian's
+// statistics of the whole index: a match weighs what it weighs in one
+// search. The pages are then merged in Xapian's own order (weight, then
+// document id) and the counts added up.
 #include <xapian.h>
 
 #include <algorithm>
@@ -19,6 +19,7 @@
 #include <deque>
 #include <exception>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -117,19 +118,110 @@ class Lanes {
   std::vector<std::thread> threads_;
 };
 
-// What one shard's count found (Count below).
-struct ShardCount {
+// The ids a range covers in each shard (DocRange below, one per shard of
+// the database, in its order), and where in each shard the first matches of
+// a search were found (Coverage), so that a search stopped early
+// (check_at_least reached) can scale what it counted to the whole range.
+struct RangeProgress {
+  struct Sub {
+    Xapian::docid first = 0, end = 0;  // the range's ids in this shard
+  };
+  std::vector<Sub> subs;
+};
+
+// Sees the first `limit` matches of a search, as they are found (in id
+// order within each shard), and keeps per shard (by layout position) how
+// many and the last one's id.
+class Coverage : public Xapian::MatchSpy {
+ public:
+  Coverage(int64_t limit, size_t shards) : limit_(limit), seen_(shards, 0), last_(shards, 0) {}
+  void operator()(const Xapian::Document& doc, double) override {
+    if (n_ >= limit_) return;
+    ++n_;
+    const Xapian::docid did = doc.get_docid();  // in its shard
+    const auto k = static_cast<size_t>(ShardOf(PostIdOf(did), static_cast<int>(seen_.size())));
+    ++seen_[k];
+    last_[k] = std::max(last_[k], did);
+  }
+  // The matches of the whole range, from those seen: their count over the
+  // share of the range's ids they were found in. sub_shard: the layout
+  // position of each shard of the database.
+  double Estimate(const RangeProgress& range, const std::vector<size_t>& sub_shard) const {
+    double total = 0, covered = 0;
+    for (size_t i = 0; i < range.subs.size() && i < sub_shard.size(); ++i) {
+      const RangeProgress::Sub& r = range.subs[i];
+      if (r.end < r.first) continue;
+      total += r.end - r.first + 1.0;
+      const size_t k = sub_shard[i];
+      if (seen_[k] > 0 && last_[k] >= r.first) covered += std::min(last_[k], r.end) - r.first + 1.0;
+    }
+    return covered > 0 ? static_cast<double>(n_) * total / covered : static_cast<double>(n_);
+  }
+
+ private:
+  const int64_t limit_;
+  int64_t n_ = 0;
+  std::vector<int64_t> seen_;
+  std::vector<Xapian::docid> last_;
+};
+
+// Only the documents whose id is in [first, last] of each shard (ids in
+// their shard, as a match spy sees them): a range of the index for one lane.
+// Used as a filter, so what it yields is only checked against the query's
+// own matches (skip_to), never walked on its own: ids it yields that no
+// document has cost nothing. Each shard's copy records its ids in
+// `progress`.
+class DocRange : public Xapian::PostingSource {
+ public:
+  DocRange(Xapian::docid first, Xapian::docid last, RangeProgress* progress)
+      : first_(first), last_(last), progress_(progress) {}
+  Xapian::doccount get_termfreq_min() const override { return 0; }
+  Xapian::doccount get_termfreq_est() const override { return est_; }
+  Xapian::doccount get_termfreq_max() const override { return max_; }
+  void next(double) override { at_ = at_ < first_ ? first_ : at_ + 1; }
+  void skip_to(Xapian::docid did, double) override { at_ = std::max({at_, did, first_}); }
+  bool at_end() const override { return at_ > end_; }
+  Xapian::docid get_docid() const override { return at_; }
+  DocRange* clone() const override { return new DocRange(first_, last_, progress_); }
+  void init(const Xapian::Database& db) override {
+    at_ = 0;
+    end_ = std::min(last_, db.get_lastdocid());
+    const Xapian::doccount docs = db.get_doccount();
+    const Xapian::doccount span = end_ >= first_ ? end_ - first_ + 1 : 0;
+    max_ = std::min(span, docs);
+    const Xapian::docid lastdoc = std::max<Xapian::docid>(db.get_lastdocid(), 1);
+    est_ = static_cast<Xapian::doccount>(static_cast<double>(docs) * span / lastdoc);
+    est_ = std::min(est_, max_);
+    progress_->subs.push_back({first_, end_});
+  }
+
+ private:
+  const Xapian::docid first_, last_;
+  RangeProgress* const progress_;
+  Xapian::docid end_ = 0, at_ = 0;
+  Xapian::doccount est_ = 0, max_ = 0;
+};
+
+// A match of one lane's page.
+struct Match {
+  double weight = 0;
+  Xapian::docid did = 0;  // in the database over every shard
+  Xapian::Document doc;
+};
+
+// What one lane's range gave (RankByRange below): its page, its count.
+struct RangeResult {
   Xapian::doccount lower = 0, upper = 0, estimated = 0;
   FacetCounts counts;
+  std::vector<Match> page;
   std::exception_ptr error;
 };
 
 struct Slot {
   Xapian::Database db;
-  // Each local shard again, opened on its own for the counting tasks (a
-  // Xapian object is used by one thread at a time): by layout position,
-  // when the shard is present and counts are split (Searcher::lanes_).
-  std::vector<Xapian::Database> shard_dbs;
+  // The same shards again, once per lane but the first (which uses db): a
+  // Xapian object is used by one thread at a time (Searcher::lanes_).
+  std::vector<Xapian::Database> lane_dbs;
   std::vector<bool> present;  // shards in db
   std::vector<uint64_t> identity;  // ShardIdentity of each shard when opened
   size_t shards = 0;          // how many: 0 searches as an empty index
@@ -174,12 +266,14 @@ class SearcherImpl : public Searcher {
       : config_(std::move(config)), specs_(std::move(specs)) {
     has_remote_ = std::any_of(specs_.begin(), specs_.end(), [](const ShardSpec& s) { return s.remote; });
     if (!has_remote_) tables_ = std::make_unique<FacetTables>(specs_, kFacetTableRebuildSeconds);
-    // Counting split by shard: local shards only (a remote server counts
-    // its own), and only where there is more than one of them.
-    if (!has_remote_ && specs_.size() >= 2) {
-      const unsigned cores = std::max(2u, std::thread::hardware_concurrency());
-      lanes_ = std::make_unique<Lanes>(
-          static_cast<unsigned>(std::min<size_t>(cores - 1, specs_.size() - 1)));
+    // A search split by ranges of ids: local shards only (a remote server
+    // searches its own), one lane per core; tests force two lanes.
+    const unsigned cores = std::max(config_.search_lanes, 0) > 0
+                               ? static_cast<unsigned>(config_.search_lanes)
+                               : std::thread::hardware_concurrency();
+    if (!has_remote_ && !specs_.empty() && cores >= 2) {
+      lanes_ = std::make_unique<Lanes>(cores - 1);
+      lane_count_ = cores;
     }
   }
 
@@ -277,7 +371,7 @@ class SearcherImpl : public Searcher {
     slot.identity.assign(specs_.size(), 0);
     slot.shards = 0;
     slot.sub_shard.clear();
-    slot.shard_dbs.assign(specs_.size(), Xapian::Database());
+    slot.lane_dbs.assign(lanes_ ? lane_count_ - 1 : 0, Xapian::Database());
     slot.queries.reset();
     for (size_t i = 0; i < specs_.size(); ++i) {
       const ShardSpec& spec = specs_[i];
@@ -288,7 +382,9 @@ class SearcherImpl : public Searcher {
         Status s = CheckShard(shard, spec);
         if (!s.ok()) return s;
         slot.db.add_database(shard);
-        if (lanes_) slot.shard_dbs[i] = OpenReadableShard(spec, config_.remote_timeout_ms);
+        for (Xapian::Database& lane : slot.lane_dbs) {
+          lane.add_database(OpenReadableShard(spec, config_.remote_timeout_ms));
+        }
         slot.present[i] = true;
         slot.sub_shard.push_back(i);
         ++slot.shards;
@@ -316,9 +412,7 @@ class SearcherImpl : public Searcher {
     if (slot.shards == 0) return Status::Ok();
     try {
       slot.db.reopen();
-      for (size_t i = 0; i < slot.shard_dbs.size(); ++i) {
-        if (slot.present[i] && lanes_) slot.shard_dbs[i].reopen();
-      }
+      for (Xapian::Database& lane : slot.lane_dbs) lane.reopen();
     } catch (const Xapian::DatabaseModifiedError&) {
       throw;
     } catch (const Xapian::Error&) {
@@ -377,11 +471,7 @@ class SearcherImpl : public Searcher {
 
     Xapian::Enquire enquire(slot.db);
     enquire.set_query(query);
-    // BM25 without length normalisation (b = 0): posts are short and alike in
-    // length, and reading each match's length from the shard costs more than
-    // the rest of the matching (11.4 ms against 2.8 ms for 20,000 matches of
-    // "data" at 1M posts, measured).
-    enquire.set_weighting_scheme(Xapian::BM25Weight(1, 0, 1, 0, 0.5));
+    Rank(&enquire);
     const bool counting = r.facets || r.histogram;
     // A query without words (filters only, or none) weighs every match 0:
     // "relevance" would be an arbitrary order, and over several shards Xapian
@@ -399,10 +489,10 @@ class SearcherImpl : public Searcher {
     const int64_t sample = std::max(config_.facet_sample, 1);
     const auto check_at_least = static_cast<Xapian::doccount>(
         std::max<int64_t>(config_.facet_sample, static_cast<int64_t>(r.offset) + limit));
-    // Counted shard by shard, beside the ranking (see the top of this file),
-    // when counting is the work: a ranked query that may match many posts.
-    // Few matches cost less in one pass than in three.
-    const bool split = lanes_ && slot.shards >= 2 && !by_date &&
+    // Split by ranges of ids over the lanes (see the top of this file) when
+    // the work is worth it: a ranked query that may match many posts. Few
+    // matches cost less in one pass than in several.
+    const bool split = lanes_ && slot.lane_dbs.size() + 1 == lane_count_ && !by_date &&
                        MayMatchMany(slot.db, text, wildcards, config_.split_counting_at);
     FacetSpy spy(sample, tables);
     Xapian::ValueCountMatchSpy remote_spy(kSlotFacets);
@@ -418,43 +508,40 @@ class SearcherImpl : public Searcher {
       // for totals and facets is what a wide query spends its time on.
       enquire.set_time_limit(time_limit);
     }
-    Xapian::MSet mset;
-    std::vector<ShardCount> shard_counts;
+    std::vector<Match> page;
+    std::vector<RangeResult> ranges;
     if (split) {
-      shard_counts = CountByShard(slot, query, counting, sample, tables, time_limit, &enquire,
-                                  &mset, static_cast<Xapian::doccount>(r.offset),
-                                  static_cast<Xapian::doccount>(limit));
-    } else {
-      mset = enquire.get_mset(static_cast<Xapian::doccount>(r.offset),
-                              static_cast<Xapian::doccount>(limit), check_at_least);
-    }
-
-    if (spent()) out.time_budget_spent = true;
-    if (split) {
-      for (const ShardCount& c : shard_counts) {
+      ranges = RankByRange(slot, query, counting, sample, tables, time_limit,
+                           static_cast<Xapian::doccount>(r.offset),
+                           static_cast<Xapian::doccount>(limit), &page);
+      for (const RangeResult& c : ranges) {
         out.total_lower += c.lower;
         out.total_upper += c.upper;
         out.total += c.estimated;
       }
     } else {
+      const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(r.offset),
+                                                 static_cast<Xapian::doccount>(limit), check_at_least);
+      for (auto it = mset.begin(); it != mset.end(); ++it) page.push_back({it.get_weight(), *it, it.get_document()});
       out.total_lower = mset.get_matches_lower_bound();
       out.total_upper = mset.get_matches_upper_bound();
       out.total = mset.get_matches_estimated();
     }
+    if (spent()) out.time_budget_spent = true;
     out.total_exact = out.total_lower == out.total_upper;
 
     std::unique_ptr<Highlighter> highlighter;
     if (r.snippets) highlighter = std::make_unique<Highlighter>(text, std::move(wildcards));
     StoredPost stored;
-    out.results.reserve(mset.size());
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
+    out.results.reserve(page.size());
+    for (const Match& m : page) {
       SearchHit hit;
-      if (!DecodeData(it.get_document().get_value(kSlotData), &stored)) {
-        return Status::Internal("index document " + std::to_string(*it) +
+      if (!DecodeData(m.doc.get_value(kSlotData), &stored)) {
+        return Status::Internal("index document " + std::to_string(m.did) +
                                 " has data this scrm cannot read: run `scrm reindex`");
       }
       hit.id = stored.id;
-      hit.score = it.get_weight();
+      hit.score = m.weight;
       hit.date = stored.date;
       hit.platform = std::move(stored.platform);
       hit.source = std::move(stored.source);
@@ -478,7 +565,7 @@ class SearcherImpl : public Searcher {
       const FacetCounts* counts = split ? nullptr : &spy.Finish();
       FacetCounts merged;
       if (split) {
-        for (const ShardCount& c : shard_counts) merged.Merge(c.counts);
+        for (const RangeResult& c : ranges) merged.Merge(c.counts);
         counts = &merged;
       } else if (has_remote_) {
         for (auto it = remote_spy.values_begin(); it != remote_spy.values_end(); ++it) {
@@ -501,74 +588,107 @@ class SearcherImpl : public Searcher {
     return out;
   }
 
-  // The page of results ranked over every shard as one (enquire, on this
-  // thread, stopping once the page is settled) while each shard counts its
-  // matches for the totals and, when `counting`, the facets (on this thread
-  // and the workers). Each shard examines at least sample / shards matches;
-  // a shard that did not see all of its matches while all the shards
-  // together may hold fewer than `sample` counts again with the whole
-  // sample, so that totals (and facets) up to `sample` stay exact, as over
-  // one database. Rethrows a shard's Xapian error (the caller retries).
-  std::vector<ShardCount> CountByShard(Slot& slot, const Xapian::Query& query, bool counting,
+  // Scrm's weighting: BM25 without length normalisation (b = 0): posts are
+  // short and alike in length, and reading each match's length from the
+  // shard costs more than the rest of the matching (11.4 ms against 2.8 ms
+  // for 20,000 matches of "data" at 1M posts, measured).
+  static void Rank(Xapian::Enquire* enquire) {
+    enquire->set_weighting_scheme(Xapian::BM25Weight(1, 0, 1, 0, 0.5));
+  }
+
+  // The search split by ranges of document ids, one per lane, each ranked
+  // and counted in one pass over every shard as one database (the whole
+  // index's statistics: the weights of one search), on this thread and the
+  // workers. *page gets the merged page [first, first + maxitems) in
+  // Xapian's order (weight, then document id). Each range examines at
+  // least sample / lanes matches; a range that did not see all of its
+  // matches while all the ranges together may hold fewer than `sample`
+  // counts again with the whole sample, so that totals (and facets) up to
+  // `sample` stay exact, as in one pass. Rethrows a range's Xapian error
+  // (the caller retries).
+  std::vector<RangeResult> RankByRange(Slot& slot, const Xapian::Query& query, bool counting,
                                        int64_t sample,
                                        const std::vector<std::shared_ptr<const FacetTable>>& tables,
-                                       double time_limit, Xapian::Enquire* enquire,
-                                       Xapian::MSet* mset, Xapian::doccount first,
-                                       Xapian::doccount maxitems) {
+                                       double time_limit, Xapian::doccount first,
+                                       Xapian::doccount maxitems, std::vector<Match>* page) {
     // Xapian::Query is not thread-safe (reference counts): each task reads
     // its own copy from the serialised form.
     const std::string serialised = query.serialise();
-    std::vector<size_t> shards;
-    for (size_t i = 0; i < specs_.size(); ++i) {
-      if (slot.present[i]) shards.push_back(i);
-    }
-    std::vector<ShardCount> out(shards.size());
-    auto count = [&](size_t k, Xapian::doccount at_least, int64_t spy_limit) {
-      ShardCount& c = out[k];
-      c = ShardCount();
+    // Ids in a shard run to its last one; the ranges cut them evenly.
+    const size_t n = lane_count_;
+    const Xapian::docid last =
+        std::max<Xapian::docid>((slot.db.get_lastdocid() + slot.shards - 1) / slot.shards, 1);
+    const Xapian::docid span = static_cast<Xapian::docid>((last + n - 1) / n);
+    std::vector<RangeResult> out(n);
+    // Range k: ranked for its share of the page when `ranked`, else counted.
+    auto search = [&](size_t k, bool ranked, Xapian::doccount at_least, int64_t spy_limit) {
+      RangeResult& c = out[k];
+      c = RangeResult();
       try {
-        Xapian::Enquire e(slot.shard_dbs[shards[k]]);
-        e.set_query(Xapian::Query::unserialise(serialised));
-        e.set_weighting_scheme(Xapian::BoolWeight());
+        RangeProgress progress;
+        DocRange range(static_cast<Xapian::docid>(1 + k * span),
+                       k + 1 == n ? Xapian::docid(-1) : static_cast<Xapian::docid>((k + 1) * span),
+                       &progress);
+        Xapian::Enquire e(k == 0 ? slot.db : slot.lane_dbs[k - 1]);
+        e.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query::unserialise(serialised),
+                                  Xapian::Query(&range)));
+        if (ranked) {
+          Rank(&e);
+        } else {
+          e.set_weighting_scheme(Xapian::BoolWeight());
+        }
         if (time_limit > 0) e.set_time_limit(time_limit);
         FacetSpy spy(spy_limit, tables);
         if (counting) e.add_matchspy(&spy);
-        const Xapian::MSet m = e.get_mset(0, 0, at_least);
+        Coverage coverage(spy_limit, specs_.size());
+        e.add_matchspy(&coverage);
+        const Xapian::doccount items = ranked ? first + maxitems : 0;
+        const Xapian::MSet m = e.get_mset(0, items, std::max(at_least, items));
         c.lower = m.get_matches_lower_bound();
         c.upper = m.get_matches_upper_bound();
         c.estimated = m.get_matches_estimated();
+        if (c.lower != c.upper) {
+          // Stopped early: what it counted scaled to the whole range
+          // (Xapian's estimate multiplies the words' frequencies as if
+          // independent: twice the truth for some words), within Xapian's
+          // bounds.
+          const double scaled = coverage.Estimate(progress, slot.sub_shard);
+          c.estimated = static_cast<Xapian::doccount>(
+              std::clamp(scaled + 0.5, static_cast<double>(c.lower), static_cast<double>(c.upper)));
+        }
         if (counting) c.counts = spy.Finish();
+        for (auto it = m.begin(); it != m.end(); ++it) c.page.push_back({it.get_weight(), *it, it.get_document()});
       } catch (...) {
         c.error = std::current_exception();
       }
     };
-    const int64_t n = static_cast<int64_t>(shards.size());
-    const int64_t share = (sample + n - 1) / n;
+    const int64_t share = (sample + static_cast<int64_t>(n) - 1) / static_cast<int64_t>(n);
     const auto at_least = static_cast<Xapian::doccount>(share);
-    std::exception_ptr rank_error;
     std::vector<std::function<void()>> tasks;
-    tasks.emplace_back([&] {
-      try {
-        *mset = enquire->get_mset(first, maxitems, first + maxitems);
-      } catch (...) {
-        rank_error = std::current_exception();
-      }
-    });
-    for (size_t k = 0; k < shards.size(); ++k) {
-      tasks.emplace_back([&count, k, at_least, share] { count(k, at_least, share); });
+    for (size_t k = 0; k < n; ++k) {
+      tasks.emplace_back([&search, k, at_least, share] { search(k, true, at_least, share); });
     }
     lanes_->Run(tasks);
-    if (rank_error) std::rethrow_exception(rank_error);
-    for (const ShardCount& c : out) {
+    for (const RangeResult& c : out) {
       if (c.error) std::rethrow_exception(c.error);
     }
-    // Exact up to `sample`, as one database: the shards that stopped early
+    // One page in one search's order: by weight, ties by document id.
+    for (RangeResult& c : out) {
+      std::move(c.page.begin(), c.page.end(), std::back_inserter(*page));
+      c.page.clear();
+    }
+    std::sort(page->begin(), page->end(), [](const Match& a, const Match& b) {
+      return a.weight != b.weight ? a.weight > b.weight : a.did < b.did;
+    });
+    page->erase(page->begin(), page->begin() + std::min<size_t>(first, page->size()));
+    if (page->size() > maxitems) page->resize(maxitems);
+    // Exact up to `sample`, as one pass: the ranges that stopped early
     // (their total or their facets) count again with what the others left
-    // of the sample, unless the shards together surely hold more than it.
+    // of the sample, unless the ranges together surely hold more than it.
     int64_t lower = 0, seen_whole = 0;
     std::vector<size_t> again;
     for (size_t k = 0; k < out.size(); ++k) {
-      const ShardCount& c = out[k];
+      const RangeResult& c = out[k];
       lower += c.lower;
       if (c.lower == c.upper && (!counting || c.counts.seen() >= static_cast<int64_t>(c.lower))) {
         seen_whole += c.counts.seen();
@@ -579,9 +699,9 @@ class SearcherImpl : public Searcher {
     if (!again.empty() && lower <= sample) {
       tasks.clear();
       for (size_t k : again) {
-        tasks.emplace_back([&count, k, sample, seen_whole] {
-          count(k, static_cast<Xapian::doccount>(sample),
-                std::max<int64_t>(1, sample - seen_whole));
+        tasks.emplace_back([&search, k, sample, seen_whole] {
+          search(k, false, static_cast<Xapian::doccount>(sample),
+                 std::max<int64_t>(1, sample - seen_whole));
         });
       }
       lanes_->Run(tasks);
@@ -611,7 +731,8 @@ class SearcherImpl : public Searcher {
   const std::vector<ShardSpec> specs_;
   bool has_remote_ = false;
   std::unique_ptr<FacetTables> tables_;  // local shards only
-  std::unique_ptr<Lanes> lanes_;         // counting split by shard: local shards, two or more
+  std::unique_ptr<Lanes> lanes_;         // searches split by ranges of ids: local shards only
+  size_t lane_count_ = 1;                // the lanes: the workers and the calling thread
   std::mutex mu_;
   std::vector<std::unique_ptr<Slot>> idle_;
 };

@@ -159,26 +159,29 @@ TEST_CASE("two local shards give the same results as one", "[index]") {
   CHECK(std::filesystem::exists(two_dir.sub("shard-1/iamglass")));
 }
 
-// Two local shards are counted apart, in parallel (each its share of the
-// facet sample), and their counts added; the page is ranked over both as one
-// database. The answer is the one database's: the same page in the same
-// order with the same scores, totals exact up to the sample even when one
-// shard holds more than its share of it, the same facets then, and a sample
-// of the same size past it.
-TEST_CASE("two local shards counted in parallel answer as one database", "[index]") {
+// A search split over two lanes (ranges of ids, each ranked and counted in
+// one pass, on its own thread) and their pages merged and counts added. The
+// answer is the one database's: the same page in the same order with the
+// same scores, totals exact up to the sample even when one range holds more
+// than its share of it, the same facets then, and a sample of the same size
+// past it. Over two shards here; over one shard in the next test.
+TEST_CASE("two local shards searched in parallel answer as one database", "[index]") {
   testing::TempDir one_dir, two_dir;
   IndexConfig one = testing::LocalConfig(one_dir.path(), 1);
   IndexConfig two = testing::LocalConfig(two_dir.path(), 2);
   one.facet_sample = two.facet_sample = 60;
-  two.split_counting_at = 0;  // every ranked query counted shard by shard
+  one.split_counting_at = 1 << 30;  // one pass
+  two.split_counting_at = 0;        // every ranked query split
+  two.search_lanes = 2;
   const std::vector<IndexedPost> posts = Numbered(300);
   testing::IndexAll(one, posts);
   testing::IndexAll(two, posts);
   std::unique_ptr<Searcher> s1 = testing::OpenSearcher(one);
   std::unique_ptr<Searcher> s2 = testing::OpenSearcher(two);
 
-  // "network": the 50 posts of the second text, all of even id (shard 0):
-  // more than that shard's half of the sample of 60, fewer than the sample.
+  // "network": the 50 posts of the second text, all of even id (shard 0),
+  // 26 of them in the first half of the ids: more than that range's half of
+  // the sample of 60 (30) in one shard, fewer than the sample.
   for (const char* q : {"network", "reseau", "numero", "partners OR sales", "#ventes", ""}) {
     INFO(q);
     for (int offset : {0, 7}) {
@@ -208,10 +211,70 @@ TEST_CASE("two local shards counted in parallel answer as one database", "[index
   CHECK(testing::FacetCountOf(network, "platform", "mastodon") +
             testing::FacetCountOf(network, "platform", "twitter") ==
         50);
-  // Past the sample: 60 posts counted in all, not 60 per shard.
+  // Past the sample: 60 posts counted in all, not 60 per shard; the total
+  // an estimate close to the truth (300).
   SearchResult numero = MustSearch(*s2, Everything("numero"));
   CHECK(numero.facets_sampled == 60);
   CHECK_FALSE(numero.facets_exact);
+  CHECK(numero.total >= 270);
+  CHECK(numero.total <= 330);
+}
+
+// One shard is split too: its two halves of ids are searched on two lanes.
+// The same index searched in one pass and split: the same answers, ties in
+// weight (every post of one text weighs the same) in the same order.
+TEST_CASE("one shard searched on two lanes answers as one pass", "[index]") {
+  testing::TempDir dir;
+  IndexConfig plain = testing::LocalConfig(dir.path(), 1);
+  plain.facet_sample = 60;
+  plain.split_counting_at = 1 << 30;
+  IndexConfig split = plain;
+  split.split_counting_at = 0;
+  split.search_lanes = 2;
+  std::vector<IndexedPost> posts = Numbered(301);
+  posts[10].post.text = "partners partners partners and sales";  // weighs more than the rest
+  // "alpha": 45 posts, all in the first half of the ids: more than that
+  // range's half of the sample (30), fewer than the sample.
+  for (size_t i = 0; i < 45; ++i) posts[i].post.text += " alpha";
+  testing::IndexAll(plain, posts);
+  std::unique_ptr<Searcher> s1 = testing::OpenSearcher(plain);
+  std::unique_ptr<Searcher> s2 = testing::OpenSearcher(split);
+  for (const char* q : {"partners", "alpha", "reseau", "numero", "partners OR sales", "security data", "absent"}) {
+    for (int offset : {0, 45, 400}) {
+      INFO(q << " offset " << offset);
+      SearchRequest r = Everything(q);
+      r.offset = offset;
+      r.limit = 12;
+      const SearchResult a = MustSearch(*s1, r);
+      const SearchResult b = MustSearch(*s2, r);
+      CHECK(Ids(a) == Ids(b));
+      for (size_t i = 0; i < a.results.size() && i < b.results.size(); ++i) {
+        CHECK(a.results[i].score == Approx(b.results[i].score));
+      }
+      CHECK(a.facets_sampled == b.facets_sampled);
+      if (a.total_exact && a.total <= 60) {
+        CHECK(b.total_exact);
+        CHECK(a.total == b.total);
+        CHECK(FacetsText(a) == FacetsText(b));
+      }
+    }
+  }
+  const SearchResult partners = MustSearch(*s2, Everything("partners"));
+  REQUIRE_FALSE(partners.results.empty());
+  CHECK(partners.results[0].id == 11);
+  CHECK(partners.total == 51);
+  CHECK(partners.total_exact);
+  // Past the sample, the total is an estimate: what the ranges counted
+  // scaled to their whole span of ids, close to the truth (301).
+  const SearchResult numero = MustSearch(*s2, Everything("numero"));
+  CHECK_FALSE(numero.total_exact);
+  CHECK(numero.total >= 270);
+  CHECK(numero.total <= 330);
+  const SearchResult alpha = MustSearch(*s2, Everything("alpha"));
+  CHECK(alpha.total == 45);
+  CHECK(alpha.total_exact);
+  CHECK(alpha.facets_exact);
+  CHECK(testing::FacetCountOf(alpha, "platform", "mastodon") + testing::FacetCountOf(alpha, "platform", "twitter") == 45);
 }
 
 // A staged rebuild with small runs, so that several runs are merged.

@@ -75,12 +75,13 @@ std::vector<IndexedPost> Corpus() {
   return posts;
 }
 
-// Two shards, every ranked query counted shard by shard in parallel: the
-// tests below (visibility among them) hold for that path too.
+// Two shards, every ranked query split over two lanes: the tests below
+// (visibility among them) hold for that path too.
 class CorpusFixture {
  public:
   CorpusFixture() : config_(testing::LocalConfig(dir_.path(), 2)) {
     config_.split_counting_at = 0;
+    config_.search_lanes = 2;
     testing::IndexAll(config_, Corpus());
     searcher_ = testing::OpenSearcher(config_);
   }
