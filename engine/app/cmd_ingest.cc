@@ -105,7 +105,8 @@ int CmdIngest(Context& ctx, int argc, char** argv) {
       if (show_progress) std::fprintf(stderr, "\r\033[K");
       if (fed.ok()) {
         index_json = {{"indexed", fed->indexed}, {"removed", fed->removed},
-                      {"seconds", fed->seconds}, {"rebuilt", fed->rebuilt}, {"deferred", ""}};
+                      {"seconds", fed->seconds}, {"rebuilt", fed->rebuilt},
+                      {"appended", fed->appended}, {"deferred", ""}};
       } else if (fed.status().code() == Status::Code::kUnavailable) {
         index_json["deferred"] = fed.status().message();
       } else {
@@ -148,6 +149,8 @@ int CmdIngest(Context& ctx, int argc, char** argv) {
                     static_cast<long long>(index_json["indexed"].get<int64_t>()),
                     index_json.value("rebuilt", false)
                         ? " (the index was empty: built from every stored post, as scrm reindex does)"
+                    : index_json.value("appended", false)
+                        ? " (built apart and merged with the index's shards at the end)"
                         : "");
       }
       if (s.rejected > 0) {

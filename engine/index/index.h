@@ -80,6 +80,14 @@ class Indexer {
   // Commit leaves the old shard (local) or a partly written one (remote):
   // `scrm reindex` again.
   static Result<std::unique_ptr<Indexer>> OpenForRebuild(const IndexConfig& config, bool empty);
+  // For a large ingest into shards that have posts (IndexFeeder): local
+  // shards, Puts of posts newer than every post of their shard, in ascending
+  // id order, go to fresh databases of 100,000 posts beside the shard,
+  // merged with it at the first call that is not such a Put (Commit...)
+  // into a new shard that replaces it in one rename; until then searchers
+  // see the shard as it was. Any other change ends the staging first and
+  // then goes to the shard as with Open. Remote shards: as Open.
+  static Result<std::unique_ptr<Indexer>> OpenForAppend(const IndexConfig& config);
   virtual ~Indexer() = default;
 
   // Put queues the post for its shard's writer thread: a failure of a queued

@@ -47,6 +47,10 @@ class ShardWriter {
       std::error_code ec;
       std::filesystem::remove_all(stage_dir_, ec);  // what a killed rebuild left
       posts_ = 0;  // the new shard starts empty
+      if (options_.append) {  // or from the shard as it is
+        posts_ = static_cast<int64_t>(db_.get_doccount());
+        last_staged_ = db_.get_lastdocid();
+      }
     } else {
       posts_ = static_cast<int64_t>(db_.get_doccount());
     }
@@ -243,10 +247,11 @@ class ShardWriter {
   }
 
   // Ends the staging: the runs merged (docids kept: they come in ascending
-  // order, run after run) into a new shard, marked with the layout,
-  // exchanged with the old shard in one rename, the old one deleted. The
-  // writer then works on the new shard. With no run (nothing was Put), the
-  // old shard stays and the caller's RemoveAllExcept empties it.
+  // order, run after run; an append's after the shard's own) into a new
+  // shard, marked with the layout, exchanged with the old shard in one
+  // rename, the old one deleted. The writer then works on the new shard.
+  // With no run (nothing was Put), the old shard stays and the caller's
+  // RemoveAllExcept empties it.
   Status FinishStaging() {
     staged_ = false;
     if (run_open_) CloseRun();
@@ -258,6 +263,7 @@ class ShardWriter {
     const std::string merged = stage_dir_ + "/merged";
     {
       Xapian::Database all;
+      if (options_.append) all.add_database(Xapian::Database(spec_.path, Xapian::DB_BACKEND_GLASS));
       for (int k = 0; k < runs_; ++k) all.add_database(Xapian::Database(RunPath(k), Xapian::DB_BACKEND_GLASS));
       all.compact(merged, Xapian::DBCOMPACT_NO_RENUMBER | Xapian::DBCOMPACT_MULTIPASS);
     }
@@ -440,6 +446,14 @@ Result<std::unique_ptr<Indexer>> Indexer::Open(const IndexConfig& config) {
 
 Result<std::unique_ptr<Indexer>> Indexer::OpenEmpty(const IndexConfig& config) {
   return internal::OpenIndexer(config, internal::IndexerOptions(), true);
+}
+
+Result<std::unique_ptr<Indexer>> Indexer::OpenForAppend(const IndexConfig& config) {
+  internal::IndexerOptions options;
+  options.no_sync = true;
+  options.staged = true;
+  options.append = true;
+  return internal::OpenIndexer(config, options, false);
 }
 
 Result<std::unique_ptr<Indexer>> Indexer::OpenForRebuild(const IndexConfig& config, bool empty) {

@@ -41,6 +41,12 @@ struct IndexerOptions {
   // database cost more as it grows). Needs Puts in ascending id order per
   // shard; one out of order ends the staging (the rest goes to the shard).
   bool staged = false;
+  // With staged: an append (a large ingest into a shard that has posts).
+  // Puts of posts newer than the shard's last go to the runs, and the runs
+  // are merged with the shard's own documents (their ids are all smaller:
+  // nothing to renumber) instead of replacing them. The first call that is
+  // not such a Put ends the staging, as above.
+  bool append = false;
   size_t run_docs = 100000;
   size_t batch = 256;     // posts handed to a writer thread at once
   size_t max_queued = 4;  // batches waiting per writer thread

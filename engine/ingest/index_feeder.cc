@@ -22,6 +22,11 @@ namespace {
 // A drain takes this many batches from the queue at a time and commits
 // the index once for them (a commit syncs every shard to disk).
 constexpr int kBatchesPerCommit = 5;
+// A queue of append_at_least rows or more (100,000 by default), and at least
+// a quarter of the posts already indexed, is appended in staged runs merged
+// with the shards (Drain): below that, rewriting the shards in the merge
+// costs more than adding to them.
+constexpr int64_t kAppendPerDoc = 4;
 
 double Since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -69,8 +74,9 @@ std::vector<index::IndexedPost> ToIndexed(store::Pool& pool, std::vector<store::
 
 }  // namespace
 
-IndexFeeder::IndexFeeder(store::Pool& pool, index::IndexConfig config, int batch_size)
-    : pool_(pool), config_(std::move(config)), batch_size_(batch_size) {}
+IndexFeeder::IndexFeeder(store::Pool& pool, index::IndexConfig config, int batch_size,
+                         int64_t append_at_least)
+    : pool_(pool), config_(std::move(config)), batch_size_(batch_size), append_at_least_(append_at_least) {}
 
 IndexFeeder::~IndexFeeder() { Stop(); }
 
@@ -103,9 +109,19 @@ Result<FeedStats> IndexFeeder::Drain() {
       next = queue.Next(take);
       opened = index::Indexer::Open(config_);
       if (!opened.ok()) return opened.status();
+    } else if (queue.Pending() >= std::max<int64_t>(append_at_least_, *docs / kAppendPerDoc)) {
+      // A large ingest into an index that has posts: the new posts go to
+      // staged runs merged once with each shard (Indexer::OpenForAppend),
+      // not to shards that grow batch by batch. The queue rows stay until
+      // that merge, at the end.
+      opened->reset();
+      opened = index::Indexer::OpenForAppend(config_);
+      if (!opened.ok()) return opened.status();
+      stats.appended = true;
     }
   }
   index::Indexer& indexer = **opened;
+  std::vector<int64_t> merged_seqs;  // an append's rows, done at its end
   while (!next.empty()) {
     // The rows taken, as batches of batch_size_ distinct posts.
     std::vector<int64_t> seqs;
@@ -143,11 +159,21 @@ Result<FeedStats> IndexFeeder::Drain() {
         ++stats.removed;
       }
     }
+    if (stats.appended) {  // walked on without a commit: the merge is at the end
+      merged_seqs.insert(merged_seqs.end(), seqs.begin(), seqs.end());
+      next = queue.Next(take, next.back().seq);
+      continue;
+    }
     // The queue rows go only once the index has them.
     Status committed = indexer.Commit();
     if (!committed.ok()) return committed;
     queue.Done(seqs);
     next = queue.Next(take);
+  }
+  if (stats.appended) {
+    Status committed = indexer.Commit();  // the merge
+    if (!committed.ok()) return committed;
+    queue.Done(merged_seqs);
   }
   indexed_total_ += stats.indexed + stats.removed;
   stats.seconds = Since(start);

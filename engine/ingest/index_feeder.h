@@ -35,17 +35,25 @@ struct FeedStats {
   // The index was empty and the queue long: rebuilt from every stored post
   // as `scrm reindex` does, then the rest of the queue drained.
   bool rebuilt = false;
+  // The queue was long (100,000 posts or more, and a quarter of the index
+  // or more): the new posts were built apart and merged with the shards once
+  // (index::Indexer::OpenForAppend); searchers saw them at the end.
+  bool appended = false;
 };
 
 class IndexFeeder {
  public:
-  IndexFeeder(store::Pool& pool, index::IndexConfig config, int batch_size = 2000);
+  // append_at_least: the shortest queue appended (FeedStats::appended);
+  // tests lower it.
+  IndexFeeder(store::Pool& pool, index::IndexConfig config, int batch_size = 2000,
+              int64_t append_at_least = 100000);
   ~IndexFeeder();  // Stop()s
   IndexFeeder(const IndexFeeder&) = delete;
   IndexFeeder& operator=(const IndexFeeder&) = delete;
 
   // Drains the queue until it is empty; into an empty index, a queue of a
-  // commit's worth or more (5 batches) is a bulk load: Reindex() first.
+  // commit's worth or more (5 batches) is a bulk load: Reindex() first;
+  // into one that has posts, a long queue is appended (FeedStats::appended).
   // Unavailable when another process holds the index; database failures
   // throw store::DbError.
   Result<FeedStats> Drain();
@@ -62,6 +70,7 @@ class IndexFeeder {
   store::Pool& pool_;
   index::IndexConfig config_;
   int batch_size_;
+  int64_t append_at_least_;
   std::mutex drain_mu_;  // one drain at a time in this process
   std::atomic<int64_t> indexed_total_{0};
   std::atomic<int64_t> failures_total_{0};

@@ -6,13 +6,14 @@
 
 namespace scrm::store {
 
-std::vector<QueuedPost> IndexQueueRepository::Next(int limit) {
+std::vector<QueuedPost> IndexQueueRepository::Next(int limit, int64_t after_seq) {
   std::vector<QueuedPost> out;
   if (limit <= 0) return out;
   try {
     Pool::Lease conn = pool_.Acquire();
-    Statement ps = conn.Prepare("SELECT seq, post_id FROM scrm_index_queue ORDER BY seq LIMIT ?");
-    ps->setInt(1, limit);
+    Statement ps = conn.Prepare("SELECT seq, post_id FROM scrm_index_queue WHERE seq > ? ORDER BY seq LIMIT ?");
+    ps->setInt64(1, after_seq);
+    ps->setInt(2, limit);
     std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
     out.reserve(static_cast<size_t>(limit));
     while (rs->next()) out.push_back(QueuedPost{rs->getInt64(1), rs->getInt64(2)});

@@ -31,8 +31,9 @@ class IndexQueueRepository {
  public:
   explicit IndexQueueRepository(Pool& pool) : pool_(pool) {}
 
-  // At most limit rows, oldest (smallest seq) first.
-  std::vector<QueuedPost> Next(int limit);
+  // At most limit rows, oldest (smallest seq) first; only rows after
+  // after_seq when given (to walk the queue without removing what was read).
+  std::vector<QueuedPost> Next(int limit, int64_t after_seq = 0);
   // Deletes exactly these rows. Never by range: a row with a smaller seq
   // than the ones taken may commit later and must stay.
   void Done(const std::vector<int64_t>& seqs);

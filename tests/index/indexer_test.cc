@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -288,11 +289,77 @@ std::unique_ptr<Indexer> OpenStaged(const IndexConfig& config, size_t run_docs) 
   return std::move(*opened);
 }
 
+ino_t Inode(const std::string& path) {
+  struct stat st {};
+  REQUIRE(stat(path.c_str(), &st) == 0);
+  return st.st_ino;
+}
+
 bool HasRebuildLeftovers(const std::string& dir) {
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     if (entry.path().filename().string().find(".rebuild") != std::string::npos) return true;
   }
   return false;
+}
+
+// An append (a large ingest into shards that have posts): the new posts go
+// to runs merged with each shard at the commit; until then searchers see
+// the shards as they were; then the index answers as one built post by
+// post. A post out of order (an older one changed) ends the staging and
+// goes to the shard as usual.
+TEST_CASE("an append builds the new posts apart and merges them with the shards", "[index]") {
+  testing::TempDir dir, plain_dir;
+  const IndexConfig config = testing::LocalConfig(dir.path(), 2);
+  const IndexConfig plain = testing::LocalConfig(plain_dir.path(), 2);
+  std::vector<IndexedPost> posts = Numbered(400);
+  testing::IndexAll(config, std::vector<IndexedPost>(posts.begin(), posts.begin() + 150));
+  std::unique_ptr<Searcher> searcher = testing::OpenSearcher(config);
+  REQUIRE(*searcher->DocCount() == 150);
+  const ino_t shard0 = Inode(dir.sub("shard-0")), shard1 = Inode(dir.sub("shard-1"));
+
+  internal::IndexerOptions options;
+  options.staged = true;
+  options.append = true;
+  options.no_sync = true;
+  options.run_docs = 23;  // 125 posts a shard: 6 runs each
+  {
+    Result<std::unique_ptr<Indexer>> append = internal::OpenIndexer(config, options, false);
+    REQUIRE(append.ok());
+    for (size_t i = 150; i < 400; ++i) REQUIRE((*append)->Put(posts[i]).ok());
+    CHECK(*searcher->DocCount() == 150);  // not merged yet
+    REQUIRE((*append)->Commit().ok());
+  }
+  // Merged into new shards that took the old ones' place.
+  CHECK(Inode(dir.sub("shard-0")) != shard0);
+  CHECK(Inode(dir.sub("shard-1")) != shard1);
+  CHECK(*searcher->DocCount() == 400);
+  CHECK_FALSE(HasRebuildLeftovers(dir.path()));
+
+  // Out of order: post 7 changed between new ones.
+  posts.push_back(MakePost(401, "en", "Our network of partners grows again"));
+  posts[6].post.text = "Changed text about a warehouse";
+  posts.push_back(MakePost(402, "en", "Quarterly sales are up again"));
+  {
+    Result<std::unique_ptr<Indexer>> append = internal::OpenIndexer(config, options, false);
+    REQUIRE(append.ok());
+    REQUIRE((*append)->Put(posts[400]).ok());
+    REQUIRE((*append)->Put(posts[6]).ok());
+    REQUIRE((*append)->Put(posts[401]).ok());
+    REQUIRE((*append)->Commit().ok());
+  }
+  CHECK_FALSE(HasRebuildLeftovers(dir.path()));
+  testing::IndexAll(plain, posts);
+  std::unique_ptr<Searcher> reference = testing::OpenSearcher(plain);
+  CHECK(*searcher->DocCount() == 402);
+  for (const char* q : {"network", "reseau", "numero", "partners OR sales", "warehouse", "again", ""}) {
+    INFO(q);
+    const SearchResult a = MustSearch(*reference, Everything(q));
+    const SearchResult b = MustSearch(*searcher, Everything(q));
+    CHECK(a.total == b.total);
+    CHECK(FacetsText(a) == FacetsText(b));
+    if (*q != '\0') CHECK(Ids(a) == Ids(b));
+  }
+  CHECK(IdSet(MustSearch(*searcher, Everything("warehouse"))) == std::set<int64_t>{7});
 }
 
 TEST_CASE("a staged rebuild merges its runs and swaps the new shards in", "[index]") {

@@ -1,10 +1,17 @@
 // The ingest pipeline against a real MariaDB: idempotent upserts, edits,
-// rejects kept with their position and bytes, nothing lost.
+// rejects kept with their position and bytes, nothing lost; and the index
+// feeder that indexes what it stored.
 #include "ingest/pipeline.h"
 
 #include <catch2/catch.hpp>
+#include <stdlib.h>
+
+#include <filesystem>
 #include <sstream>
 
+#include "index/index.h"
+#include "ingest/index_feeder.h"
+#include "store/index_queue_repository.h"
 #include "store/content_repository.h"
 #include "store/migrator.h"
 #include "store/source_repository.h"
@@ -343,4 +350,71 @@ TEST_CASE("summaries add up every count, and keep the first reject reason", "[in
   CHECK(total.bytes == 150);
   CHECK(total.seconds == Approx(0.75));
   CHECK(total.first_reject_reason == "line 2: no id");
+}
+
+// Into an empty index a long queue is a bulk build; into one that has
+// posts, a long queue is appended (built apart, merged with the shards
+// once); a short one is added to the shards.
+TEST_CASE("a long queue into an index that has posts is appended, a short one added",
+          "[mysql][ingest]") {
+  Fixture f;
+  index::IndexConfig config;
+  std::string tmpl = (std::filesystem::temp_directory_path() / "scrm-feeder-XXXXXX").string();
+  REQUIRE(mkdtemp(tmpl.data()) != nullptr);
+  config.dir = tmpl;
+  config.shards = 2;
+  struct Cleanup {
+    std::string dir;
+    ~Cleanup() {
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);
+    }
+  } cleanup{tmpl};
+  auto store = [&f](int first, int last) {  // notes n-<k>, each about a warehouse
+    std::string input;
+    for (int k = first; k <= last; ++k) input += Note("n-" + std::to_string(k), "Warehouse note " + std::to_string(k));
+    f.Run(input);
+  };
+  auto drain = [&f, &config] {
+    ingest::IndexFeeder feeder(f.db.pool(), config, /*batch_size=*/50, /*append_at_least=*/100);
+    Result<ingest::FeedStats> fed = feeder.Drain();
+    INFO(fed.status().ToString());
+    REQUIRE(fed.ok());
+    return *fed;
+  };
+  auto found = [&config](const std::string& q) {
+    Result<std::unique_ptr<index::Searcher>> searcher = index::Searcher::Open(config);
+    REQUIRE(searcher.ok());
+    index::SearchRequest r;
+    r.q = q;
+    r.viewer.everything = true;
+    Result<index::SearchResult> result = (*searcher)->Search(r);
+    REQUIRE(result.ok());
+    return result->total;
+  };
+  auto pending = [&f] { return store::IndexQueueRepository(f.db.pool()).Pending(); };
+
+  store(1, 300);
+  ingest::FeedStats first = drain();  // 300 rows, the index empty: built in bulk
+  CHECK(first.rebuilt);
+  CHECK_FALSE(first.appended);
+  CHECK(found("warehouse") == 300);
+
+  // 300 rows: a drain's commit (5 batches of 50), at least 100 and a
+  // quarter of the 300 indexed.
+  store(301, 600);
+  ingest::FeedStats second = drain();
+  CHECK(second.appended);
+  CHECK_FALSE(second.rebuilt);
+  CHECK(second.indexed == 300);
+  CHECK(pending() == 0);
+  CHECK(found("warehouse") == 600);
+  CHECK(found("\"note 437\"") == 1);
+
+  store(601, 660);  // 60 rows: fewer than 100
+  ingest::FeedStats third = drain();
+  CHECK_FALSE(third.appended);
+  CHECK(third.indexed == 60);
+  CHECK(found("warehouse") == 660);
+  CHECK(pending() == 0);
 }
