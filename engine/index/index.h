@@ -37,10 +37,12 @@ struct IndexConfig {
   // (index.facet_sample); past it they are a sample (SearchResult::facets_exact).
   int facet_sample = 20000;
   // On two cores or more (local shards only), a ranked query whose words'
-  // postings add up to this many or more is split into ranges of ids
-  // searched in parallel, one per lane (docs/search.md, "Shards"); fewer:
-  // one pass. Tests set 0.
+  // postings add up to this many or more is counted by ranges of ids in
+  // parallel, one per lane, beside the page's ranking (docs/search.md,
+  // "Shards"); fewer: one pass. From rank_ranges_at postings, each range
+  // is ranked too and the pages merged. Tests set both.
   int64_t split_counting_at = 4000;
+  int64_t rank_ranges_at = 100000;
   // Lanes of a split search: 0, one per core; tests set 2.
   int search_lanes = 0;
 };

@@ -6,11 +6,13 @@
 //
 // On a machine of two cores or more, a ranked search that may match many
 // posts runs on every core: the document ids are cut into as many ranges as
-// cores (DocRange), and each range is ranked and counted in one pass on its
-// own thread (Lanes), over every shard as one database, so with Xapian's
-// statistics of the whole index: a match weighs what it weighs in one
-// search. The pages are then merged in Xapian's own order (weight, then
-// document id) and the counts added up.
+// cores (DocRange), each counted (totals, facets, histogram) on its own
+// thread (Lanes) over every shard as one database, while the page is ranked
+// over the whole index, Xapian ending that as soon as no later match can
+// enter it. For queries of very many matches, whose ranking reads far, each
+// range is ranked too, in the same pass as its count, with the whole
+// index's statistics (a match weighs what it weighs in one search), and the
+// pages are merged in Xapian's own order (weight, then document id).
 #include <xapian.h>
 
 #include <algorithm>
@@ -20,6 +22,7 @@
 #include <exception>
 #include <functional>
 #include <iterator>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -209,7 +212,7 @@ struct Match {
   Xapian::Document doc;
 };
 
-// What one lane's range gave (RankByRange below): its page, its count.
+// What one lane's range gave (ByRange below): its count, its page if ranked.
 struct RangeResult {
   Xapian::doccount lower = 0, upper = 0, estimated = 0;
   FacetCounts counts;
@@ -219,8 +222,9 @@ struct RangeResult {
 
 struct Slot {
   Xapian::Database db;
-  // The same shards again, once per lane but the first (which uses db): a
-  // Xapian object is used by one thread at a time (Searcher::lanes_).
+  // The same shards again, once per lane (db ranks the page while the
+  // lanes count): a Xapian object is used by one thread at a time
+  // (Searcher::lanes_).
   std::vector<Xapian::Database> lane_dbs;
   std::vector<bool> present;  // shards in db
   std::vector<uint64_t> identity;  // ShardIdentity of each shard when opened
@@ -242,18 +246,17 @@ bool HasWords(const Xapian::Query& query, const std::vector<std::string>& wildca
   return false;
 }
 
-// Whether query may match `many` posts or more: its words' posting lists
-// together are that long (an upper bound for words AND'ed or OR'ed;
-// wildcards: maybe). Term frequencies are B-tree look-ups Xapian caches.
-bool MayMatchMany(const Xapian::Database& db, const Xapian::Query& query,
-                  const std::vector<std::string>& wildcards, int64_t many) {
-  if (!wildcards.empty() || many <= 0) return true;
+// How long the query's words' posting lists are together (an upper bound on
+// its matches, words AND'ed or OR'ed), counted up to `enough`; wildcards:
+// as long as can be. Term frequencies are B-tree look-ups Xapian caches.
+int64_t Postings(const Xapian::Database& db, const Xapian::Query& query,
+                 const std::vector<std::string>& wildcards, int64_t enough) {
+  if (!wildcards.empty()) return std::numeric_limits<int64_t>::max();
   int64_t n = 0;
-  for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end(); ++it) {
+  for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end() && n < enough; ++it) {
     n += db.get_termfreq(*it);
-    if (n >= many) return true;
   }
-  return false;
+  return n;
 }
 
 bool IsBlank(const std::string& s) {
@@ -371,7 +374,7 @@ class SearcherImpl : public Searcher {
     slot.identity.assign(specs_.size(), 0);
     slot.shards = 0;
     slot.sub_shard.clear();
-    slot.lane_dbs.assign(lanes_ ? lane_count_ - 1 : 0, Xapian::Database());
+    slot.lane_dbs.assign(lanes_ ? lane_count_ : 0, Xapian::Database());
     slot.queries.reset();
     for (size_t i = 0; i < specs_.size(); ++i) {
       const ShardSpec& spec = specs_[i];
@@ -492,8 +495,10 @@ class SearcherImpl : public Searcher {
     // Split by ranges of ids over the lanes (see the top of this file) when
     // the work is worth it: a ranked query that may match many posts. Few
     // matches cost less in one pass than in several.
-    const bool split = lanes_ && slot.lane_dbs.size() + 1 == lane_count_ && !by_date &&
-                       MayMatchMany(slot.db, text, wildcards, config_.split_counting_at);
+    const int64_t postings = lanes_ && slot.lane_dbs.size() == lane_count_ && !by_date
+                                 ? Postings(slot.db, text, wildcards, config_.rank_ranges_at)
+                                 : -1;
+    const bool split = postings >= config_.split_counting_at;
     FacetSpy spy(sample, tables);
     Xapian::ValueCountMatchSpy remote_spy(kSlotFacets);
     if (counting && !split) {
@@ -511,9 +516,9 @@ class SearcherImpl : public Searcher {
     std::vector<Match> page;
     std::vector<RangeResult> ranges;
     if (split) {
-      ranges = RankByRange(slot, query, counting, sample, tables, time_limit,
-                           static_cast<Xapian::doccount>(r.offset),
-                           static_cast<Xapian::doccount>(limit), &page);
+      ranges = ByRange(slot, query, postings >= config_.rank_ranges_at, counting, sample, tables,
+                       time_limit, &enquire, static_cast<Xapian::doccount>(r.offset),
+                       static_cast<Xapian::doccount>(limit), &page);
       for (const RangeResult& c : ranges) {
         out.total_lower += c.lower;
         out.total_upper += c.upper;
@@ -596,21 +601,25 @@ class SearcherImpl : public Searcher {
     enquire->set_weighting_scheme(Xapian::BM25Weight(1, 0, 1, 0, 0.5));
   }
 
-  // The search split by ranges of document ids, one per lane, each ranked
-  // and counted in one pass over every shard as one database (the whole
-  // index's statistics: the weights of one search), on this thread and the
-  // workers. *page gets the merged page [first, first + maxitems) in
-  // Xapian's order (weight, then document id). Each range examines at
-  // least sample / lanes matches; a range that did not see all of its
+  // The search split by ranges of document ids, one per lane, over every
+  // shard as one database (the whole index's statistics: the weights of one
+  // search), on this thread and the workers. With `ranked`, each range is
+  // ranked and counted in one pass, and the ranges' pages are merged in
+  // Xapian's order (weight, then document id): for queries of very many
+  // matches, whose ranking reads far. Without, the page is ranked over the
+  // whole index (enquire, Xapian ending it as soon as no later match can
+  // enter the page) while the ranges only count (boolean weights: no score
+  // to compute). *page gets [first, first + maxitems). Each range examines
+  // at least sample / lanes matches; a range that did not see all of its
   // matches while all the ranges together may hold fewer than `sample`
   // counts again with the whole sample, so that totals (and facets) up to
-  // `sample` stay exact, as in one pass. Rethrows a range's Xapian error
-  // (the caller retries).
-  std::vector<RangeResult> RankByRange(Slot& slot, const Xapian::Query& query, bool counting,
-                                       int64_t sample,
-                                       const std::vector<std::shared_ptr<const FacetTable>>& tables,
-                                       double time_limit, Xapian::doccount first,
-                                       Xapian::doccount maxitems, std::vector<Match>* page) {
+  // `sample` stay exact, as in one pass. Rethrows a Xapian error (the
+  // caller retries).
+  std::vector<RangeResult> ByRange(Slot& slot, const Xapian::Query& query, bool ranked, bool counting,
+                                   int64_t sample,
+                                   const std::vector<std::shared_ptr<const FacetTable>>& tables,
+                                   double time_limit, Xapian::Enquire* enquire, Xapian::doccount first,
+                                   Xapian::doccount maxitems, std::vector<Match>* page) {
     // Xapian::Query is not thread-safe (reference counts): each task reads
     // its own copy from the serialised form.
     const std::string serialised = query.serialise();
@@ -629,7 +638,7 @@ class SearcherImpl : public Searcher {
         DocRange range(static_cast<Xapian::docid>(1 + k * span),
                        k + 1 == n ? Xapian::docid(-1) : static_cast<Xapian::docid>((k + 1) * span),
                        &progress);
-        Xapian::Enquire e(k == 0 ? slot.db : slot.lane_dbs[k - 1]);
+        Xapian::Enquire e(slot.lane_dbs[k]);
         e.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query::unserialise(serialised),
                                   Xapian::Query(&range)));
         if (ranked) {
@@ -663,25 +672,40 @@ class SearcherImpl : public Searcher {
       }
     };
     const int64_t share = (sample + static_cast<int64_t>(n) - 1) / static_cast<int64_t>(n);
-    const auto at_least = static_cast<Xapian::doccount>(share);
+    // One past its share: ranges that all stopped early then surely hold
+    // more than the sample together, and are not counted again.
+    const auto at_least = static_cast<Xapian::doccount>(share + 1);
+    std::exception_ptr rank_error;
     std::vector<std::function<void()>> tasks;
+    if (!ranked) {
+      tasks.emplace_back([&] {
+        try {
+          const Xapian::MSet m = enquire->get_mset(first, maxitems, first + maxitems);
+          for (auto it = m.begin(); it != m.end(); ++it) page->push_back({it.get_weight(), *it, it.get_document()});
+        } catch (...) {
+          rank_error = std::current_exception();
+        }
+      });
+    }
     for (size_t k = 0; k < n; ++k) {
-      tasks.emplace_back([&search, k, at_least, share] { search(k, true, at_least, share); });
+      tasks.emplace_back([&search, k, ranked, at_least, share] { search(k, ranked, at_least, share); });
     }
     lanes_->Run(tasks);
+    if (rank_error) std::rethrow_exception(rank_error);
     for (const RangeResult& c : out) {
       if (c.error) std::rethrow_exception(c.error);
     }
-    // One page in one search's order: by weight, ties by document id.
-    for (RangeResult& c : out) {
-      std::move(c.page.begin(), c.page.end(), std::back_inserter(*page));
-      c.page.clear();
+    if (ranked) {  // one page in one search's order: by weight, ties by document id
+      for (RangeResult& c : out) {
+        std::move(c.page.begin(), c.page.end(), std::back_inserter(*page));
+        c.page.clear();
+      }
+      std::sort(page->begin(), page->end(), [](const Match& a, const Match& b) {
+        return a.weight != b.weight ? a.weight > b.weight : a.did < b.did;
+      });
+      page->erase(page->begin(), page->begin() + std::min<size_t>(first, page->size()));
+      if (page->size() > maxitems) page->resize(maxitems);
     }
-    std::sort(page->begin(), page->end(), [](const Match& a, const Match& b) {
-      return a.weight != b.weight ? a.weight > b.weight : a.did < b.did;
-    });
-    page->erase(page->begin(), page->begin() + std::min<size_t>(first, page->size()));
-    if (page->size() > maxitems) page->resize(maxitems);
     // Exact up to `sample`, as one pass: the ranges that stopped early
     // (their total or their facets) count again with what the others left
     // of the sample, unless the ranges together surely hold more than it.

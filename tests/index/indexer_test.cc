@@ -173,6 +173,7 @@ TEST_CASE("two local shards searched in parallel answer as one database", "[inde
   one.facet_sample = two.facet_sample = 60;
   one.split_counting_at = 1 << 30;  // one pass
   two.split_counting_at = 0;        // every ranked query split
+  two.rank_ranges_at = 0;           // and its ranges ranked
   two.search_lanes = 2;
   const std::vector<IndexedPost> posts = Numbered(300);
   testing::IndexAll(one, posts);
@@ -229,9 +230,12 @@ TEST_CASE("one shard searched on two lanes answers as one pass", "[index]") {
   IndexConfig plain = testing::LocalConfig(dir.path(), 1);
   plain.facet_sample = 60;
   plain.split_counting_at = 1 << 30;
-  IndexConfig split = plain;
+  IndexConfig split = plain;  // the ranges ranked too
   split.split_counting_at = 0;
+  split.rank_ranges_at = 0;
   split.search_lanes = 2;
+  IndexConfig counted = split;  // the ranges counted, the page ranked over the index
+  counted.rank_ranges_at = 1 << 30;
   std::vector<IndexedPost> posts = Numbered(301);
   posts[10].post.text = "partners partners partners and sales";  // weighs more than the rest
   // "alpha": 45 posts, all in the first half of the ids: more than that
@@ -240,14 +244,15 @@ TEST_CASE("one shard searched on two lanes answers as one pass", "[index]") {
   testing::IndexAll(plain, posts);
   std::unique_ptr<Searcher> s1 = testing::OpenSearcher(plain);
   std::unique_ptr<Searcher> s2 = testing::OpenSearcher(split);
+  std::unique_ptr<Searcher> s3 = testing::OpenSearcher(counted);
   for (const char* q : {"partners", "alpha", "reseau", "numero", "partners OR sales", "security data", "absent"}) {
-    for (int offset : {0, 45, 400}) {
-      INFO(q << " offset " << offset);
+    for (int offset : {0, 45, 400}) for (Searcher* other : {s2.get(), s3.get()}) {
+      INFO(q << " offset " << offset << (other == s2.get() ? " ranked ranges" : " counted ranges"));
       SearchRequest r = Everything(q);
       r.offset = offset;
       r.limit = 12;
       const SearchResult a = MustSearch(*s1, r);
-      const SearchResult b = MustSearch(*s2, r);
+      const SearchResult b = MustSearch(*other, r);
       CHECK(Ids(a) == Ids(b));
       for (size_t i = 0; i < a.results.size() && i < b.results.size(); ++i) {
         CHECK(a.results[i].score == Approx(b.results[i].score));
@@ -267,10 +272,12 @@ TEST_CASE("one shard searched on two lanes answers as one pass", "[index]") {
   CHECK(partners.total_exact);
   // Past the sample, the total is an estimate: what the ranges counted
   // scaled to their whole span of ids, close to the truth (301).
-  const SearchResult numero = MustSearch(*s2, Everything("numero"));
-  CHECK_FALSE(numero.total_exact);
-  CHECK(numero.total >= 270);
-  CHECK(numero.total <= 330);
+  for (Searcher* other : {s2.get(), s3.get()}) {
+    const SearchResult numero = MustSearch(*other, Everything("numero"));
+    CHECK_FALSE(numero.total_exact);
+    CHECK(numero.total >= 270);
+    CHECK(numero.total <= 330);
+  }
   const SearchResult alpha = MustSearch(*s2, Everything("alpha"));
   CHECK(alpha.total == 45);
   CHECK(alpha.total_exact);
