@@ -46,6 +46,7 @@ constexpr int kMaxLimit = 1000;
 constexpr size_t kFacetValues = 20;
 constexpr size_t kMaxIdleSlots = 16;
 constexpr int kAttempts = 3;  // a commit during a search: reopen and retry
+constexpr unsigned kMaxLanes = 4;  // ranges a search is split into at most
 // A shard's facet table is rebuilt at most this often while the shard
 // changes (posts replaced in between count with their previous facets).
 constexpr int kFacetTableRebuildSeconds = 10;
@@ -270,10 +271,12 @@ class SearcherImpl : public Searcher {
     has_remote_ = std::any_of(specs_.begin(), specs_.end(), [](const ShardSpec& s) { return s.remote; });
     if (!has_remote_) tables_ = std::make_unique<FacetTables>(specs_, kFacetTableRebuildSeconds);
     // A search split by ranges of ids: local shards only (a remote server
-    // searches its own), one lane per core; tests force two lanes.
+    // searches its own), one lane per core up to kMaxLanes (each lane holds
+    // every shard open again in each pooled slot: files, memory); tests
+    // force two lanes.
     const unsigned cores = std::max(config_.search_lanes, 0) > 0
                                ? static_cast<unsigned>(config_.search_lanes)
-                               : std::thread::hardware_concurrency();
+                               : std::min(std::thread::hardware_concurrency(), kMaxLanes);
     if (!has_remote_ && !specs_.empty() && cores >= 2) {
       lanes_ = std::make_unique<Lanes>(cores - 1);
       lane_count_ = cores;
