@@ -213,6 +213,11 @@ struct Match {
   Xapian::Document doc;
 };
 
+// Appends the matches of an MSet to a page, in its order.
+void AppendPage(const Xapian::MSet& mset, std::vector<Match>* page) {
+  for (auto it = mset.begin(); it != mset.end(); ++it) page->push_back({it.get_weight(), *it, it.get_document()});
+}
+
 // What one lane's range gave (ByRange below): its count, its page if ranked.
 struct RangeResult {
   Xapian::doccount lower = 0, upper = 0, estimated = 0;
@@ -530,7 +535,7 @@ class SearcherImpl : public Searcher {
     } else {
       const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(r.offset),
                                                  static_cast<Xapian::doccount>(limit), check_at_least);
-      for (auto it = mset.begin(); it != mset.end(); ++it) page.push_back({it.get_weight(), *it, it.get_document()});
+      AppendPage(mset, &page);
       out.total_lower = mset.get_matches_lower_bound();
       out.total_upper = mset.get_matches_upper_bound();
       out.total = mset.get_matches_estimated();
@@ -669,7 +674,7 @@ class SearcherImpl : public Searcher {
               std::clamp(scaled + 0.5, static_cast<double>(c.lower), static_cast<double>(c.upper)));
         }
         if (counting) c.counts = spy.Finish();
-        for (auto it = m.begin(); it != m.end(); ++it) c.page.push_back({it.get_weight(), *it, it.get_document()});
+        AppendPage(m, &c.page);
       } catch (...) {
         c.error = std::current_exception();
       }
@@ -684,7 +689,7 @@ class SearcherImpl : public Searcher {
       tasks.emplace_back([&] {
         try {
           const Xapian::MSet m = enquire->get_mset(first, maxitems, first + maxitems);
-          for (auto it = m.begin(); it != m.end(); ++it) page->push_back({it.get_weight(), *it, it.get_document()});
+          AppendPage(m, page);
         } catch (...) {
           rank_error = std::current_exception();
         }
