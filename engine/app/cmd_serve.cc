@@ -10,6 +10,7 @@
 #include <functional>
 #include <iostream>
 #include <optional>
+#include <thread>
 
 #include "app/background.h"
 #include "app/cli.h"
@@ -18,6 +19,7 @@
 #include "core/gate.h"
 #include "http/api_keys.h"
 #include "http/auth.h"
+#include "http/rate_limit.h"
 #include "http/server.h"
 #include "ingest/index_feeder.h"
 #include "ingest/poller.h"
@@ -66,7 +68,9 @@ http::ServerOptions ServerOptionsOf(const Config& config) {
   http::ServerOptions options;
   options.bind = config.http_bind;
   options.port = config.http_port;
-  options.threads = config.http_threads;
+  options.threads = config.http_threads > 0
+                        ? config.http_threads
+                        : http::WorkSlots::ForCores(std::thread::hardware_concurrency());
   options.slot_wait_ms = config.http_slot_wait_ms;
   options.max_connections = config.http_max_connections;
   options.max_connections_per_address = config.http_max_connections_per_address;

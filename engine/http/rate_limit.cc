@@ -84,24 +84,45 @@ int KeyedCounter::keys() const {
   return static_cast<int>(counts_.size());
 }
 
+int WorkSlots::ForCores(unsigned cores) {
+  return static_cast<int>(std::max(4u, std::min(2 * cores, 1024u)));
+}
+
 bool WorkSlots::TryAcquire(std::chrono::milliseconds wait) {
   std::unique_lock<std::mutex> lock(mu_);
-  if (!released_.wait_for(lock, wait, [this] { return free_ > 0; })) return false;
-  --free_;
-  return true;
+  if (free_ > 0 && waiting_.empty()) {
+    --free_;
+    return true;
+  }
+  if (wait.count() <= 0) return false;
+  Waiter me;
+  waiting_.push_back(&me);
+  if (me.handed.wait_for(lock, wait, [&me] { return me.granted; })) return true;
+  waiting_.erase(std::find(waiting_.begin(), waiting_.end(), &me));
+  return false;
 }
 
 void WorkSlots::Release() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (waiting_.empty()) {
     ++free_;
+    return;
   }
-  released_.notify_one();
+  // Handed over, never freed: a request arriving now cannot take it first.
+  Waiter* first = waiting_.front();
+  waiting_.pop_front();
+  first->granted = true;
+  first->handed.notify_one();
 }
 
 int WorkSlots::busy() const {
   std::lock_guard<std::mutex> lock(mu_);
   return total_ - free_;
+}
+
+int WorkSlots::waiting() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return static_cast<int>(waiting_.size());
 }
 
 }  // namespace scrm::http

@@ -110,7 +110,8 @@ struct ServerOptions {
   // Work slots: requests worked on at once (handler running). A request
   // takes one once it has been read whole; when none is free within
   // slot_wait_ms it is answered 503 with Retry-After. /healthz and /readyz
-  // never take one.
+  // never take one. Waiting requests get a slot in the order they came.
+  // (`scrm serve` gives http.threads, or WorkSlots::ForCores.)
   int threads = 16;
   int slot_wait_ms = 100;
   // Connections held at once, each on a thread of its own that reads the

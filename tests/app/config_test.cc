@@ -286,7 +286,7 @@ TEST_CASE("availability settings: defaults, the file, the environment, bad proxi
           "[app]") {
   auto d = LoadConfig(WriteTemp("avail0.properties", ""), {});
   REQUIRE(d.ok());
-  CHECK(d->http_threads == 16);
+  CHECK(d->http_threads == 0);  // twice the cores, at least 4 (WorkSlots::ForCores)
   CHECK(d->http_max_connections == 512);
   CHECK(d->http_max_connections_per_address == 64);
   CHECK(d->http_header_timeout_seconds == 10);

@@ -5,6 +5,9 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 #include "http/proxies.h"
 #include "http/rate_limit.h"
@@ -98,6 +101,44 @@ TEST_CASE("work slots: a bounded wait, then no", "[http][limits]") {
   CHECK_FALSE(slots.TryAcquire(std::chrono::milliseconds(10)));
   slots.Release();
   CHECK(slots.TryAcquire(std::chrono::milliseconds(0)));
+  CHECK(slots.waiting() == 0);  // the one that timed out is gone from the line
+}
+
+TEST_CASE("work slots by default: twice the cores, at least 4", "[http][limits]") {
+  CHECK(WorkSlots::ForCores(0) == 4);  // hardware_concurrency() unknown
+  CHECK(WorkSlots::ForCores(1) == 4);
+  CHECK(WorkSlots::ForCores(2) == 4);
+  CHECK(WorkSlots::ForCores(3) == 6);
+  CHECK(WorkSlots::ForCores(32) == 64);
+  CHECK(WorkSlots::ForCores(100000) == 1024);
+}
+
+TEST_CASE("work slots: waiting requests are served in the order they came", "[http][limits]") {
+  WorkSlots slots(1);
+  REQUIRE(slots.TryAcquire(std::chrono::milliseconds(0)));
+  std::mutex mu;
+  std::vector<int> served;
+  std::vector<std::thread> line;
+  for (int i = 0; i < 4; ++i) {
+    line.emplace_back([&, i] {
+      // Catch's assertions are not for other threads: a failure is recorded as -1.
+      const bool got = slots.TryAcquire(std::chrono::seconds(30));
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        served.push_back(got ? i : -1);
+      }
+      if (got) slots.Release();
+    });
+    // The next one comes only once this one waits.
+    while (slots.waiting() < i + 1) std::this_thread::yield();
+  }
+  // A slot is never free while requests wait: a newcomer does not jump the line.
+  CHECK_FALSE(slots.TryAcquire(std::chrono::milliseconds(0)));
+  slots.Release();
+  for (std::thread& t : line) t.join();
+  CHECK(served == std::vector<int>{0, 1, 2, 3});
+  CHECK(slots.busy() == 0);
+  CHECK(slots.waiting() == 0);
 }
 
 TEST_CASE("trusted proxies: addresses and CIDR blocks, IPv4 and IPv6", "[http][proxies]") {
