@@ -504,7 +504,8 @@ class SearcherImpl : public Searcher {
     // the work is worth it: a ranked query that may match many posts. Few
     // matches cost less in one pass than in several.
     const int64_t postings = lanes_ && slot.lane_dbs.size() == lane_count_ && !by_date
-                                 ? Postings(slot.db, text, wildcards, config_.rank_ranges_at)
+                                 ? Postings(slot.db, text, wildcards,
+                                            std::max(config_.split_counting_at, config_.rank_ranges_at))
                                  : -1;
     const bool split = postings >= config_.split_counting_at;
     FacetSpy spy(sample, tables);
