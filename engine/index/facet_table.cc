@@ -14,8 +14,9 @@ constexpr char kListSep = '\x1e';
 class Interner {
  public:
   explicit Interner(std::vector<std::string>* names) : names_(names) {}
+  static constexpr uint32_t kNone = 0xffffffffu;
   uint32_t Id(std::string_view v) {
-    if (v.empty()) return FacetTable::kNone;
+    if (v.empty()) return kNone;
     key_.assign(v.data(), v.size());
     auto [it, added] = ids_.try_emplace(key_, static_cast<uint32_t>(names_->size()));
     if (added) names_->push_back(key_);
@@ -28,12 +29,13 @@ class Interner {
   std::string key_;
 };
 
-uint16_t AddList(std::string_view list, Interner& interner, std::vector<uint32_t>* out) {
-  uint16_t n = 0;
-  while (!list.empty() && n < 0xffff) {
+// Appends the ids of a list's values to out; returns how many.
+size_t AddList(std::string_view list, Interner& interner, std::vector<uint32_t>* out) {
+  size_t n = 0;
+  while (!list.empty()) {
     const size_t end = list.find(kListSep);
     const uint32_t id = interner.Id(list.substr(0, end));
-    if (id != FacetTable::kNone) out->push_back(id), ++n;
+    if (id != Interner::kNone) out->push_back(id), ++n;
     if (end == std::string_view::npos) break;
     list.remove_prefix(end + 1);
   }
@@ -50,26 +52,73 @@ std::shared_ptr<const FacetTable> FacetTable::Build(const Xapian::Database& shar
   const Xapian::docid last = shard.get_lastdocid();
   const size_t size = last == 0 ? 0 : (last - 1) / static_cast<unsigned>(total) + 1;
   t->records_.resize(size);
+  t->date_keys_.resize(size);
   t->present_.assign(size, false);
   Interner platform(&t->names_[kPlatform]), source(&t->names_[kSource]),
       language(&t->names_[kLanguage]), tag(&t->names_[kTag]), account(&t->names_[kAccount]);
+  // A single id, 16 bits: kNone when empty; false when it does not fit.
+  auto narrow = [](uint32_t id, uint16_t* out) {
+    *out = id == Interner::kNone ? kNone : static_cast<uint16_t>(id);
+    return id == Interner::kNone || id < kNone;
+  };
+  std::vector<uint32_t> ids;
+  Xapian::doccount present = 0;
   for (auto it = shard.valuestream_begin(kSlotFacets); it != shard.valuestream_end(kSlotFacets); ++it) {
     const Xapian::docid did = it.get_docid();
     if (did > last) break;
     const std::string packed = *it;
     FacetRecord r;
-    if (!UnpackFacets(packed, &r)) continue;
-    const size_t i = (did - 1) / static_cast<unsigned>(total);
-    Record& rec = t->records_[i];
-    rec.date_key = r.date_key;
+    if (!UnpackFacets(packed, &r)) {
+      t->complete_ = false;
+      continue;
+    }
+    Record rec;
     rec.day = r.has_day ? r.day : kNoDay;
-    rec.platform = platform.Id(r.platform);
-    rec.source = source.Id(r.source);
-    rec.language = language.Id(r.language);
-    rec.lists = static_cast<uint32_t>(t->list_ids_.size());
-    rec.tags = AddList(r.tags, tag, &t->list_ids_);
-    rec.accounts = AddList(r.accounts, account, &t->list_ids_);
+    ids.clear();
+    const size_t tags = AddList(r.tags, tag, &ids);
+    const size_t accounts = AddList(r.accounts, account, &ids);
+    // Facets that do not fit a Record (ids past 16 bits, lists past 255
+    // values) leave the document to be read from the shard.
+    if (!narrow(platform.Id(r.platform), &rec.platform) || !narrow(source.Id(r.source), &rec.source) ||
+        !narrow(language.Id(r.language), &rec.language) || tags > 0xff || accounts > 0xff) {
+      t->complete_ = false;
+      continue;
+    }
+    rec.tags = static_cast<uint8_t>(tags);
+    rec.accounts = static_cast<uint8_t>(accounts);
+    if (ids.size() == 1) {
+      rec.lists = ids[0];
+    } else {
+      rec.lists = static_cast<uint32_t>(t->list_ids_.size());
+      t->list_ids_.insert(t->list_ids_.end(), ids.begin(), ids.end());
+    }
+    const size_t i = t->Index(did);
+    t->records_[i] = rec;
+    t->date_keys_[i] = r.date_key;
     t->present_[i] = true;
+    ++present;
+  }
+  // A document without a facet record would be missed by a FacetFilter.
+  if (present != shard.get_doccount()) t->complete_ = false;
+  // The bits of the frequent platforms and languages: each bitmap is an
+  // eighth of a byte per record, and a FacetFilter's check one bit test
+  // (a record's look-up waits for memory: slower than decoding the
+  // value's posting list, measured).
+  for (int f = 0; f < 2; ++f) {
+    std::vector<size_t> count(t->names_[f == 0 ? kPlatform : kLanguage].size(), 0);
+    auto value = [f](const Record& r) { return f == 0 ? r.platform : r.language; };
+    for (size_t i = 0; i < size; ++i) {
+      if (t->present_[i] && value(t->records_[i]) != kNone) ++count[value(t->records_[i])];
+    }
+    t->bits_[f].resize(count.size());
+    for (size_t id = 0; id < count.size(); ++id) {
+      if (count[id] * 100 >= present && count[id] > 0) t->bits_[f][id].assign((size + 63) / 64, 0);
+    }
+    for (size_t i = 0; i < size; ++i) {
+      if (!t->present_[i] || value(t->records_[i]) == kNone) continue;
+      std::vector<uint64_t>& bits = t->bits_[f][value(t->records_[i])];
+      if (!bits.empty()) bits[i / 64] |= uint64_t{1} << (i % 64);
+    }
   }
   return t;
 }

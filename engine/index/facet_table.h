@@ -31,24 +31,53 @@ class FacetTable {
   // of `total`): its document ids are post id + 1, post id = shard mod total.
   static std::shared_ptr<const FacetTable> Build(const Xapian::Database& shard, int total);
 
+  // 16 bytes: a search counts up to index.facet_sample matches, each a
+  // look-up here in id order, and the look-ups are what the counting costs
+  // (cache misses: 32-byte records with the list ids elsewhere spent two
+  // thirds of a 20,000-match count waiting for memory, measured).
   struct Record {
-    uint64_t date_key;  // DateKeyOf(published)
-    int32_t day;  // kNoDay: none
-    uint32_t platform, source, language;  // ids into names(); kNone: none
-    uint32_t lists;                       // first tag id in list_ids_
-    uint16_t tags, accounts;              // how many tag ids, then account ids
+    int32_t day;        // kNoDay: none
+    uint32_t lists;     // tags + accounts == 1: that id; else the first in list_ids_
+    uint16_t platform, source, language;  // ids into names(); kNone: none
+    uint8_t tags, accounts;               // how many tag ids, then account ids
   };
-  static constexpr uint32_t kNone = 0xffffffffu;
+  static_assert(sizeof(Record) == 16, "a Record is 16 bytes: see above");
+  static constexpr uint16_t kNone = 0xffff;
   static constexpr int32_t kNoDay = INT32_MIN;
   enum Facet { kPlatform, kSource, kLanguage, kTag, kAccount, kFacets };
 
-  // The record of a shard document id, nullptr when the table has none.
+  // The record of a shard document id, nullptr when the table has none (a
+  // document added since it was built, or one whose facets do not fit a
+  // Record: read from the shard instead).
   const Record* Find(Xapian::docid did) const {
-    const size_t i = (did - 1) / static_cast<unsigned>(total_);
+    const size_t i = Index(did);
     if (did == 0 || i >= records_.size() || !present_[i]) return nullptr;
     return &records_[i];
   }
-  const uint32_t* ListIds(const Record& r) const { return list_ids_.data() + r.lists; }
+  // How many positions the table has: position i is the shard's document
+  // i * total + shard + 1.
+  size_t size() const { return records_.size(); }
+  // Whether every document of the shard has its record (none left out for
+  // facets a Record cannot hold).
+  bool complete() const { return complete_; }
+  // The records of a platform or language value (`facet` kPlatform or
+  // kLanguage, `id` into names()) as bits by position (i above), for values
+  // of 1 % of the records or more; null for others (a filter on a rarer
+  // value reads its posting list: short, and cheaper than a scan).
+  const std::vector<uint64_t>* Bits(Facet facet, uint16_t id) const {
+    const std::vector<std::vector<uint64_t>>& by_id = bits_[facet == kPlatform ? 0 : 1];
+    return facet != kPlatform && facet != kLanguage ? nullptr
+           : id < by_id.size() && !by_id[id].empty() ? &by_id[id]
+                                                     : nullptr;
+  }
+  // Where Find(did) is, to prefetch: did must be in the table.
+  const Record* Address(Xapian::docid did) const { return records_.data() + Index(did); }
+  // The date key (DateKeyOf) of a document Find found.
+  uint64_t DateKey(Xapian::docid did) const { return date_keys_[Index(did)]; }
+  // The tag ids, then the account ids, of r.
+  const uint32_t* ListIds(const Record& r) const {
+    return r.tags + r.accounts == 1 ? &r.lists : list_ids_.data() + r.lists;
+  }
   const std::vector<std::string>& names(Facet f) const { return names_[f]; }
   const std::string& uuid() const { return uuid_; }
   Xapian::rev revision() const { return revision_; }
@@ -57,9 +86,14 @@ class FacetTable {
   std::string uuid_;
   Xapian::rev revision_ = 0;
   int total_ = 1;
-  std::vector<Record> records_;  // by (document id - 1) / total
+  bool complete_ = true;
+  size_t Index(Xapian::docid did) const { return (did - 1) / static_cast<unsigned>(total_); }
+
+  std::vector<Record> records_;  // by Index(document id)
+  std::vector<uint64_t> date_keys_;  // the same
   std::vector<bool> present_;
   std::vector<uint32_t> list_ids_;
+  std::vector<std::vector<uint64_t>> bits_[2];  // platform, language: by id
   std::vector<std::string> names_[kFacets];
 };
 

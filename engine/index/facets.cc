@@ -243,7 +243,7 @@ void FacetCounts::Fill(size_t top, SearchResult* out) const {
 }
 
 FacetSpy::FacetSpy(int64_t limit, std::vector<std::shared_ptr<const FacetTable>> tables)
-    : limit_(limit), tables_(std::move(tables)) {
+    : limit_(limit), tables_(std::move(tables)), pending_(tables_.size()) {
   for (auto& per_sub : by_id_) per_sub.resize(tables_.size());
 }
 
@@ -254,25 +254,28 @@ void FacetSpy::operator()(const Xapian::Document& doc, double) {
     const Xapian::docid did = doc.get_docid();  // in its shard
     const size_t k = static_cast<size_t>(ShardOf(PostIdOf(did), static_cast<int>(tables_.size())));
     const FacetTable* table = tables_[k].get();
-    const FacetTable::Record* r = table != nullptr ? table->Find(did) : nullptr;
-    if (r != nullptr) {
-      auto bump = [this, k](int facet, uint32_t id) {
-        std::vector<int64_t>& c = by_id_[facet][k];
-        if (id >= c.size()) c.resize(id + 64, 0);
-        ++c[id];
-      };
-      if (r->platform != FacetTable::kNone) bump(FacetTable::kPlatform, r->platform);
-      if (r->source != FacetTable::kNone) bump(FacetTable::kSource, r->source);
-      if (r->language != FacetTable::kNone) bump(FacetTable::kLanguage, r->language);
-      const uint32_t* ids = table->ListIds(*r);
-      for (uint16_t i = 0; i < r->tags; ++i) bump(FacetTable::kTag, ids[i]);
-      for (uint16_t i = 0; i < r->accounts; ++i) bump(FacetTable::kAccount, ids[r->tags + i]);
-      if (r->day != FacetTable::kNoDay) counts_.AddDay(r->day, 1);
-      counts_.AddSeen(1);
+    if (table != nullptr && table->Find(did) != nullptr) {  // Find reads a bitmap, not the record
+      pending_[k].push_back(did);
       return;
     }
   }
   counts_.Add(doc.get_value(kSlotFacets), 1);
+}
+
+void FacetSpy::Count(size_t k, const FacetTable& table, const FacetTable::Record& r) {
+  auto bump = [this, k](int facet, uint32_t id) {
+    std::vector<int64_t>& c = by_id_[facet][k];
+    if (id >= c.size()) c.resize(id + 64, 0);
+    ++c[id];
+  };
+  if (r.platform != FacetTable::kNone) bump(FacetTable::kPlatform, r.platform);
+  if (r.source != FacetTable::kNone) bump(FacetTable::kSource, r.source);
+  if (r.language != FacetTable::kNone) bump(FacetTable::kLanguage, r.language);
+  const uint32_t* ids = table.ListIds(r);
+  for (unsigned i = 0; i < r.tags; ++i) bump(FacetTable::kTag, ids[i]);
+  for (unsigned i = 0; i < r.accounts; ++i) bump(FacetTable::kAccount, ids[r.tags + i]);
+  if (r.day != FacetTable::kNoDay) counts_.AddDay(r.day, 1);
+  counts_.AddSeen(1);
 }
 
 std::string DateSortKey::operator()(const Xapian::Document& doc) const {
@@ -283,7 +286,8 @@ std::string DateSortKey::operator()(const Xapian::Document& doc) const {
     const FacetTable::Record* r = table != nullptr ? table->Find(did) : nullptr;
     if (r != nullptr) {
       std::string key(kDateKeyBytes, '\0');
-      for (size_t i = 0; i < kDateKeyBytes; ++i) key[i] = static_cast<char>(r->date_key >> (56 - 8 * i));
+      const uint64_t date_key = table->DateKey(did);
+      for (size_t i = 0; i < kDateKeyBytes; ++i) key[i] = static_cast<char>(date_key >> (56 - 8 * i));
       return key;
     }
   }
@@ -293,6 +297,17 @@ std::string DateSortKey::operator()(const Xapian::Document& doc) const {
 }
 
 const FacetCounts& FacetSpy::Finish() {
+  constexpr size_t kAhead = 16;  // look-ups in flight
+  for (size_t k = 0; k < pending_.size(); ++k) {
+    const std::vector<Xapian::docid>& dids = pending_[k];
+    if (dids.empty()) continue;
+    const FacetTable& table = *tables_[k];
+    for (size_t i = 0; i < dids.size(); ++i) {
+      if (i + kAhead < dids.size()) __builtin_prefetch(table.Address(dids[i + kAhead]));
+      Count(k, table, *table.Find(dids[i]));
+    }
+    pending_[k].clear();
+  }
   for (int f = 0; f < FacetTable::kFacets; ++f) {
     for (size_t k = 0; k < tables_.size(); ++k) {
       const std::vector<int64_t>& c = by_id_[f][k];

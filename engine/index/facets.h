@@ -66,7 +66,10 @@ class FacetCounts {
 // query, but every match of a query without weights (filters only) over
 // several shards, whose matching cannot stop early. A match is counted from
 // its shard's FacetTable when there is one (tables[shard], null if none; the
-// shard comes from the document id, terms.h), else from its value.
+// shard comes from the document id, terms.h), else from its value. Matches
+// found in a table are kept and counted in Finish, a few look-ups ahead of
+// each other: one at a time, each waited for memory (the records of a
+// million posts do not fit a core's caches, and matches are far apart).
 class FacetSpy : public Xapian::MatchSpy {
  public:
   FacetSpy(int64_t limit, std::vector<std::shared_ptr<const FacetTable>> tables);
@@ -78,6 +81,10 @@ class FacetSpy : public Xapian::MatchSpy {
   const int64_t limit_;
   int64_t seen_ = 0;
   const std::vector<std::shared_ptr<const FacetTable>> tables_;
+  void Count(size_t shard, const FacetTable& table, const FacetTable::Record& r);
+
+  // Per shard: the matches its table has, not counted yet.
+  std::vector<std::vector<Xapian::docid>> pending_;
   // Per facet and shard: counts by the table's ids.
   std::vector<std::vector<int64_t>> by_id_[FacetTable::kFacets];
   FacetCounts counts_;

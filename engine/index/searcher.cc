@@ -29,6 +29,7 @@
 #include <thread>
 #include <vector>
 
+#include "index/facet_filter.h"
 #include "index/facet_table.h"
 #include "index/facets.h"
 #include "index/index.h"
@@ -269,6 +270,16 @@ bool IsBlank(const std::string& s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
 }
 
+// query FILTER each condition, answered by a FacetFilter of its own (one
+// per Enquire: a Xapian object is used by one thread at a time).
+Xapian::Query WithConditions(Xapian::Query query, const std::vector<FacetCondition>& conditions,
+                             const std::vector<std::shared_ptr<const FacetTable>>& tables) {
+  for (const FacetCondition& c : conditions) {
+    query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query((new FacetFilter(c, tables))->release()));
+  }
+  return query;
+}
+
 class SearcherImpl : public Searcher {
  public:
   SearcherImpl(IndexConfig config, std::vector<ShardSpec> specs)
@@ -469,7 +480,21 @@ class SearcherImpl : public Searcher {
       text = parsed->query;
       wildcards = std::move(parsed->wildcards);
     }
-    const Xapian::Query query = Restrict(text, FilterOf(r, slot.db));
+    const bool counting = r.facets || r.histogram;
+    // A query without words (filters only, or none) weighs every match 0:
+    // "relevance" would be an arbitrary order, and over several shards Xapian
+    // examines every match to keep it (no early end for weightless matches):
+    // newest first is both useful and 3 times faster.
+    const bool by_date = r.sort == SearchRequest::Sort::kDate || !HasWords(text, wildcards);
+    std::vector<FacetCondition> conditions;
+    SearchRequest rest;  // r without the conditions, when there are
+    if (tables_) conditions = Conditions(r, &rest);
+    std::vector<std::shared_ptr<const FacetTable>> tables;
+    if (tables_ && (counting || by_date || !conditions.empty())) tables = Tables(slot);
+    // Without the conditions: ByRange copies it to each lane (serialised),
+    // and adds them there.
+    const Xapian::Query base = Restrict(text, FilterOf(conditions.empty() ? r : rest, slot.db));
+    const Xapian::Query query = WithConditions(base, conditions, tables);
     out.parsed_query = query.get_description();
     const bool budgeted = r.deadline != std::chrono::steady_clock::time_point{};
     const auto spent = [&r, budgeted] {
@@ -483,14 +508,6 @@ class SearcherImpl : public Searcher {
     Xapian::Enquire enquire(slot.db);
     enquire.set_query(query);
     Rank(&enquire);
-    const bool counting = r.facets || r.histogram;
-    // A query without words (filters only, or none) weighs every match 0:
-    // "relevance" would be an arbitrary order, and over several shards Xapian
-    // examines every match to keep it (no early end for weightless matches):
-    // newest first is both useful and 3 times faster.
-    const bool by_date = r.sort == SearchRequest::Sort::kDate || !HasWords(text, wildcards);
-    std::vector<std::shared_ptr<const FacetTable>> tables;
-    if (tables_ && (counting || by_date)) tables = Tables(slot);
     DateSortKey date_key(tables);
     if (by_date && has_remote_) {
       enquire.set_sort_by_value_then_relevance(kSlotDate, true);  // remote servers know no KeyMaker of ours
@@ -525,7 +542,7 @@ class SearcherImpl : public Searcher {
     std::vector<Match> page;
     std::vector<RangeResult> ranges;
     if (split) {
-      ranges = ByRange(slot, query, postings >= config_.rank_ranges_at, counting, sample, tables,
+      ranges = ByRange(slot, base, conditions, postings >= config_.rank_ranges_at, counting, sample, tables,
                        time_limit, &enquire, static_cast<Xapian::doccount>(r.offset),
                        static_cast<Xapian::doccount>(limit), &page);
       for (const RangeResult& c : ranges) {
@@ -624,7 +641,8 @@ class SearcherImpl : public Searcher {
   // counts again with the whole sample, so that totals (and facets) up to
   // `sample` stay exact, as in one pass. Rethrows a Xapian error (the
   // caller retries).
-  std::vector<RangeResult> ByRange(Slot& slot, const Xapian::Query& query, bool ranked, bool counting,
+  std::vector<RangeResult> ByRange(Slot& slot, const Xapian::Query& query,
+                                   const std::vector<FacetCondition>& conditions, bool ranked, bool counting,
                                    int64_t sample,
                                    const std::vector<std::shared_ptr<const FacetTable>>& tables,
                                    double time_limit, Xapian::Enquire* enquire, Xapian::doccount first,
@@ -648,8 +666,9 @@ class SearcherImpl : public Searcher {
                        k + 1 == n ? Xapian::docid(-1) : static_cast<Xapian::docid>((k + 1) * span),
                        &progress);
         Xapian::Enquire e(slot.lane_dbs[k]);
-        e.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query::unserialise(serialised),
-                                  Xapian::Query(&range)));
+        e.set_query(WithConditions(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query::unserialise(serialised),
+                                                 Xapian::Query(&range)),
+                                   conditions, tables));
         if (ranked) {
           Rank(&e);
         } else {
@@ -741,6 +760,37 @@ class SearcherImpl : public Searcher {
       for (size_t k : again) {
         if (out[k].error) std::rethrow_exception(out[k].error);
       }
+    }
+    return out;
+  }
+
+  // The platform and language filters of r, to be answered from the facet
+  // tables (FacetFilter), with *rest: r without them. None when a value
+  // cannot be (TableCanFilter): r's filters then stay terms.
+  static std::vector<FacetCondition> Conditions(const SearchRequest& r, SearchRequest* rest) {
+    std::vector<FacetCondition> out;
+    const struct {
+      FacetTable::Facet facet;
+      const char* prefix;
+      const std::vector<std::string>& values;
+    } facets[] = {{FacetTable::kPlatform, kPrefixPlatform, r.platforms},
+                  {FacetTable::kLanguage, kPrefixLanguage, r.languages}};
+    for (const auto& f : facets) {
+      if (f.values.empty()) continue;
+      FacetCondition c;
+      c.facet = f.facet;
+      for (const std::string& v : f.values) {
+        std::string lower = LowerValue(v);
+        if (!TableCanFilter(lower)) return {};
+        c.terms.push_back(BooleanTerm(f.prefix, lower));
+        c.values.push_back(std::move(lower));
+      }
+      out.push_back(std::move(c));
+    }
+    if (!out.empty()) {
+      *rest = r;
+      rest->platforms.clear();
+      rest->languages.clear();
     }
     return out;
   }

@@ -8,6 +8,7 @@ add_executable(index_tests
   ${CMAKE_CURRENT_LIST_DIR}/search_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/query_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/indexer_test.cc
+  ${CMAKE_CURRENT_LIST_DIR}/facet_filter_test.cc
   $<TARGET_OBJECTS:scrm_test_main>
 )
 # identity only for fold_test.cc: search and matching fold alike.

@@ -440,6 +440,17 @@ TEST_CASE("facets counted from the in-memory tables, new posts at once", "[index
   newest.sort = SearchRequest::Sort::kDate;
   newest.limit = 5;
   CHECK(Ids(MustSearch(*s, newest)) == std::vector<int64_t>{40, 39, 38, 37, 36});
+  // Platform and language filters answered from the tables (FacetFilter).
+  SearchRequest twitter = Everything("gadget");
+  twitter.platforms = {"Twitter"};
+  CHECK(MustSearch(*s, twitter).total == 10);
+  SearchRequest french = Everything("gadget");
+  french.languages = {"fr"};
+  CHECK(MustSearch(*s, french).total == 20);
+  french.platforms = {"twitter", "mastodon"};
+  CHECK(MustSearch(*s, french).total == 20);  // odd ids: none on twitter
+  french.platforms = {"twitter"};
+  CHECK(MustSearch(*s, french).total == 0);
   // Posts added after the tables were built count from their values.
   for (int64_t id = 41; id <= 44; ++id) {
     IndexedPost p = MakePost(id, "en", "gadget", k20250101 + id * kDay);
