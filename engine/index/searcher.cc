@@ -639,8 +639,9 @@ class SearcherImpl : public Searcher {
   // at least sample / lanes matches; a range that did not see all of its
   // matches while all the ranges together may hold fewer than `sample`
   // counts again with the whole sample, so that totals (and facets) up to
-  // `sample` stay exact, as in one pass. Rethrows a Xapian error (the
-  // caller retries).
+  // `sample` stay exact, as in one pass. `query` is without `conditions`:
+  // each range adds its own FacetFilters (Xapian cannot serialise them).
+  // Rethrows a Xapian error (the caller retries).
   std::vector<RangeResult> ByRange(Slot& slot, const Xapian::Query& query,
                                    const std::vector<FacetCondition>& conditions, bool ranked, bool counting,
                                    int64_t sample,
