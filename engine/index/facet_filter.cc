@@ -30,10 +30,10 @@ void FacetFilter::init(const Xapian::Database& db) {
   did_ = 0;
   at_end_ = false;
   freq_ = 0;
-  for (const std::string& t : condition_.terms) freq_ += db.get_termfreq(t);
-  const bool all_simple = std::all_of(condition_.values.begin(), condition_.values.end(), TableCanFilter);
+  std::vector<Xapian::doccount> freqs;  // of each term
+  for (const std::string& t : condition_.terms) freq_ += freqs.emplace_back(db.get_termfreq(t));
   const std::string uuid = db.get_uuid();
-  for (size_t k = 0; k < tables_.size() && all_simple; ++k) {
+  for (size_t k = 0; k < tables_.size(); ++k) {
     const FacetTable* t = tables_[k].get();
     if (t == nullptr || t->uuid() != uuid) continue;
     if (t->revision() != db.get_revision() || !t->complete()) break;  // stale or partial: by the lists
@@ -58,10 +58,10 @@ void FacetFilter::init(const Xapian::Database& db) {
     step_ = static_cast<Xapian::docid>(tables_.size());
     return;
   }
-  for (const std::string& t : condition_.terms) {
-    if (db.get_termfreq(t) == 0) continue;
-    lists_.push_back(db.postlist_begin(t));
-    ends_.push_back(db.postlist_end(t));
+  for (size_t i = 0; i < condition_.terms.size(); ++i) {
+    if (freqs[i] == 0) continue;
+    lists_.push_back(db.postlist_begin(condition_.terms[i]));
+    ends_.push_back(db.postlist_end(condition_.terms[i]));
   }
 }
 

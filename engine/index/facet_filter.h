@@ -23,7 +23,8 @@ namespace scrm::index::internal {
 
 // What a FacetFilter keeps: posts whose `facet` is one of `values` (as the
 // filter's terms hold them: lower-cased), the `terms` of those values
-// (BooleanTerm) for a shard the tables cannot answer.
+// (BooleanTerm) for a shard the tables cannot answer. Every value passes
+// TableCanFilter (the Searcher leaves other filters to the terms).
 struct FacetCondition {
   FacetTable::Facet facet = FacetTable::kPlatform;
   std::vector<std::string> values, terms;

@@ -70,7 +70,8 @@ class FacetTable {
            : id < by_id.size() && !by_id[id].empty() ? &by_id[id]
                                                      : nullptr;
   }
-  // Where Find(did) is, to prefetch: did must be in the table.
+  // The record of a document Find found (to prefetch, or to read again
+  // without Find's checks).
   const Record* Address(Xapian::docid did) const { return records_.data() + Index(did); }
   // The date key (DateKeyOf) of a document Find found.
   uint64_t DateKey(Xapian::docid did) const { return date_keys_[Index(did)]; }

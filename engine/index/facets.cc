@@ -304,7 +304,7 @@ const FacetCounts& FacetSpy::Finish() {
     const FacetTable& table = *tables_[k];
     for (size_t i = 0; i < dids.size(); ++i) {
       if (i + kAhead < dids.size()) __builtin_prefetch(table.Address(dids[i + kAhead]));
-      Count(k, table, *table.Find(dids[i]));
+      Count(k, table, *table.Address(dids[i]));  // found when it was kept
     }
     pending_[k].clear();
   }
