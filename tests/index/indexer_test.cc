@@ -17,6 +17,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -533,12 +534,17 @@ TEST_CASE("concurrent searches while the index is written", "[index]") {
   std::unique_ptr<Searcher> searcher = testing::OpenSearcher(config);
   std::atomic<bool> done{false};
   std::atomic<int> failures{0};
+  std::mutex mu;
+  std::string first_failure;  // under mu
   std::vector<std::thread> readers;
   for (int t = 0; t < 3; ++t) {
     readers.emplace_back([&] {
       while (!done) {
         Result<SearchResult> r = searcher->Search(Everything("reseau OR network"));
-        if (!r.ok()) ++failures;
+        if (!r.ok() && ++failures == 1) {
+          std::lock_guard<std::mutex> lock(mu);
+          first_failure = r.status().ToString();
+        }
       }
     });
   }
@@ -549,6 +555,7 @@ TEST_CASE("concurrent searches while the index is written", "[index]") {
   }
   done = true;
   for (std::thread& t : readers) t.join();
+  INFO("the first failed search: " << first_failure);
   CHECK(failures == 0);
   CHECK(MustSearch(*searcher, Everything()).total == 600);
 }
