@@ -152,12 +152,24 @@ class BothStems : public Xapian::FieldProcessor {
  public:
   BothStems() : french_stem_("french"), english_stem_("english") {}
   void Languages(bool french, bool english) { french_ = french, english_ = english; }
+  // Terms no post holds are left out while set (QueryBuilder::Parse).
+  void Present(TermFreqs* present) { present_ = present; }
   // A document holds Z<stem> when one of its words has that stem but is not
   // that stem, and the plain word when the word is its own stem (terms.h):
   // so each stem is looked for both ways.
   Xapian::Query operator()(const std::string& word) override {
-    const std::vector<std::string> terms = Terms(word);
+    std::vector<std::string> terms = Terms(word);
     if (terms.empty()) return Xapian::Query(word);
+    if (present_ != nullptr) {
+      std::vector<std::string> held;
+      for (std::string& t : terms) {
+        if (present_->Get(t) != 0) held.push_back(std::move(t));
+      }
+      // None held: the first stays (a word matching nothing, as before).
+      if (held.empty()) held.push_back(std::move(terms.front()));
+      if (held.size() == 1) return Xapian::Query(held.front());
+      terms = std::move(held);
+    }
     return Xapian::Query(Xapian::Query::OP_SYNONYM, terms.begin(), terms.end());
   }
   // The terms a word of the query looks for: Z<stem> and <stem> in each
@@ -179,6 +191,7 @@ class BothStems : public Xapian::FieldProcessor {
 
  private:
   bool french_ = true, english_ = true;
+  TermFreqs* present_ = nullptr;
   Xapian::Stem french_stem_, english_stem_;
 };
 
@@ -504,7 +517,7 @@ QueryBuilder::QueryBuilder(const Xapian::Database& db) {
   parser_.add_prefix(kWordField, both_->release());  // parser_ holds it from here
 }
 
-Result<TextQuery> QueryBuilder::Parse(const std::string& q, bool french, bool english) {
+Result<TextQuery> QueryBuilder::Parse(const std::string& q, bool french, bool english, TermFreqs* present) {
   Status s = CheckBalanced(q);
   if (!s.ok()) return s;
   const std::string folded = FoldQuery(q);
@@ -523,7 +536,13 @@ Result<TextQuery> QueryBuilder::Parse(const std::string& q, bool french, bool en
   }
   if (!s.ok()) return s;
   try {
-    static_cast<BothStems*>(both_)->Languages(french, english);
+    auto* both = static_cast<BothStems*>(both_);
+    both->Languages(french, english);
+    both->Present(present);
+    struct Reset {
+      BothStems* both;
+      ~Reset() { both->Present(nullptr); }
+    } reset{both};
     out.query = parser_.parse_query(RewriteWords(folded), kParseFlags);
   } catch (const Xapian::QueryParserError& e) {
     return Status::InvalidArgument("the query cannot be read (" + e.get_msg() +
@@ -673,18 +692,17 @@ namespace {
 // Zfactur). `visible` is the viewer's visibility filter, null when it sees
 // everything: then the index's term counts answer alone; otherwise one
 // boolean match of at most one post, and only for words the index has.
-bool Indexed(const Xapian::Database& db, const std::string& word, BothStems* stems,
-             const Filter* visible) {
+bool Indexed(TermFreqs& freqs, const std::string& word, BothStems* stems, const Filter* visible) {
   std::vector<std::string> present;
-  if (db.get_termfreq(word) != 0) present.push_back(word);
+  if (freqs.Get(word) != 0) present.push_back(word);
   if (IsStemmableWord(word)) {
     for (const std::string& t : stems->Terms(word)) {
-      if (db.get_termfreq(t) != 0) present.push_back(t);
+      if (freqs.Get(t) != 0) present.push_back(t);
     }
   }
   if (present.empty()) return false;
   if (visible == nullptr) return true;
-  Xapian::Enquire enquire(db);
+  Xapian::Enquire enquire(freqs.db());
   enquire.set_weighting_scheme(Xapian::BoolWeight());
   enquire.set_query(
       Restrict(Xapian::Query(Xapian::Query::OP_OR, present.begin(), present.end()), *visible));
@@ -693,7 +711,17 @@ bool Indexed(const Xapian::Database& db, const std::string& word, BothStems* ste
 
 }  // namespace
 
-std::string Suggest(const Xapian::Database& db, const std::string& q, const Viewer& viewer) {
+Xapian::doccount TermFreqs::Get(const std::string& term) {
+  for (const auto& [t, n] : seen_) {
+    if (t == term) return n;
+  }
+  const Xapian::doccount n = db_.get_termfreq(term);
+  seen_.emplace_back(term, n);
+  return n;
+}
+
+std::string Suggest(TermFreqs& freqs, const std::string& q, const Viewer& viewer) {
+  const Xapian::Database& db = freqs.db();
   BothStems stems;  // both languages, as a query without lang: searches
   // The spelling data holds the words of every post: a word is kept, or
   // offered, only when it finds a post this viewer may see.
@@ -715,9 +743,9 @@ std::string Suggest(const Xapian::Database& db, const std::string& q, const View
                        std::all_of(folded.begin(), folded.end(), [](char c) {
                          return (c >= 'a' && c <= 'z') || static_cast<unsigned char>(c) >= 0x80;
                        });
-    if (plain && !IsStopWord(folded) && !Indexed(db, folded, &stems, visible)) {
+    if (plain && !IsStopWord(folded) && !Indexed(freqs, folded, &stems, visible)) {
       const std::string s = db.get_spelling_suggestion(folded, folded.size() >= 6 ? 2 : 1);
-      if (!s.empty() && Indexed(db, s, &stems, visible)) {
+      if (!s.empty() && Indexed(freqs, s, &stems, visible)) {
         const size_t at = token.find(core);
         out += token.substr(0, at) + s + token.substr(at + core.size());
         changed = true;

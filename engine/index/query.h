@@ -28,6 +28,21 @@ struct TextQuery {
   std::vector<std::string> wildcards;  // folded prefixes of word* (for snippets)
 };
 
+// The frequencies of the terms one search looks up, each read from the
+// shards once: the Searcher's choice of how to run a query reads its terms',
+// and the suggestion then reads the same words' again. Not thread-safe; for
+// one search (the database must stay as it is).
+class TermFreqs {
+ public:
+  explicit TermFreqs(const Xapian::Database& db) : db_(db) {}
+  const Xapian::Database& db() const { return db_; }
+  Xapian::doccount Get(const std::string& term);
+
+ private:
+  const Xapian::Database& db_;
+  std::vector<std::pair<std::string, Xapian::doccount>> seen_;  // a few terms: searched in order
+};
+
 // Xapian's QueryParser set up with scrm's prefixes (docs/index-terms.md).
 // The query's language is unknown: each plain word matches its French or
 // its English stem (a hidden field whose FieldProcessor makes the OR), in
@@ -36,7 +51,11 @@ class QueryBuilder {
  public:
   explicit QueryBuilder(const Xapian::Database& db);
   // q non-blank. french/english: which stems a word may match (at least one).
-  Result<TextQuery> Parse(const std::string& q, bool french, bool english);
+  // With `present`, the terms a word looks for that no post holds are left
+  // out: they match nothing, and Xapian would look each one up again in
+  // every shard for its statistics and posting list (a word none of whose
+  // terms is held keeps one, and matches nothing as before).
+  Result<TextQuery> Parse(const std::string& q, bool french, bool english, TermFreqs* present = nullptr);
 
  private:
   Xapian::QueryParser parser_;
@@ -67,7 +86,7 @@ Result<Xapian::Query> MoreLikeQuery(const Xapian::Database& db, int64_t post_id,
 // word found in hidden posts only is corrected as if absent, and a correction
 // that finds no post the viewer may see is not offered (Xapian keeps one
 // spelling list for every post, so it is checked, not filtered).
-std::string Suggest(const Xapian::Database& db, const std::string& q, const Viewer& viewer);
+std::string Suggest(TermFreqs& freqs, const std::string& q, const Viewer& viewer);
 
 }  // namespace scrm::index::internal
 

@@ -239,6 +239,10 @@ struct Slot {
   std::vector<Xapian::Database> lane_dbs;
   std::vector<bool> present;  // shards in db
   std::vector<uint64_t> identity;  // ShardIdentity of each shard when opened
+  // ShardVersion of each shard when last opened or reopened ("": unknown):
+  // while none changes, the slot is current without a reopen (which reads
+  // every shard's version file again for db and each lane).
+  std::vector<std::string> version;
   size_t shards = 0;          // how many: 0 searches as an empty index
   std::vector<size_t> sub_shard;  // the shard (layout position) of each sub-database
   bool built = false;
@@ -259,13 +263,13 @@ bool HasWords(const Xapian::Query& query, const std::vector<std::string>& wildca
 
 // How long the query's words' posting lists are together (an upper bound on
 // its matches, words AND'ed or OR'ed), counted up to `enough`; wildcards:
-// as long as can be. Term frequencies are B-tree look-ups Xapian caches.
-int64_t Postings(const Xapian::Database& db, const Xapian::Query& query,
-                 const std::vector<std::string>& wildcards, int64_t enough) {
+// as long as can be.
+int64_t Postings(TermFreqs& freqs, const Xapian::Query& query, const std::vector<std::string>& wildcards,
+                 int64_t enough) {
   if (!wildcards.empty()) return std::numeric_limits<int64_t>::max();
   int64_t n = 0;
   for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end() && n < enough; ++it) {
-    n += db.get_termfreq(*it);
+    n += freqs.Get(*it);
   }
   return n;
 }
@@ -351,7 +355,8 @@ class SearcherImpl : public Searcher {
         Return(std::move(slot));
         return out;
       } catch (const Xapian::DatabaseModifiedError&) {
-        continue;  // Prepare reopens
+        slot->version.assign(slot->version.size(), std::string());  // Prepare reopens
+        continue;
       } catch (const Xapian::NetworkError& e) {
         if (!ReopenAfter(*slot, &reopened)) return FromXapian(e, what);
       } catch (const Xapian::Error& e) {
@@ -395,6 +400,7 @@ class SearcherImpl : public Searcher {
     slot.db = Xapian::Database();
     slot.present.assign(specs_.size(), false);
     slot.identity.assign(specs_.size(), 0);
+    slot.version.assign(specs_.size(), std::string());
     slot.shards = 0;
     slot.sub_shard.clear();
     slot.lane_dbs.assign(lanes_ ? lane_count_ : 0, Xapian::Database());
@@ -404,6 +410,7 @@ class SearcherImpl : public Searcher {
       if (!ShardExists(spec)) continue;
       try {
         slot.identity[i] = ShardIdentity(spec);
+        slot.version[i] = ShardVersion(spec);  // before opening: a commit in between is seen next time
         Xapian::Database shard = OpenReadableShard(spec, config_.remote_timeout_ms);
         Status s = CheckShard(shard, spec);
         if (!s.ok()) return s;
@@ -436,6 +443,15 @@ class SearcherImpl : public Searcher {
       }
     }
     if (slot.shards == 0) return Status::Ok();
+    bool changed = false;
+    for (size_t i = 0; i < specs_.size(); ++i) {
+      if (!slot.present[i]) continue;
+      // Read before reopening: a commit in between is seen next time.
+      std::string version = ShardVersion(specs_[i]);
+      if (version.empty() || version != slot.version[i]) changed = true;
+      slot.version[i] = std::move(version);
+    }
+    if (!changed) return Status::Ok();
     try {
       slot.db.reopen();
       for (Xapian::Database& lane : slot.lane_dbs) lane.reopen();
@@ -469,6 +485,7 @@ class SearcherImpl : public Searcher {
     // every thread, and Xapian's reference counts are not atomic (copying it
     // from concurrent searches crashed). The empty term is the same query.
     Xapian::Query text{std::string()};
+    TermFreqs freqs(slot.db);  // read once: for parsing, the lanes' choice, the suggestion
     std::vector<std::string> wildcards;
     if (r.more_like != 0) {
       Result<Xapian::Query> like = MoreLikeQuery(slot.db, r.more_like, r.viewer);
@@ -479,7 +496,7 @@ class SearcherImpl : public Searcher {
       // keeps one language (every language but French is stemmed in English).
       bool french = r.languages.empty(), english = r.languages.empty();
       for (const std::string& l : r.languages) (IsFrench(l) ? french : english) = true;
-      Result<TextQuery> parsed = slot.queries->Parse(r.q, french, english);
+      Result<TextQuery> parsed = slot.queries->Parse(r.q, french, english, &freqs);
       if (!parsed.ok()) return parsed.status();
       text = parsed->query;
       wildcards = std::move(parsed->wildcards);
@@ -525,7 +542,7 @@ class SearcherImpl : public Searcher {
     // the work is worth it: a ranked query that may match many posts. Few
     // matches cost less in one pass than in several.
     const int64_t postings = lanes_ && slot.lane_dbs.size() == lane_count_ && !by_date
-                                 ? Postings(slot.db, text, wildcards,
+                                 ? Postings(freqs, text, wildcards,
                                             std::max(config_.split_counting_at, config_.rank_ranges_at))
                                  : -1;
     const bool split = postings >= config_.split_counting_at;
@@ -619,7 +636,7 @@ class SearcherImpl : public Searcher {
       out.facets_exact = out.total_exact && counts->seen() >= out.total;
     }
     if (!out.time_budget_spent && spent()) out.time_budget_spent = true;
-    if (r.suggestion && has_text && !out.time_budget_spent) out.suggestion = Suggest(slot.db, r.q, r.viewer);
+    if (r.suggestion && has_text && !out.time_budget_spent) out.suggestion = Suggest(freqs, r.q, r.viewer);
     return out;
   }
 

@@ -142,6 +142,24 @@ uint64_t ShardIdentity(const ShardSpec& spec) {
   return static_cast<uint64_t>(st.st_ino);
 }
 
+std::string ShardVersion(const ShardSpec& spec) {
+  if (spec.remote) return std::string();
+  const int fd = ::open((spec.path + "/iamglass").c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::string();
+  std::string bytes;
+  char buf[512];  // the file is about 140 bytes
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) != 0;) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      bytes.clear();
+      break;
+    }
+    bytes.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return bytes;
+}
+
 Status ExchangeDirectories(const std::string& a, const std::string& b) {
   if (::renameat2(AT_FDCWD, a.c_str(), AT_FDCWD, b.c_str(), RENAME_EXCHANGE) != 0) {
     return Status::Internal("cannot swap " + a + " and " + b + ": " + std::strerror(errno));

@@ -35,6 +35,11 @@ bool ShardExists(const ShardSpec& spec);
 // when a rebuild swaps a new shard in, which a reader's reopen() may not see
 // (the new database can have the revision the old one had).
 uint64_t ShardIdentity(const ShardSpec& spec);
+// The bytes of a local shard's version file (Xapian's iamglass: the
+// revision and where each table's root is), which every commit replaces:
+// while they are the same, a reader open on the shard sees its last commit.
+// "" for a remote shard or a file that cannot be read (then: reopen).
+std::string ShardVersion(const ShardSpec& spec);
 // Swaps the directories a and b in one step (renameat2 RENAME_EXCHANGE).
 // Internal naming both on failure.
 Status ExchangeDirectories(const std::string& a, const std::string& b);

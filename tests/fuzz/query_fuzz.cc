@@ -27,6 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Xapian::Enquire enquire(db);
   enquire.set_query(parsed->query);
   (void)enquire.get_mset(0, 10).size();
-  (void)index::internal::Suggest(db, q, index::Viewer{});
+  index::internal::TermFreqs freqs(db);
+  (void)index::internal::Suggest(freqs, q, index::Viewer{});
   return 0;
 }

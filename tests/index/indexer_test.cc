@@ -560,7 +560,27 @@ TEST_CASE("concurrent searches while the index is written", "[index]") {
   CHECK(MustSearch(*searcher, Everything()).total == 600);
 }
 
-// A real xapian-tcpsrv on a free loopback port, killed at the end.
+// A pooled search reopens the shards only when a version file changed
+// (Searcher: ShardVersion): each commit, however soon after the last, is
+// seen by the next search, and a search between commits sees the same.
+TEST_CASE("each commit is seen by the next search, however close the commits", "[index]") {
+  testing::TempDir dir;
+  const IndexConfig config = testing::LocalConfig(dir.path(), 2);
+  Result<std::unique_ptr<Indexer>> indexer = Indexer::Open(config);
+  REQUIRE(indexer.ok());
+  std::unique_ptr<Searcher> searcher = testing::OpenSearcher(config);
+  const std::vector<IndexedPost> posts = Numbered(60);
+  int64_t network = 0;
+  for (size_t i = 0; i < posts.size(); ++i) {
+    REQUIRE((*indexer)->Put(posts[i]).ok());
+    REQUIRE((*indexer)->Commit().ok());
+    INFO("after commit " << i + 1);
+    CHECK(MustSearch(*searcher, Everything()).total == static_cast<int64_t>(i + 1));
+    if ((i % 6) < 2) ++network;  // Numbered: texts 0 and 1 of every 6 are about the network
+    CHECK(MustSearch(*searcher, Everything("reseau OR network")).total == network);
+  }
+}
+
 class TcpSrv {
  public:
   explicit TcpSrv(const std::string& dir) {

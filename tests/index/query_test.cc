@@ -134,5 +134,72 @@ TEST_CASE("short queries over tricky tokens parse or are refused, and leak nothi
   CHECK(parsed > 5000);
 }
 
+// The terms of a search, looked up once (TermFreqs): a word's stems no post
+// holds are left out of the parsed query, and the query finds the same posts
+// with the same weights.
+TEST_CASE("the stems no post holds are left out of a query, which finds the same", "[index]") {
+  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  // As the indexer writes them (terms.h): "fichier" in a French post is the
+  // word and its French stem Zfichi; "fichiers" in an English post, the word
+  // and its English stem Zfichier; "prix" alone in a post.
+  for (const std::vector<std::string>& terms :
+       {std::vector<std::string>{"fichier", "Zfichi"}, {"fichiers", "Zfichier"}, {"fichier", "prix"}, {"prix"}}) {
+    Xapian::Document doc;
+    Xapian::termpos pos = 0;
+    for (const std::string& t : terms) doc.add_posting(t, ++pos);
+    db.add_document(doc);
+  }
+  QueryBuilder builder(db);
+  for (const char* q : {"fichier", "fichier prix", "fichier OR zzqqxx", "fichier zzqqxx", "-fichier prix",
+                        "fichier NEAR/2 prix", "\"fichier prix\""}) {
+    INFO(q);
+    TermFreqs freqs(db);
+    Result<TextQuery> whole = builder.Parse(q, true, true);
+    Result<TextQuery> pruned = builder.Parse(q, true, true, &freqs);
+    REQUIRE(whole.ok());
+    REQUIRE(pruned.ok());
+    const std::string d = pruned->query.get_description();
+    INFO(whole->query.get_description() << " -> " << d);
+    CHECK(d.find("fichier") != std::string::npos);
+    CHECK(d.find(" fichi ") == std::string::npos);  // no post holds the French stem as a word
+    const std::string text = q;
+    if (text.find("NEAR") == std::string::npos && text.find('"') == std::string::npos) {  // stemmed
+      CHECK(d.find("(Zfichi SYNONYM Zfichier SYNONYM fichier)") != std::string::npos);
+    }
+    if (text.find("zzqqxx") != std::string::npos) {
+      // None of its terms is held: the first stays alone, matching nothing.
+      CHECK(d.find(" Zzzqqxx)") != std::string::npos);
+      CHECK(d.find("SYNONYM zzqqxx") == std::string::npos);
+    }
+    Xapian::Enquire a(db), b(db);
+    a.set_query(whole->query);
+    b.set_query(pruned->query);
+    const Xapian::MSet ma = a.get_mset(0, 10), mb = b.get_mset(0, 10);
+    REQUIRE(ma.size() == mb.size());
+    for (Xapian::doccount i = 0; i < ma.size(); ++i) {
+      CHECK(*ma[i] == *mb[i]);
+      CHECK(ma[i].get_weight() == Approx(mb[i].get_weight()).epsilon(1e-12));
+    }
+  }
+  // The builder keeps every term again once the search is done.
+  CHECK(builder.Parse("fichier", true, true)->query.get_description().find("fichi") != std::string::npos);
+  CHECK(builder.Parse("fichier", true, true)->query.get_description().find("Zfichier") != std::string::npos);
+}
+
+// Each term is read from the database once per search.
+TEST_CASE("TermFreqs reads each term's frequency once and answers it again", "[index]") {
+  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  Xapian::Document doc;
+  doc.add_term("prix");
+  db.add_document(doc);
+  db.add_document(doc);
+  TermFreqs freqs(db);
+  CHECK(freqs.Get("prix") == 2);
+  CHECK(freqs.Get("absent") == 0);
+  db.add_document(doc);  // not seen: the frequencies are those of the search's start
+  CHECK(freqs.Get("prix") == 2);
+  CHECK(TermFreqs(db).Get("prix") == 3);
+}
+
 }  // namespace
 }  // namespace scrm::index::internal
