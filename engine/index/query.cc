@@ -173,7 +173,9 @@ class BothStems : public Xapian::FieldProcessor {
     return Xapian::Query(Xapian::Query::OP_SYNONYM, terms.begin(), terms.end());
   }
   // The terms a word of the query looks for: Z<stem> and <stem> in each
-  // language asked for.
+  // language asked for, but not a stem that is a stop word as a plain term:
+  // that term is the stop word, held by most posts for their phrases
+  // ("toes", French stem "to", matched every post with "to").
   std::vector<std::string> Terms(const std::string& word) {
     std::vector<std::string> terms;
     auto add = [&terms](std::string t) {
@@ -184,7 +186,7 @@ class BothStems : public Xapian::FieldProcessor {
       const std::string s = (*stem)(word);
       if (s.empty()) continue;
       add("Z" + s);
-      add(s);
+      if (!IsStopWord(s)) add(s);
     }
     return terms;
   }

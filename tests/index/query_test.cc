@@ -7,6 +7,7 @@
 // those leaks is gone from tests/sanitizer/lsan.supp.
 #include <xapian.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
@@ -199,6 +200,36 @@ TEST_CASE("TermFreqs reads each term's frequency once and answers it again", "[i
   db.add_document(doc);  // not seen: the frequencies are those of the search's start
   CHECK(freqs.Get("prix") == 2);
   CHECK(TermFreqs(db).Get("prix") == 3);
+}
+
+// A word's stem that is a stop word is looked for as Z+stem only: as a plain
+// term it is the stop word, which most posts hold for their phrases.
+TEST_CASE("a stem that is a stop word does not find the stop word", "[index]") {
+  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  // "toes" in an English post: the word and its English stem Ztoe; "to" in
+  // another (its own stem: the plain word). French stems "toes" as "to".
+  for (const std::vector<std::string>& terms :
+       {std::vector<std::string>{"toes", "Ztoe"}, {"walk", "to", "school"}, {"toe"}}) {
+    Xapian::Document doc;
+    Xapian::termpos pos = 0;
+    for (const std::string& t : terms) doc.add_posting(t, ++pos);
+    db.add_document(doc);
+  }
+  QueryBuilder builder(db);
+  Result<TextQuery> q = builder.Parse("toes", true, true);
+  REQUIRE(q.ok());
+  const std::string d = q->query.get_description();
+  INFO(d);
+  CHECK(d.find("Zto ") != std::string::npos);  // French stem, as Z+stem
+  CHECK(d.find(" to ") == std::string::npos);
+  CHECK(d.find(" to)") == std::string::npos);
+  Xapian::Enquire e(db);
+  e.set_query(q->query);
+  const Xapian::MSet m = e.get_mset(0, 10);
+  std::vector<Xapian::docid> found;
+  for (auto it = m.begin(); it != m.end(); ++it) found.push_back(*it);
+  std::sort(found.begin(), found.end());
+  CHECK(found == std::vector<Xapian::docid>{1, 3});  // toes, toe; not "walk to school"
 }
 
 }  // namespace
