@@ -29,9 +29,10 @@ struct TextQuery {
 };
 
 // The frequencies of the terms one search looks up, each read from the
-// shards once: the Searcher's choice of how to run a query reads its terms',
-// and the suggestion then reads the same words' again. Not thread-safe; for
-// one search (the database must stay as it is).
+// shards once: the parse (which leaves out the terms no post holds), the
+// Searcher's choice of how to run the query and the suggestion read the
+// same terms. Not thread-safe; for one search (the database must stay as
+// it is).
 class TermFreqs {
  public:
   explicit TermFreqs(const Xapian::Database& db) : db_(db) {}
