@@ -135,21 +135,28 @@ TEST_CASE("short queries over tricky tokens parse or are refused, and leak nothi
   CHECK(parsed > 5000);
 }
 
-// The terms of a search, looked up once (TermFreqs): a word's stems no post
-// holds are left out of the parsed query, and the query finds the same posts
-// with the same weights.
-TEST_CASE("the stems no post holds are left out of a query, which finds the same", "[index]") {
+// An in-memory database of one document per list, its terms at
+// positions 1, 2, ... (as the indexer writes a post's words, terms.h).
+Xapian::WritableDatabase DatabaseOf(const std::vector<std::vector<std::string>>& documents) {
   Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
-  // As the indexer writes them (terms.h): "fichier" in a French post is the
-  // word and its French stem Zfichi; "fichiers" in an English post, the word
-  // and its English stem Zfichier; "prix" alone in a post.
-  for (const std::vector<std::string>& terms :
-       {std::vector<std::string>{"fichier", "Zfichi"}, {"fichiers", "Zfichier"}, {"fichier", "prix"}, {"prix"}}) {
+  for (const std::vector<std::string>& terms : documents) {
     Xapian::Document doc;
     Xapian::termpos pos = 0;
     for (const std::string& t : terms) doc.add_posting(t, ++pos);
     db.add_document(doc);
   }
+  return db;
+}
+
+// The terms of a search, looked up once (TermFreqs): a word's stems no post
+// holds are left out of the parsed query, and the query finds the same posts
+// with the same weights.
+TEST_CASE("the stems no post holds are left out of a query, which finds the same", "[index]") {
+  // As the indexer writes them (terms.h): "fichier" in a French post is the
+  // word and its French stem Zfichi; "fichiers" in an English post, the word
+  // and its English stem Zfichier; "prix" alone in a post.
+  const Xapian::WritableDatabase db =
+      DatabaseOf({{"fichier", "Zfichi"}, {"fichiers", "Zfichier"}, {"fichier", "prix"}, {"prix"}});
   QueryBuilder builder(db);
   for (const char* q : {"fichier", "fichier prix", "fichier OR zzqqxx", "fichier zzqqxx", "-fichier prix",
                         "fichier NEAR/2 prix", "\"fichier prix\""}) {
@@ -205,16 +212,9 @@ TEST_CASE("TermFreqs reads each term's frequency once and answers it again", "[i
 // A word's stem that is a stop word is looked for as Z+stem only: as a plain
 // term it is the stop word, which most posts hold for their phrases.
 TEST_CASE("a stem that is a stop word does not find the stop word", "[index]") {
-  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
   // "toes" in an English post: the word and its English stem Ztoe; "to" in
   // another (its own stem: the plain word). French stems "toes" as "to".
-  for (const std::vector<std::string>& terms :
-       {std::vector<std::string>{"toes", "Ztoe"}, {"walk", "to", "school"}, {"toe"}}) {
-    Xapian::Document doc;
-    Xapian::termpos pos = 0;
-    for (const std::string& t : terms) doc.add_posting(t, ++pos);
-    db.add_document(doc);
-  }
+  const Xapian::WritableDatabase db = DatabaseOf({{"toes", "Ztoe"}, {"walk", "to", "school"}, {"toe"}});
   QueryBuilder builder(db);
   Result<TextQuery> q = builder.Parse("toes", true, true);
   REQUIRE(q.ok());
